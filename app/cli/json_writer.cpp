@@ -1,0 +1,136 @@
+#include "json_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace quantscope::cli {
+
+std::string json_escape(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    char buffer[8];
+                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+                    out += buffer;
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+void JsonWriter::newline() {
+    if (indent_ > 0) {
+        out_ += '\n';
+        out_.append(has_elements_.size() * static_cast<std::size_t>(indent_), ' ');
+    }
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!has_elements_.empty()) {
+        if (has_elements_.back()) {
+            out_ += ',';
+        }
+        has_elements_.back() = true;
+        newline();
+    }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    before_value();
+    out_ += '{';
+    has_elements_.push_back(false);
+    return *this;
+}
+
+void JsonWriter::close(char bracket) {
+    const bool had = has_elements_.back();
+    has_elements_.pop_back();
+    if (had) {
+        newline();
+    }
+    out_ += bracket;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    close('}');
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    before_value();
+    out_ += '[';
+    has_elements_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    close(']');
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+    before_value();
+    out_ += json_escape(name);
+    out_ += indent_ > 0 ? ": " : ":";
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+    before_value();
+    out_ += json_escape(text);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+    if (std::isnan(number)) {
+        return value(std::string_view("nan"));
+    }
+    if (std::isinf(number)) {
+        return value(std::string_view(number > 0 ? "inf" : "-inf"));
+    }
+    before_value();
+    // Shortest text that reads back to the same double.
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+    out_.append(buffer, end);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t number) {
+    before_value();
+    out_ += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+    before_value();
+    out_ += flag ? "true" : "false";
+    return *this;
+}
+
+}  // namespace quantscope::cli

@@ -1,0 +1,44 @@
+#pragma once
+// A small streaming JSON writer for the CLI's machine-readable output. Non-finite numbers are
+// written as the strings "inf", "-inf" and "nan" so that the output is always valid JSON.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quantscope::cli {
+
+class JsonWriter {
+public:
+    explicit JsonWriter(int indent = 2) : indent_(indent) {}
+
+    JsonWriter& begin_object();
+    JsonWriter& end_object();
+    JsonWriter& begin_array();
+    JsonWriter& end_array();
+    JsonWriter& key(std::string_view name);
+    JsonWriter& value(std::string_view text);
+    JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+    JsonWriter& value(double number);
+    JsonWriter& value(std::int64_t number);
+    JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
+    JsonWriter& value(bool flag);
+
+    const std::string& text() const { return out_; }
+
+private:
+    void before_value();
+    void newline();
+    void close(char bracket);
+
+    std::string out_;
+    int indent_;
+    // One entry per open container: whether it already holds an element.
+    std::vector<bool> has_elements_;
+    bool after_key_ = false;
+};
+
+std::string json_escape(std::string_view text);
+
+}  // namespace quantscope::cli

@@ -1,0 +1,70 @@
+// Quantize + dequantize + every metric, per tensor, over n float32 Gaussian values.
+// Run: build/release/benchmarks/bench_quantize --benchmark_min_time=1
+
+#include <benchmark/benchmark.h>
+
+#include "quantscope/common/generators.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace {
+
+using namespace quantscope;
+
+const Tensor& gaussian(std::int64_t n) {
+    static std::int64_t cached_n = -1;
+    static Tensor cached;
+    if (cached_n != n) {
+        cached = generate("gaussian:n=" + std::to_string(n) + ",seed=1");
+        cached_n = n;
+    }
+    return cached;
+}
+
+void run(benchmark::State& state, std::string_view format, Scheme scheme, Rounding rounding) {
+    const Tensor& t = gaussian(state.range(0));
+    QuantConfig config;
+    config.format = parse_integer_format(format);
+    config.scheme = scheme;
+    config.rounding = rounding;
+    for (auto _ : state) {
+        QuantResult r = quantize(t.values, config);
+        benchmark::DoNotOptimize(r.metrics.mse);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+    state.SetBytesProcessed(state.iterations() * state.range(0) * 8);  // read x, write Q(x)
+}
+
+void BM_Int8SymmetricPerTensor(benchmark::State& state) {
+    run(state, "int8", Scheme::Symmetric, Rounding::NearestEven);
+}
+void BM_Uint8AffinePerTensor(benchmark::State& state) {
+    run(state, "uint8", Scheme::Affine, Rounding::NearestEven);
+}
+void BM_Int4SymmetricStochastic(benchmark::State& state) {
+    run(state, "int4", Scheme::Symmetric, Rounding::Stochastic);
+}
+
+void BM_HistogramPlot(benchmark::State& state) {
+    const Tensor& t = gaussian(state.range(0));
+    QuantConfig config;
+    const QuantResult r = quantize(t.values, config);
+    for (auto _ : state) {
+        HistogramPlot plot = make_histogram_plot(t.values, r, config);
+        benchmark::DoNotOptimize(plot.original.counts.data());
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+constexpr std::int64_t k16M = 1 << 24;
+BENCHMARK(BM_Int8SymmetricPerTensor)
+    ->Arg(1 << 20)
+    ->Arg(k16M)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Uint8AffinePerTensor)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int4SymmetricStochastic)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_HistogramPlot)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,58 @@
+# Warnings, instruction set, sanitizers and ccache, applied through one interface target
+# (quantscope_build_settings) that every project target links PRIVATE.
+include_guard(GLOBAL)
+
+find_program(QUANTSCOPE_CCACHE ccache)
+if(QUANTSCOPE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+    set(CMAKE_CXX_COMPILER_LAUNCHER "${QUANTSCOPE_CCACHE}")
+endif()
+
+add_library(quantscope_build_settings INTERFACE)
+target_compile_options(quantscope_build_settings INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+    -Wnull-dereference -Wimplicit-fallthrough)
+# GCC 12 at -O3 reports std::string concatenation as overlapping memcpy (GCC bug 105329).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    target_compile_options(quantscope_build_settings INTERFACE -Wno-restrict)
+endif()
+if(QUANTSCOPE_WERROR)
+    target_compile_options(quantscope_build_settings INTERFACE -Werror)
+endif()
+
+# Hot loops vectorize best with AVX2 + FMA (x86-64-v3). The app is built from source on the
+# machine that runs it, so pick v3 when this CPU has it and fall back to v2 otherwise.
+set(QUANTSCOPE_ARCH "auto" CACHE STRING "x86-64 level to build for: auto, x86-64-v3, x86-64-v2, native or none")
+if(QUANTSCOPE_ARCH STREQUAL "auto")
+    set(_arch "none")
+    if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64" AND EXISTS "/proc/cpuinfo")
+        file(READ "/proc/cpuinfo" _cpuinfo LIMIT 65536)
+        set(_v3 TRUE)
+        foreach(_flag avx2 fma bmi2 f16c movbe)
+            if(NOT _cpuinfo MATCHES "[ \t]${_flag}[ \n]")
+                set(_v3 FALSE)
+            endif()
+        endforeach()
+        if(_v3)
+            set(_arch "x86-64-v3")
+        elseif(_cpuinfo MATCHES "[ \t]sse4_2[ \n]")
+            set(_arch "x86-64-v2")
+        endif()
+    endif()
+else()
+    set(_arch "${QUANTSCOPE_ARCH}")
+endif()
+if(NOT _arch STREQUAL "none")
+    if(_arch STREQUAL "native")
+        target_compile_options(quantscope_build_settings INTERFACE -march=native)
+    else()
+        target_compile_options(quantscope_build_settings INTERFACE -march=${_arch})
+    endif()
+endif()
+message(STATUS "QuantScope: building for instruction set '${_arch}'")
+
+if(QUANTSCOPE_SANITIZERS)
+    target_compile_options(quantscope_build_settings INTERFACE
+        -fsanitize=${QUANTSCOPE_SANITIZERS} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(quantscope_build_settings INTERFACE -fsanitize=${QUANTSCOPE_SANITIZERS})
+endif()

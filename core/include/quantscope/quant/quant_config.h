@@ -1,0 +1,49 @@
+#pragma once
+// What to do to a tensor: the format, how values are mapped onto it, over which groups, how the
+// clipping range is chosen, and how values round. Text forms match the CLI flags.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "quantscope/formats/rounding.h"
+
+namespace quantscope {
+
+// symmetric/affine apply to integer formats (DESIGN.md "Integer schemes").
+enum class Scheme { Symmetric, Affine };
+
+struct IntegerFormat {
+    int bits = 8;           // K, 2..16
+    bool is_signed = true;  // intK (two's complement) or uintK
+
+    std::int32_t min_code() const { return is_signed ? -(1 << (bits - 1)) : 0; }
+    std::int32_t max_code() const { return is_signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1; }
+    std::string name() const;
+};
+
+enum class CalibrationMethod { MinMax, Manual };
+
+struct Calibration {
+    CalibrationMethod method = CalibrationMethod::MinMax;
+    double manual_min = 0;  // used by Manual
+    double manual_max = 0;
+};
+
+struct QuantConfig {
+    IntegerFormat format;
+    Scheme scheme = Scheme::Symmetric;
+    Calibration calibration;
+    Rounding rounding = Rounding::NearestEven;
+    std::uint64_t seed = 0;  // for stochastic rounding
+};
+
+// "int8", "uint4", ... Throws UsageError on anything else.
+IntegerFormat parse_integer_format(std::string_view name);
+std::string_view to_string(Scheme scheme);
+std::optional<Scheme> parse_scheme(std::string_view name);
+// "int8 symmetric minmax nearest-even": one line for titles and tables.
+std::string describe(const QuantConfig& config);
+
+}  // namespace quantscope

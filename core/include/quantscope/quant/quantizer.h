@@ -1,0 +1,76 @@
+#pragma once
+// Quantize a tensor under a QuantConfig and measure what it did.
+//   symmetric: s = T / (2^(K-1) - 1), z = 0, q = clamp(round(x / s), qmin, qmax)
+//   affine:    [A, B] widened to hold 0, s = (B - A) / (2^K - 1), z = qmin - round(A / s),
+//              q = clamp(round(x / s) + z, qmin, qmax)
+// Q(x) = (q - z) * s. NaN and Inf inputs are excluded from calibration and metrics, counted, and
+// passed through unchanged so that they are never hidden.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "quantscope/common/tensor.h"
+#include "quantscope/quant/histogram.h"
+#include "quantscope/quant/metrics.h"
+#include "quantscope/quant/quant_config.h"
+
+namespace quantscope {
+
+struct GroupParameters {
+    double scale = 1;
+    std::int32_t zero_point = 0;
+    double clip_min = 0;  // the range the codes cover: (qmin - z) * s .. (qmax - z) * s
+    double clip_max = 0;
+};
+
+struct Storage {
+    double bits_per_value = 0;  // including scales and zero points
+    std::int64_t bytes = 0;
+};
+
+struct QuantResult {
+    std::vector<float> dequantized;
+    std::vector<std::int32_t> codes;  // filled only when asked for
+    std::vector<GroupParameters> groups;
+    Metrics metrics;
+    Storage storage;
+    double clip_min = 0;  // the clipping range, for drawing
+    double clip_max = 0;
+};
+
+struct QuantizeOptions {
+    bool keep_codes = false;
+};
+
+QuantResult quantize(std::span<const float> values, const QuantConfig& config,
+                     const QuantizeOptions& options = {});
+
+// The parameters a config chooses for these values (calibration only, no quantization).
+GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config);
+
+// Every value the codes can take, (q - z) * s for q in [qmin, qmax], ascending.
+std::vector<double> quantization_levels(const GroupParameters& params, const IntegerFormat& format);
+
+// Scalar reference: one value, no vectorization, for tests.
+float quantize_value_reference(float x, const GroupParameters& params, const QuantConfig& config,
+                               std::uint64_t index);
+
+// What the histogram view draws: original and dequantized counts on the same bins, the levels
+// and the clipping range.
+struct HistogramPlot {
+    Histogram original;
+    Histogram dequantized;
+    std::vector<double> levels;
+    double clip_min = 0;
+    double clip_max = 0;
+};
+// With bins = 0 and a per-tensor config of at most kMaxAlignedLevels levels, the bins are
+// aligned to the rounding cells (each level at a bin centre); otherwise `bins` equal bins (or an
+// automatic count) span the values and the clipping range.
+inline constexpr std::size_t kMaxAlignedLevels = 1024;
+inline constexpr std::size_t kMaxAlignedBins = 2048;
+HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,
+                                  const QuantConfig& config, std::size_t bins = 0);
+
+}  // namespace quantscope

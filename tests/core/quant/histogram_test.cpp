@@ -1,0 +1,79 @@
+#include "quantscope/quant/histogram.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "quantscope/common/generators.h"
+#include "quantscope/common/parallel.h"
+
+namespace quantscope {
+namespace {
+
+TEST(Histogram, CountsIntoEqualBinsWithEdgesAndOutsiders) {
+    const std::vector<float> v{0.0f, 0.1f,  0.5f, 0.99f,
+                               1.0f, -0.5f, 2.0f, std::numeric_limits<float>::quiet_NaN()};
+    const Histogram h = make_histogram(v, 0.0, 1.0, 4);
+    EXPECT_EQ(h.counts, (std::vector<std::int64_t>{2, 0, 1, 2}));  // 1.0 joins the last bin
+    EXPECT_EQ(h.below, 1);
+    EXPECT_EQ(h.above, 1);
+    EXPECT_DOUBLE_EQ(h.bin_width(), 0.25);
+    EXPECT_DOUBLE_EQ(h.bin_left(2), 0.5);
+}
+
+TEST(Histogram, ParallelCountsMatchSerial) {
+    const Tensor t = generate("gaussian:n=1500000,seed=9");
+    ASSERT_GT(t.values.size(), kParallelThreshold);
+    const Histogram h = make_histogram(t.values, -3.0, 3.0, 64);
+    std::vector<std::int64_t> expected(64, 0);
+    std::int64_t outside = 0;
+    for (float x : t.values) {
+        const double pos = (x + 3.0) * 64 / 6.0;
+        if (pos < 0 || pos > 64) {
+            ++outside;
+        } else {
+            ++expected[std::min<std::size_t>(63, static_cast<std::size_t>(pos))];
+        }
+    }
+    EXPECT_EQ(h.counts, expected);
+    EXPECT_EQ(h.below + h.above, outside);
+}
+
+TEST(Histogram, FiniteRangeSkipsNanAndInf) {
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> v{inf, -3.0f, std::numeric_limits<float>::quiet_NaN(), 7.0f, -inf};
+    const ValueRange r = finite_range(v);
+    EXPECT_TRUE(r.any_finite);
+    EXPECT_EQ(r.lo, -3.0);
+    EXPECT_EQ(r.hi, 7.0);
+    EXPECT_FALSE(finite_range(std::vector<float>{inf}).any_finite);
+}
+
+TEST(Histogram, DegenerateRangeIsWidened) {
+    const Histogram h = make_histogram(std::vector<float>(5, 2.0f), 2.0, 2.0, 3);
+    EXPECT_EQ(h.total(), 5);
+    EXPECT_EQ(h.counts[1], 5);
+}
+
+TEST(KlDivergence, ZeroForSameAndPositiveOtherwise) {
+    Histogram p;
+    p.counts = {1, 2, 3, 4};
+    EXPECT_DOUBLE_EQ(kl_divergence(p, p), 0.0);
+    Histogram q;
+    q.counts = {4, 3, 2, 1};
+    // sum p log(p/q) with p = [.1 .2 .3 .4], q = [.4 .3 .2 .1]
+    const double expected =
+        0.1 * std::log(0.25) + 0.2 * std::log(2.0 / 3) + 0.3 * std::log(1.5) + 0.4 * std::log(4.0);
+    EXPECT_NEAR(kl_divergence(p, q), expected, 1e-12);
+}
+
+TEST(Histogram, AutomaticBinCount) {
+    EXPECT_EQ(automatic_bin_count(10), 16u);
+    EXPECT_EQ(automatic_bin_count(1000000), 200u);
+    EXPECT_EQ(automatic_bin_count(1u << 30), 512u);
+}
+
+}  // namespace
+}  // namespace quantscope
