@@ -8,7 +8,9 @@ packages=(
     g++ cmake ninja-build ccache pkg-config git ca-certificates python3
     # libraries
     libeigen3-dev zlib1g-dev
-    qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6svg6-dev libqt6svg6
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6
+    # Qt6Charts' CMake package needs Qt6OpenGLWidgets, which qt6-charts-dev does not pull in
+    libqt6opengl6-dev
     libgl-dev libvulkan-dev libxkbcommon-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev
