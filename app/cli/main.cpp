@@ -46,7 +46,8 @@ SOURCE:
 QUANT:
   --format F        intK or uintK, K = 2..16 (default int8)
   --scheme S        symmetric | affine (default symmetric)
-  --range MIN,MAX   a manual clipping range instead of min-max calibration
+  --calibration C   how the clipping range is chosen (default minmax):
+                    minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
   --rounding R      nearest-even | nearest-away | toward-zero | stochastic (default nearest-even)
   --seed S          seed for stochastic rounding (default 0)
 
@@ -131,19 +132,11 @@ int run_analyze(const std::vector<std::string_view>& args) {
                 throw Usage{"--seed needs a whole number >= 0", kAnalyzeUsage};
             }
             config.seed = static_cast<std::uint64_t>(seed);
-        } else if (a == "--range") {
-            const std::string v = next_value(args, i, kAnalyzeUsage);
-            const std::size_t comma = v.find(',');
-            if (comma == std::string::npos) {
-                throw Usage{"--range needs MIN,MAX", kAnalyzeUsage};
-            }
-            config.calibration.method = CalibrationMethod::Manual;
-            config.calibration.manual_min =
-                parse_double(v.substr(0, comma), "--range MIN", kAnalyzeUsage);
-            config.calibration.manual_max =
-                parse_double(v.substr(comma + 1), "--range MAX", kAnalyzeUsage);
-            if (config.calibration.manual_min > config.calibration.manual_max) {
-                throw Usage{"--range needs MIN <= MAX", kAnalyzeUsage};
+        } else if (a == "--calibration") {
+            try {
+                config.calibration = parse_calibration(next_value(args, i, kAnalyzeUsage));
+            } catch (const UsageError& e) {
+                throw Usage{e.what(), kAnalyzeUsage};
             }
         } else if (a.starts_with("-")) {
             throw Usage{"unknown option " + std::string(a), kAnalyzeUsage};

@@ -2,7 +2,6 @@
 
 #include <QComboBox>
 #include <QFormLayout>
-#include <QLabel>
 #include <QSignalBlocker>
 
 #include "analysis_session.h"
@@ -41,19 +40,29 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
            "truncates (biased toward 0).\nstochastic: rounds up with probability equal to the "
            "fraction (unbiased on average)."));
 
-    auto* calibration = new QLabel(tr("min-max"), this);
-    calibration->setToolTip(
-        tr("The clipping range is the observed range of the finite values "
-           "(NaN and Inf are excluded and counted)."));
+    calibration_ = new QComboBox(this);
+    calibration_->addItem(tr("min-max"), QStringLiteral("minmax"));
+    calibration_->addItem(tr("percentile 99.9"), QStringLiteral("percentile:99.9"));
+    calibration_->addItem(tr("percentile 99.99"), QStringLiteral("percentile:99.99"));
+    calibration_->addItem(tr("KL divergence (entropy)"), QStringLiteral("kl"));
+    calibration_->addItem(tr("minimum MSE"), QStringLiteral("mse"));
+    calibration_->addItem(tr("mean ± 3σ"), QStringLiteral("sigma:3"));
+    calibration_->setToolTip(
+        tr("How the clipping range is chosen. Values beyond it are clipped; a narrower range "
+           "gives a finer step to everything inside.\nmin-max: the observed range (no "
+           "clipping, but one outlier stretches the step).\npercentile: clip to the P-th "
+           "percentile of |x|.\nKL: TensorRT's entropy calibration, keeps the histogram's "
+           "shape.\nminimum MSE: the threshold with the smallest mean squared error.\nmean ± "
+           "3σ: three standard deviations around the mean."));
 
     auto* layout = new QFormLayout(this);
     layout->addRow(tr("&Format:"), format_);
     layout->addRow(tr("&Scheme:"), scheme_);
-    layout->addRow(tr("Calibration:"), calibration);
+    layout->addRow(tr("&Calibration:"), calibration_);
     layout->addRow(tr("&Rounding:"), rounding_);
 
     showSessionConfig();
-    for (QComboBox* box : {format_, scheme_, rounding_}) {
+    for (QComboBox* box : {format_, scheme_, rounding_, calibration_}) {
         connect(box, &QComboBox::currentIndexChanged, this, &ConfigPanel::applyToSession);
     }
     connect(session_, &AnalysisSession::configChanged, this, &ConfigPanel::showSessionConfig);
@@ -64,6 +73,12 @@ void ConfigPanel::showSessionConfig() {
     const QSignalBlocker b1(format_);
     const QSignalBlocker b2(scheme_);
     const QSignalBlocker b3(rounding_);
+    const QSignalBlocker b4(calibration_);
+    const int calibration =
+        calibration_->findData(QString::fromStdString(to_string(config.calibration)));
+    if (calibration >= 0) {
+        calibration_->setCurrentIndex(calibration);
+    }
     format_->setCurrentText(QString::fromStdString(config.format.name()));
     scheme_->setCurrentIndex(config.scheme == Scheme::Symmetric ? 0 : 1);
     rounding_->setCurrentText(QString::fromLatin1(to_string(config.rounding).data()));
@@ -75,6 +90,7 @@ void ConfigPanel::applyToSession() {
     config.scheme = scheme_->currentIndex() == 0 ? Scheme::Symmetric : Scheme::Affine;
     config.rounding =
         parse_rounding(rounding_->currentText().toStdString()).value_or(Rounding::NearestEven);
+    config.calibration = parse_calibration(calibration_->currentData().toString().toStdString());
     session_->setConfig(config);
 }
 

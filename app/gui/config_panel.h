@@ -19,6 +19,7 @@ public:
     QComboBox* formatBox() const { return format_; }
     QComboBox* schemeBox() const { return scheme_; }
     QComboBox* roundingBox() const { return rounding_; }
+    QComboBox* calibrationBox() const { return calibration_; }
 
 private:
     void applyToSession();
@@ -28,6 +29,7 @@ private:
     QComboBox* format_;
     QComboBox* scheme_;
     QComboBox* rounding_;
+    QComboBox* calibration_;
 };
 
 }  // namespace quantscope::app

@@ -98,6 +98,22 @@ private slots:
         QVERIFY(window.session()->outcome()->result.metrics.sqnr_db < 10.0);
     }
 
+    void calibrationNarrowsTheClipLines() {
+        MainWindow window;
+        window.loadSample();
+        QVERIFY(waitForAnalysis(window));
+        QSignalSpy finished(window.session(), &AnalysisSession::analysisFinished);
+        auto* box = window.configPanel()->calibrationBox();
+        box->setCurrentIndex(box->findData(QStringLiteral("percentile:99.9")));
+        QVERIFY(finished.wait(20000));
+        const auto outcome = window.session()->outcome();
+        QCOMPARE(outcome->config.calibration.method, quantscope::CalibrationMethod::Percentile);
+        const double clip = window.histogramView()->clipMaxSeries()->at(0).x();
+        QCOMPARE(clip, outcome->result.clip_max);
+        QVERIFY(clip < 5.0);  // the 99.9th percentile of |x| of a unit Gaussian is about 3.3
+        QVERIFY(outcome->result.metrics.clipped_fraction > 0);
+    }
+
     void staleRequestsAreDropped() {
         MainWindow window;
         window.loadSample();

@@ -14,10 +14,10 @@ namespace {
 // Values beyond this would make a generator allocate more than a desktop can hold.
 constexpr double kMaxCount = 1ULL << 31;
 
-const GeneratorParameter kCount{"n", 100000, "number of values"};
-const GeneratorParameter kSeed{"seed", 1, "random seed (same seed, same values)"};
-
 std::vector<GeneratorInfo> make_generators() {
+    // Locals, not namespace-scope globals: generators() may run during static initialization.
+    const GeneratorParameter kCount{"n", 100000, "number of values"};
+    const GeneratorParameter kSeed{"seed", 1, "random seed (same seed, same values)"};
     return {
         {"gaussian",
          "normal distribution",

@@ -1,6 +1,7 @@
 #include "quantscope/quant/quant_config.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "quantscope/common/error.h"
 
@@ -45,15 +46,107 @@ std::optional<Scheme> parse_scheme(std::string_view name) {
     return std::nullopt;
 }
 
-std::string describe(const QuantConfig& config) {
-    std::string text = config.format.name() + " " + std::string(to_string(config.scheme));
-    if (config.calibration.method == CalibrationMethod::MinMax) {
-        text += " minmax";
-    } else {
-        text += " manual[" + std::to_string(config.calibration.manual_min) + ", " +
-                std::to_string(config.calibration.manual_max) + "]";
+namespace {
+
+std::string number_text(double v) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, end);
+}
+
+double parse_parameter(std::string_view text, std::string_view whole) {
+    double v = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v)) {
+        throw UsageError("calibration '" + std::string(whole) + "': '" + std::string(text) +
+                         "' is not a finite number");
     }
-    text += " " + std::string(to_string(config.rounding));
+    return v;
+}
+
+}  // namespace
+
+Calibration parse_calibration(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    const std::string_view name = text.substr(0, colon);
+    const std::string_view arg = colon == std::string_view::npos ? "" : text.substr(colon + 1);
+    const bool has_arg = colon != std::string_view::npos;
+    Calibration c;
+    auto no_arg = [&](CalibrationMethod m) {
+        if (has_arg) {
+            throw UsageError("calibration '" + std::string(name) + "' takes no parameter");
+        }
+        c.method = m;
+        return c;
+    };
+    if (name == "minmax") {
+        return no_arg(CalibrationMethod::MinMax);
+    }
+    if (name == "kl") {
+        return no_arg(CalibrationMethod::KL);
+    }
+    if (name == "mse") {
+        return no_arg(CalibrationMethod::MSE);
+    }
+    if (name == "percentile") {
+        c.method = CalibrationMethod::Percentile;
+        c.parameter = has_arg ? parse_parameter(arg, text) : 99.9;
+        if (!(c.parameter > 50 && c.parameter <= 100)) {
+            throw UsageError("calibration '" + std::string(text) +
+                             "': the percentile must be in (50, 100]");
+        }
+        return c;
+    }
+    if (name == "sigma") {
+        c.method = CalibrationMethod::Sigma;
+        c.parameter = has_arg ? parse_parameter(arg, text) : 3.0;
+        if (!(c.parameter > 0)) {
+            throw UsageError("calibration '" + std::string(text) + "': K must be positive");
+        }
+        return c;
+    }
+    if (name == "manual") {
+        const std::size_t comma = arg.find(',');
+        if (comma == std::string_view::npos) {
+            throw UsageError("calibration '" + std::string(text) + "': expected manual:MIN,MAX");
+        }
+        c.method = CalibrationMethod::Manual;
+        c.manual_min = parse_parameter(arg.substr(0, comma), text);
+        c.manual_max = parse_parameter(arg.substr(comma + 1), text);
+        if (c.manual_min > c.manual_max) {
+            throw UsageError("calibration '" + std::string(text) + "': MIN must not exceed MAX");
+        }
+        return c;
+    }
+    throw UsageError("unknown calibration '" + std::string(text) +
+                     "' (minmax, percentile:P, kl, mse, sigma:K, manual:MIN,MAX)");
+}
+
+std::string to_string(const Calibration& c) {
+    switch (c.method) {
+        case CalibrationMethod::MinMax:
+            return "minmax";
+        case CalibrationMethod::Percentile:
+            return "percentile:" + number_text(c.parameter);
+        case CalibrationMethod::KL:
+            return "kl";
+        case CalibrationMethod::MSE:
+            return "mse";
+        case CalibrationMethod::Sigma:
+            return "sigma:" + number_text(c.parameter);
+        case CalibrationMethod::Manual:
+            return "manual:" + number_text(c.manual_min) + "," + number_text(c.manual_max);
+    }
+    return "minmax";
+}
+
+std::string describe(const QuantConfig& config) {
+    std::string text = config.format.name();
+    text += " ";
+    text += to_string(config.scheme);
+    text += " " + to_string(config.calibration) + " ";
+    text += to_string(config.rounding);
     return text;
 }
 

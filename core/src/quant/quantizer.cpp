@@ -7,6 +7,7 @@
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
+#include "quantscope/quant/calibration.h"
 
 namespace quantscope {
 namespace {
@@ -165,20 +166,9 @@ Storage storage_for(std::int64_t count, std::int64_t groups, const QuantConfig& 
 
 }  // namespace
 
-GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config) {
-    double lo = 0;
-    double hi = 0;
-    if (config.calibration.method == CalibrationMethod::Manual) {
-        lo = config.calibration.manual_min;
-        hi = config.calibration.manual_max;
-        if (!(std::isfinite(lo) && std::isfinite(hi) && lo <= hi)) {
-            throw UsageError("manual range needs finite min <= max");
-        }
-    } else {
-        const ValueRange range = finite_range(values);
-        lo = range.lo;
-        hi = range.hi;
-    }
+GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config) {
+    double lo = range.lo;
+    double hi = range.hi;
     const IntegerFormat& f = config.format;
     GroupParameters g;
     if (config.scheme == Scheme::Symmetric) {
@@ -198,10 +188,39 @@ GroupParameters choose_parameters(std::span<const float> values, const QuantConf
     }
     // Scales are applied in float32: store the float32 value so that every path agrees.
     g.scale = static_cast<float>(g.scale);
+    if (!(g.scale > 0) || !std::isfinite(g.scale)) {
+        // A range too small or too large for a float32 step.
+        g.scale =
+            g.scale > 0 ? std::numeric_limits<float>::max() : std::numeric_limits<float>::min();
+    }
     // The range the codes cover, in the kernel's float arithmetic (equal to the end levels).
     g.clip_min = static_cast<float>(f.min_code() - g.zero_point) * static_cast<float>(g.scale);
     g.clip_max = static_cast<float>(f.max_code() - g.zero_point) * static_cast<float>(g.scale);
     return g;
+}
+
+GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config) {
+    return parameters_for_range(calibrate(values, config), config);
+}
+
+MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
+                                const QuantConfig& config) {
+    const KernelParams p = kernel_params(params, config);
+    std::vector<MetricSums> partial(max_chunks());
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        MetricSums sums;
+        std::vector<float> scratch(kBlock);
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            const std::size_t n = std::min(kBlock, end - b);
+            quantize_block(values.data() + b, scratch.data(), nullptr, n, b, p, sums);
+        }
+        partial[chunk] = sums;
+    });
+    MetricSums total;
+    for (const MetricSums& s : partial) {
+        total += s;
+    }
+    return total;
 }
 
 std::vector<double> quantization_levels(const GroupParameters& params,

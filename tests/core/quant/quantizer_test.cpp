@@ -63,7 +63,7 @@ TEST(QuantizerGolden, AffineUint8TiesDifferByMode) {
 TEST(QuantizerGolden, AffineInt8ManualRange) {
     for (Rounding r : {Rounding::NearestEven, Rounding::NearestAway}) {
         QuantConfig c = config_for("int8", Scheme::Affine, r);
-        c.calibration = {CalibrationMethod::Manual, -10.0, 10.0};
+        c.calibration = parse_calibration("manual:-10,10");
         const std::vector<float> x{3.6f};
         QuantizeOptions options;
         options.keep_codes = true;
@@ -76,7 +76,7 @@ TEST(QuantizerGolden, AffineInt8ManualRange) {
 
 TEST(Quantizer, TowardZeroAndStochastic) {
     QuantConfig c = config_for("int8", Scheme::Symmetric, Rounding::TowardZero);
-    c.calibration = {CalibrationMethod::Manual, -127.0, 127.0};  // s = 1
+    c.calibration = parse_calibration("manual:-127,127");  // s = 1
     const std::vector<float> x{2.9f, -2.9f, 0.5f, -0.5f};
     EXPECT_EQ(codes_of(x, c), (std::vector<std::int32_t>{2, -2, 0, 0}));
     // Stochastic: 0.25 rounds up a quarter of the time; mean error near zero.

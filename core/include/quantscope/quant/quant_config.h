@@ -23,13 +23,19 @@ struct IntegerFormat {
     std::string name() const;
 };
 
-enum class CalibrationMethod { MinMax, Manual };
+// How the clipping range is chosen (DESIGN.md "Calibration").
+enum class CalibrationMethod { MinMax, Percentile, KL, MSE, Sigma, Manual };
 
 struct Calibration {
     CalibrationMethod method = CalibrationMethod::MinMax;
+    double parameter = 0;   // P for percentile (e.g. 99.9), K for sigma
     double manual_min = 0;  // used by Manual
     double manual_max = 0;
 };
+
+// "minmax", "percentile:99.9", "kl", "mse", "sigma:3", "manual:-1,2". Throws UsageError.
+Calibration parse_calibration(std::string_view text);
+std::string to_string(const Calibration& calibration);
 
 struct QuantConfig {
     IntegerFormat format;

@@ -48,6 +48,12 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
 
 // The parameters a config chooses for these values (calibration only, no quantization).
 GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config);
+// The scale and zero point that map a clipping range onto the config's format and scheme.
+struct ClipRange;
+GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config);
+// Metric sums of quantizing with given parameters, without keeping Q(x) (for searches).
+MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
+                                const QuantConfig& config);
 
 // Every value the codes can take, (q - z) * s for q in [qmin, qmax], ascending.
 std::vector<double> quantization_levels(const GroupParameters& params, const IntegerFormat& format);

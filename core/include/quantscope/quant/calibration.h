@@ -1,0 +1,45 @@
+#pragma once
+// Choosing the clipping range (DESIGN.md "Calibration"). Every method returns the range it
+// chose so that views can draw it. NaN and Inf never take part.
+//   minmax        the observed range (the absmax for symmetric schemes)
+//   percentile:P  the P-th percentile of |x| (symmetric) or the (100-P, P) pair (affine), with
+//                 NumPy's default linear interpolation between order statistics
+//   kl            TensorRT-style entropy calibration on a 2048-bin histogram of |x|
+//   mse           the threshold with the smallest mean squared quantization error: a grid
+//                 search on the |x| histogram, then a golden-section refinement on the data
+//   sigma:K       mean +- K standard deviations, capped at the observed range
+// kl and mse search a threshold T on |x|; an affine scheme then uses [max(min, -T), min(max, T)].
+
+#include <span>
+
+#include "quantscope/quant/quant_config.h"
+
+namespace quantscope {
+
+struct ClipRange {
+    double lo = 0;
+    double hi = 0;
+};
+
+ClipRange calibrate(std::span<const float> values, const QuantConfig& config);
+
+// Building blocks, exposed for tests and for sweeps that share them.
+struct FiniteMoments {
+    std::int64_t count = 0;
+    double min = 0;
+    double max = 0;
+    double mean = 0;
+    double stddev = 0;  // population standard deviation
+};
+FiniteMoments finite_moments(std::span<const float> values);
+
+// NumPy-compatible percentile (method "linear") of the finite values, or of their absolute
+// values. Exact: a histogram narrows the search, then only one bin's values are selected.
+double percentile(std::span<const float> values, double p, bool of_absolute_values);
+
+// The TensorRT entropy threshold for `target_bins` quantized bins, from a histogram of |x| over
+// [0, absmax]. Returned in units of the histogram's value axis.
+double kl_threshold(std::span<const std::int64_t> abs_histogram, double absmax,
+                    std::size_t target_bins);
+
+}  // namespace quantscope

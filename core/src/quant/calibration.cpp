@@ -1,0 +1,352 @@
+#include "quantscope/quant/calibration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "quantscope/common/error.h"
+#include "quantscope/common/parallel.h"
+#include "quantscope/quant/histogram.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace quantscope {
+namespace {
+
+inline bool is_finite(float v) {
+    return std::fabs(v) <= std::numeric_limits<float>::max();
+}
+
+inline double transformed(float v, bool absolute) {
+    return absolute ? std::fabs(static_cast<double>(v)) : static_cast<double>(v);
+}
+
+// Counts of finite (optionally absolute) values in `bins` equal bins over [lo, hi].
+std::vector<std::int64_t> count_bins(std::span<const float> values, double lo, double hi,
+                                     std::size_t bins, bool absolute) {
+    std::vector<std::vector<std::int64_t>> partial(max_chunks(),
+                                                   std::vector<std::int64_t>(bins, 0));
+    const double scale = hi > lo ? static_cast<double>(bins) / (hi - lo) : 0.0;
+    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        std::vector<std::int64_t>& counts = partial[chunk];
+        for (std::size_t i = begin; i < end; ++i) {
+            if (!is_finite(values[i])) {
+                continue;
+            }
+            const double position = (transformed(values[i], absolute) - lo) * scale;
+            const std::size_t b = position <= 0 ? 0 : static_cast<std::size_t>(position);
+            ++counts[std::min(b, bins - 1)];
+        }
+    });
+    std::vector<std::int64_t> total(bins, 0);
+    for (const auto& counts : partial) {
+        for (std::size_t b = 0; b < bins; ++b) {
+            total[b] += counts[b];
+        }
+    }
+    return total;
+}
+
+// The k-th and (k+1)-th smallest finite (absolute) values, 0-based. A histogram finds the bins
+// that hold them; only the values of those bins are copied and selected.
+std::pair<double, double> order_statistics(std::span<const float> values, bool absolute,
+                                           std::int64_t k, std::int64_t count, double lo,
+                                           double hi) {
+    constexpr std::size_t kBins = 4096;
+    const std::vector<std::int64_t> counts = count_bins(values, lo, hi, kBins, absolute);
+    const std::int64_t k2 = std::min(k + 1, count - 1);
+    std::int64_t before = 0;
+    std::size_t first = 0;
+    while (before + counts[first] <= k) {
+        before += counts[first++];
+    }
+    std::size_t last = first;
+    std::int64_t through = before + counts[first];
+    while (through <= k2) {
+        through += counts[++last];
+    }
+    const double scale = hi > lo ? static_cast<double>(kBins) / (hi - lo) : 0.0;
+    std::vector<double> candidates;
+    candidates.reserve(static_cast<std::size_t>(through - before));
+    for (float v : values) {
+        if (!is_finite(v)) {
+            continue;
+        }
+        const double t = transformed(v, absolute);
+        const double position = (t - lo) * scale;
+        const std::size_t b =
+            std::min(kBins - 1, position <= 0 ? 0 : static_cast<std::size_t>(position));
+        if (b >= first && b <= last) {
+            candidates.push_back(t);
+        }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    return {candidates[static_cast<std::size_t>(k - before)],
+            candidates[static_cast<std::size_t>(k2 - before)]};
+}
+
+ClipRange range_for_threshold(double threshold, const FiniteMoments& m, Scheme scheme) {
+    if (scheme == Scheme::Symmetric) {
+        return {-threshold, threshold};
+    }
+    return {std::max(m.min, -threshold), std::min(m.max, threshold)};
+}
+
+double exact_mse(std::span<const float> values, double threshold, const FiniteMoments& m,
+                 const QuantConfig& config) {
+    const GroupParameters g =
+        parameters_for_range(range_for_threshold(threshold, m, config.scheme), config);
+    return finish_metrics(measure_quantization(values, g, config)).mse;
+}
+
+double mse_threshold(std::span<const float> values, const FiniteMoments& m,
+                     const QuantConfig& config) {
+    const double absmax = std::max(std::fabs(m.min), std::fabs(m.max));
+    if (absmax == 0) {
+        return 0;
+    }
+    // Grid search on a histogram of |x|: unclipped values cost s^2/12 (uniform rounding noise),
+    // clipped ones their distance to the top level.
+    constexpr std::size_t kBins = 2048;
+    constexpr int kGrid = 256;
+    const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
+    const double width = absmax / kBins;
+    int best_j = kGrid;
+    double best_estimate = std::numeric_limits<double>::infinity();
+    for (int j = 1; j <= kGrid; ++j) {
+        const double threshold = absmax * j / kGrid;
+        const GroupParameters g =
+            parameters_for_range(range_for_threshold(threshold, m, config.scheme), config);
+        const double top = std::max(std::fabs(g.clip_min), g.clip_max);
+        const double noise = g.scale * g.scale / 12;
+        double estimate = 0;
+        for (std::size_t b = 0; b < kBins; ++b) {
+            const double centre = (static_cast<double>(b) + 0.5) * width;
+            const double e2 = centre > top ? (centre - top) * (centre - top) : noise;
+            estimate += static_cast<double>(hist[b]) * e2;
+        }
+        if (estimate < best_estimate) {
+            best_estimate = estimate;
+            best_j = j;
+        }
+    }
+    // Golden-section refinement on the exact MSE around the best grid point.
+    double a = absmax * std::max(best_j - 1, 0) / kGrid;
+    double b = absmax * std::min(best_j + 1, kGrid) / kGrid;
+    const double ratio = (std::sqrt(5.0) - 1) / 2;
+    double c = b - ratio * (b - a);
+    double d = a + ratio * (b - a);
+    double fc = exact_mse(values, c, m, config);
+    double fd = exact_mse(values, d, m, config);
+    for (int iteration = 0; iteration < 24; ++iteration) {
+        if (fc < fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - ratio * (b - a);
+            fc = exact_mse(values, c, m, config);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + ratio * (b - a);
+            fd = exact_mse(values, d, m, config);
+        }
+    }
+    // Keep the best point actually measured, the grid point included.
+    double best = fc < fd ? c : d;
+    double best_mse = std::min(fc, fd);
+    const double grid_point = absmax * best_j / kGrid;
+    if (const double f = exact_mse(values, grid_point, m, config); f < best_mse) {
+        best = grid_point;
+    }
+    return best;
+}
+
+}  // namespace
+
+FiniteMoments finite_moments(std::span<const float> values) {
+    struct Partial {
+        std::int64_t count = 0;
+        double sum = 0;
+        double min = std::numeric_limits<double>::infinity();
+        double max = -std::numeric_limits<double>::infinity();
+    };
+    std::vector<Partial> partial(max_chunks());
+    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        Partial p;
+        for (std::size_t i = begin; i < end; ++i) {
+            if (is_finite(values[i])) {
+                const double v = values[i];
+                ++p.count;
+                p.sum += v;
+                p.min = std::min(p.min, v);
+                p.max = std::max(p.max, v);
+            }
+        }
+        partial[chunk] = p;
+    });
+    Partial total;
+    for (const Partial& p : partial) {
+        total.count += p.count;
+        total.sum += p.sum;
+        total.min = std::min(total.min, p.min);
+        total.max = std::max(total.max, p.max);
+    }
+    FiniteMoments m;
+    m.count = total.count;
+    if (m.count == 0) {
+        return m;
+    }
+    m.min = total.min;
+    m.max = total.max;
+    m.mean = total.sum / static_cast<double>(m.count);
+    // Second pass around the mean: no cancellation, unlike sum of squares minus squared sum.
+    std::vector<double> squares(max_chunks(), 0.0);
+    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        double s = 0;
+        for (std::size_t i = begin; i < end; ++i) {
+            if (is_finite(values[i])) {
+                const double d = values[i] - m.mean;
+                s += d * d;
+            }
+        }
+        squares[chunk] = s;
+    });
+    double sum_squares = 0;
+    for (double s : squares) {
+        sum_squares += s;
+    }
+    m.stddev = std::sqrt(sum_squares / static_cast<double>(m.count));
+    return m;
+}
+
+double percentile(std::span<const float> values, double p, bool of_absolute_values) {
+    const FiniteMoments m = finite_moments(values);
+    if (m.count == 0) {
+        return 0;
+    }
+    const double lo = of_absolute_values ? 0.0 : m.min;
+    const double hi = of_absolute_values ? std::max(std::fabs(m.min), std::fabs(m.max)) : m.max;
+    const double rank = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(m.count - 1);
+    const auto k = static_cast<std::int64_t>(std::floor(rank));
+    const auto [a, b] = order_statistics(values, of_absolute_values, k, m.count, lo, hi);
+    return a + (rank - static_cast<double>(k)) * (b - a);
+}
+
+double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size_t target_bins) {
+    const std::size_t bins = hist.size();
+    if (bins == 0 || target_bins == 0 || target_bins >= bins) {
+        return absmax;
+    }
+    const double width = absmax / static_cast<double>(bins);
+    std::vector<double> suffix(bins + 1, 0.0);  // suffix[i] = sum of hist[i..]
+    for (std::size_t i = bins; i-- > 0;) {
+        suffix[i] = suffix[i + 1] + static_cast<double>(hist[i]);
+    }
+    std::vector<double> p(bins);
+    std::vector<double> q(bins);
+    double best_kl = std::numeric_limits<double>::infinity();
+    std::size_t best_i = bins;
+    for (std::size_t i = target_bins; i <= bins; ++i) {
+        // Reference: the first i bins, with everything beyond folded into the last one.
+        for (std::size_t k = 0; k < i; ++k) {
+            p[k] = static_cast<double>(hist[k]);
+        }
+        p[i - 1] += suffix[i];
+        // Candidate: the first i bins merged into target_bins groups, each group's mass spread
+        // evenly over the positions where the reference is non-zero.
+        const std::size_t merged = i / target_bins;
+        for (std::size_t j = 0; j < target_bins; ++j) {
+            const std::size_t start = j * merged;
+            const std::size_t stop = j + 1 == target_bins ? i : start + merged;
+            double total = 0;
+            std::size_t nonzero = 0;
+            for (std::size_t k = start; k < stop; ++k) {
+                total += static_cast<double>(hist[k]);
+                nonzero += p[k] != 0 ? 1 : 0;
+            }
+            for (std::size_t k = start; k < stop; ++k) {
+                q[k] = p[k] != 0 && nonzero > 0 ? total / static_cast<double>(nonzero) : 0.0;
+            }
+        }
+        double p_sum = 0;
+        double q_sum = 0;
+        for (std::size_t k = 0; k < i; ++k) {
+            p_sum += p[k];
+            q_sum += q[k];
+        }
+        if (p_sum == 0 || q_sum == 0) {
+            continue;
+        }
+        double kl = 0;
+        for (std::size_t k = 0; k < i; ++k) {
+            if (p[k] == 0) {
+                continue;
+            }
+            const double pk = p[k] / p_sum;
+            const double qk = std::max(q[k] / q_sum, 1e-12);  // a lost mass costs, finitely
+            kl += pk * std::log(pk / qk);
+        }
+        if (kl < best_kl) {
+            best_kl = kl;
+            best_i = i;
+        }
+    }
+    return static_cast<double>(best_i) * width;
+}
+
+ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
+    const Calibration& c = config.calibration;
+    if (c.method == CalibrationMethod::Manual) {
+        if (!(std::isfinite(c.manual_min) && std::isfinite(c.manual_max) &&
+              c.manual_min <= c.manual_max)) {
+            throw UsageError("manual range needs finite min <= max");
+        }
+        return {c.manual_min, c.manual_max};
+    }
+    const FiniteMoments m = finite_moments(values);
+    if (m.count == 0) {
+        return {0, 0};
+    }
+    const double absmax = std::max(std::fabs(m.min), std::fabs(m.max));
+    const bool symmetric = config.scheme == Scheme::Symmetric;
+    switch (c.method) {
+        case CalibrationMethod::MinMax:
+            return symmetric ? ClipRange{-absmax, absmax} : ClipRange{m.min, m.max};
+        case CalibrationMethod::Percentile:
+            if (symmetric) {
+                const double t = percentile(values, c.parameter, true);
+                return {-t, t};
+            }
+            return {percentile(values, 100 - c.parameter, false),
+                    percentile(values, c.parameter, false)};
+        case CalibrationMethod::Sigma: {
+            const double lo = std::max(m.min, m.mean - c.parameter * m.stddev);
+            const double hi = std::min(m.max, m.mean + c.parameter * m.stddev);
+            if (symmetric) {
+                const double t = std::max(std::fabs(lo), std::fabs(hi));
+                return {-t, t};
+            }
+            return {lo, hi};
+        }
+        case CalibrationMethod::KL: {
+            if (absmax == 0) {
+                return {0, 0};
+            }
+            constexpr std::size_t kBins = 2048;
+            const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
+            // Target: the number of positive levels of the format (128 for INT8, as TensorRT).
+            const int bits = config.format.bits;
+            const std::size_t target = std::size_t{1} << (bits - 1);
+            return range_for_threshold(kl_threshold(hist, absmax, target), m, config.scheme);
+        }
+        case CalibrationMethod::MSE:
+            return range_for_threshold(mse_threshold(values, m, config), m, config.scheme);
+        case CalibrationMethod::Manual:
+            break;
+    }
+    return {m.min, m.max};
+}
+
+}  // namespace quantscope
