@@ -23,8 +23,9 @@ QLineSeries* makeLine(const QString& name, const QPen& pen) {
 
 }  // namespace
 
-HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(parent) {
-    auto* chart = new QChart;
+// QChartView(parent) would make a default chart that setChart() replaces but never deletes.
+HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(new QChart, parent) {
+    QChart* chart = this->chart();
     chart->setTitle(tr("Value histogram"));
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -32,8 +33,11 @@ HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(parent) {
     chart->setAnimationOptions(QChart::NoAnimation);
 
     const QColor blue(52, 120, 198);
+    // QAreaSeries does not own its boundary lines and they are not in the chart: the view
+    // owns them.
     originalLine_ = makeLine(tr("Original"), QPen(blue, 1.2));
-    originalBase_ = new QLineSeries;
+    originalLine_->setParent(this);
+    originalBase_ = new QLineSeries(this);
     originalArea_ = new QAreaSeries(originalLine_, originalBase_);
     originalArea_->setName(tr("Original"));
     originalArea_->setPen(QPen(blue, 1.2));
@@ -64,7 +68,6 @@ HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(parent) {
     for (QLegendMarker* marker : chart->legend()->markers(clipMax_)) {
         marker->setVisible(false);
     }
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(480, 320);
 }
