@@ -12,6 +12,9 @@ target_compile_options(quantscope_build_settings INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
     -Wnull-dereference -Wimplicit-fallthrough)
+# Bit-exactness: GCC's C++ default (-ffp-contract=fast) fuses a*b+c into one FMA where it
+# likes, so a vectorized loop and its scalar reference could round differently.
+target_compile_options(quantscope_build_settings INTERFACE -ffp-contract=off)
 # GCC 12 at -O3 reports std::string concatenation as overlapping memcpy (GCC bug 105329).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
     target_compile_options(quantscope_build_settings INTERFACE -Wno-restrict)

@@ -137,16 +137,16 @@ std::size_t checked_count(const ParsedSpec& parsed, double count) {
 }
 
 template <typename Distribution>
-std::vector<float> draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
+FloatBuffer draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
     std::mt19937_64 engine(seed);
-    std::vector<float> values(n);
+    FloatBuffer values(n);
     for (float& v : values) {
         v = static_cast<float>(distribution(engine));
     }
     return values;
 }
 
-std::vector<float> generate_values(const ParsedSpec& parsed) {
+FloatBuffer generate_values(const ParsedSpec& parsed) {
     const auto& v = parsed.values;
     const std::string& name = parsed.info->name;
     if (name == "sample") {
@@ -166,7 +166,7 @@ std::vector<float> generate_values(const ParsedSpec& parsed) {
         require(noise >= 0, name, "noise must not be negative");
         std::mt19937_64 engine(seed);
         std::normal_distribution<double> gauss(0.0, noise > 0 ? noise : 1.0);
-        std::vector<float> values(n);
+        FloatBuffer values(n);
         for (std::size_t i = 0; i < n; ++i) {
             double x = amplitude * std::sin(omega * static_cast<double>(i) + phase);
             if (noise > 0) {
@@ -214,7 +214,7 @@ std::vector<float> generate_values(const ParsedSpec& parsed) {
     std::mt19937_64 engine(seed);
     std::normal_distribution<double> bulk(0.0, stddev);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::vector<float> values(n);
+    FloatBuffer values(n);
     for (float& x : values) {
         if (unit(engine) < fraction) {
             // Outliers: magnitude between 0.5x and 1x the outlier scale, random sign.
@@ -255,7 +255,7 @@ Tensor builtin_sample() {
     constexpr std::size_t kCountValues = 65536;
     std::mt19937_64 engine(7);
     std::normal_distribution<double> gauss(0.0, 1.0);
-    std::vector<float> values(kCountValues);
+    FloatBuffer values(kCountValues);
     for (float& x : values) {
         x = static_cast<float>(gauss(engine));
     }

@@ -305,12 +305,18 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
         }
         return {c.manual_min, c.manual_max};
     }
+    const bool symmetric = config.scheme == Scheme::Symmetric;
+    if (c.method == CalibrationMethod::MinMax) {
+        // One vectorized pass: no mean or deviation needed.
+        const ValueRange r = finite_range(values);
+        const double absmax = std::max(std::fabs(r.lo), std::fabs(r.hi));
+        return symmetric ? ClipRange{-absmax, absmax} : ClipRange{r.lo, r.hi};
+    }
     const FiniteMoments m = finite_moments(values);
     if (m.count == 0) {
         return {0, 0};
     }
     const double absmax = std::max(std::fabs(m.min), std::fabs(m.max));
-    const bool symmetric = config.scheme == Scheme::Symmetric;
     switch (c.method) {
         case CalibrationMethod::MinMax:
             return symmetric ? ClipRange{-absmax, absmax} : ClipRange{m.min, m.max};

@@ -14,20 +14,35 @@ std::int64_t Histogram::total() const {
 }
 
 ValueRange finite_range(std::span<const float> values) {
-    std::vector<float> lows(max_chunks(), std::numeric_limits<float>::infinity());
-    std::vector<float> highs(max_chunks(), -std::numeric_limits<float>::infinity());
+    constexpr std::size_t kLanes = 16;
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    std::vector<float> lows(max_chunks(), kInf);
+    std::vector<float> highs(max_chunks(), -kInf);
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        float lo = std::numeric_limits<float>::infinity();
-        float hi = -lo;
-        for (std::size_t i = begin; i < end; ++i) {
-            const float v = values[i];
-            // Inf and NaN fail this test, so they never widen the range.
-            const bool finite = std::fabs(v) <= std::numeric_limits<float>::max();
-            lo = finite && v < lo ? v : lo;
-            hi = finite && v > hi ? v : hi;
+        // Independent lanes so that the min/max chains vectorize; Inf and NaN fail the
+        // finiteness test and never widen the range.
+        float lo[kLanes];
+        float hi[kLanes];
+        std::fill(lo, lo + kLanes, kInf);
+        std::fill(hi, hi + kLanes, -kInf);
+        const float* x = values.data();
+        std::size_t i = begin;
+        for (; i + kLanes <= end; i += kLanes) {
+            for (std::size_t j = 0; j < kLanes; ++j) {
+                const float v = x[i + j];
+                const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+                lo[j] = finite && v < lo[j] ? v : lo[j];
+                hi[j] = finite && v > hi[j] ? v : hi[j];
+            }
         }
-        lows[chunk] = lo;
-        highs[chunk] = hi;
+        for (; i < end; ++i) {
+            const float v = x[i];
+            const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+            lo[0] = finite && v < lo[0] ? v : lo[0];
+            hi[0] = finite && v > hi[0] ? v : hi[0];
+        }
+        lows[chunk] = *std::min_element(lo, lo + kLanes);
+        highs[chunk] = *std::max_element(hi, hi + kLanes);
     });
     ValueRange range;
     const float lo = *std::min_element(lows.begin(), lows.end());
@@ -49,34 +64,46 @@ Histogram make_histogram(std::span<const float> values, double lo, double hi, st
     h.hi = hi;
     h.counts.assign(bins, 0);
     const std::size_t chunks = max_chunks();
-    std::vector<std::vector<std::int64_t>> partial(chunks, std::vector<std::int64_t>(bins + 2, 0));
+    std::vector<std::vector<std::int64_t>> partial(chunks,
+                                                   std::vector<std::int64_t>(4 * (bins + 2), 0));
     const double scale = static_cast<double>(bins) / (hi - lo);
+    const double last = static_cast<double>(bins);
+    constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         std::vector<std::int64_t>& counts = partial[chunk];
-        const double last = static_cast<double>(bins);
-        for (std::size_t i = begin; i < end; ++i) {
-            const double v = values[i];
-            if (!(std::fabs(v) <= std::numeric_limits<double>::max())) {
-                continue;
+        // Slot 0 is "below", slot bins+1 "above"; a value equal to hi joins the last bin.
+        // Slots are computed for a block at a time (vectorized), then counted.
+        constexpr std::size_t kChunk = 1024;
+        std::uint32_t slots[kChunk];
+        const float* x = values.data();
+        for (std::size_t b = begin; b < end; b += kChunk) {
+            const std::size_t n = std::min(kChunk, end - b);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double v = x[b + i];
+                const double position = (v - lo) * scale;
+                const bool finite = std::fabs(v) <= std::numeric_limits<double>::max();
+                const double inner = std::min(std::floor(position), last - 1) + 1;
+                double slot = position < 0 ? 0.0 : (position > last ? last + 1 : inner);
+                slot = finite ? slot : 0.0;  // never convert NaN
+                slots[i] = finite ? static_cast<std::uint32_t>(slot) : kSkip;
             }
-            // Slot 0 is "below", slot bins+1 "above"; a value equal to hi joins the last bin.
-            double position = (v - lo) * scale;
-            std::size_t slot;
-            if (position < 0) {
-                slot = 0;
-            } else if (position > last) {
-                slot = bins + 1;
-            } else {
-                slot = 1 + std::min(bins - 1, static_cast<std::size_t>(position));
+            // Four interleaved copies: runs of equal slots (common near a distribution's peak)
+            // would otherwise serialize on one counter's store-to-load latency.
+            for (std::size_t i = 0; i < n; ++i) {
+                if (slots[i] != kSkip) {
+                    ++counts[(i & 3) * (bins + 2) + slots[i]];
+                }
             }
-            ++counts[slot];
         }
     });
-    for (const std::vector<std::int64_t>& counts : partial) {
-        h.below += counts[0];
-        h.above += counts[bins + 1];
-        for (std::size_t b = 0; b < bins; ++b) {
-            h.counts[b] += counts[b + 1];
+    for (const std::vector<std::int64_t>& all : partial) {
+        for (std::size_t copy = 0; copy < 4; ++copy) {
+            const std::int64_t* counts = all.data() + copy * (bins + 2);
+            h.below += counts[0];
+            h.above += counts[bins + 1];
+            for (std::size_t b = 0; b < bins; ++b) {
+                h.counts[b] += counts[b + 1];
+            }
         }
     }
     return h;

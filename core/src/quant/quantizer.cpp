@@ -1,6 +1,5 @@
 #include "quantscope/quant/quantizer.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,33 +11,59 @@
 namespace quantscope {
 namespace {
 
-using ArrayF = Eigen::Array<float, Eigen::Dynamic, 1>;
-using MapF = Eigen::Map<ArrayF>;
-using ConstMapF = Eigen::Map<const ArrayF>;
-
 // Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
 constexpr std::size_t kBlock = 2048;
 
 // Counter-based uniform in [0, 1) for stochastic rounding: the same (seed, index) always gives
-// the same number, whatever the thread split.
-inline float uniform_from_index(std::uint64_t seed, std::uint64_t index) {
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (index + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return static_cast<float>(z >> 40) * 0x1.0p-24f;
+// the same number, whatever the thread split. 32-bit arithmetic (murmur3's finalizer) so that
+// the loop vectorizes with AVX2.
+inline std::uint32_t mix32(std::uint32_t h) {
+    h ^= h >> 16;
+    h *= 0x85EBCA6BU;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35U;
+    h ^= h >> 16;
+    return h;
 }
 
-inline float round_scalar(float t, Rounding rounding, std::uint64_t seed, std::uint64_t index) {
+inline float uniform_from_index(std::uint32_t seed, std::uint64_t index) {
+    const auto low = static_cast<std::uint32_t>(index);
+    const auto high = static_cast<std::uint32_t>(index >> 32);
+    const std::uint32_t h = mix32(low * 0x9E3779B9U ^ mix32(seed + high));
+    return static_cast<float>(h >> 8) * 0x1.0p-24f;
+}
+
+inline std::uint32_t seed32(std::uint64_t seed) {
+    return static_cast<std::uint32_t>(seed) ^ static_cast<std::uint32_t>(seed >> 32);
+}
+
+// Rounding written so that GCC vectorizes it: rint and trunc map to vroundps; ties-away is
+// trunc plus a correction, exact because t - trunc(t) is exact.
+template <Rounding R>
+inline float round_to_integer(float t, std::uint32_t seed, std::uint64_t index) {
+    if constexpr (R == Rounding::NearestEven) {
+        return __builtin_rintf(t);  // current mode FE_TONEAREST: ties to even
+    } else if constexpr (R == Rounding::NearestAway) {
+        const float whole = __builtin_truncf(t);
+        const float fraction = t - whole;
+        return whole + (fraction >= 0.5f ? 1.0f : 0.0f) - (fraction <= -0.5f ? 1.0f : 0.0f);
+    } else if constexpr (R == Rounding::TowardZero) {
+        return __builtin_truncf(t);
+    } else {
+        return __builtin_floorf(t + uniform_from_index(seed, index));
+    }
+}
+
+inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::uint64_t index) {
     switch (rounding) {
         case Rounding::NearestEven:
-            return std::nearbyint(t);  // the default FE_TONEAREST mode: ties to even
+            return round_to_integer<Rounding::NearestEven>(t, seed, index);
         case Rounding::NearestAway:
-            return std::round(t);
+            return round_to_integer<Rounding::NearestAway>(t, seed, index);
         case Rounding::TowardZero:
-            return std::trunc(t);
+            return round_to_integer<Rounding::TowardZero>(t, seed, index);
         case Rounding::Stochastic:
-            return std::floor(t + uniform_from_index(seed, index));
+            return round_to_integer<Rounding::Stochastic>(t, seed, index);
     }
     return t;
 }
@@ -52,29 +77,8 @@ struct KernelParams {
     float clip_min;
     float clip_max;
     Rounding rounding;
-    std::uint64_t seed;
+    std::uint32_t seed;
 };
-
-// Rounds t = x / s in place, vectorized.
-void round_block(Eigen::Ref<ArrayF> t, const KernelParams& p, std::uint64_t first_index) {
-    switch (p.rounding) {
-        case Rounding::NearestEven:
-            t = t.rint();
-            break;
-        case Rounding::NearestAway:
-            t = t.round();
-            break;
-        case Rounding::TowardZero:
-            t = (t < 0).select(t.ceil(), t.floor());
-            break;
-        case Rounding::Stochastic:
-            for (Eigen::Index i = 0; i < t.size(); ++i) {
-                t[i] += uniform_from_index(p.seed, first_index + static_cast<std::uint64_t>(i));
-            }
-            t = t.floor();
-            break;
-    }
-}
 
 // Scalar path for blocks that hold NaN or Inf: excluded from the sums, passed through.
 void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::size_t n,
@@ -109,33 +113,107 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
     }
 }
 
-// The hot loop: quantize + dequantize + every metric sum for one cache-sized block.
+// The hot loop: quantize + dequantize + every metric sum in one pass over a cache-sized block.
+// kLanes independent float accumulators per sum let GCC keep them in vector registers; each
+// lane sums at most kBlock / kLanes values, so float precision is ample before the block's
+// total is added in double.
+constexpr std::size_t kLanes = 16;
+
+template <Rounding R>
+void quantize_block_fused(const float* __restrict x, float* __restrict y, std::size_t n,
+                          std::uint64_t first_index, const KernelParams& p, MetricSums& sums,
+                          float& nonfinite) {
+    alignas(64) float x2[kLanes] = {};
+    alignas(64) float y2[kLanes] = {};
+    alignas(64) float xy[kLanes] = {};
+    alignas(64) float se[kLanes] = {};
+    alignas(64) float se2[kLanes] = {};
+    alignas(64) float emax[kLanes] = {};
+    alignas(64) float clipped[kLanes] = {};
+    alignas(64) float zeroed[kLanes] = {};
+    alignas(64) float bad[kLanes] = {};
+    const float inv = p.inv_scale;
+    const float scale = p.scale;
+    const float zp = p.zero_point;
+    const float qmin = p.qmin;
+    const float qmax = p.qmax;
+    const float cmin = p.clip_min;
+    const float cmax = p.clip_max;
+    const std::size_t whole = n / kLanes * kLanes;
+    for (std::size_t i = 0; i < whole; i += kLanes) {
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            const float xi = x[i + j];
+            float q = round_to_integer<R>(xi * inv, p.seed, first_index + i + j) + zp;
+            q = q < qmin ? qmin : q;
+            q = q > qmax ? qmax : q;
+            const float yi = (q - zp) * scale;
+            y[i + j] = yi;
+            const float e = xi - yi;
+            const float ae = __builtin_fabsf(e);
+            x2[j] += xi * xi;
+            y2[j] += yi * yi;
+            xy[j] += xi * yi;
+            se[j] += e;
+            se2[j] += e * e;
+            emax[j] = ae > emax[j] ? ae : emax[j];
+            clipped[j] += (xi < cmin) | (xi > cmax) ? 1.0f : 0.0f;
+            zeroed[j] += (yi == 0.0f) & (xi != 0.0f) ? 1.0f : 0.0f;
+            // NaN fails the comparison, Inf exceeds the largest float: both count as bad.
+            bad[j] += __builtin_fabsf(xi) <= 3.40282347e38f ? 0.0f : 1.0f;
+        }
+    }
+    float bad_total = 0;
+    MetricSums block;
+    for (std::size_t j = 0; j < kLanes; ++j) {
+        block.sum_x2 += x2[j];
+        block.sum_y2 += y2[j];
+        block.sum_xy += xy[j];
+        block.sum_e += se[j];
+        block.sum_e2 += se2[j];
+        block.max_abs_e = std::max<double>(block.max_abs_e, emax[j]);
+        block.clipped += static_cast<std::int64_t>(clipped[j]);
+        block.zeroed += static_cast<std::int64_t>(zeroed[j]);
+        bad_total += bad[j];
+    }
+    block.count = static_cast<std::int64_t>(whole);
+    nonfinite = bad_total;
+    if (bad_total == 0) {
+        sums += block;
+    }
+    // The tail (and, when the block held NaN or Inf, the caller redoes it all) goes scalar.
+    if (bad_total == 0 && whole < n) {
+        quantize_block_scalar(x + whole, y + whole, nullptr, n - whole, first_index + whole, p,
+                              sums);
+    }
+}
+
 void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
                     std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
-    const ConstMapF xb(x, static_cast<Eigen::Index>(n));
-    if (!(xb.abs() <= std::numeric_limits<float>::max()).all()) {
+    float nonfinite = 0;
+    switch (p.rounding) {
+        case Rounding::NearestEven:
+            quantize_block_fused<Rounding::NearestEven>(x, y, n, first_index, p, sums, nonfinite);
+            break;
+        case Rounding::NearestAway:
+            quantize_block_fused<Rounding::NearestAway>(x, y, n, first_index, p, sums, nonfinite);
+            break;
+        case Rounding::TowardZero:
+            quantize_block_fused<Rounding::TowardZero>(x, y, n, first_index, p, sums, nonfinite);
+            break;
+        case Rounding::Stochastic:
+            quantize_block_fused<Rounding::Stochastic>(x, y, n, first_index, p, sums, nonfinite);
+            break;
+    }
+    if (nonfinite != 0) {
         quantize_block_scalar(x, y, codes, n, first_index, p, sums);
         return;
     }
-    MapF yb(y, static_cast<Eigen::Index>(n));
-    yb = xb * p.inv_scale;
-    round_block(yb, p, first_index);
-    yb = (yb + p.zero_point).max(p.qmin).min(p.qmax);
     if (codes != nullptr) {
+        // Codes follow from Q(x) exactly: q = Q(x) / s + z is an integer-valued float.
         for (std::size_t i = 0; i < n; ++i) {
-            codes[i] = static_cast<std::int32_t>(y[i]);
+            codes[i] = static_cast<std::int32_t>(__builtin_rintf(y[i] / p.scale + p.zero_point));
         }
     }
-    yb = (yb - p.zero_point) * p.scale;
-    sums.count += static_cast<std::int64_t>(n);
-    sums.sum_x2 += static_cast<double>(xb.square().sum());
-    sums.sum_y2 += static_cast<double>(yb.square().sum());
-    sums.sum_xy += static_cast<double>((xb * yb).sum());
-    sums.sum_e += static_cast<double>((xb - yb).sum());
-    sums.sum_e2 += static_cast<double>((xb - yb).square().sum());
-    sums.max_abs_e = std::max(sums.max_abs_e, static_cast<double>((xb - yb).abs().maxCoeff()));
-    sums.clipped += ((xb < p.clip_min) || (xb > p.clip_max)).count();
-    sums.zeroed += ((yb == 0.0f) && (xb != 0.0f)).count();
 }
 
 KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
@@ -149,7 +227,7 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
     p.clip_min = static_cast<float>(g.clip_min);
     p.clip_max = static_cast<float>(g.clip_max);
     p.rounding = config.rounding;
-    p.seed = config.seed;
+    p.seed = seed32(config.seed);
     return p;
 }
 
@@ -242,7 +320,7 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
     }
     const float scale = static_cast<float>(params.scale);
     const float inv_scale = static_cast<float>(1.0 / static_cast<double>(scale));
-    const float r = round_scalar(x * inv_scale, config.rounding, config.seed, index);
+    const float r = round_scalar(x * inv_scale, config.rounding, seed32(config.seed), index);
     const float q = std::clamp(r + static_cast<float>(params.zero_point),
                                static_cast<float>(config.format.min_code()),
                                static_cast<float>(config.format.max_code()));

@@ -5,17 +5,18 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
 
 #include "quantscope/common/error.h"
 
 namespace quantscope {
 namespace {
 
-double mean_of(const std::vector<float>& v) {
+double mean_of(std::span<const float> v) {
     return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-double std_of(const std::vector<float>& v) {
+double std_of(std::span<const float> v) {
     const double m = mean_of(v);
     double s = 0;
     for (float x : v) {

@@ -139,7 +139,7 @@ TEST(Quantizer, OutliersRuinPerTensorMinMax) {
     const Tensor sample = builtin_sample();
     const QuantResult with_outliers =
         quantize(sample.values, config_for("int8", Scheme::Symmetric));
-    std::vector<float> clean = sample.values;
+    FloatBuffer clean = sample.values;
     for (float& v : clean) {
         v = std::fabs(v) > 6.0f ? 0.0f : v;
     }

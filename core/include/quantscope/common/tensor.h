@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "quantscope/common/buffer.h"
+
 namespace quantscope {
 
 using Shape = std::vector<std::int64_t>;
@@ -22,7 +24,7 @@ struct TensorInfo {
 
 struct Tensor {
     TensorInfo info;
-    std::vector<float> values;  // row-major, count elements
+    FloatBuffer values;  // row-major, count elements
 
     std::span<const float> view() const { return values; }
 };

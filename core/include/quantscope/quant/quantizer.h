@@ -30,7 +30,7 @@ struct Storage {
 };
 
 struct QuantResult {
-    std::vector<float> dequantized;
+    FloatBuffer dequantized;
     std::vector<std::int32_t> codes;  // filled only when asked for
     std::vector<GroupParameters> groups;
     Metrics metrics;
