@@ -3,6 +3,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <vector>
+
 #include "quantscope/common/generators.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -20,14 +22,18 @@ const Tensor& gaussian(std::int64_t n) {
     return cached;
 }
 
-void run(benchmark::State& state, std::string_view format, Scheme scheme, Rounding rounding) {
+void run(benchmark::State& state, std::string_view format, Scheme scheme, Rounding rounding,
+         std::string_view granularity = "tensor") {
     const Tensor& t = gaussian(state.range(0));
     QuantConfig config;
     config.format = parse_integer_format(format);
     config.scheme = scheme;
     config.rounding = rounding;
+    config.granularity = parse_granularity(granularity);
+    // A [4096, n / 4096] weight-like matrix for channel and block granularity.
+    const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
     for (auto _ : state) {
-        QuantResult r = quantize(t.values, config);
+        QuantResult r = quantize(t.values, shape, config);
         benchmark::DoNotOptimize(r.metrics.mse);
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -42,6 +48,16 @@ void BM_Uint8AffinePerTensor(benchmark::State& state) {
 }
 void BM_Int4SymmetricStochastic(benchmark::State& state) {
     run(state, "int4", Scheme::Symmetric, Rounding::Stochastic);
+}
+
+void BM_Int8PerChannelAxis0(benchmark::State& state) {
+    run(state, "int8", Scheme::Symmetric, Rounding::NearestEven, "channel:0");
+}
+void BM_Int8PerChannelLastAxis(benchmark::State& state) {
+    run(state, "int8", Scheme::Symmetric, Rounding::NearestEven, "channel:1");
+}
+void BM_Int4Block32(benchmark::State& state) {
+    run(state, "int4", Scheme::Symmetric, Rounding::NearestEven, "block:32");
 }
 
 void BM_HistogramPlot(benchmark::State& state) {
@@ -63,6 +79,9 @@ BENCHMARK(BM_Int8SymmetricPerTensor)
     ->UseRealTime();
 BENCHMARK(BM_Uint8AffinePerTensor)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Int4SymmetricStochastic)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int8PerChannelAxis0)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int8PerChannelLastAxis)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int4Block32)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_HistogramPlot)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

@@ -46,6 +46,7 @@ SOURCE:
 QUANT:
   --format F        intK or uintK, K = 2..16 (default int8)
   --scheme S        symmetric | affine (default symmetric)
+  --granularity G   tensor | channel[:AXIS] | block:N (default tensor)
   --calibration C   how the clipping range is chosen (default minmax):
                     minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
   --rounding R      nearest-even | nearest-away | toward-zero | stochastic (default nearest-even)
@@ -132,6 +133,12 @@ int run_analyze(const std::vector<std::string_view>& args) {
                 throw Usage{"--seed needs a whole number >= 0", kAnalyzeUsage};
             }
             config.seed = static_cast<std::uint64_t>(seed);
+        } else if (a == "--granularity") {
+            try {
+                config.granularity = parse_granularity(next_value(args, i, kAnalyzeUsage));
+            } catch (const UsageError& e) {
+                throw Usage{e.what(), kAnalyzeUsage};
+            }
         } else if (a == "--calibration") {
             try {
                 config.calibration = parse_calibration(next_value(args, i, kAnalyzeUsage));
@@ -159,9 +166,14 @@ int run_analyze(const std::vector<std::string_view>& args) {
     } catch (const UsageError& e) {
         throw Usage{e.what(), kAnalyzeUsage};
     }
-    const QuantResult r = quantize(tensor.values, config);
+    QuantResult r;
+    try {
+        r = quantize(tensor.values, tensor.info.shape, config);
+    } catch (const UsageError& e) {
+        throw Usage{e.what(), kAnalyzeUsage};
+    }
     const Metrics& m = r.metrics;
-    const GroupParameters& g = r.groups.front();
+    const GroupParameters g = r.groups.empty() ? GroupParameters{} : r.groups.front();
     if (json) {
         cli::JsonWriter w;
         w.begin_object();
@@ -175,7 +187,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.key("config").begin_object();
         w.key("format").value(config.format.name());
         w.key("scheme").value(to_string(config.scheme));
-        w.key("granularity").value("tensor");
+        w.key("granularity").value(to_string(config.granularity));
         w.key("calibration")
             .value(config.calibration.method == CalibrationMethod::MinMax ? "minmax" : "manual");
         w.key("rounding").value(to_string(config.rounding));
@@ -194,8 +206,22 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.key("inf_count").value(m.inf_count);
         w.end_object();
         w.key("params").begin_object();
-        w.key("scale").value(g.scale);
-        w.key("zero_point").value(g.zero_point);
+        // One group: numbers; several: arrays, one entry per group.
+        if (r.groups.size() == 1) {
+            w.key("scale").value(g.scale);
+            w.key("zero_point").value(g.zero_point);
+        } else {
+            w.key("scale").begin_array();
+            for (const GroupParameters& p : r.groups) {
+                w.value(p.scale);
+            }
+            w.end_array();
+            w.key("zero_point").begin_array();
+            for (const GroupParameters& p : r.groups) {
+                w.value(p.zero_point);
+            }
+            w.end_array();
+        }
         w.key("clip_min").value(r.clip_min);
         w.key("clip_max").value(r.clip_max);
         w.end_object();
@@ -208,10 +234,15 @@ int run_analyze(const std::vector<std::string_view>& args) {
     } else {
         std::cout << "tensor            " << tensor.info.name << '\n'
                   << "count             " << tensor.info.count << '\n'
-                  << "config            " << describe(config) << '\n'
-                  << "scale             " << format_number(g.scale) << '\n'
-                  << "zero point        " << g.zero_point << '\n'
-                  << "clip range        [" << format_number(r.clip_min) << ", "
+                  << "config            " << describe(config) << '\n';
+        if (r.groups.size() == 1) {
+            std::cout << "scale             " << format_number(g.scale) << '\n'
+                      << "zero point        " << g.zero_point << '\n';
+        } else {
+            std::cout << "groups            " << r.groups.size() << " (scale of the first "
+                      << format_number(g.scale) << ")\n";
+        }
+        std::cout << "clip range        [" << format_number(r.clip_min) << ", "
                   << format_number(r.clip_max) << "]\n"
                   << "mse               " << format_number(m.mse) << '\n'
                   << "sqnr              " << format_number(m.sqnr_db) << " dB\n"

@@ -16,10 +16,12 @@ std::size_t max_chunks() {
     return worker_count();
 }
 
-std::size_t parallel_for(std::size_t n, std::size_t alignment,
-                         const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
+namespace {
+
+std::size_t run_chunks(std::size_t n, std::size_t alignment, bool large,
+                       const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
     alignment = std::max<std::size_t>(alignment, 1);
-    std::size_t chunks = n < kParallelThreshold ? 1 : worker_count();
+    std::size_t chunks = large ? worker_count() : 1;
     const std::size_t units = (n + alignment - 1) / alignment;
     chunks = std::max<std::size_t>(1, std::min(chunks, units));
     if (chunks == 1) {
@@ -52,6 +54,19 @@ std::size_t parallel_for(std::size_t n, std::size_t alignment,
         }
     }
     return chunks;
+}
+
+}  // namespace
+
+std::size_t parallel_for(std::size_t n, std::size_t alignment,
+                         const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
+    return run_chunks(n, alignment, n >= kParallelThreshold, body);
+}
+
+std::size_t parallel_for_tasks(
+    std::size_t tasks, std::size_t total_work,
+    const std::function<void(std::size_t, std::size_t, std::size_t)>& body) {
+    return run_chunks(tasks, 1, total_work >= kParallelThreshold, body);
 }
 
 }  // namespace quantscope

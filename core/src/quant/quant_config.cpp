@@ -141,10 +141,57 @@ std::string to_string(const Calibration& c) {
     return "minmax";
 }
 
+Granularity parse_granularity(std::string_view text) {
+    Granularity g;
+    if (text == "tensor") {
+        return g;
+    }
+    auto whole_number = [&](std::string_view digits, std::int64_t& out) {
+        const char* end = digits.data() + digits.size();
+        auto [ptr, ec] = std::from_chars(digits.data(), end, out);
+        return !digits.empty() && ec == std::errc() && ptr == end;
+    };
+    if (text == "channel" || text.starts_with("channel:")) {
+        g.kind = Granularity::Kind::Channel;
+        std::int64_t axis = 0;
+        if (text.size() > 7 && (!whole_number(text.substr(8), axis) || axis < -32 || axis > 31)) {
+            throw UsageError("granularity '" + std::string(text) +
+                             "': the axis must be a whole number from -32 to 31");
+        }
+        g.axis = static_cast<int>(axis);
+        return g;
+    }
+    if (text.starts_with("block:")) {
+        g.kind = Granularity::Kind::Block;
+        if (!whole_number(text.substr(6), g.block) || g.block < 1 || g.block > (1 << 30)) {
+            throw UsageError("granularity '" + std::string(text) +
+                             "': the block size must be a whole number from 1 to 2^30");
+        }
+        return g;
+    }
+    throw UsageError("unknown granularity '" + std::string(text) +
+                     "' (tensor, channel, channel:AXIS, block:N)");
+}
+
+std::string to_string(const Granularity& g) {
+    switch (g.kind) {
+        case Granularity::Kind::Tensor:
+            return "tensor";
+        case Granularity::Kind::Channel:
+            return "channel:" + std::to_string(g.axis);
+        case Granularity::Kind::Block:
+            return "block:" + std::to_string(g.block);
+    }
+    return "tensor";
+}
+
 std::string describe(const QuantConfig& config) {
     std::string text = config.format.name();
     text += " ";
     text += to_string(config.scheme);
+    if (config.granularity.kind != Granularity::Kind::Tensor) {
+        text += " " + to_string(config.granularity);
+    }
     text += " " + to_string(config.calibration) + " ";
     text += to_string(config.rounding);
     return text;

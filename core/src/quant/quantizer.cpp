@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
@@ -80,10 +82,30 @@ struct KernelParams {
     std::uint32_t seed;
 };
 
+// Per-element parameters for per-channel quantization along the last axis: element i of a
+// block uses entry i (the arrays are offset to the block's first element).
+struct ParamArrays {
+    const float* scale = nullptr;
+    const float* inv_scale = nullptr;
+    const float* zero_point = nullptr;
+    const float* clip_min = nullptr;
+    const float* clip_max = nullptr;
+};
+
 // Scalar path for blocks that hold NaN or Inf: excluded from the sums, passed through.
+template <bool PerElement>
 void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::size_t n,
-                           std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
+                           std::uint64_t first_index, const KernelParams& uniform,
+                           const ParamArrays& a, MetricSums& sums) {
     for (std::size_t i = 0; i < n; ++i) {
+        KernelParams p = uniform;
+        if constexpr (PerElement) {
+            p.scale = a.scale[i];
+            p.inv_scale = a.inv_scale[i];
+            p.zero_point = a.zero_point[i];
+            p.clip_min = a.clip_min[i];
+            p.clip_max = a.clip_max[i];
+        }
         const float xi = x[i];
         if (!std::isfinite(xi)) {
             y[i] = xi;
@@ -119,10 +141,10 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 // total is added in double.
 constexpr std::size_t kLanes = 16;
 
-template <Rounding R>
+template <Rounding R, bool PerElement>
 void quantize_block_fused(const float* __restrict x, float* __restrict y, std::size_t n,
-                          std::uint64_t first_index, const KernelParams& p, MetricSums& sums,
-                          float& nonfinite) {
+                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
+                          MetricSums& sums, float& nonfinite) {
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};
@@ -132,17 +154,22 @@ void quantize_block_fused(const float* __restrict x, float* __restrict y, std::s
     alignas(64) float clipped[kLanes] = {};
     alignas(64) float zeroed[kLanes] = {};
     alignas(64) float bad[kLanes] = {};
-    const float inv = p.inv_scale;
-    const float scale = p.scale;
-    const float zp = p.zero_point;
+    const float inv_uniform = p.inv_scale;
+    const float scale_uniform = p.scale;
+    const float zp_uniform = p.zero_point;
     const float qmin = p.qmin;
     const float qmax = p.qmax;
-    const float cmin = p.clip_min;
-    const float cmax = p.clip_max;
+    const float cmin_uniform = p.clip_min;
+    const float cmax_uniform = p.clip_max;
     const std::size_t whole = n / kLanes * kLanes;
     for (std::size_t i = 0; i < whole; i += kLanes) {
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
+            const float inv = PerElement ? a.inv_scale[i + j] : inv_uniform;
+            const float scale = PerElement ? a.scale[i + j] : scale_uniform;
+            const float zp = PerElement ? a.zero_point[i + j] : zp_uniform;
+            const float cmin = PerElement ? a.clip_min[i + j] : cmin_uniform;
+            const float cmax = PerElement ? a.clip_max[i + j] : cmax_uniform;
             float q = round_to_integer<R>(xi * inv, p.seed, first_index + i + j) + zp;
             q = q < qmin ? qmin : q;
             q = q > qmax ? qmax : q;
@@ -182,38 +209,56 @@ void quantize_block_fused(const float* __restrict x, float* __restrict y, std::s
     }
     // The tail (and, when the block held NaN or Inf, the caller redoes it all) goes scalar.
     if (bad_total == 0 && whole < n) {
-        quantize_block_scalar(x + whole, y + whole, nullptr, n - whole, first_index + whole, p,
-                              sums);
+        ParamArrays tail = a;
+        if constexpr (PerElement) {
+            tail = {a.scale + whole, a.inv_scale + whole, a.zero_point + whole, a.clip_min + whole,
+                    a.clip_max + whole};
+        }
+        quantize_block_scalar<PerElement>(x + whole, y + whole, nullptr, n - whole,
+                                          first_index + whole, p, tail, sums);
     }
 }
 
-void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
-                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
+template <bool PerElement>
+void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
+                         std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
+                         MetricSums& sums) {
     float nonfinite = 0;
     switch (p.rounding) {
         case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven>(x, y, n, first_index, p, sums, nonfinite);
+            quantize_block_fused<Rounding::NearestEven, PerElement>(x, y, n, first_index, p, a,
+                                                                    sums, nonfinite);
             break;
         case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway>(x, y, n, first_index, p, sums, nonfinite);
+            quantize_block_fused<Rounding::NearestAway, PerElement>(x, y, n, first_index, p, a,
+                                                                    sums, nonfinite);
             break;
         case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero>(x, y, n, first_index, p, sums, nonfinite);
+            quantize_block_fused<Rounding::TowardZero, PerElement>(x, y, n, first_index, p, a, sums,
+                                                                   nonfinite);
             break;
         case Rounding::Stochastic:
-            quantize_block_fused<Rounding::Stochastic>(x, y, n, first_index, p, sums, nonfinite);
+            quantize_block_fused<Rounding::Stochastic, PerElement>(x, y, n, first_index, p, a, sums,
+                                                                   nonfinite);
             break;
     }
     if (nonfinite != 0) {
-        quantize_block_scalar(x, y, codes, n, first_index, p, sums);
+        quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
     }
     if (codes != nullptr) {
         // Codes follow from Q(x) exactly: q = Q(x) / s + z is an integer-valued float.
         for (std::size_t i = 0; i < n; ++i) {
-            codes[i] = static_cast<std::int32_t>(__builtin_rintf(y[i] / p.scale + p.zero_point));
+            const float scale = PerElement ? a.scale[i] : p.scale;
+            const float zp = PerElement ? a.zero_point[i] : p.zero_point;
+            codes[i] = static_cast<std::int32_t>(__builtin_rintf(y[i] / scale + zp));
         }
     }
+}
+
+void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
+                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
+    quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums);
 }
 
 KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
@@ -327,43 +372,233 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
     return (q - static_cast<float>(params.zero_point)) * scale;
 }
 
+namespace {
+
+// One contiguous stretch of a group's values.
+struct Run {
+    std::size_t offset;
+    std::size_t length;
+};
+
+// Where each group's values are. Tensor, block and axis-0 channel groups are single runs;
+// other channel groups are `outer` runs of `inner` values, `dim * inner` apart.
+struct GroupLayout {
+    std::vector<Run> single_runs;  // used when not strided
+    bool strided = false;
+    std::size_t outer = 1;
+    std::size_t dim = 1;
+    std::size_t inner = 1;
+
+    std::size_t groups() const { return strided ? dim : single_runs.size(); }
+};
+
+GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
+                        const Granularity& g) {
+    std::vector<std::int64_t> shape(shape_in.begin(), shape_in.end());
+    if (shape.empty()) {
+        shape = {static_cast<std::int64_t>(n)};
+    }
+    const std::optional<std::int64_t> count = checked_element_count(shape);
+    if (!count || static_cast<std::size_t>(*count) != n) {
+        throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
+                         " values");
+    }
+    GroupLayout layout;
+    switch (g.kind) {
+        case Granularity::Kind::Tensor:
+            layout.single_runs = {{0, n}};
+            break;
+        case Granularity::Kind::Block: {
+            const auto row = static_cast<std::size_t>(shape.back());
+            const auto block = static_cast<std::size_t>(g.block);
+            for (std::size_t start = 0; row > 0 && start < n; start += row) {
+                for (std::size_t b = 0; b < row; b += block) {
+                    layout.single_runs.push_back({start + b, std::min(block, row - b)});
+                }
+            }
+            break;
+        }
+        case Granularity::Kind::Channel: {
+            const int rank = static_cast<int>(shape.size());
+            const int axis = g.axis < 0 ? g.axis + rank : g.axis;
+            if (axis < 0 || axis >= rank) {
+                throw UsageError("granularity channel:" + std::to_string(g.axis) +
+                                 " does not fit a tensor of shape " + shape_to_string(shape));
+            }
+            for (int d = 0; d < rank; ++d) {
+                const auto extent = static_cast<std::size_t>(shape[static_cast<std::size_t>(d)]);
+                (d < axis ? layout.outer : d == axis ? layout.dim : layout.inner) *= extent;
+            }
+            if (layout.outer == 1) {
+                for (std::size_t c = 0; c < layout.dim; ++c) {
+                    layout.single_runs.push_back({c * layout.inner, layout.inner});
+                }
+            } else {
+                layout.strided = true;
+            }
+            break;
+        }
+    }
+    return layout;
+}
+
+// Runs the kernel over one run with one set of parameters.
+void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
+                  std::int32_t* codes, MetricSums& sums) {
+    for (std::size_t b = 0; b < run.length; b += kBlock) {
+        const std::size_t offset = run.offset + b;
+        const std::size_t n = std::min(kBlock, run.length - b);
+        quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
+                       offset, p, sums);
+    }
+}
+
+// The clipping range of one strided channel: min-max directly, other methods on a gathered
+// copy of just that channel.
+ClipRange calibrate_strided_channel(std::span<const float> values, const GroupLayout& layout,
+                                    std::size_t channel, const QuantConfig& config) {
+    FloatBuffer gathered(layout.outer * layout.inner);
+    for (std::size_t o = 0; o < layout.outer; ++o) {
+        const float* source = values.data() + (o * layout.dim + channel) * layout.inner;
+        std::copy(source, source + layout.inner, gathered.data() + o * layout.inner);
+    }
+    return calibrate(gathered, config);
+}
+
+void check_calibration_fits(const QuantConfig& config) {
+    const CalibrationMethod m = config.calibration.method;
+    if (config.granularity.kind == Granularity::Kind::Block &&
+        (m == CalibrationMethod::KL || m == CalibrationMethod::MSE)) {
+        throw UsageError("calibration '" + to_string(config.calibration) +
+                         "' searches a threshold per tensor or per channel; blocks use minmax, "
+                         "percentile, sigma or manual");
+    }
+}
+
+}  // namespace
+
 QuantResult quantize(std::span<const float> values, const QuantConfig& config,
                      const QuantizeOptions& options) {
+    return quantize(values, {}, config, options);
+}
+
+QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
+                     const QuantConfig& config, const QuantizeOptions& options) {
+    check_calibration_fits(config);
+    const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
+    const std::size_t group_count = layout.groups();
     QuantResult result;
-    const GroupParameters g = choose_parameters(values, config);
-    result.groups = {g};
-    result.clip_min = g.clip_min;
-    result.clip_max = g.clip_max;
+    result.groups.resize(group_count);
     result.dequantized.resize(values.size());
     if (options.keep_codes) {
         result.codes.resize(values.size());
     }
-    const KernelParams p = kernel_params(g, config);
+    float* y = result.dequantized.data();
+    std::int32_t* codes = options.keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
-    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        MetricSums sums;
-        for (std::size_t b = begin; b < end; b += kBlock) {
-            const std::size_t n = std::min(kBlock, end - b);
-            quantize_block(values.data() + b, result.dequantized.data() + b,
-                           options.keep_codes ? result.codes.data() + b : nullptr, n, b, p, sums);
+
+    if (group_count == 1 && !layout.strided) {
+        // Per tensor: calibrate once, then split the single run across the cores.
+        const GroupParameters g = choose_parameters(values, config);
+        result.groups[0] = g;
+        const KernelParams p = kernel_params(g, config);
+        parallel_for(values.size(), kBlock,
+                     [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                         MetricSums sums;
+                         quantize_run(values, {begin, end - begin}, p, y, codes, sums);
+                         partial[chunk] = sums;
+                     });
+    } else if (!layout.strided) {
+        // Blocks and contiguous channels: each task calibrates and quantizes its own groups.
+        parallel_for_tasks(
+            group_count, values.size(), [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                MetricSums sums;
+                for (std::size_t gi = begin; gi < end; ++gi) {
+                    const Run& run = layout.single_runs[gi];
+                    const GroupParameters g =
+                        choose_parameters(values.subspan(run.offset, run.length), config);
+                    result.groups[gi] = g;
+                    quantize_run(values, run, kernel_params(g, config), y, codes, sums);
+                }
+                partial[chunk] = sums;
+            });
+    } else {
+        // Strided channels: calibrate each channel, then sweep the rows.
+        parallel_for_tasks(
+            layout.dim, values.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+                for (std::size_t c = begin; c < end; ++c) {
+                    result.groups[c] = parameters_for_range(
+                        calibrate_strided_channel(values, layout, c, config), config);
+                }
+            });
+        if (layout.inner == 1) {
+            // Channels along the last axis: per-element parameter arrays over each row.
+            std::vector<float> scale(layout.dim), inv(layout.dim), zp(layout.dim), cmin(layout.dim),
+                cmax(layout.dim);
+            KernelParams uniform{};
+            for (std::size_t c = 0; c < layout.dim; ++c) {
+                const KernelParams p = kernel_params(result.groups[c], config);
+                scale[c] = p.scale;
+                inv[c] = p.inv_scale;
+                zp[c] = p.zero_point;
+                cmin[c] = p.clip_min;
+                cmax[c] = p.clip_max;
+                uniform = p;
+            }
+            parallel_for_tasks(
+                layout.outer, values.size(),
+                [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                    MetricSums sums;
+                    for (std::size_t o = begin; o < end; ++o) {
+                        for (std::size_t c0 = 0; c0 < layout.dim; c0 += kBlock) {
+                            const std::size_t offset = o * layout.dim + c0;
+                            const std::size_t n = std::min(kBlock, layout.dim - c0);
+                            const ParamArrays a{scale.data() + c0, inv.data() + c0, zp.data() + c0,
+                                                cmin.data() + c0, cmax.data() + c0};
+                            quantize_block_with<true>(values.data() + offset, y + offset,
+                                                      codes ? codes + offset : nullptr, n, offset,
+                                                      uniform, a, sums);
+                        }
+                    }
+                    partial[chunk] = sums;
+                });
+        } else {
+            parallel_for_tasks(layout.outer * layout.dim, values.size(),
+                               [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                                   MetricSums sums;
+                                   for (std::size_t r = begin; r < end; ++r) {
+                                       const std::size_t c = r % layout.dim;
+                                       quantize_run(values, {r * layout.inner, layout.inner},
+                                                    kernel_params(result.groups[c], config), y,
+                                                    codes, sums);
+                                   }
+                                   partial[chunk] = sums;
+                               });
         }
-        partial[chunk] = sums;
-    });
+    }
+
     MetricSums total;
     for (const MetricSums& s : partial) {
         total += s;
     }
     result.metrics = finish_metrics(total);
+    result.clip_min = result.groups.empty() ? 0.0 : result.groups.front().clip_min;
+    result.clip_max = result.groups.empty() ? 0.0 : result.groups.front().clip_max;
+    for (const GroupParameters& g : result.groups) {
+        result.clip_min = std::min(result.clip_min, g.clip_min);
+        result.clip_max = std::max(result.clip_max, g.clip_max);
+    }
     // KL between the value distributions of x and Q(x) on shared bins spanning both.
     const ValueRange rx = finite_range(values);
     if (rx.any_finite) {
-        const double lo = std::min<double>(rx.lo, g.clip_min);
-        const double hi = std::max<double>(rx.hi, g.clip_max);
+        const double lo = std::min<double>(rx.lo, result.clip_min);
+        const double hi = std::max<double>(rx.hi, result.clip_max);
         const std::size_t bins = automatic_bin_count(values.size());
         result.metrics.kl_divergence = kl_divergence(
             make_histogram(values, lo, hi, bins), make_histogram(result.dequantized, lo, hi, bins));
     }
-    result.storage = storage_for(static_cast<std::int64_t>(values.size()), 1, config);
+    result.storage = storage_for(static_cast<std::int64_t>(values.size()),
+                                 static_cast<std::int64_t>(group_count), config);
     return result;
 }
 

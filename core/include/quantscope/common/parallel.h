@@ -20,6 +20,12 @@ unsigned worker_count();
 std::size_t parallel_for(std::size_t n, std::size_t alignment,
                          const std::function<void(std::size_t, std::size_t, std::size_t)>& body);
 
+// Calls body(chunk_index, begin, end) over contiguous ranges of `tasks` independent tasks,
+// on several threads when `total_work` (e.g. the elements the tasks touch) is large.
+std::size_t parallel_for_tasks(
+    std::size_t tasks, std::size_t total_work,
+    const std::function<void(std::size_t, std::size_t, std::size_t)>& body);
+
 // Upper bound on the chunk count parallel_for may use, for sizing per-chunk accumulators.
 std::size_t max_chunks();
 

@@ -37,9 +37,24 @@ struct Calibration {
 Calibration parse_calibration(std::string_view text);
 std::string to_string(const Calibration& calibration);
 
+// Which values share one scale (DESIGN.md "Granularity"): the whole tensor; each index along
+// an axis (per channel; vector-wise = per row); or blocks of N consecutive values along the
+// last axis, the last block of a row allowed to be short.
+struct Granularity {
+    enum class Kind { Tensor, Channel, Block };
+    Kind kind = Kind::Tensor;
+    int axis = 0;             // Channel: may be negative, counted from the end
+    std::int64_t block = 32;  // Block: N >= 1
+};
+
+// "tensor", "channel" (axis 0), "channel:AXIS", "block:N". Throws UsageError.
+Granularity parse_granularity(std::string_view text);
+std::string to_string(const Granularity& granularity);
+
 struct QuantConfig {
     IntegerFormat format;
     Scheme scheme = Scheme::Symmetric;
+    Granularity granularity;
     Calibration calibration;
     Rounding rounding = Rounding::NearestEven;
     std::uint64_t seed = 0;  // for stochastic rounding

@@ -43,6 +43,12 @@ struct QuantizeOptions {
     bool keep_codes = false;
 };
 
+// `shape` gives the axes that channel and block granularity refer to; an empty shape means a
+// 1-D tensor. Throws UsageError when the shape does not match the values or the granularity
+// does not fit the shape.
+QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
+                     const QuantConfig& config, const QuantizeOptions& options = {});
+// A 1-D tensor.
 QuantResult quantize(std::span<const float> values, const QuantConfig& config,
                      const QuantizeOptions& options = {});
 
