@@ -66,6 +66,16 @@ struct Usage {
     std::string_view help;
 };
 
+// Runs a core parser; its UsageError becomes this command's usage error (exit 2 with help).
+template <typename Parse>
+auto parse_or_usage(Parse&& parse, std::string_view help) {
+    try {
+        return parse();
+    } catch (const UsageError& e) {
+        throw Usage{e.what(), help};
+    }
+}
+
 std::string next_value(const std::vector<std::string_view>& args, std::size_t& i,
                        std::string_view help) {
     if (i + 1 >= args.size()) {
@@ -107,11 +117,8 @@ int run_analyze(const std::vector<std::string_view>& args) {
         } else if (a == "--json") {
             json = true;
         } else if (a == "--format") {
-            try {
-                config.format = parse_integer_format(next_value(args, i, kAnalyzeUsage));
-            } catch (const UsageError& e) {
-                throw Usage{e.what(), kAnalyzeUsage};
-            }
+            const std::string v = next_value(args, i, kAnalyzeUsage);
+            config.format = parse_or_usage([&] { return parse_integer_format(v); }, kAnalyzeUsage);
         } else if (a == "--scheme") {
             const std::string v = next_value(args, i, kAnalyzeUsage);
             const auto scheme = parse_scheme(v);
@@ -134,17 +141,13 @@ int run_analyze(const std::vector<std::string_view>& args) {
             }
             config.seed = static_cast<std::uint64_t>(seed);
         } else if (a == "--granularity") {
-            try {
-                config.granularity = parse_granularity(next_value(args, i, kAnalyzeUsage));
-            } catch (const UsageError& e) {
-                throw Usage{e.what(), kAnalyzeUsage};
-            }
+            const std::string v = next_value(args, i, kAnalyzeUsage);
+            config.granularity =
+                parse_or_usage([&] { return parse_granularity(v); }, kAnalyzeUsage);
         } else if (a == "--calibration") {
-            try {
-                config.calibration = parse_calibration(next_value(args, i, kAnalyzeUsage));
-            } catch (const UsageError& e) {
-                throw Usage{e.what(), kAnalyzeUsage};
-            }
+            const std::string v = next_value(args, i, kAnalyzeUsage);
+            config.calibration =
+                parse_or_usage([&] { return parse_calibration(v); }, kAnalyzeUsage);
         } else if (a.starts_with("-")) {
             throw Usage{"unknown option " + std::string(a), kAnalyzeUsage};
         } else if (source) {
@@ -160,18 +163,10 @@ int run_analyze(const std::vector<std::string_view>& args) {
         throw Usage{"'" + *source + "': this build reads generated sources (gen:...) only",
                     kAnalyzeUsage};
     }
-    Tensor tensor;
-    try {
-        tensor = generate(std::string_view(*source).substr(4));
-    } catch (const UsageError& e) {
-        throw Usage{e.what(), kAnalyzeUsage};
-    }
-    QuantResult r;
-    try {
-        r = quantize(tensor.values, tensor.info.shape, config);
-    } catch (const UsageError& e) {
-        throw Usage{e.what(), kAnalyzeUsage};
-    }
+    const Tensor tensor = parse_or_usage(
+        [&] { return generate(std::string_view(*source).substr(4)); }, kAnalyzeUsage);
+    const QuantResult r = parse_or_usage(
+        [&] { return quantize(tensor.values, tensor.info.shape, config); }, kAnalyzeUsage);
     const Metrics& m = r.metrics;
     const GroupParameters g = r.groups.empty() ? GroupParameters{} : r.groups.front();
     if (json) {
