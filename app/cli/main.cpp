@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_support.h"
 #include "json_writer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
@@ -18,10 +19,7 @@
 namespace {
 
 using namespace quantscope;
-
-constexpr int kExitOk = 0;
-constexpr int kExitDataError = 1;
-constexpr int kExitUsage = 2;
+using namespace quantscope::cli;
 
 constexpr std::string_view kUsage = R"(Usage: quantscope-cli COMMAND [OPTIONS]
 
@@ -29,6 +27,8 @@ Quantization error analysis from the command line.
 
 Commands:
   analyze SOURCE [QUANT] [--json]   quantize one tensor and print metrics, parameters, storage
+  formats [--json]                  every named number format and its properties
+  bits VALUE --format F [--json]    the code of a value in a format, its fields and neighbours
   generators [--json]               list the built-in generators and their parameters
   help [COMMAND]                    show help for a command
 
@@ -60,50 +60,6 @@ constexpr std::string_view kGeneratorsUsage = R"(Usage: quantscope-cli generator
 
 List the generators usable as SOURCE (gen:NAME:KEY=VALUE,...) with their parameters and defaults.
 )";
-
-struct Usage {
-    std::string message;
-    std::string_view help;
-};
-
-// Runs a core parser; its UsageError becomes this command's usage error (exit 2 with help).
-template <typename Parse>
-auto parse_or_usage(Parse&& parse, std::string_view help) {
-    try {
-        return parse();
-    } catch (const UsageError& e) {
-        throw Usage{e.what(), help};
-    }
-}
-
-std::string next_value(const std::vector<std::string_view>& args, std::size_t& i,
-                       std::string_view help) {
-    if (i + 1 >= args.size()) {
-        throw Usage{"option " + std::string(args[i]) + " needs a value", help};
-    }
-    return std::string(args[++i]);
-}
-
-double parse_double(const std::string& text, std::string_view what, std::string_view help) {
-    try {
-        std::size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(v)) {
-            return v;
-        }
-    } catch (const std::exception&) {
-    }
-    throw Usage{std::string(what) + " needs a finite number, got '" + text + "'", help};
-}
-
-std::string format_number(double v) {
-    if (std::isinf(v)) {
-        return v > 0 ? "inf" : "-inf";
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.6g", v);
-    return buffer;
-}
 
 int run_analyze(const std::vector<std::string_view>& args) {
     std::optional<std::string> source;
@@ -183,8 +139,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.key("format").value(config.format.name());
         w.key("scheme").value(to_string(config.scheme));
         w.key("granularity").value(to_string(config.granularity));
-        w.key("calibration")
-            .value(config.calibration.method == CalibrationMethod::MinMax ? "minmax" : "manual");
+        w.key("calibration").value(to_string(config.calibration));
         w.key("rounding").value(to_string(config.rounding));
         w.end_object();
         w.key("metrics").begin_object();
@@ -307,6 +262,10 @@ int run(const std::vector<std::string_view>& args) {
             std::cout << kAnalyzeUsage;
         } else if (args.size() > 1 && args[1] == "generators") {
             std::cout << kGeneratorsUsage;
+        } else if (args.size() > 1 && args[1] == "formats") {
+            std::cout << kFormatsUsage;
+        } else if (args.size() > 1 && args[1] == "bits") {
+            std::cout << kBitsUsage;
         } else {
             std::cout << kUsage;
         }
@@ -321,6 +280,12 @@ int run(const std::vector<std::string_view>& args) {
     }
     if (command == "generators") {
         return run_generators(args);
+    }
+    if (command == "formats") {
+        return run_formats(args);
+    }
+    if (command == "bits") {
+        return run_bits(args);
     }
     throw Usage{"unknown command '" + std::string(command) + "'", kUsage};
 }

@@ -7,21 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "quantscope/formats/integer_format.h"
 #include "quantscope/formats/rounding.h"
 
 namespace quantscope {
 
 // symmetric/affine apply to integer formats (DESIGN.md "Integer schemes").
 enum class Scheme { Symmetric, Affine };
-
-struct IntegerFormat {
-    int bits = 8;           // K, 2..16
-    bool is_signed = true;  // intK (two's complement) or uintK
-
-    std::int32_t min_code() const { return is_signed ? -(1 << (bits - 1)) : 0; }
-    std::int32_t max_code() const { return is_signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1; }
-    std::string name() const;
-};
 
 // How the clipping range is chosen (DESIGN.md "Calibration").
 enum class CalibrationMethod { MinMax, Percentile, KL, MSE, Sigma, Manual };
@@ -60,8 +52,6 @@ struct QuantConfig {
     std::uint64_t seed = 0;  // for stochastic rounding
 };
 
-// "int8", "uint4", ... Throws UsageError on anything else.
-IntegerFormat parse_integer_format(std::string_view name);
 std::string_view to_string(Scheme scheme);
 std::optional<Scheme> parse_scheme(std::string_view name);
 // "int8 symmetric minmax nearest-even": one line for titles and tables.

@@ -1,0 +1,71 @@
+#pragma once
+// What every quantscope-cli command shares: exit codes, the usage error, option parsing and
+// number formatting.
+
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quantscope/common/error.h"
+
+namespace quantscope::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitDataError = 1;
+constexpr int kExitUsage = 2;
+
+// A usage error of one command: the message and that command's help, printed to stderr with
+// exit code 2.
+struct Usage {
+    std::string message;
+    std::string_view help;
+};
+
+// Runs a core parser; its UsageError becomes this command's usage error (exit 2 with help).
+template <typename Parse>
+auto parse_or_usage(Parse&& parse, std::string_view help) {
+    try {
+        return parse();
+    } catch (const UsageError& e) {
+        throw Usage{e.what(), help};
+    }
+}
+
+inline std::string next_value(const std::vector<std::string_view>& args, std::size_t& i,
+                              std::string_view help) {
+    if (i + 1 >= args.size()) {
+        throw Usage{"option " + std::string(args[i]) + " needs a value", help};
+    }
+    return std::string(args[++i]);
+}
+
+inline double parse_double(const std::string& text, std::string_view what, std::string_view help) {
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v)) {
+            return v;
+        }
+    } catch (const std::exception&) {
+    }
+    throw Usage{std::string(what) + " needs a finite number, got '" + text + "'", help};
+}
+
+inline std::string format_number(double v) {
+    if (std::isinf(v)) {
+        return v > 0 ? "inf" : "-inf";
+    }
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
+}
+
+int run_formats(const std::vector<std::string_view>& args);
+int run_bits(const std::vector<std::string_view>& args);
+extern const std::string_view kFormatsUsage;
+extern const std::string_view kBitsUsage;
+
+}  // namespace quantscope::cli

@@ -1,0 +1,25 @@
+#pragma once
+// Lookup formats: a code indexes a fixed, sorted table of values.
+//   nf4: NormalFloat4 from Dettmers et al., "QLoRA: Efficient Finetuning of Quantized LLMs"
+//   (2023), Appendix E: the 16 quantiles of N(0, 1) normalised to [-1, 1], with an exact zero.
+//   The values are those of the reference implementation (bitsandbytes), as float32.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace quantscope {
+
+struct LookupFormat {
+    std::string name;
+    int bits = 4;
+    std::vector<double> levels;  // ascending, 2^bits entries; code i stands for levels[i]
+};
+
+const LookupFormat& nf4_format();
+
+// Index of the level nearest to `value`; ties go to the level with the even index when
+// `ties_to_even`, else away from zero. Values beyond the ends clamp to them.
+std::uint32_t nearest_level(const LookupFormat& format, double value, bool ties_to_even);
+
+}  // namespace quantscope
