@@ -26,7 +26,7 @@ void run(benchmark::State& state, std::string_view format, Scheme scheme, Roundi
          std::string_view granularity = "tensor") {
     const Tensor& t = gaussian(state.range(0));
     QuantConfig config;
-    config.format = parse_integer_format(format);
+    apply_format(config, format);
     config.scheme = scheme;
     config.rounding = rounding;
     config.granularity = parse_granularity(granularity);
@@ -60,6 +60,35 @@ void BM_Int4Block32(benchmark::State& state) {
     run(state, "int4", Scheme::Symmetric, Rounding::NearestEven, "block:32");
 }
 
+// Float and block-scaled configs, by name (apply_format sets scheme and granularity).
+void run_named(benchmark::State& state, std::string_view format) {
+    const Tensor& t = gaussian(state.range(0));
+    QuantConfig config;
+    apply_format(config, format);
+    const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
+    for (auto _ : state) {
+        QuantResult r = quantize(t.values, shape, config);
+        benchmark::DoNotOptimize(r.metrics.mse);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+    state.SetBytesProcessed(state.iterations() * state.range(0) * 8);
+}
+void BM_Fp8E4M3Scaled(benchmark::State& state) {
+    run_named(state, "fp8_e4m3");
+}
+void BM_Mxfp4(benchmark::State& state) {
+    run_named(state, "mxfp4");
+}
+void BM_Mxfp8E4M3(benchmark::State& state) {
+    run_named(state, "mxfp8_e4m3");
+}
+void BM_Nvfp4(benchmark::State& state) {
+    run_named(state, "nvfp4");
+}
+void BM_Nf4(benchmark::State& state) {
+    run_named(state, "nf4");
+}
+
 void BM_HistogramPlot(benchmark::State& state) {
     const Tensor& t = gaussian(state.range(0));
     QuantConfig config;
@@ -82,6 +111,11 @@ BENCHMARK(BM_Int4SymmetricStochastic)->Arg(k16M)->Unit(benchmark::kMillisecond)-
 BENCHMARK(BM_Int8PerChannelAxis0)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Int8PerChannelLastAxis)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Int4Block32)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Fp8E4M3Scaled)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Mxfp4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Mxfp8E4M3)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Nvfp4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Nf4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_HistogramPlot)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

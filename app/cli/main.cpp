@@ -44,8 +44,11 @@ SOURCE:
   gen:sample                 the built-in sample (Gaussian with a few large outliers)
 
 QUANT:
-  --format F        intK or uintK, K = 2..16 (default int8)
-  --scheme S        symmetric | affine (default symmetric)
+  --format F        any format of 'quantscope-cli formats' (int8, fp8_e4m3, nf4, e3m4_fn, ...)
+                    or a block-scaled one: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e2m3 mxfp6_e3m2 mxfp4
+                    mxint8 (blocks of 32, E8M0 scales), nvfp4 (blocks of 16) (default int8)
+  --scheme S        symmetric | affine for integers; scaled | direct for floats and nf4
+                    (default: symmetric for integers, scaled otherwise)
   --granularity G   tensor | channel[:AXIS] | block:N (default tensor)
   --calibration C   how the clipping range is chosen (default minmax):
                     minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
@@ -64,6 +67,9 @@ List the generators usable as SOURCE (gen:NAME:KEY=VALUE,...) with their paramet
 int run_analyze(const std::vector<std::string_view>& args) {
     std::optional<std::string> source;
     QuantConfig config;
+    std::optional<std::string> format;
+    std::optional<Scheme> scheme;
+    std::optional<Granularity> granularity;
     bool json = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string_view a = args[i];
@@ -73,15 +79,14 @@ int run_analyze(const std::vector<std::string_view>& args) {
         } else if (a == "--json") {
             json = true;
         } else if (a == "--format") {
-            const std::string v = next_value(args, i, kAnalyzeUsage);
-            config.format = parse_or_usage([&] { return parse_integer_format(v); }, kAnalyzeUsage);
+            format = next_value(args, i, kAnalyzeUsage);
         } else if (a == "--scheme") {
             const std::string v = next_value(args, i, kAnalyzeUsage);
-            const auto scheme = parse_scheme(v);
+            scheme = parse_scheme(v);
             if (!scheme) {
-                throw Usage{"unknown scheme '" + v + "' (symmetric or affine)", kAnalyzeUsage};
+                throw Usage{"unknown scheme '" + v + "' (symmetric, affine, scaled or direct)",
+                            kAnalyzeUsage};
             }
-            config.scheme = *scheme;
         } else if (a == "--rounding") {
             const std::string v = next_value(args, i, kAnalyzeUsage);
             const auto rounding = parse_rounding(v);
@@ -98,8 +103,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
             config.seed = static_cast<std::uint64_t>(seed);
         } else if (a == "--granularity") {
             const std::string v = next_value(args, i, kAnalyzeUsage);
-            config.granularity =
-                parse_or_usage([&] { return parse_granularity(v); }, kAnalyzeUsage);
+            granularity = parse_or_usage([&] { return parse_granularity(v); }, kAnalyzeUsage);
         } else if (a == "--calibration") {
             const std::string v = next_value(args, i, kAnalyzeUsage);
             config.calibration =
@@ -115,6 +119,17 @@ int run_analyze(const std::vector<std::string_view>& args) {
     if (!source) {
         throw Usage{"analyze needs a SOURCE", kAnalyzeUsage};
     }
+    // The format sets its natural scheme and (for block formats) granularity; explicit flags win.
+    if (format) {
+        parse_or_usage([&] { apply_format(config, *format); }, kAnalyzeUsage);
+    }
+    if (scheme) {
+        config.scheme = *scheme;
+    }
+    if (granularity) {
+        config.granularity = *granularity;
+    }
+    parse_or_usage([&] { check_config(config); }, kAnalyzeUsage);
     if (!source->starts_with("gen:")) {
         throw Usage{"'" + *source + "': this build reads generated sources (gen:...) only",
                     kAnalyzeUsage};
@@ -136,7 +151,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.end_array();
         w.key("count").value(tensor.info.count);
         w.key("config").begin_object();
-        w.key("format").value(config.format.name());
+        w.key("format").value(format_name(config));
         w.key("scheme").value(to_string(config.scheme));
         w.key("granularity").value(to_string(config.granularity));
         w.key("calibration").value(to_string(config.calibration));

@@ -86,7 +86,7 @@ void ConfigPanel::showSessionConfig() {
 
 void ConfigPanel::applyToSession() {
     QuantConfig config = session_->config();
-    config.format = parse_integer_format(format_->currentText().toStdString());
+    config.format = Format(parse_integer_format(format_->currentText().toStdString()));
     config.scheme = scheme_->currentIndex() == 0 ? Scheme::Symmetric : Scheme::Affine;
     config.rounding =
         parse_rounding(rounding_->currentText().toStdString()).value_or(Rounding::NearestEven);

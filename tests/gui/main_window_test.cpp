@@ -93,7 +93,7 @@ private slots:
         QSignalSpy finished(window.session(), &AnalysisSession::analysisFinished);
         window.configPanel()->formatBox()->setCurrentText(QStringLiteral("int4"));
         QVERIFY(finished.wait(20000));
-        QCOMPARE(window.session()->config().format.bits, 4);
+        QCOMPARE(window.session()->config().format.bits(), 4);
         QCOMPARE(window.histogramView()->levelsSeries()->count(), 16 * 3);
         QVERIFY(window.session()->outcome()->result.metrics.sqnr_db < 10.0);
     }
@@ -125,7 +125,7 @@ private slots:
         QSignalSpy finished(window.session(), &AnalysisSession::analysisFinished);
         QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isRunning() && window.session()->outcome(),
                                  20000);
-        QCOMPARE(window.session()->outcome()->config.format.bits, 12);
+        QCOMPARE(window.session()->outcome()->config.format.bits(), 12);
         QVERIFY(finished.count() <= 2);
     }
 

@@ -267,25 +267,43 @@ std::int64_t round_to_format_reference(std::span<const float> input, std::span<f
     return beyond;
 }
 
+struct FloatRounder::Constants {
+    KernelConstants kernel;
+};
+
+FloatRounder::FloatRounder(const FloatFormat& format, Rounding rounding, Saturation saturation,
+                           std::uint64_t seed)
+    : format_(format), rounding_(rounding), saturation_(saturation), seed_(seed) {
+    if (fast_path_supported(format)) {
+        constants_ = std::make_shared<const Constants>(
+            Constants{constants_for(format, rounding, saturation)});
+    }
+}
+
+std::int64_t FloatRounder::round(std::span<const float> input, std::span<float> output,
+                                 std::uint64_t first_index) const {
+    check_sizes(input, output);
+    if (!constants_) {
+        return round_to_format_reference(input, output, format_, rounding_, saturation_, seed_,
+                                         first_index);
+    }
+    const KernelConstants& k = constants_->kernel;
+    float* out = output.data();
+    return encode_chunk(input.data(), input.size(), k, rounding_, seed_, first_index,
+                        [&](std::size_t offset, std::uint32_t count, const std::uint32_t* codes) {
+                            decode_block(codes, reinterpret_cast<AliasedBits*>(out + offset), count,
+                                         k);
+                        });
+}
+
 std::int64_t round_to_format(std::span<const float> input, std::span<float> output,
                              const FloatFormat& format, Rounding rounding, Saturation saturation,
                              std::uint64_t seed, std::uint64_t first_index) {
     check_sizes(input, output);
-    if (!fast_path_supported(format)) {
-        return run_parallel(input.size(), [&](std::size_t begin, std::size_t end) {
-            return round_to_format_reference(input.subspan(begin, end - begin),
-                                             output.subspan(begin, end - begin), format, rounding,
-                                             saturation, seed, first_index + begin);
-        });
-    }
-    const KernelConstants k = constants_for(format, rounding, saturation);
+    const FloatRounder rounder(format, rounding, saturation, seed);
     return run_parallel(input.size(), [&](std::size_t begin, std::size_t end) {
-        float* out = output.data() + begin;
-        return encode_chunk(
-            input.data() + begin, end - begin, k, rounding, seed, first_index + begin,
-            [&](std::size_t offset, std::uint32_t count, const std::uint32_t* codes) {
-                decode_block(codes, reinterpret_cast<AliasedBits*>(out + offset), count, k);
-            });
+        return rounder.round(input.subspan(begin, end - begin), output.subspan(begin, end - begin),
+                             first_index + begin);
     });
 }
 

@@ -111,6 +111,8 @@ double mse_threshold(std::span<const float> values, const FiniteMoments& m,
     constexpr int kGrid = 256;
     const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
     const double width = absmax / kBins;
+    const bool integer =
+        config.format.kind() == FormatKind::Integer && config.block_scaling == BlockScaling::None;
     int best_j = kGrid;
     double best_estimate = std::numeric_limits<double>::infinity();
     for (int j = 1; j <= kGrid; ++j) {
@@ -121,8 +123,18 @@ double mse_threshold(std::span<const float> values, const FiniteMoments& m,
         const double noise = g.scale * g.scale / 12;
         double estimate = 0;
         for (std::size_t b = 0; b < kBins; ++b) {
+            if (hist[b] == 0) {
+                continue;
+            }
             const double centre = (static_cast<double>(b) + 0.5) * width;
-            const double e2 = centre > top ? (centre - top) * (centre - top) : noise;
+            double e2 = noise;
+            if (centre > top) {
+                e2 = (centre - top) * (centre - top);
+            } else if (!integer) {
+                // Float and lookup grids are not uniform: the step depends on the value.
+                const double step = config.format.ulp(centre / g.scale) * g.scale;
+                e2 = step * step / 12;
+            }
             estimate += static_cast<double>(hist[b]) * e2;
         }
         if (estimate < best_estimate) {
@@ -343,7 +355,7 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
             constexpr std::size_t kBins = 2048;
             const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
             // Target: the number of positive levels of the format (128 for INT8, as TensorRT).
-            const int bits = config.format.bits;
+            const int bits = config.format.bits();
             const std::size_t target = std::size_t{1} << (bits - 1);
             return range_for_threshold(kl_threshold(hist, absmax, target), m, config.scheme);
         }

@@ -8,7 +8,17 @@
 namespace quantscope {
 
 std::string_view to_string(Scheme scheme) {
-    return scheme == Scheme::Symmetric ? "symmetric" : "affine";
+    switch (scheme) {
+        case Scheme::Symmetric:
+            return "symmetric";
+        case Scheme::Affine:
+            return "affine";
+        case Scheme::Scaled:
+            return "scaled";
+        case Scheme::Direct:
+            return "direct";
+    }
+    return "symmetric";
 }
 
 std::optional<Scheme> parse_scheme(std::string_view name) {
@@ -17,6 +27,12 @@ std::optional<Scheme> parse_scheme(std::string_view name) {
     }
     if (name == "affine") {
         return Scheme::Affine;
+    }
+    if (name == "scaled") {
+        return Scheme::Scaled;
+    }
+    if (name == "direct") {
+        return Scheme::Direct;
     }
     return std::nullopt;
 }
@@ -160,8 +176,108 @@ std::string to_string(const Granularity& g) {
     return "tensor";
 }
 
+namespace {
+
+struct BlockFormatName {
+    const char* name;
+    const char* element;
+    BlockScaling scaling;
+    std::int64_t block;
+};
+
+constexpr BlockFormatName kBlockFormats[] = {
+    {"mxfp8_e4m3", "fp8_e4m3", BlockScaling::MX, 32},
+    {"mxfp8_e5m2", "fp8_e5m2", BlockScaling::MX, 32},
+    {"mxfp6_e2m3", "fp6_e2m3", BlockScaling::MX, 32},
+    {"mxfp6_e3m2", "fp6_e3m2", BlockScaling::MX, 32},
+    {"mxfp4", "fp4_e2m1", BlockScaling::MX, 32},
+    {"mxint8", "int8", BlockScaling::MX, 32},
+    {"nvfp4", "fp4_e2m1", BlockScaling::NVFP4, 16},
+};
+
+constexpr std::int64_t kNf4Block = 64;
+
+}  // namespace
+
+const std::vector<std::string>& block_format_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> list;
+        for (const BlockFormatName& b : kBlockFormats) {
+            list.emplace_back(b.name);
+        }
+        return list;
+    }();
+    return names;
+}
+
+void apply_format(QuantConfig& config, std::string_view name) {
+    for (const BlockFormatName& b : kBlockFormats) {
+        if (name == b.name) {
+            config.format = parse_format(b.element);
+            config.block_scaling = b.scaling;
+            config.granularity = {Granularity::Kind::Block, 0, b.block};
+            config.scheme = Scheme::Scaled;
+            config.calibration = {};
+            return;
+        }
+    }
+    config.format = parse_format(name);
+    config.block_scaling = BlockScaling::None;
+    const bool integer = config.format.kind() == FormatKind::Integer;
+    if (integer && (config.scheme == Scheme::Scaled || config.scheme == Scheme::Direct)) {
+        config.scheme = Scheme::Symmetric;
+    } else if (!integer) {
+        // Formats of 8 bits or fewer need a scale to use their few values; wide ones (fp16,
+        // bf16, tf32, fp32) cover any tensor's range and are used as they are.
+        config.scheme = config.format.bits() > 8 ? Scheme::Direct : Scheme::Scaled;
+    }
+    if (config.format.kind() == FormatKind::Lookup) {
+        config.granularity = {Granularity::Kind::Block, 0, kNf4Block};
+    }
+}
+
+std::string format_name(const QuantConfig& config) {
+    for (const BlockFormatName& b : kBlockFormats) {
+        if (config.block_scaling == b.scaling && config.format.name() == b.element) {
+            return b.name;
+        }
+    }
+    return config.format.name();
+}
+
+void check_config(const QuantConfig& config) {
+    const bool integer = config.format.kind() == FormatKind::Integer;
+    const std::string name = format_name(config);
+    if (integer && config.block_scaling == BlockScaling::None &&
+        (config.scheme == Scheme::Scaled || config.scheme == Scheme::Direct)) {
+        throw UsageError("scheme " + std::string(to_string(config.scheme)) +
+                         " applies to float "
+                         "and lookup formats; " +
+                         name + " takes symmetric or affine");
+    }
+    if (!integer && (config.scheme == Scheme::Symmetric || config.scheme == Scheme::Affine)) {
+        throw UsageError("scheme " + std::string(to_string(config.scheme)) +
+                         " applies to integer formats; " + name + " takes scaled or direct");
+    }
+    if (config.block_scaling != BlockScaling::None) {
+        const std::int64_t block = config.block_scaling == BlockScaling::MX ? 32 : 16;
+        if (config.granularity.kind != Granularity::Kind::Block ||
+            config.granularity.block != block) {
+            throw UsageError(
+                name + " scales blocks of " + std::to_string(block) +
+                " along the last axis: its granularity is block:" + std::to_string(block));
+        }
+        if (config.scheme == Scheme::Direct) {
+            throw UsageError(name + " is block-scaled: the scheme is scaled");
+        }
+        if (config.block_scaling == BlockScaling::MX && integer && config.format.name() != "int8") {
+            throw UsageError("MX integer elements are int8 (mxint8)");
+        }
+    }
+}
+
 std::string describe(const QuantConfig& config) {
-    std::string text = config.format.name();
+    std::string text = format_name(config);
     text += " ";
     text += to_string(config.scheme);
     if (config.granularity.kind != Granularity::Kind::Tensor) {

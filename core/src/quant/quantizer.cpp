@@ -6,12 +6,24 @@
 #include <optional>
 #include <string>
 
+#include "group_layout.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/calibration.h"
+#include "scaled_quantizer.h"
 
 namespace quantscope {
+
+using detail::GroupLayout;
+using detail::make_layout;
+using detail::Run;
+
 namespace {
+
+bool is_integer_config(const QuantConfig& config) {
+    return config.format.kind() == FormatKind::Integer &&
+           config.block_scaling == BlockScaling::None;
+}
 
 // Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
 constexpr std::size_t kBlock = 2048;
@@ -267,8 +279,8 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
     // 1/s rounded once from double: keeps exact ties (x/s = 42.5) exact in float.
     p.inv_scale = static_cast<float>(1.0 / static_cast<double>(p.scale));
     p.zero_point = static_cast<float>(g.zero_point);
-    p.qmin = static_cast<float>(config.format.min_code());
-    p.qmax = static_cast<float>(config.format.max_code());
+    p.qmin = static_cast<float>(config.format.integer_format().min_code());
+    p.qmax = static_cast<float>(config.format.integer_format().max_code());
     p.clip_min = static_cast<float>(g.clip_min);
     p.clip_max = static_cast<float>(g.clip_max);
     p.rounding = config.rounding;
@@ -277,10 +289,20 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
 }
 
 Storage storage_for(std::int64_t count, std::int64_t groups, const QuantConfig& config) {
-    const int k = config.format.bits;
-    // Scales are stored as FP32; an affine zero point takes one K-bit code.
-    const std::int64_t param_bits_per_group = 32 + (config.scheme == Scheme::Affine ? k : 0);
-    const std::int64_t bits = count * k + groups * param_bits_per_group;
+    const int k = config.format.bits();
+    // Scales are stored as FP32 (E8M0 for MX, E4M3 plus one FP32 tensor scale for NVFP4); an
+    // affine zero point takes one K-bit code; direct rounding stores no scale.
+    std::int64_t param_bits_per_group = 32 + (config.scheme == Scheme::Affine ? k : 0);
+    std::int64_t tensor_bits = 0;
+    if (config.block_scaling == BlockScaling::MX) {
+        param_bits_per_group = 8;
+    } else if (config.block_scaling == BlockScaling::NVFP4) {
+        param_bits_per_group = 8;
+        tensor_bits = 32;
+    } else if (config.scheme == Scheme::Direct) {
+        param_bits_per_group = 0;
+    }
+    const std::int64_t bits = count * k + groups * param_bits_per_group + tensor_bits;
     Storage s;
     s.bytes = (bits + 7) / 8;
     s.bits_per_value = count > 0 ? static_cast<double>(bits) / static_cast<double>(count) : 0.0;
@@ -290,9 +312,12 @@ Storage storage_for(std::int64_t count, std::int64_t groups, const QuantConfig& 
 }  // namespace
 
 GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config) {
+    if (!is_integer_config(config)) {
+        return detail::scaled_parameters(range, config);
+    }
     double lo = range.lo;
     double hi = range.hi;
-    const IntegerFormat& f = config.format;
+    const IntegerFormat& f = config.format.integer_format();
     GroupParameters g;
     if (config.scheme == Scheme::Symmetric) {
         const double threshold = std::max(std::fabs(lo), std::fabs(hi));
@@ -328,6 +353,9 @@ GroupParameters choose_parameters(std::span<const float> values, const QuantConf
 
 MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
                                 const QuantConfig& config) {
+    if (!is_integer_config(config)) {
+        return detail::measure_scaled(values, params, config);
+    }
     const KernelParams p = kernel_params(params, config);
     std::vector<MetricSums> partial(max_chunks());
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
@@ -358,8 +386,29 @@ std::vector<double> quantization_levels(const GroupParameters& params,
     return levels;
 }
 
+std::vector<double> quantization_levels(const GroupParameters& params, const QuantConfig& config) {
+    if (is_integer_config(config)) {
+        return quantization_levels(params, config.format.integer_format());
+    }
+    const Format& f = config.format;
+    if (f.bits() > 12) {
+        return {};  // thousands of levels: too many to draw or align bins to
+    }
+    std::vector<double> levels = f.all_values();
+    const double step = config.block_scaling == BlockScaling::MX && f.kind() == FormatKind::Integer
+                            ? 1.0 / 64.0
+                            : 1.0;
+    for (double& v : levels) {
+        v = static_cast<float>(static_cast<float>(v * step) * static_cast<float>(params.scale));
+    }
+    return levels;
+}
+
 float quantize_value_reference(float x, const GroupParameters& params, const QuantConfig& config,
                                std::uint64_t index) {
+    if (!is_integer_config(config)) {
+        return detail::quantize_scaled_value_reference(x, params, config, index);
+    }
     if (!std::isfinite(x)) {
         return x;
     }
@@ -367,80 +416,12 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
     const float inv_scale = static_cast<float>(1.0 / static_cast<double>(scale));
     const float r = round_scalar(x * inv_scale, config.rounding, seed32(config.seed), index);
     const float q = std::clamp(r + static_cast<float>(params.zero_point),
-                               static_cast<float>(config.format.min_code()),
-                               static_cast<float>(config.format.max_code()));
+                               static_cast<float>(config.format.integer_format().min_code()),
+                               static_cast<float>(config.format.integer_format().max_code()));
     return (q - static_cast<float>(params.zero_point)) * scale;
 }
 
 namespace {
-
-// One contiguous stretch of a group's values.
-struct Run {
-    std::size_t offset;
-    std::size_t length;
-};
-
-// Where each group's values are. Tensor, block and axis-0 channel groups are single runs;
-// other channel groups are `outer` runs of `inner` values, `dim * inner` apart.
-struct GroupLayout {
-    std::vector<Run> single_runs;  // used when not strided
-    bool strided = false;
-    std::size_t outer = 1;
-    std::size_t dim = 1;
-    std::size_t inner = 1;
-
-    std::size_t groups() const { return strided ? dim : single_runs.size(); }
-};
-
-GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
-                        const Granularity& g) {
-    std::vector<std::int64_t> shape(shape_in.begin(), shape_in.end());
-    if (shape.empty()) {
-        shape = {static_cast<std::int64_t>(n)};
-    }
-    const std::optional<std::int64_t> count = checked_element_count(shape);
-    if (!count || static_cast<std::size_t>(*count) != n) {
-        throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
-                         " values");
-    }
-    GroupLayout layout;
-    switch (g.kind) {
-        case Granularity::Kind::Tensor:
-            layout.single_runs = {{0, n}};
-            break;
-        case Granularity::Kind::Block: {
-            const auto row = static_cast<std::size_t>(shape.back());
-            const auto block = static_cast<std::size_t>(g.block);
-            for (std::size_t start = 0; row > 0 && start < n; start += row) {
-                for (std::size_t b = 0; b < row; b += block) {
-                    layout.single_runs.push_back({start + b, std::min(block, row - b)});
-                }
-            }
-            break;
-        }
-        case Granularity::Kind::Channel: {
-            const int rank = static_cast<int>(shape.size());
-            const int axis = g.axis < 0 ? g.axis + rank : g.axis;
-            if (axis < 0 || axis >= rank) {
-                throw UsageError("granularity channel:" + std::to_string(g.axis) +
-                                 " does not fit a tensor of shape " + shape_to_string(shape));
-            }
-            for (int d = 0; d < rank; ++d) {
-                const auto extent = static_cast<std::size_t>(shape[static_cast<std::size_t>(d)]);
-                (d < axis ? layout.outer : d == axis ? layout.dim : layout.inner) *= extent;
-            }
-            if (layout.outer == 1) {
-                for (std::size_t c = 0; c < layout.dim; ++c) {
-                    layout.single_runs.push_back({c * layout.inner, layout.inner});
-                }
-            } else {
-                layout.strided = true;
-            }
-            break;
-        }
-    }
-    return layout;
-}
 
 // Runs the kernel over one run with one set of parameters.
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
@@ -451,18 +432,6 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
         quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
                        offset, p, sums);
     }
-}
-
-// The clipping range of one strided channel: min-max directly, other methods on a gathered
-// copy of just that channel.
-ClipRange calibrate_strided_channel(std::span<const float> values, const GroupLayout& layout,
-                                    std::size_t channel, const QuantConfig& config) {
-    FloatBuffer gathered(layout.outer * layout.inner);
-    for (std::size_t o = 0; o < layout.outer; ++o) {
-        const float* source = values.data() + (o * layout.dim + channel) * layout.inner;
-        std::copy(source, source + layout.inner, gathered.data() + o * layout.inner);
-    }
-    return calibrate(gathered, config);
 }
 
 void check_calibration_fits(const QuantConfig& config) {
@@ -484,6 +453,7 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
 
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options) {
+    check_config(config);
     check_calibration_fits(config);
     const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
     const std::size_t group_count = layout.groups();
@@ -497,7 +467,10 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
     std::int32_t* codes = options.keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
 
-    if (group_count == 1 && !layout.strided) {
+    if (!is_integer_config(config)) {
+        partial.front() =
+            detail::quantize_scaled(values, layout, config, options.keep_codes, result);
+    } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         const GroupParameters g = choose_parameters(values, config);
         result.groups[0] = g;
@@ -524,13 +497,13 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
             });
     } else {
         // Strided channels: calibrate each channel, then sweep the rows.
-        parallel_for_tasks(
-            layout.dim, values.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
-                for (std::size_t c = begin; c < end; ++c) {
-                    result.groups[c] = parameters_for_range(
-                        calibrate_strided_channel(values, layout, c, config), config);
-                }
-            });
+        parallel_for_tasks(layout.dim, values.size(),
+                           [&](std::size_t, std::size_t begin, std::size_t end) {
+                               for (std::size_t c = begin; c < end; ++c) {
+                                   result.groups[c] = parameters_for_range(
+                                       detail::calibrate_group(values, layout, c, config), config);
+                               }
+                           });
         if (layout.inner == 1) {
             // Channels along the last axis: per-element parameter arrays over each row.
             std::vector<float> scale(layout.dim), inv(layout.dim), zp(layout.dim), cmin(layout.dim),
@@ -609,9 +582,11 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     double lo = std::min(range.any_finite ? range.lo : 0.0, result.clip_min);
     double hi = std::max(range.any_finite ? range.hi : 0.0, result.clip_max);
     if (result.groups.size() == 1) {
-        plot.levels = quantization_levels(result.groups.front(), config.format);
+        plot.levels = quantization_levels(result.groups.front(), config);
     }
-    if (bins == 0 && !plot.levels.empty() && plot.levels.size() <= kMaxAlignedLevels) {
+    // Aligned bins need a uniform grid: integer formats only.
+    if (bins == 0 && is_integer_config(config) && !plot.levels.empty() &&
+        plot.levels.size() <= kMaxAlignedLevels) {
         // Bins aligned to the rounding cells: k bins per step with the level at the centre of
         // the middle one, so the dequantized histogram holds exactly the count of each level.
         const double step = result.groups.front().scale;

@@ -16,7 +16,7 @@ namespace {
 
 QuantConfig int8_with(std::string_view calibration, Scheme scheme = Scheme::Symmetric) {
     QuantConfig c;
-    c.format = parse_integer_format("int8");
+    c.format = Format(parse_integer_format("int8"));
     c.scheme = scheme;
     c.calibration = parse_calibration(calibration);
     return c;
@@ -85,7 +85,7 @@ TEST(Calibration, MseChoiceIsBestOfADenseGrid) {
     const Tensor t = generate("mixture:n=100000,outliers=0.001,outlier-scale=30,seed=12");
     for (std::string_view format : {"int8", "int4"}) {
         QuantConfig c = int8_with("mse");
-        c.format = parse_integer_format(format);
+        c.format = Format(parse_integer_format(format));
         const QuantResult chosen = quantize(t.values, c);
         const double absmax = std::max(std::fabs(finite_moments(t.values).min),
                                        std::fabs(finite_moments(t.values).max));

@@ -15,7 +15,7 @@ QuantConfig config_for(std::string_view format, std::string_view granularity,
                        Scheme scheme = Scheme::Symmetric,
                        Rounding rounding = Rounding::NearestEven) {
     QuantConfig c;
-    c.format = parse_integer_format(format);
+    c.format = Format(parse_integer_format(format));
     c.granularity = parse_granularity(granularity);
     c.scheme = scheme;
     c.rounding = rounding;

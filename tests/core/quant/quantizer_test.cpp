@@ -17,7 +17,7 @@ namespace {
 QuantConfig config_for(std::string_view format, Scheme scheme,
                        Rounding rounding = Rounding::NearestEven) {
     QuantConfig c;
-    c.format = parse_integer_format(format);
+    c.format = Format(parse_integer_format(format));
     c.scheme = scheme;
     c.rounding = rounding;
     return c;
@@ -183,7 +183,7 @@ TEST(Quantizer, LevelsCoverTheCodes) {
     const std::vector<float> x{-1.0f, 1.0f};
     const QuantConfig c = config_for("int4", Scheme::Symmetric);
     const QuantResult r = quantize(x, c);
-    const std::vector<double> levels = quantization_levels(r.groups[0], c.format);
+    const std::vector<double> levels = quantization_levels(r.groups[0], c);
     ASSERT_EQ(levels.size(), 16u);
     EXPECT_NEAR(levels.front(), -8.0 / 7.0, 1e-6);
     EXPECT_NEAR(levels.back(), 1.0, 1e-6);

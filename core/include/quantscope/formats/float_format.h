@@ -22,6 +22,7 @@
 // zero by less than 2^-24 of a cell. The same rule drives the scalar and the bulk path.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -139,6 +140,26 @@ std::int64_t round_to_format_reference(std::span<const float> input, std::span<f
                                        const FloatFormat& format, Rounding rounding,
                                        Saturation saturation, std::uint64_t seed = 0,
                                        std::uint64_t first_index = 0);
+
+// The bulk path with its per-format constants prepared once, for callers that round many short
+// runs (block-scaled quantization rounds blocks of 32). Serial: round_to_format splits large
+// arrays across the cores with it. Same results as round_to_format.
+class FloatRounder {
+public:
+    FloatRounder(const FloatFormat& format, Rounding rounding, Saturation saturation,
+                 std::uint64_t seed = 0);
+    std::int64_t round(std::span<const float> input, std::span<float> output,
+                       std::uint64_t first_index) const;
+
+    struct Constants;  // the kernel's, opaque here
+
+private:
+    FloatFormat format_;
+    Rounding rounding_;
+    Saturation saturation_;
+    std::uint64_t seed_;
+    std::shared_ptr<const Constants> constants_;  // null when the format needs the reference
+};
 
 // 32 random bits for element `index` under `seed`: a counter-based hash (murmur3's finalizer
 // over 32-bit lanes, so that loops vectorize), identical whatever the chunking. Split in two so

@@ -14,7 +14,13 @@ struct LookupFormat {
     std::string name;
     int bits = 4;
     std::vector<double> levels;  // ascending, 2^bits entries; code i stands for levels[i]
+    // Derived: midpoints[i] = (levels[i] + levels[i+1]) / 2 in double, the decision points of
+    // nearest rounding (a value equal to one is a tie). Filled by make_lookup_format.
+    std::vector<double> midpoints;
 };
+
+// Fills the derived members. Levels must be ascending and distinct.
+LookupFormat make_lookup_format(std::string name, int bits, std::vector<double> levels);
 
 const LookupFormat& nf4_format();
 

@@ -7,13 +7,24 @@
 #include <string>
 #include <string_view>
 
-#include "quantscope/formats/integer_format.h"
+#include <vector>
+
+#include "quantscope/formats/format.h"
 #include "quantscope/formats/rounding.h"
 
 namespace quantscope {
 
-// symmetric/affine apply to integer formats (DESIGN.md "Integer schemes").
-enum class Scheme { Symmetric, Affine };
+// symmetric/affine apply to integer formats (DESIGN.md "Integer schemes"); scaled/direct to
+// float and lookup formats: scaled maps the clipping threshold T onto the format's largest
+// value (s = T / max), direct rounds the values as they are (s = 1).
+enum class Scheme { Symmetric, Affine, Scaled, Direct };
+
+// Block-scaled formats (DESIGN.md "Formats"): the element format plus a shared scale per block
+// along the last axis.
+//   MX (OCP Microscaling v1.0): blocks of 32, scale 2^(floor(log2 amax) - emax_elem) as E8M0.
+//   NVFP4: blocks of 16 of E2M1, scale amax/6 stored as FP8 E4M3, times an FP32 tensor scale
+//          amax_tensor / (448 * 6).
+enum class BlockScaling { None, MX, NVFP4 };
 
 // How the clipping range is chosen (DESIGN.md "Calibration").
 enum class CalibrationMethod { MinMax, Percentile, KL, MSE, Sigma, Manual };
@@ -44,13 +55,28 @@ Granularity parse_granularity(std::string_view text);
 std::string to_string(const Granularity& granularity);
 
 struct QuantConfig {
-    IntegerFormat format;
+    Format format{IntegerFormat{}};  // the element format
+    BlockScaling block_scaling = BlockScaling::None;
     Scheme scheme = Scheme::Symmetric;
     Granularity granularity;
     Calibration calibration;
     Rounding rounding = Rounding::NearestEven;
     std::uint64_t seed = 0;  // for stochastic rounding
 };
+
+// Sets the format from a name: any format (parse_format) or a block-scaled config: mxfp8_e4m3,
+// mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8 (blocks of 32), nvfp4 (blocks of 16).
+// Block-scaled configs and nf4 (absmax per block of 64, as QLoRA) also set the granularity;
+// the scheme moves to one the format takes (symmetric for integers, scaled for the others).
+// Throws UsageError on an unknown name.
+void apply_format(QuantConfig& config, std::string_view name);
+// The name apply_format takes back: "mxfp4", "nvfp4", or the format's own name.
+std::string format_name(const QuantConfig& config);
+// The block-scaled config names, for menus and help.
+const std::vector<std::string>& block_format_names();
+// Throws UsageError when the parts of a config do not fit together (a scheme the format does not
+// take, a block format with another granularity).
+void check_config(const QuantConfig& config);
 
 std::string_view to_string(Scheme scheme);
 std::optional<Scheme> parse_scheme(std::string_view name);

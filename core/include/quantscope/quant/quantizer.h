@@ -3,7 +3,9 @@
 //   symmetric: s = T / (2^(K-1) - 1), z = 0, q = clamp(round(x / s), qmin, qmax)
 //   affine:    [A, B] widened to hold 0, s = (B - A) / (2^K - 1), z = qmin - round(A / s),
 //              q = clamp(round(x / s) + z, qmin, qmax)
-// Q(x) = (q - z) * s. NaN and Inf inputs are excluded from calibration and metrics, counted, and
+// Q(x) = (q - z) * s. Float, lookup and block-scaled formats (MX, NVFP4, NF4) scale instead:
+// Q(x) = R(x / s) * s with R rounding into the element format (see quant_config.h).
+// NaN and Inf inputs are excluded from calibration and metrics, counted, and
 // passed through unchanged so that they are never hidden.
 
 #include <cstdint>
@@ -63,6 +65,9 @@ MetricSums measure_quantization(std::span<const float> values, const GroupParame
 
 // Every value the codes can take, (q - z) * s for q in [qmin, qmax], ascending.
 std::vector<double> quantization_levels(const GroupParameters& params, const IntegerFormat& format);
+// The same for any config: the element format's finite values times the scale (empty for
+// formats of more than 12 bits, whose levels are too many to draw).
+std::vector<double> quantization_levels(const GroupParameters& params, const QuantConfig& config);
 
 // Scalar reference: one value, no vectorization, for tests.
 float quantize_value_reference(float x, const GroupParameters& params, const QuantConfig& config,

@@ -1,0 +1,15 @@
+#pragma once
+// The metric sums of a block of (x, Q(x)) pairs, for paths that produce Q(x) first (float,
+// lookup and block-scaled formats). Internal to core/quant.
+
+#include <cstddef>
+
+#include "quantscope/quant/metrics.h"
+
+namespace quantscope::detail {
+
+// Adds the sums of n pairs; NaN and Inf in x are counted and skipped. `clipped` is not touched:
+// the caller knows which values saturated.
+void accumulate_error_sums(const float* x, const float* y, std::size_t n, MetricSums& sums);
+
+}  // namespace quantscope::detail

@@ -1,0 +1,62 @@
+#include "group_layout.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "quantscope/common/error.h"
+#include "quantscope/common/tensor.h"
+
+namespace quantscope::detail {
+
+GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
+                        const Granularity& g) {
+    std::vector<std::int64_t> shape(shape_in.begin(), shape_in.end());
+    if (shape.empty()) {
+        shape = {static_cast<std::int64_t>(n)};
+    }
+    const std::optional<std::int64_t> count = checked_element_count(shape);
+    if (!count || static_cast<std::size_t>(*count) != n) {
+        throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
+                         " values");
+    }
+    GroupLayout layout;
+    switch (g.kind) {
+        case Granularity::Kind::Tensor:
+            layout.single_runs = {{0, n}};
+            break;
+        case Granularity::Kind::Block: {
+            const auto row = static_cast<std::size_t>(shape.back());
+            const auto block = static_cast<std::size_t>(g.block);
+            for (std::size_t start = 0; row > 0 && start < n; start += row) {
+                for (std::size_t b = 0; b < row; b += block) {
+                    layout.single_runs.push_back({start + b, std::min(block, row - b)});
+                }
+            }
+            break;
+        }
+        case Granularity::Kind::Channel: {
+            const int rank = static_cast<int>(shape.size());
+            const int axis = g.axis < 0 ? g.axis + rank : g.axis;
+            if (axis < 0 || axis >= rank) {
+                throw UsageError("granularity channel:" + std::to_string(g.axis) +
+                                 " does not fit a tensor of shape " + shape_to_string(shape));
+            }
+            for (int d = 0; d < rank; ++d) {
+                const auto extent = static_cast<std::size_t>(shape[static_cast<std::size_t>(d)]);
+                (d < axis ? layout.outer : d == axis ? layout.dim : layout.inner) *= extent;
+            }
+            if (layout.outer == 1) {
+                for (std::size_t c = 0; c < layout.dim; ++c) {
+                    layout.single_runs.push_back({c * layout.inner, layout.inner});
+                }
+            } else {
+                layout.strided = true;
+            }
+            break;
+        }
+    }
+    return layout;
+}
+
+}  // namespace quantscope::detail

@@ -1,0 +1,35 @@
+#pragma once
+// Where each quantization group's values lie in a row-major tensor (internal to core/quant).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "quantscope/quant/quant_config.h"
+
+namespace quantscope::detail {
+
+// One contiguous stretch of a group's values.
+struct Run {
+    std::size_t offset;
+    std::size_t length;
+};
+
+// Where each group's values are. Tensor, block and axis-0 channel groups are single runs;
+// other channel groups are `outer` runs of `inner` values, `dim * inner` apart.
+struct GroupLayout {
+    std::vector<Run> single_runs;  // used when not strided
+    bool strided = false;
+    std::size_t outer = 1;
+    std::size_t dim = 1;
+    std::size_t inner = 1;
+
+    std::size_t groups() const { return strided ? dim : single_runs.size(); }
+};
+
+// Throws UsageError when the shape does not hold n values or the granularity does not fit it.
+GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape,
+                        const Granularity& granularity);
+
+}  // namespace quantscope::detail

@@ -1,0 +1,360 @@
+#include "scaled_quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "error_sums.h"
+#include "quantscope/common/buffer.h"
+#include "quantscope/common/error.h"
+#include "quantscope/common/parallel.h"
+
+namespace quantscope::detail {
+
+namespace {
+
+// Values per inner block: the block's scratch arrays (t, r, y, scale, 1/scale) stay in L1.
+constexpr std::size_t kBlock = 1024;
+
+// MXINT8 elements are int8 codes with an implicit scale of 2^-6 (OCP MX v1.0, section 5.3).
+constexpr float kMxInt8Step = 1.0f / 64.0f;
+
+bool is_mx_int8(const QuantConfig& config) {
+    return config.block_scaling == BlockScaling::MX && config.format.kind() == FormatKind::Integer;
+}
+
+// Rounds scaled values into the element format: the float bulk kernel, a vectorized midpoint
+// count for lookup formats under the nearest modes, Format::encode otherwise.
+class ElementRounder {
+public:
+    explicit ElementRounder(const QuantConfig& config)
+        : config_(config), step_(is_mx_int8(config) ? kMxInt8Step : 1.0f) {
+        if (const FloatFormat* f = config.format.as_float()) {
+            float_.emplace(*f, config.rounding, Saturation::Saturate, config.seed);
+        }
+        const LookupFormat* lookup = config.format.as_lookup();
+        if (lookup != nullptr && (config.rounding == Rounding::NearestEven ||
+                                  config.rounding == Rounding::NearestAway)) {
+            // value > mid (double) <=> value > the largest float <= mid; equality only when
+            // mid is itself a float.
+            for (std::size_t i = 0; i < lookup->midpoints.size(); ++i) {
+                const double mid = lookup->midpoints[i];
+                auto below = static_cast<float>(mid);
+                if (static_cast<double>(below) > mid) {
+                    below = std::nextafter(below, -std::numeric_limits<float>::infinity());
+                }
+                mid_below_.push_back(below);
+                const bool exact = static_cast<double>(below) == mid;
+                const bool up = config.rounding == Rounding::NearestEven ? i % 2 == 1 : mid > 0;
+                tie_up_.push_back(exact && up ? 1.0f : 0.0f);
+            }
+            for (double level : lookup->levels) {
+                levels_.push_back(static_cast<float>(level));
+            }
+        }
+    }
+
+    void round(const float* t, float* r, std::size_t n, std::uint64_t first_index) const {
+        if (float_) {
+            float_->round(std::span<const float>(t, n), std::span<float>(r, n), first_index);
+            return;
+        }
+        if (!levels_.empty()) {
+            round_lookup_nearest(t, r, n);
+            return;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!std::isfinite(t[i])) {
+                r[i] = t[i];
+                continue;
+            }
+            const Encoded e = config_.format.encode(static_cast<double>(t[i] / step_),
+                                                    config_.rounding, Saturation::Saturate,
+                                                    stochastic_bits(config_.seed, first_index + i));
+            r[i] = static_cast<float>(e.value) * step_;
+        }
+    }
+
+private:
+    void round_lookup_nearest(const float* t, float* r, std::size_t n) const {
+        alignas(64) float index[kBlock];
+        std::fill(index, index + n, 0.0f);
+        for (std::size_t m = 0; m < mid_below_.size(); ++m) {
+            const float mid = mid_below_[m];
+            const float tie_up = tie_up_[m];
+            for (std::size_t i = 0; i < n; ++i) {
+                index[i] += t[i] > mid ? 1.0f : (t[i] == mid ? tie_up : 0.0f);
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const float v = levels_[static_cast<std::size_t>(index[i])];
+            r[i] = std::isfinite(t[i]) ? v : t[i];
+        }
+    }
+
+    const QuantConfig& config_;
+    float step_;
+    std::optional<FloatRounder> float_;
+    std::vector<float> mid_below_;
+    std::vector<float> tie_up_;
+    std::vector<float> levels_;
+};
+
+// Finite scaled values beyond the element format's range: clipped. The tolerance absorbs the
+// float32 rounding of x * (1/s) for the value that defined the scale (|x| = T gives t = max
+// within an ulp), so that only real clipping counts.
+std::int64_t count_clipped(const float* t, std::size_t n, float limit) {
+    std::int64_t clipped = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float a = __builtin_fabsf(t[i]);
+        clipped += (a > limit) & (a <= 3.40282347e38f) ? 1 : 0;
+    }
+    return clipped;
+}
+
+// Calls fn(begin, end, group) for the stretches of [begin, end) that share one group, in order.
+template <typename Fn>
+void for_each_segment(const GroupLayout& layout, std::size_t begin, std::size_t end, Fn&& fn) {
+    if (layout.strided) {
+        std::size_t pos = begin;
+        while (pos < end) {
+            const std::size_t row = pos / layout.inner;
+            const std::size_t stop = std::min(end, (row + 1) * layout.inner);
+            fn(pos, stop, row % layout.dim);
+            pos = stop;
+        }
+        return;
+    }
+    const std::vector<Run>& runs = layout.single_runs;
+    auto it = std::upper_bound(runs.begin(), runs.end(), begin,
+                               [](std::size_t v, const Run& r) { return v < r.offset; });
+    std::size_t g = static_cast<std::size_t>(it - runs.begin()) - 1;
+    std::size_t pos = begin;
+    while (pos < end && g < runs.size()) {
+        const std::size_t stop = std::min(end, runs[g].offset + runs[g].length);
+        fn(pos, stop, g);
+        pos = stop;
+        ++g;
+    }
+}
+
+double finite_absmax(std::span<const float> values) {
+    const ValueRange r = finite_range(values);
+    return r.any_finite ? std::max(std::fabs(r.lo), std::fabs(r.hi)) : 0.0;
+}
+
+GroupParameters with_scale(double scale, const QuantConfig& config) {
+    GroupParameters g;
+    g.scale = static_cast<float>(scale);
+    g.zero_point = 0;
+    const double top = element_max(config) * g.scale;
+    g.clip_min = -top;
+    g.clip_max = top;
+    return g;
+}
+
+// OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's range.
+// Largest finite magnitude of a short block, in one vectorizable loop (NaN and Inf count 0).
+float block_absmax(std::span<const float> block) {
+    float amax = 0;
+    for (float v : block) {
+        const float a = __builtin_fabsf(v);
+        amax = a <= 3.40282347e38f && a > amax ? a : amax;
+    }
+    return amax;
+}
+
+GroupParameters mx_parameters(std::span<const float> block, const QuantConfig& config) {
+    const double amax = block_absmax(block);
+    if (amax == 0) {
+        return with_scale(1.0, config);  // all zero: any scale reproduces it
+    }
+    const int emax_elem = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
+    const int exponent = std::clamp(std::ilogb(amax) - emax_elem, -127, 127);
+    return with_scale(std::ldexp(1.0, exponent), config);
+}
+
+}  // namespace
+
+double element_max(const QuantConfig& config) {
+    if (is_mx_int8(config)) {
+        return 127.0 * kMxInt8Step;
+    }
+    return config.format.properties().max_finite;
+}
+
+GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config) {
+    if (config.scheme == Scheme::Direct) {
+        return with_scale(1.0, config);
+    }
+    const double threshold = std::max(std::fabs(range.lo), std::fabs(range.hi));
+    double scale = threshold > 0 ? threshold / element_max(config) : 1.0;
+    if (!(static_cast<float>(scale) > 0) || !std::isfinite(static_cast<float>(scale))) {
+        // A threshold too small or too large for a float32 scale.
+        scale = static_cast<float>(scale) > 0 ? std::numeric_limits<float>::max()
+                                              : std::numeric_limits<float>::min();
+    }
+    return with_scale(scale, config);
+}
+
+ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
+                          std::size_t group, const QuantConfig& config) {
+    if (!layout.strided) {
+        const Run& run = layout.single_runs[group];
+        return calibrate(values.subspan(run.offset, run.length), config);
+    }
+    FloatBuffer gathered(layout.outer * layout.inner);
+    for (std::size_t o = 0; o < layout.outer; ++o) {
+        const float* source = values.data() + (o * layout.dim + group) * layout.inner;
+        std::copy(source, source + layout.inner, gathered.data() + o * layout.inner);
+    }
+    return calibrate(gathered, config);
+}
+
+namespace {
+
+std::vector<GroupParameters> choose_groups(std::span<const float> values, const GroupLayout& layout,
+                                           const QuantConfig& config) {
+    const std::size_t count = layout.groups();
+    std::vector<GroupParameters> groups(count);
+    if (config.block_scaling == BlockScaling::MX) {
+        parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+            for (std::size_t g = b; g < e; ++g) {
+                const Run& run = layout.single_runs[g];
+                groups[g] = mx_parameters(values.subspan(run.offset, run.length), config);
+            }
+        });
+        return groups;
+    }
+    if (config.block_scaling == BlockScaling::NVFP4) {
+        // Two-level scaling (NVIDIA NVFP4): an FP32 tensor scale that puts the largest block
+        // scale at E4M3's top (448), and per-block E4M3 scales amax_block / 6 in its units.
+        const double tensor_amax = finite_absmax(values);
+        const double tensor_scale =
+            tensor_amax > 0 ? static_cast<float>(tensor_amax / (448.0 * 6.0)) : 1.0;
+        const FloatFormat e4m3 = parse_format("fp8_e4m3").float_format();
+        parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+            for (std::size_t g = b; g < e; ++g) {
+                const Run& run = layout.single_runs[g];
+                const double amax = block_absmax(values.subspan(run.offset, run.length));
+                const auto wanted = static_cast<float>(amax / 6.0 / tensor_scale);
+                const double block_scale =
+                    encode(e4m3, wanted, Rounding::NearestEven, Saturation::Saturate).value;
+                groups[g] = with_scale(
+                    static_cast<float>(block_scale) * static_cast<float>(tensor_scale), config);
+            }
+        });
+        return groups;
+    }
+    parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
+        for (std::size_t g = b; g < e; ++g) {
+            groups[g] = scaled_parameters(calibrate_group(values, layout, g, config), config);
+        }
+    });
+    return groups;
+}
+
+// Quantizes [begin, end) with per-group scales; returns the sums and writes y (and codes).
+MetricSums quantize_range(std::span<const float> values, std::size_t begin, std::size_t end,
+                          const GroupLayout& layout, const std::vector<GroupParameters>& groups,
+                          const QuantConfig& config, const ElementRounder& rounder, float* y,
+                          std::int32_t* codes) {
+    MetricSums sums;
+    const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
+    alignas(64) float scale[kBlock];
+    alignas(64) float inv_scale[kBlock];
+    alignas(64) float t[kBlock];
+    alignas(64) float r[kBlock];
+    for (std::size_t b = begin; b < end; b += kBlock) {
+        const std::size_t n = std::min(kBlock, end - b);
+        for_each_segment(layout, b, b + n, [&](std::size_t s, std::size_t e, std::size_t g) {
+            const auto sc = static_cast<float>(groups[g].scale);
+            // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
+            const float inv = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
+            std::fill(scale + (s - b), scale + (e - b), sc);
+            std::fill(inv_scale + (s - b), inv_scale + (e - b), inv);
+        });
+        const float* x = values.data() + b;
+        for (std::size_t i = 0; i < n; ++i) {
+            t[i] = x[i] * inv_scale[i];
+        }
+        rounder.round(t, r, n, b);
+        float* yb = y + b;
+        for (std::size_t i = 0; i < n; ++i) {
+            const float q = r[i] * scale[i];
+            yb[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? q : x[i];  // NaN/Inf pass through
+        }
+        accumulate_error_sums(x, yb, n, sums);
+        sums.clipped += count_clipped(t, n, clip_limit);
+        if (codes != nullptr) {
+            const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
+            for (std::size_t i = 0; i < n; ++i) {
+                codes[b + i] =
+                    std::isfinite(r[i])
+                        ? static_cast<std::int32_t>(
+                              config.format
+                                  .encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
+                                  .code)
+                        : 0;
+            }
+        }
+    }
+    return sums;
+}
+
+}  // namespace
+
+MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
+                           const QuantConfig& config, bool keep_codes, QuantResult& result) {
+    result.groups = choose_groups(values, layout, config);
+    float* y = result.dequantized.data();
+    std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
+    std::vector<MetricSums> partial(max_chunks());
+    const ElementRounder rounder(config);
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        partial[chunk] =
+            quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes);
+    });
+    MetricSums total;
+    for (const MetricSums& s : partial) {
+        total += s;
+    }
+    return total;
+}
+
+MetricSums measure_scaled(std::span<const float> values, const GroupParameters& params,
+                          const QuantConfig& config) {
+    GroupLayout layout;
+    layout.single_runs = {{0, values.size()}};
+    const std::vector<GroupParameters> groups{params};
+    std::vector<MetricSums> partial(max_chunks());
+    FloatBuffer scratch(values.size());  // Q(x) is not kept; huge pages make this cheap
+    const ElementRounder rounder(config);
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        partial[chunk] = quantize_range(values, begin, end, layout, groups, config, rounder,
+                                        scratch.data(), nullptr);
+    });
+    MetricSums total;
+    for (const MetricSums& s : partial) {
+        total += s;
+    }
+    return total;
+}
+
+float quantize_scaled_value_reference(float x, const GroupParameters& params,
+                                      const QuantConfig& config, std::uint64_t index) {
+    if (!std::isfinite(x)) {
+        return x;
+    }
+    const auto scale = static_cast<float>(params.scale);
+    const float inv = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
+    const float t = x * inv;
+    const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
+    const Encoded e =
+        config.format.encode(static_cast<double>(t / step), config.rounding, Saturation::Saturate,
+                             stochastic_bits(config.seed, index));
+    return static_cast<float>(e.value) * step * scale;
+}
+
+}  // namespace quantscope::detail

@@ -1,0 +1,40 @@
+#pragma once
+// Quantization into float, lookup and block-scaled formats (internal to core/quant):
+//   scaled:  s = T / max_elem per group (T the calibrated threshold), Q(x) = R(x * (1/s)) * s
+//   direct:  s = 1, Q(x) = R(x)
+//   MX:      per block of 32, s = 2^(floor(log2 amax) - emax_elem) (an E8M0 value)
+//   NVFP4:   per block of 16, s = E4M3(amax / 6 / S) * S with S = amax_tensor / (448 * 6)
+// where R rounds to the element format with saturation. NaN and Inf pass through unchanged.
+
+#include <cstdint>
+#include <span>
+
+#include "group_layout.h"
+#include "quantscope/quant/calibration.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace quantscope::detail {
+
+// Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
+MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
+                           const QuantConfig& config, bool keep_codes, QuantResult& result);
+
+// The scale that maps a clipping range onto the element format.
+GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);
+
+// Sums of quantizing all values with one group's parameters (threshold searches).
+MetricSums measure_scaled(std::span<const float> values, const GroupParameters& params,
+                          const QuantConfig& config);
+
+// One value, scalar, through Format::encode: the reference the bulk path is tested against.
+float quantize_scaled_value_reference(float x, const GroupParameters& params,
+                                      const QuantConfig& config, std::uint64_t index);
+
+// Largest magnitude of the element format (6 for E2M1, 1 for NF4, 127/64 for MXINT8).
+double element_max(const QuantConfig& config);
+
+// The calibrated clipping range of group `group` (gathers strided channels).
+ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
+                          std::size_t group, const QuantConfig& config);
+
+}  // namespace quantscope::detail
