@@ -99,11 +99,53 @@ double exact_mse(std::span<const float> values, double threshold, const FiniteMo
     return finish_metrics(measure_quantization(values, g, config)).mse;
 }
 
+// Small groups (blocks): the exact MSE of every candidate threshold, computed value by value
+// with the scalar reference (identical to the kernels). Candidates: each |x| of the group and a
+// grid of 32 fractions of the absmax.
+constexpr std::size_t kSmallGroup = 256;
+
+double small_group_mse_threshold(std::span<const float> values, const FiniteMoments& m,
+                                 const QuantConfig& config, double absmax) {
+    std::vector<double> candidates;
+    for (float v : values) {
+        if (std::isfinite(v) && v != 0) {
+            candidates.push_back(std::fabs(v));
+        }
+    }
+    for (int j = 1; j <= 32; ++j) {
+        candidates.push_back(absmax * j / 32);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    double best = absmax;
+    double best_sse = std::numeric_limits<double>::infinity();
+    for (double threshold : candidates) {
+        const GroupParameters g =
+            parameters_for_range(range_for_threshold(threshold, m, config.scheme), config);
+        double sse = 0;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (std::isfinite(values[i])) {
+                const double e = static_cast<double>(values[i]) -
+                                 quantize_value_reference(values[i], g, config, i);
+                sse += e * e;
+            }
+        }
+        if (sse < best_sse) {
+            best_sse = sse;
+            best = threshold;
+        }
+    }
+    return best;
+}
+
 double mse_threshold(std::span<const float> values, const FiniteMoments& m,
                      const QuantConfig& config) {
     const double absmax = std::max(std::fabs(m.min), std::fabs(m.max));
     if (absmax == 0) {
         return 0;
+    }
+    if (values.size() <= kSmallGroup) {
+        return small_group_mse_threshold(values, m, config, absmax);
     }
     // Grid search on a histogram of |x|: unclipped values cost s^2/12 (uniform rounding noise),
     // clipped ones their distance to the top level.

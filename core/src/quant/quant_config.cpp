@@ -246,6 +246,9 @@ std::string format_name(const QuantConfig& config) {
 }
 
 void check_config(const QuantConfig& config) {
+    if (!(config.outlier_threshold >= 0) || !std::isfinite(config.outlier_threshold)) {
+        throw UsageError("the outlier threshold must be a finite number >= 0 (0 keeps none)");
+    }
     const bool integer = config.format.kind() == FormatKind::Integer;
     const std::string name = format_name(config);
     if (integer && config.block_scaling == BlockScaling::None &&
@@ -285,6 +288,9 @@ std::string describe(const QuantConfig& config) {
     }
     text += " " + to_string(config.calibration) + " ";
     text += to_string(config.rounding);
+    if (config.outlier_threshold > 0) {
+        text += " outliers>" + number_text(config.outlier_threshold);
+    }
     return text;
 }
 

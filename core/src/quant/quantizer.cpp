@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "error_sums.h"
 #include "group_layout.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
@@ -436,11 +437,12 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
 
 void check_calibration_fits(const QuantConfig& config) {
     const CalibrationMethod m = config.calibration.method;
-    if (config.granularity.kind == Granularity::Kind::Block &&
-        (m == CalibrationMethod::KL || m == CalibrationMethod::MSE)) {
-        throw UsageError("calibration '" + to_string(config.calibration) +
-                         "' searches a threshold per tensor or per channel; blocks use minmax, "
-                         "percentile, sigma or manual");
+    // TensorRT's entropy method compares 2048-bin distributions: a block of a few dozen values
+    // has none to speak of. MSE works per block (an exact search over the block's values).
+    if (config.granularity.kind == Granularity::Kind::Block && m == CalibrationMethod::KL) {
+        throw UsageError(
+            "calibration 'kl' compares 2048-bin distributions per tensor or per "
+            "channel; blocks use minmax, percentile, mse, sigma or manual");
     }
 }
 
@@ -451,9 +453,24 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
     return quantize(values, {}, config, options);
 }
 
+ValueSummary summarize_values(std::span<const float> values) {
+    ValueSummary summary;
+    summary.range = finite_range(values);
+    summary.histogram = make_histogram(values, summary.range.lo, summary.range.hi,
+                                       automatic_bin_count(values.size()));
+    return summary;
+}
+
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options) {
-    check_config(config);
+    return quantize(values, shape, config, options, summarize_values(values));
+}
+
+namespace {
+
+// Quantizes without outliers; the KL metric is left to the caller.
+QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
+                          const QuantConfig& config, const QuantizeOptions& options) {
     check_calibration_fits(config);
     const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
     const std::size_t group_count = layout.groups();
@@ -561,17 +578,101 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
         result.clip_min = std::min(result.clip_min, g.clip_min);
         result.clip_max = std::max(result.clip_max, g.clip_max);
     }
-    // KL between the value distributions of x and Q(x) on shared bins spanning both.
-    const ValueRange rx = finite_range(values);
-    if (rx.any_finite) {
-        const double lo = std::min<double>(rx.lo, result.clip_min);
-        const double hi = std::max<double>(rx.hi, result.clip_max);
-        const std::size_t bins = automatic_bin_count(values.size());
-        result.metrics.kl_divergence = kl_divergence(
-            make_histogram(values, lo, hi, bins), make_histogram(result.dequantized, lo, hi, bins));
-    }
     result.storage = storage_for(static_cast<std::int64_t>(values.size()),
                                  static_cast<std::int64_t>(group_count), config);
+    return result;
+}
+
+// KL between the distributions of x and Q(x) on the summary's bins (x's finite range); values
+// of Q(x) beyond it (at most half a step, or clipped outliers kept in FP16) join the edge bins.
+double kl_metric(std::span<const float> dequantized, const ValueSummary& summary) {
+    if (!summary.range.any_finite) {
+        return 0;
+    }
+    const Histogram& p = summary.histogram;
+    Histogram q = make_histogram(dequantized, p.lo, p.hi, p.bins());
+    q.counts.front() += q.below;
+    q.counts.back() += q.above;
+    q.below = q.above = 0;
+    return kl_divergence(p, q);
+}
+
+// LLM.int8()-style: values beyond the threshold are kept in FP16 (rounded to it, so their small
+// error counts too) and hidden from calibration as NaN; everything else is quantized.
+QuantResult quantize_with_outliers(std::span<const float> values,
+                                   std::span<const std::int64_t> shape, const QuantConfig& config,
+                                   const QuantizeOptions& options) {
+    const auto threshold = static_cast<float>(config.outlier_threshold);
+    FloatBuffer inliers(values.size());
+    std::vector<std::int64_t> kept(max_chunks(), 0);
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        std::int64_t count = 0;
+        for (std::size_t i = begin; i < end; ++i) {
+            const bool outlier = std::fabs(values[i]) > threshold && std::isfinite(values[i]);
+            inliers[i] = outlier ? std::numeric_limits<float>::quiet_NaN() : values[i];
+            count += outlier ? 1 : 0;
+        }
+        kept[chunk] = count;
+    });
+    std::int64_t outliers = 0;
+    for (std::int64_t c : kept) {
+        outliers += c;
+    }
+    QuantConfig inner = config;
+    inner.outlier_threshold = 0;
+    QuantResult result = quantize_core(inliers, shape, inner, options);
+    const std::int64_t clipped = static_cast<std::int64_t>(
+        std::llround(result.metrics.clipped_fraction * static_cast<double>(result.metrics.count)));
+    const FloatFormat fp16 = parse_format("fp16").float_format();
+    const FloatRounder to_fp16(fp16, Rounding::NearestEven, Saturation::Saturate);
+    std::vector<MetricSums> partial(max_chunks());
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        MetricSums sums;
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            const std::size_t n = std::min(kBlock, end - b);
+            float kept_value[kBlock];
+            to_fp16.round(values.subspan(b, n), std::span<float>(kept_value, n), b);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (std::isnan(inliers[b + i]) && !std::isnan(values[b + i])) {
+                    result.dequantized[b + i] = kept_value[i];
+                    if (options.keep_codes) {
+                        result.codes[b + i] = 0;
+                    }
+                }
+            }
+            detail::accumulate_error_sums(values.data() + b, result.dequantized.data() + b, n,
+                                          sums);
+        }
+        partial[chunk] = sums;
+    });
+    MetricSums total;
+    for (const MetricSums& s : partial) {
+        total += s;
+    }
+    total.clipped = clipped;
+    result.metrics = finish_metrics(total);
+    const auto n = static_cast<double>(std::max<std::int64_t>(total.count, 1));
+    result.metrics.outlier_fraction = static_cast<double>(outliers) / n;
+    // Each kept outlier: its FP16 value and a 32-bit position; its slot in the quantized tensor
+    // is still stored (dense layout), as in LLM.int8's decomposition.
+    result.storage.outlier_bytes = outliers * 6;
+    result.storage.bytes += result.storage.outlier_bytes;
+    result.storage.bits_per_value = values.empty() ? 0.0
+                                                   : static_cast<double>(result.storage.bytes) * 8 /
+                                                         static_cast<double>(values.size());
+    return result;
+}
+
+}  // namespace
+
+QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
+                     const QuantConfig& config, const QuantizeOptions& options,
+                     const ValueSummary& summary) {
+    check_config(config);
+    QuantResult result = config.outlier_threshold > 0
+                             ? quantize_with_outliers(values, shape, config, options)
+                             : quantize_core(values, shape, config, options);
+    result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
     return result;
 }
 
@@ -607,6 +708,15 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     }
     plot.original = make_histogram(values, lo, hi, bins);
     plot.dequantized = make_histogram(result.dequantized, lo, hi, bins);
+    FloatBuffer error(values.size());
+    parallel_for(values.size(), kBlock, [&](std::size_t, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            error[i] = values[i] - result.dequantized[i];  // NaN/Inf give NaN: skipped
+        }
+    });
+    const ValueRange error_range = finite_range(error);
+    plot.error =
+        make_histogram(error, error_range.lo, error_range.hi, automatic_bin_count(values.size()));
     plot.clip_min = result.clip_min;
     plot.clip_max = result.clip_max;
     return plot;

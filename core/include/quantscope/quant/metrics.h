@@ -19,6 +19,7 @@ struct Metrics {
     double clipped_fraction = 0;  // values outside the clipping range
     double zero_fraction = 0;     // non-zero values that became zero
     double kl_divergence = 0;     // between histograms of x and Q(x) on the same bins
+    double outlier_fraction = 0;  // values kept in FP16 by an outlier threshold
 };
 
 // Sums a pass over (x, Q(x)) accumulates; partial sums from several threads add up.

@@ -62,6 +62,9 @@ struct QuantConfig {
     Calibration calibration;
     Rounding rounding = Rounding::NearestEven;
     std::uint64_t seed = 0;  // for stochastic rounding
+    // LLM.int8()-style mixed precision (Dettmers et al. 2022): values with |x| above this stay
+    // in FP16 and take no part in calibration; the rest is quantized. 0 = no outliers kept.
+    double outlier_threshold = 0;
 };
 
 // Sets the format from a name: any format (parse_format) or a block-scaled config: mxfp8_e4m3,
@@ -80,7 +83,7 @@ void check_config(const QuantConfig& config);
 
 std::string_view to_string(Scheme scheme);
 std::optional<Scheme> parse_scheme(std::string_view name);
-// "int8 symmetric minmax nearest-even": one line for titles and tables.
+// "int8 symmetric minmax nearest-even" (plus " outliers>T"): one line for titles and tables.
 std::string describe(const QuantConfig& config);
 
 }  // namespace quantscope

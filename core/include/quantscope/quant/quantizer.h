@@ -27,8 +27,9 @@ struct GroupParameters {
 };
 
 struct Storage {
-    double bits_per_value = 0;  // including scales and zero points
+    double bits_per_value = 0;  // including scales, zero points and kept outliers
     std::int64_t bytes = 0;
+    std::int64_t outlier_bytes = 0;  // FP16 value + 32-bit position of each kept outlier
 };
 
 struct QuantResult {
@@ -44,6 +45,20 @@ struct QuantResult {
 struct QuantizeOptions {
     bool keep_codes = false;
 };
+
+// What quantize() needs to know of the values whatever the config: their finite range and the
+// histogram of x the KL metric compares Q(x) against. Computed once per tensor and shared by
+// sweeps and by views that try many configs.
+struct ValueSummary {
+    ValueRange range;
+    Histogram histogram;  // automatic_bin_count bins over [range.lo, range.hi]
+};
+ValueSummary summarize_values(std::span<const float> values);
+
+// The same, with a summary computed beforehand (it must describe these values).
+QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
+                     const QuantConfig& config, const QuantizeOptions& options,
+                     const ValueSummary& summary);
 
 // `shape` gives the axes that channel and block granularity refer to; an empty shape means a
 // 1-D tensor. Throws UsageError when the shape does not match the values or the granularity
@@ -78,6 +93,7 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
 struct HistogramPlot {
     Histogram original;
     Histogram dequantized;
+    Histogram error;  // E = x - Q(x) over its own range, automatic bins
     std::vector<double> levels;
     double clip_min = 0;
     double clip_max = 0;

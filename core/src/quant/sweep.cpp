@@ -1,0 +1,60 @@
+#include "quantscope/quant/sweep.h"
+
+#include <algorithm>
+
+namespace quantscope {
+
+SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> shape,
+                  const std::vector<QuantConfig>& configs, const SweepProgress& progress) {
+    SweepResult result;
+    for (const QuantConfig& config : configs) {
+        check_config(config);  // fail before any work on a config that cannot run
+    }
+    const ValueSummary summary = summarize_values(values);
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        const QuantResult r = quantize(values, shape, configs[i], {}, summary);
+        result.rows.push_back(
+            {configs[i], r.metrics, r.storage, r.clip_min, r.clip_max, r.groups.size()});
+        if (progress && !progress(i + 1, configs.size())) {
+            result.cancelled = i + 1 < configs.size();
+            break;
+        }
+    }
+    return result;
+}
+
+std::vector<QuantConfig> sweep_grid(const QuantConfig& base,
+                                    const std::vector<std::string>& formats,
+                                    const std::vector<std::string>& calibrations) {
+    std::vector<QuantConfig> grid;
+    for (const std::string& format : formats) {
+        for (const std::string& calibration : calibrations) {
+            QuantConfig c = base;
+            apply_format(c, format);
+            if (c.block_scaling != BlockScaling::None) {
+                // MX and NVFP4 fix their scales from each block's absmax: one row.
+                if (&calibration == &calibrations.front()) {
+                    grid.push_back(c);
+                }
+                continue;
+            }
+            if (c.block_scaling == BlockScaling::None && c.format.kind() != FormatKind::Lookup) {
+                c.granularity = base.granularity;
+            }
+            c.calibration = parse_calibration(calibration);
+            grid.push_back(c);
+        }
+    }
+    return grid;
+}
+
+void sort_worst_first(std::vector<SweepRow>& rows) {
+    std::stable_sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) {
+        if (a.metrics.sqnr_db != b.metrics.sqnr_db) {
+            return a.metrics.sqnr_db < b.metrics.sqnr_db;
+        }
+        return a.metrics.mse > b.metrics.mse;
+    });
+}
+
+}  // namespace quantscope

@@ -1,0 +1,127 @@
+// Sweeps, LLM.int8-style outliers, the error histogram and per-block MSE calibration.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "quantscope/common/error.h"
+#include "quantscope/common/generators.h"
+#include "quantscope/quant/sweep.h"
+
+namespace quantscope {
+namespace {
+
+TEST(Sweep, RowsEqualSingleRunsAndProgressCounts) {
+    const Tensor t = generate("mixture:n=20000,seed=4");
+    QuantConfig base;
+    const std::vector<QuantConfig> grid =
+        sweep_grid(base, {"int8", "fp8_e4m3", "int4", "mxfp4"}, {"minmax", "percentile:99.9"});
+    ASSERT_EQ(grid.size(), 7u);  // mxfp4 once: its scales come from each block's absmax
+    std::vector<std::size_t> seen;
+    const SweepResult result =
+        sweep(t.values, t.info.shape, grid, [&](std::size_t done, std::size_t total) {
+            EXPECT_EQ(total, 7u);
+            seen.push_back(done);
+            return true;
+        });
+    EXPECT_FALSE(result.cancelled);
+    EXPECT_EQ(seen, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7}));
+    ASSERT_EQ(result.rows.size(), 7u);
+    for (const SweepRow& row : result.rows) {
+        const QuantResult single = quantize(t.values, t.info.shape, row.config);
+        EXPECT_EQ(row.metrics.mse, single.metrics.mse) << describe(row.config);
+        EXPECT_EQ(row.metrics.kl_divergence, single.metrics.kl_divergence);
+        EXPECT_EQ(row.storage.bytes, single.storage.bytes);
+    }
+    EXPECT_EQ(describe(result.rows[2].config), "fp8_e4m3 scaled minmax nearest-even");
+    std::vector<SweepRow> sorted = result.rows;
+    sort_worst_first(sorted);
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+        EXPECT_LE(sorted[i - 1].metrics.sqnr_db, sorted[i].metrics.sqnr_db);
+    }
+    EXPECT_EQ(format_name(sorted.front().config).substr(0, 4), "int4");
+}
+
+TEST(Sweep, CallbackCancels) {
+    const Tensor t = generate("gaussian:n=5000,seed=1");
+    const std::vector<QuantConfig> grid =
+        sweep_grid(QuantConfig{}, {"int2", "int3", "int4", "int5", "int6"}, {"minmax"});
+    const SweepResult result =
+        sweep(t.values, t.info.shape, grid, [](std::size_t done, std::size_t) { return done < 2; });
+    EXPECT_TRUE(result.cancelled);
+    EXPECT_EQ(result.rows.size(), 2u);
+    EXPECT_THROW(sweep_grid(QuantConfig{}, {"int99"}, {"minmax"}), UsageError);
+}
+
+TEST(Outliers, KeptInFp16AndOutOfTheScale) {
+    const Tensor t = builtin_sample();  // N(0,1) with 8 outliers of magnitude 12..20
+    QuantConfig plain;
+    QuantConfig kept = plain;
+    kept.outlier_threshold = 6.0;
+    const QuantResult a = quantize(t.values, plain);
+    const QuantResult b = quantize(t.values, kept);
+    EXPECT_DOUBLE_EQ(b.metrics.outlier_fraction, 8.0 / 65536.0);
+    EXPECT_GT(b.metrics.sqnr_db, a.metrics.sqnr_db + 10);  // the scale follows the bulk
+    EXPECT_LT(b.clip_max, 6.0);
+    EXPECT_GT(b.clip_max, 4.0);
+    std::size_t outliers = 0;
+    for (std::size_t i = 0; i < t.values.size(); ++i) {
+        if (std::fabs(t.values[i]) > 6.0f) {
+            ++outliers;
+            // FP16 keeps 11 significant bits: relative error at most 2^-11.
+            EXPECT_NEAR(b.dequantized[i], t.values[i], std::fabs(t.values[i]) * 0x1.0p-11);
+        }
+    }
+    EXPECT_EQ(outliers, 8u);
+    EXPECT_EQ(b.storage.outlier_bytes, 8 * 6);
+    EXPECT_EQ(b.storage.bytes, a.storage.bytes + 48);
+    EXPECT_EQ(b.metrics.count, 65536);
+    EXPECT_EQ(b.metrics.nan_count, 0);
+    EXPECT_NE(describe(kept).find("outliers>6"), std::string::npos);
+    QuantConfig bad = plain;
+    bad.outlier_threshold = -1;
+    EXPECT_THROW(quantize(t.values, bad), UsageError);
+}
+
+TEST(ErrorHistogram, CoversEveryFiniteError) {
+    const Tensor t = generate("gaussian:n=30000,seed=2");
+    QuantConfig c;
+    apply_format(c, "int4");
+    const QuantResult r = quantize(t.values, c);
+    const HistogramPlot plot = make_histogram_plot(t.values, r, c);
+    EXPECT_EQ(plot.error.total(), 30000);
+    EXPECT_EQ(plot.error.below + plot.error.above, 0);
+    EXPECT_NEAR(std::max(-plot.error.lo, plot.error.hi), r.metrics.max_abs_error, 1e-6);
+    // Min-max int4: the error stays within half a step.
+    EXPECT_LE(plot.error.hi, r.groups[0].scale / 2 + 1e-6);
+}
+
+TEST(PerBlockMse, NoWorseThanMinMax) {
+    const Tensor t = generate("laplace:n=8192,seed=3");
+    QuantConfig minmax;
+    apply_format(minmax, "int4");
+    minmax.granularity = parse_granularity("block:32");
+    QuantConfig mse = minmax;
+    mse.calibration = parse_calibration("mse");
+    const QuantResult a = quantize(t.values, minmax);
+    const QuantResult b = quantize(t.values, mse);
+    EXPECT_LT(b.metrics.mse, a.metrics.mse);
+    QuantConfig kl = minmax;
+    kl.calibration = parse_calibration("kl");
+    EXPECT_THROW(quantize(t.values, kl), UsageError);
+}
+
+TEST(ValueSummary, SharedSummaryGivesTheSameResult) {
+    const Tensor t = generate("student-t:n=10000,dof=3,seed=9");
+    const ValueSummary summary = summarize_values(t.values);
+    QuantConfig c;
+    const QuantResult a = quantize(t.values, t.info.shape, c);
+    const QuantResult b = quantize(t.values, t.info.shape, c, {}, summary);
+    EXPECT_EQ(a.metrics.kl_divergence, b.metrics.kl_divergence);
+    EXPECT_GT(a.metrics.kl_divergence, 0.0);
+    EXPECT_EQ(summary.histogram.total(), 10000);
+}
+
+}  // namespace
+}  // namespace quantscope
