@@ -15,6 +15,11 @@ target_compile_options(quantscope_build_settings INTERFACE
 # Bit-exactness: GCC's C++ default (-ffp-contract=fast) fuses a*b+c into one FMA where it
 # likes, so a vectorized loop and its scalar reference could round differently.
 target_compile_options(quantscope_build_settings INTERFACE -ffp-contract=off)
+# Vectorization: with trapping math GCC keeps the arithmetic of one side of a select under a
+# branch (it might raise an FP exception) and refuses to vectorize the loop; the histogram and
+# rounding kernels ran scalar because of it. QuantScope never unmasks FP exceptions and never
+# reads errno, so both assumptions are free; results are bit-identical.
+target_compile_options(quantscope_build_settings INTERFACE -fno-trapping-math -fno-math-errno)
 # GCC 12 at -O3 reports std::string concatenation as overlapping memcpy (GCC bug 105329).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
     target_compile_options(quantscope_build_settings INTERFACE -Wno-restrict)

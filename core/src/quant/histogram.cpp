@@ -53,6 +53,53 @@ ValueRange finite_range(std::span<const float> values) {
     return range;
 }
 
+namespace {
+
+// Slot 0 is "below", slot bins+1 "above", 1..bins the bins; a value equal to hi joins the last
+// bin; non-finite values get `skip`. One definition for both histogram builders.
+inline std::uint32_t histogram_slot(double v, double lo, double scale, double last,
+                                    std::uint32_t skip) {
+    const double position = (v - lo) * scale;
+    const bool finite = std::fabs(v) <= std::numeric_limits<double>::max();
+    const double inner = std::min(std::floor(position), last - 1) + 1;
+    double slot = position < 0 ? 0.0 : (position > last ? last + 1 : inner);
+    slot = finite ? slot : 0.0;  // never convert NaN
+    return finite ? static_cast<std::uint32_t>(slot) : skip;
+}
+
+}  // namespace
+
+Histogram make_weighted_histogram(std::span<const double> values,
+                                  std::span<const std::int64_t> weights, double lo, double hi,
+                                  std::size_t bins) {
+    bins = std::max<std::size_t>(bins, 1);
+    if (!(hi > lo)) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    Histogram h;
+    h.lo = lo;
+    h.hi = hi;
+    h.counts.assign(bins, 0);
+    const double scale = static_cast<double>(bins) / (hi - lo);
+    const double last = static_cast<double>(bins);
+    constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
+    for (std::size_t i = 0; i < values.size() && i < weights.size(); ++i) {
+        const std::uint32_t slot = histogram_slot(values[i], lo, scale, last, kSkip);
+        if (slot == kSkip) {
+            continue;
+        }
+        if (slot == 0) {
+            h.below += weights[i];
+        } else if (slot == bins + 1) {
+            h.above += weights[i];
+        } else {
+            h.counts[slot - 1] += weights[i];
+        }
+    }
+    return h;
+}
+
 Histogram make_histogram(std::span<const float> values, double lo, double hi, std::size_t bins) {
     bins = std::max<std::size_t>(bins, 1);
     if (!(hi > lo)) {
@@ -79,13 +126,7 @@ Histogram make_histogram(std::span<const float> values, double lo, double hi, st
         for (std::size_t b = begin; b < end; b += kChunk) {
             const std::size_t n = std::min(kChunk, end - b);
             for (std::size_t i = 0; i < n; ++i) {
-                const double v = x[b + i];
-                const double position = (v - lo) * scale;
-                const bool finite = std::fabs(v) <= std::numeric_limits<double>::max();
-                const double inner = std::min(std::floor(position), last - 1) + 1;
-                double slot = position < 0 ? 0.0 : (position > last ? last + 1 : inner);
-                slot = finite ? slot : 0.0;  // never convert NaN
-                slots[i] = finite ? static_cast<std::uint32_t>(slot) : kSkip;
+                slots[i] = histogram_slot(x[b + i], lo, scale, last, kSkip);
             }
             // Four interleaved copies: runs of equal slots (common near a distribution's peak)
             // would otherwise serialize on one counter's store-to-load latency.

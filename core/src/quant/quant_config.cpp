@@ -246,6 +246,14 @@ std::string format_name(const QuantConfig& config) {
 }
 
 void check_config(const QuantConfig& config) {
+    // TensorRT's entropy method compares 2048-bin distributions: a block of a few dozen values
+    // has none to speak of. MSE works per block (an exact search over the block's values).
+    if (config.granularity.kind == Granularity::Kind::Block &&
+        config.calibration.method == CalibrationMethod::KL) {
+        throw UsageError(
+            "calibration 'kl' compares 2048-bin distributions per tensor or per "
+            "channel; blocks use minmax, percentile, mse, sigma or manual");
+    }
     if (!(config.outlier_threshold >= 0) || !std::isfinite(config.outlier_threshold)) {
         throw UsageError("the outlier threshold must be a finite number >= 0 (0 keeps none)");
     }

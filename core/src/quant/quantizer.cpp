@@ -424,25 +424,32 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
 
 namespace {
 
-// Runs the kernel over one run with one set of parameters.
+// Runs the kernel over one run with one set of parameters. With `code_counts`, also counts how
+// often each code (q - qmin) occurs among finite values, while the block is still in L1: the
+// KL metric's histogram of Q(x) then needs no pass over the tensor.
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
-                  std::int32_t* codes, MetricSums& sums) {
+                  std::int32_t* codes, MetricSums& sums, std::uint32_t* code_counts = nullptr) {
     for (std::size_t b = 0; b < run.length; b += kBlock) {
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
         quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
                        offset, p, sums);
-    }
-}
-
-void check_calibration_fits(const QuantConfig& config) {
-    const CalibrationMethod m = config.calibration.method;
-    // TensorRT's entropy method compares 2048-bin distributions: a block of a few dozen values
-    // has none to speak of. MSE works per block (an exact search over the block's values).
-    if (config.granularity.kind == Granularity::Kind::Block && m == CalibrationMethod::KL) {
-        throw UsageError(
-            "calibration 'kl' compares 2048-bin distributions per tensor or per "
-            "channel; blocks use minmax, percentile, mse, sigma or manual");
+        if (code_counts != nullptr) {
+            // y = (q - z) s, so rint(y / s) + z = q exactly (the float error is far below 1/2).
+            std::int32_t index[kBlock];
+            const float* x = values.data() + offset;
+            const float* yb = y + offset;
+            for (std::size_t i = 0; i < n; ++i) {
+                const float q = __builtin_rintf(yb[i] * p.inv_scale) + p.zero_point;
+                const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
+                index[i] = finite ? static_cast<std::int32_t>(q - p.qmin) : -1;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                if (index[i] >= 0) {
+                    ++code_counts[index[i]];
+                }
+            }
+        }
     }
 }
 
@@ -469,9 +476,12 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
 namespace {
 
 // Quantizes without outliers; the KL metric is left to the caller.
+// `summary` (optional) supplies the range for per-tensor min-max calibration; `code_counts`
+// (optional) receives how often each code occurred, for per-tensor integer configs.
 QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
-                          const QuantConfig& config, const QuantizeOptions& options) {
-    check_calibration_fits(config);
+                          const QuantConfig& config, const QuantizeOptions& options,
+                          const ValueSummary* summary = nullptr,
+                          std::vector<std::int64_t>* code_counts = nullptr) {
     const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
     const std::size_t group_count = layout.groups();
     QuantResult result;
@@ -489,15 +499,42 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
             detail::quantize_scaled(values, layout, config, options.keep_codes, result);
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
-        const GroupParameters g = choose_parameters(values, config);
+        GroupParameters g;
+        if (summary != nullptr && config.calibration.method == CalibrationMethod::MinMax) {
+            // The summary already holds the finite range: no second pass for it.
+            const ValueRange& r = summary->range;
+            const double absmax = std::max(std::fabs(r.lo), std::fabs(r.hi));
+            g = parameters_for_range(config.scheme == Scheme::Symmetric ? ClipRange{-absmax, absmax}
+                                                                        : ClipRange{r.lo, r.hi},
+                                     config);
+        } else {
+            g = choose_parameters(values, config);
+        }
         result.groups[0] = g;
         const KernelParams p = kernel_params(g, config);
-        parallel_for(values.size(), kBlock,
-                     [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-                         MetricSums sums;
-                         quantize_run(values, {begin, end - begin}, p, y, codes, sums);
-                         partial[chunk] = sums;
-                     });
+        const int bits = config.format.bits();
+        const bool count_codes = code_counts != nullptr && bits <= 16;
+        const std::size_t code_total = std::size_t{1} << bits;
+        std::vector<std::vector<std::uint32_t>> counts(count_codes ? max_chunks() : 0);
+        parallel_for(
+            values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                MetricSums sums;
+                std::uint32_t* chunk_counts = nullptr;
+                if (count_codes) {
+                    counts[chunk].assign(code_total, 0);
+                    chunk_counts = counts[chunk].data();
+                }
+                quantize_run(values, {begin, end - begin}, p, y, codes, sums, chunk_counts);
+                partial[chunk] = sums;
+            });
+        if (count_codes) {
+            code_counts->assign(code_total, 0);
+            for (const std::vector<std::uint32_t>& c : counts) {
+                for (std::size_t q = 0; q < c.size(); ++q) {
+                    (*code_counts)[q] += c[q];
+                }
+            }
+        }
     } else if (!layout.strided) {
         // Blocks and contiguous channels: each task calibrates and quantizes its own groups.
         parallel_for_tasks(
@@ -585,12 +622,17 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
 
 // KL between the distributions of x and Q(x) on the summary's bins (x's finite range); values
 // of Q(x) beyond it (at most half a step, or clipped outliers kept in FP16) join the edge bins.
-double kl_metric(std::span<const float> dequantized, const ValueSummary& summary) {
+double kl_metric(std::span<const float> dequantized, const ValueSummary& summary,
+                 const std::vector<double>& levels = {},
+                 const std::vector<std::int64_t>& level_counts = {}) {
     if (!summary.range.any_finite) {
         return 0;
     }
     const Histogram& p = summary.histogram;
-    Histogram q = make_histogram(dequantized, p.lo, p.hi, p.bins());
+    // From the code counts when the kernel kept them: the same histogram without a pass.
+    Histogram q = !level_counts.empty()
+                      ? make_weighted_histogram(levels, level_counts, p.lo, p.hi, p.bins())
+                      : make_histogram(dequantized, p.lo, p.hi, p.bins());
     q.counts.front() += q.below;
     q.counts.back() += q.above;
     q.below = q.above = 0;
@@ -669,10 +711,20 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
                      const QuantConfig& config, const QuantizeOptions& options,
                      const ValueSummary& summary) {
     check_config(config);
-    QuantResult result = config.outlier_threshold > 0
-                             ? quantize_with_outliers(values, shape, config, options)
-                             : quantize_core(values, shape, config, options);
-    result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
+    if (config.outlier_threshold > 0) {
+        QuantResult result = quantize_with_outliers(values, shape, config, options);
+        result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
+        return result;
+    }
+    std::vector<std::int64_t> code_counts;
+    QuantResult result = quantize_core(values, shape, config, options, &summary, &code_counts);
+    if (!code_counts.empty()) {
+        const std::vector<double> levels =
+            quantization_levels(result.groups.front(), config.format.integer_format());
+        result.metrics.kl_divergence = kl_metric(result.dequantized, summary, levels, code_counts);
+    } else {
+        result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
+    }
     return result;
 }
 

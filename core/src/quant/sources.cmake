@@ -7,4 +7,5 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/error_sums.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scaled_quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/statistics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sweep.cpp)

@@ -42,6 +42,10 @@ std::vector<QuantConfig> sweep_grid(const QuantConfig& base,
                 c.granularity = base.granularity;
             }
             c.calibration = parse_calibration(calibration);
+            if (c.calibration.method == CalibrationMethod::KL &&
+                c.granularity.kind == Granularity::Kind::Block) {
+                continue;  // the entropy method needs a whole tensor or channel (check_config)
+            }
             grid.push_back(c);
         }
     }

@@ -123,5 +123,29 @@ TEST(ValueSummary, SharedSummaryGivesTheSameResult) {
     EXPECT_EQ(summary.histogram.total(), 10000);
 }
 
+// The per-tensor integer kernel counts codes and builds Q(x)'s histogram from them; it must
+// equal the histogram of the dequantized values on the summary's bins (edges clamped in).
+TEST(ValueSummary, KlFromCodeCountsEqualsKlFromValues) {
+    const Tensor t = generate("mixture:n=50000,seed=6");
+    const ValueSummary summary = summarize_values(t.values);
+    for (const char* format : {"int8", "uint4", "int12"}) {
+        for (const char* scheme : {"symmetric", "affine"}) {
+            for (const char* calibration : {"minmax", "percentile:99", "sigma:2"}) {
+                QuantConfig c;
+                apply_format(c, format);
+                c.scheme = *parse_scheme(scheme);
+                c.calibration = parse_calibration(calibration);
+                const QuantResult r = quantize(t.values, c);
+                Histogram q = make_histogram(r.dequantized, summary.histogram.lo,
+                                             summary.histogram.hi, summary.histogram.bins());
+                q.counts.front() += q.below;
+                q.counts.back() += q.above;
+                EXPECT_DOUBLE_EQ(r.metrics.kl_divergence, kl_divergence(summary.histogram, q))
+                    << describe(c);
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace quantscope

@@ -32,6 +32,11 @@ ValueRange finite_range(std::span<const float> values);
 // Counts finite values into `bins` equal bins over [lo, hi]; NaN and Inf are skipped. Uses both
 // cores for large inputs. A degenerate range (lo == hi) is widened by 0.5 on each side.
 Histogram make_histogram(std::span<const float> values, double lo, double hi, std::size_t bins);
+// The same bins for values that occur weights[i] times each (the levels of a quantizer and how
+// often each code was used): equal to make_histogram of the values repeated.
+Histogram make_weighted_histogram(std::span<const double> values,
+                                  std::span<const std::int64_t> weights, double lo, double hi,
+                                  std::size_t bins);
 
 // A bin count that suits the data: Freedman-Diaconis-like, clamped to [16, 512].
 std::size_t automatic_bin_count(std::size_t value_count);

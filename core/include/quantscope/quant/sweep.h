@@ -36,7 +36,8 @@ SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> s
 
 // The grid formats x calibrations, each applied to `base` (its granularity, rounding, seed and
 // outlier threshold kept; apply_format sets each format's scheme and, for block formats, the
-// granularity). Throws UsageError on an unknown name.
+// granularity). kl is left out where the granularity is block (nf4, block:N): it needs a whole
+// tensor or channel. Throws UsageError on an unknown name.
 std::vector<QuantConfig> sweep_grid(const QuantConfig& base,
                                     const std::vector<std::string>& formats,
                                     const std::vector<std::string>& calibrations);
