@@ -13,7 +13,51 @@ std::int64_t Histogram::total() const {
     return std::accumulate(counts.begin(), counts.end(), std::int64_t{0});
 }
 
+namespace {
+
+// Serial min/max for short spans (a block, a channel): no threads, no allocations; per-block
+// calibration calls this hundreds of thousands of times.
+ValueRange small_finite_range(std::span<const float> values) {
+    // Eight independent lanes so that the min/max chains vectorize (one chain is a latency-bound
+    // scalar loop).
+    constexpr std::size_t kLanes = 8;
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    float lo[kLanes];
+    float hi[kLanes];
+    std::fill(lo, lo + kLanes, kInf);
+    std::fill(hi, hi + kLanes, -kInf);
+    const float* x = values.data();
+    const std::size_t n = values.size();
+    std::size_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            const float v = x[i + j];
+            const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+            lo[j] = finite && v < lo[j] ? v : lo[j];
+            hi[j] = finite && v > hi[j] ? v : hi[j];
+        }
+    }
+    for (; i < n; ++i) {
+        const float v = x[i];
+        const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+        lo[0] = finite && v < lo[0] ? v : lo[0];
+        hi[0] = finite && v > hi[0] ? v : hi[0];
+    }
+    const float low = *std::min_element(lo, lo + kLanes);
+    const float high = *std::max_element(hi, hi + kLanes);
+    ValueRange range;
+    if (low <= high) {
+        range = {low, high, true};
+    }
+    return range;
+}
+
+}  // namespace
+
 ValueRange finite_range(std::span<const float> values) {
+    if (values.size() < 4096) {
+        return small_finite_range(values);
+    }
     constexpr std::size_t kLanes = 16;
     constexpr float kInf = std::numeric_limits<float>::infinity();
     std::vector<float> lows(max_chunks(), kInf);

@@ -550,14 +550,23 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 partial[chunk] = sums;
             });
     } else {
-        // Strided channels: calibrate each channel, then sweep the rows.
-        parallel_for_tasks(layout.dim, values.size(),
-                           [&](std::size_t, std::size_t begin, std::size_t end) {
-                               for (std::size_t c = begin; c < end; ++c) {
-                                   result.groups[c] = parameters_for_range(
-                                       detail::calibrate_group(values, layout, c, config), config);
-                               }
-                           });
+        // Strided channels: calibrate each channel, then sweep the rows. Min-max ranges come
+        // from one row-major pass; other methods gather each channel.
+        if (config.calibration.method == CalibrationMethod::MinMax) {
+            const std::vector<ClipRange> ranges =
+                detail::strided_minmax_ranges(values, layout, config);
+            for (std::size_t c = 0; c < layout.dim; ++c) {
+                result.groups[c] = parameters_for_range(ranges[c], config);
+            }
+        } else {
+            parallel_for_tasks(
+                layout.dim, values.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+                    for (std::size_t c = begin; c < end; ++c) {
+                        result.groups[c] = parameters_for_range(
+                            detail::calibrate_group(values, layout, c, config), config);
+                    }
+                });
+        }
         if (layout.inner == 1) {
             // Channels along the last axis: per-element parameter arrays over each row.
             std::vector<float> scale(layout.dim), inv(layout.dim), zp(layout.dim), cmin(layout.dim),

@@ -181,7 +181,14 @@ double element_max(const QuantConfig& config) {
     if (is_mx_int8(config)) {
         return 127.0 * kMxInt8Step;
     }
-    return config.format.properties().max_finite;
+    // Straight from the descriptors (properties() builds strings: too slow per block).
+    if (const FloatFormat* f = config.format.as_float()) {
+        return f->max_finite;
+    }
+    if (const LookupFormat* l = config.format.as_lookup()) {
+        return l->levels.back();
+    }
+    return config.format.integer_format().max_code();
 }
 
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config) {
@@ -196,6 +203,54 @@ GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& con
                                               : std::numeric_limits<float>::min();
     }
     return with_scale(scale, config);
+}
+
+std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
+                                             const GroupLayout& layout, const QuantConfig& config) {
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    const std::size_t width = layout.dim * layout.inner;  // one outer slice
+    std::vector<std::vector<float>> lows(max_chunks());
+    std::vector<std::vector<float>> highs(max_chunks());
+    parallel_for_tasks(layout.outer, values.size(),
+                       [&](std::size_t chunk, std::size_t b, std::size_t e) {
+                           std::vector<float>& lo = lows[chunk];
+                           std::vector<float>& hi = highs[chunk];
+                           lo.assign(width, kInf);
+                           hi.assign(width, -kInf);
+                           for (std::size_t o = b; o < e; ++o) {
+                               const float* x = values.data() + o * width;
+                               for (std::size_t k = 0; k < width; ++k) {
+                                   const float v = x[k];
+                                   const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+                                   lo[k] = finite && v < lo[k] ? v : lo[k];
+                                   hi[k] = finite && v > hi[k] ? v : hi[k];
+                               }
+                           }
+                       });
+    std::vector<ClipRange> ranges(layout.dim);
+    for (std::size_t c = 0; c < layout.dim; ++c) {
+        float lo = kInf;
+        float hi = -kInf;
+        for (std::size_t t = 0; t < lows.size(); ++t) {
+            if (lows[t].empty()) {
+                continue;
+            }
+            for (std::size_t i = 0; i < layout.inner; ++i) {
+                lo = std::min(lo, lows[t][c * layout.inner + i]);
+                hi = std::max(hi, highs[t][c * layout.inner + i]);
+            }
+        }
+        if (!(lo <= hi)) {
+            lo = hi = 0;  // no finite value in this channel
+        }
+        if (config.scheme == Scheme::Symmetric) {
+            const double absmax = std::max(std::fabs(lo), std::fabs(hi));
+            ranges[c] = {-absmax, absmax};
+        } else {
+            ranges[c] = {lo, hi};
+        }
+    }
+    return ranges;
 }
 
 ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
@@ -245,6 +300,13 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
                     static_cast<float>(block_scale) * static_cast<float>(tensor_scale), config);
             }
         });
+        return groups;
+    }
+    if (layout.strided && config.calibration.method == CalibrationMethod::MinMax) {
+        const std::vector<ClipRange> ranges = strided_minmax_ranges(values, layout, config);
+        for (std::size_t g = 0; g < count; ++g) {
+            groups[g] = scaled_parameters(ranges[g], config);
+        }
         return groups;
     }
     parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {

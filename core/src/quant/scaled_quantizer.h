@@ -33,6 +33,11 @@ float quantize_scaled_value_reference(float x, const GroupParameters& params,
 // Largest magnitude of the element format (6 for E2M1, 1 for NF4, 127/64 for MXINT8).
 double element_max(const QuantConfig& config);
 
+// Min-max ranges of every strided channel in one row-major pass (no gathering; the channel
+// loop runs along contiguous memory). Symmetric configs get [-absmax, absmax].
+std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
+                                             const GroupLayout& layout, const QuantConfig& config);
+
 // The calibrated clipping range of group `group` (gathers strided channels).
 ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
                           std::size_t group, const QuantConfig& config);

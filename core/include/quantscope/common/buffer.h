@@ -14,7 +14,7 @@ namespace quantscope {
 
 namespace detail {
 void* allocate_large_buffer(std::size_t bytes);
-void free_large_buffer(void* pointer) noexcept;
+void free_large_buffer(void* pointer, std::size_t bytes) noexcept;
 }  // namespace detail
 
 template <typename T>
@@ -32,7 +32,9 @@ public:
         }
         return static_cast<T*>(detail::allocate_large_buffer(n * sizeof(T)));
     }
-    void deallocate(T* pointer, std::size_t) noexcept { detail::free_large_buffer(pointer); }
+    void deallocate(T* pointer, std::size_t n) noexcept {
+        detail::free_large_buffer(pointer, n * sizeof(T));
+    }
 
     // resize(n) leaves new elements unset: every producer writes all of them.
     template <typename U>
