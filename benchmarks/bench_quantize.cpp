@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "quantscope/common/generators.h"
+#include "quantscope/quant/calibration.h"
 #include "quantscope/quant/quantizer.h"
 
 namespace {
@@ -89,6 +90,32 @@ void BM_Nf4(benchmark::State& state) {
     run_named(state, "nf4");
 }
 
+// A whole TensorRT-style KL calibration: the 2048-bin |x| histogram and the threshold search.
+void BM_KlCalibration(benchmark::State& state) {
+    const Tensor& t = gaussian(state.range(0));
+    QuantConfig config;
+    config.calibration = parse_calibration("kl");
+    for (auto _ : state) {
+        const ClipRange range = calibrate(t.values, config);
+        benchmark::DoNotOptimize(range.hi);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// The per-tensor INT8 analysis as sweeps and the GUI run it: the value summary (range and the
+// histogram of x) computed once per tensor, then quantize + dequantize + every metric.
+void BM_Int8PerTensorWithSummary(benchmark::State& state) {
+    const Tensor& t = gaussian(state.range(0));
+    const ValueSummary summary = summarize_values(t.values);
+    QuantConfig config;
+    for (auto _ : state) {
+        QuantResult r = quantize(t.values, {}, config, {}, summary);
+        benchmark::DoNotOptimize(r.metrics.kl_divergence);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+    state.SetBytesProcessed(state.iterations() * state.range(0) * 8);
+}
+
 void BM_HistogramPlot(benchmark::State& state) {
     const Tensor& t = gaussian(state.range(0));
     QuantConfig config;
@@ -116,6 +143,8 @@ BENCHMARK(BM_Mxfp4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Mxfp8E4M3)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Nvfp4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Nf4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_KlCalibration)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int8PerTensorWithSummary)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_HistogramPlot)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
