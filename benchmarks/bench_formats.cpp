@@ -4,6 +4,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_support.h"
+
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/formats/format.h"
@@ -14,18 +16,8 @@ using namespace quantscope;
 
 constexpr std::int64_t kValues = 16 << 20;
 
-const Tensor& gaussian(std::int64_t n) {
-    static std::int64_t cached_n = -1;
-    static Tensor cached;
-    if (cached_n != n) {
-        cached = generate("gaussian:n=" + std::to_string(n) + ",std=8,seed=1");
-        cached_n = n;
-    }
-    return cached;
-}
-
 void round_bulk(benchmark::State& state, const char* name, Rounding rounding) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0), 8.0);
     const FloatFormat f = parse_format(name).float_format();
     FloatBuffer out(t.values.size());
     for (auto _ : state) {
@@ -58,7 +50,7 @@ void BM_RoundFp8E4M3NearestAway(benchmark::State& s) {
 }
 
 void BM_ReferenceFp8E4M3(benchmark::State& state) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0), 8.0);
     const FloatFormat f = parse_format("fp8_e4m3").float_format();
     FloatBuffer out(t.values.size());
     for (auto _ : state) {

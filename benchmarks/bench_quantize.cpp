@@ -3,6 +3,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_support.h"
+
 #include <vector>
 
 #include "quantscope/common/generators.h"
@@ -13,19 +15,9 @@ namespace {
 
 using namespace quantscope;
 
-const Tensor& gaussian(std::int64_t n) {
-    static std::int64_t cached_n = -1;
-    static Tensor cached;
-    if (cached_n != n) {
-        cached = generate("gaussian:n=" + std::to_string(n) + ",seed=1");
-        cached_n = n;
-    }
-    return cached;
-}
-
 void run(benchmark::State& state, std::string_view format, Scheme scheme, Rounding rounding,
          std::string_view granularity = "tensor") {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0));
     QuantConfig config;
     apply_format(config, format);
     config.scheme = scheme;
@@ -63,7 +55,7 @@ void BM_Int4Block32(benchmark::State& state) {
 
 // Float and block-scaled configs, by name (apply_format sets scheme and granularity).
 void run_named(benchmark::State& state, std::string_view format) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0));
     QuantConfig config;
     apply_format(config, format);
     const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
@@ -92,7 +84,7 @@ void BM_Nf4(benchmark::State& state) {
 
 // A whole TensorRT-style KL calibration: the 2048-bin |x| histogram and the threshold search.
 void BM_KlCalibration(benchmark::State& state) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0));
     QuantConfig config;
     config.calibration = parse_calibration("kl");
     for (auto _ : state) {
@@ -105,7 +97,7 @@ void BM_KlCalibration(benchmark::State& state) {
 // The per-tensor INT8 analysis as sweeps and the GUI run it: the value summary (range and the
 // histogram of x) computed once per tensor, then quantize + dequantize + every metric.
 void BM_Int8PerTensorWithSummary(benchmark::State& state) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0));
     const ValueSummary summary = summarize_values(t.values);
     QuantConfig config;
     for (auto _ : state) {
@@ -117,7 +109,7 @@ void BM_Int8PerTensorWithSummary(benchmark::State& state) {
 }
 
 void BM_HistogramPlot(benchmark::State& state) {
-    const Tensor& t = gaussian(state.range(0));
+    const Tensor& t = bench::gaussian(state.range(0));
     QuantConfig config;
     const QuantResult r = quantize(t.values, config);
     for (auto _ : state) {

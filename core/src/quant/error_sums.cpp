@@ -5,9 +5,7 @@
 
 namespace quantscope::detail {
 
-namespace {
-
-void accumulate_scalar(const float* x, const float* y, std::size_t n, MetricSums& sums) {
+void accumulate_error_sums_scalar(const float* x, const float* y, std::size_t n, MetricSums& sums) {
     for (std::size_t i = 0; i < n; ++i) {
         const float xi = x[i];
         if (!std::isfinite(xi)) {
@@ -26,8 +24,6 @@ void accumulate_scalar(const float* x, const float* y, std::size_t n, MetricSums
         sums.zeroed += (yi == 0 && xi != 0) ? 1 : 0;
     }
 }
-
-}  // namespace
 
 // kLanes float accumulators per sum stay in vector registers (as in the integer kernel); callers
 // pass blocks of at most a few thousand values, so float partial sums lose nothing that matters
@@ -65,7 +61,8 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
         bad_total += bad[j];
     }
     if (bad_total != 0) {
-        accumulate_scalar(x, y, n, sums);  // NaN or Inf inside: redo exactly, skipping them
+        accumulate_error_sums_scalar(x, y, n,
+                                     sums);  // NaN or Inf inside: redo exactly, skipping them
         return;
     }
     for (std::size_t j = 0; j < kLanes; ++j) {
@@ -78,7 +75,7 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
         sums.zeroed += static_cast<std::int64_t>(zeroed[j]);
     }
     sums.count += static_cast<std::int64_t>(whole);
-    accumulate_scalar(x + whole, y + whole, n - whole, sums);
+    accumulate_error_sums_scalar(x + whole, y + whole, n - whole, sums);
 }
 
 }  // namespace quantscope::detail

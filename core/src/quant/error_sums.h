@@ -11,5 +11,7 @@ namespace quantscope::detail {
 // Adds the sums of n pairs; NaN and Inf in x are counted and skipped. `clipped` is not touched:
 // the caller knows which values saturated.
 void accumulate_error_sums(const float* x, const float* y, std::size_t n, MetricSums& sums);
+// The same one pair at a time in double: for blocks holding NaN or Inf, and short tails.
+void accumulate_error_sums_scalar(const float* x, const float* y, std::size_t n, MetricSums& sums);
 
 }  // namespace quantscope::detail

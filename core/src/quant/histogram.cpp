@@ -15,8 +15,8 @@ std::int64_t Histogram::total() const {
 
 namespace {
 
-// Serial min/max for short spans (a block, a channel): no threads, no allocations; per-block
-// calibration calls this hundreds of thousands of times.
+// Serial min/max of a span: no threads, no allocations (per-block calibration calls this
+// hundreds of thousands of times); finite_range runs it on each core's share.
 ValueRange small_finite_range(std::span<const float> values) {
     // Eight independent lanes so that the min/max chains vectorize (one chain is a latency-bound
     // scalar loop).
@@ -58,41 +58,18 @@ ValueRange finite_range(std::span<const float> values) {
     if (values.size() < 4096) {
         return small_finite_range(values);
     }
-    constexpr std::size_t kLanes = 16;
-    constexpr float kInf = std::numeric_limits<float>::infinity();
-    std::vector<float> lows(max_chunks(), kInf);
-    std::vector<float> highs(max_chunks(), -kInf);
+    std::vector<ValueRange> ranges(max_chunks());
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        // Independent lanes so that the min/max chains vectorize; Inf and NaN fail the
-        // finiteness test and never widen the range.
-        float lo[kLanes];
-        float hi[kLanes];
-        std::fill(lo, lo + kLanes, kInf);
-        std::fill(hi, hi + kLanes, -kInf);
-        const float* x = values.data();
-        std::size_t i = begin;
-        for (; i + kLanes <= end; i += kLanes) {
-            for (std::size_t j = 0; j < kLanes; ++j) {
-                const float v = x[i + j];
-                const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
-                lo[j] = finite && v < lo[j] ? v : lo[j];
-                hi[j] = finite && v > hi[j] ? v : hi[j];
-            }
-        }
-        for (; i < end; ++i) {
-            const float v = x[i];
-            const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
-            lo[0] = finite && v < lo[0] ? v : lo[0];
-            hi[0] = finite && v > hi[0] ? v : hi[0];
-        }
-        lows[chunk] = *std::min_element(lo, lo + kLanes);
-        highs[chunk] = *std::max_element(hi, hi + kLanes);
+        ranges[chunk] = small_finite_range(values.subspan(begin, end - begin));
     });
     ValueRange range;
-    const float lo = *std::min_element(lows.begin(), lows.end());
-    const float hi = *std::max_element(highs.begin(), highs.end());
-    if (lo <= hi) {
-        range = {lo, hi, true};
+    for (const ValueRange& r : ranges) {
+        if (!r.any_finite) {
+            continue;
+        }
+        range.lo = range.any_finite ? std::min(range.lo, r.lo) : r.lo;
+        range.hi = range.any_finite ? std::max(range.hi, r.hi) : r.hi;
+        range.any_finite = true;
     }
     return range;
 }

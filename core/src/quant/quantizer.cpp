@@ -29,23 +29,11 @@ bool is_integer_config(const QuantConfig& config) {
 // Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
 constexpr std::size_t kBlock = 2048;
 
-// Counter-based uniform in [0, 1) for stochastic rounding: the same (seed, index) always gives
-// the same number, whatever the thread split. 32-bit arithmetic (murmur3's finalizer) so that
-// the loop vectorizes with AVX2.
-inline std::uint32_t mix32(std::uint32_t h) {
-    h ^= h >> 16;
-    h *= 0x85EBCA6BU;
-    h ^= h >> 13;
-    h *= 0xC2B2AE35U;
-    h ^= h >> 16;
-    return h;
-}
-
+// Uniform in [0, 1) for stochastic rounding from the formats engine's counter-based hash: the
+// same (seed, index) always gives the same number, whatever the thread split, and the same
+// random bits as round_to_format uses.
 inline float uniform_from_index(std::uint32_t seed, std::uint64_t index) {
-    const auto low = static_cast<std::uint32_t>(index);
-    const auto high = static_cast<std::uint32_t>(index >> 32);
-    const std::uint32_t h = mix32(low * 0x9E3779B9U ^ mix32(seed + high));
-    return static_cast<float>(h >> 8) * 0x1.0p-24f;
+    return static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
 }
 
 inline std::uint32_t seed32(std::uint64_t seed) {
@@ -125,27 +113,17 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
             if (codes != nullptr) {
                 codes[i] = 0;
             }
-            ++(std::isnan(xi) ? sums.nan_count : sums.inf_count);
             continue;
         }
         const float r = round_scalar(xi * p.inv_scale, p.rounding, p.seed, first_index + i);
         const float q = std::clamp(r + p.zero_point, p.qmin, p.qmax);
-        const float yi = (q - p.zero_point) * p.scale;
-        y[i] = yi;
+        y[i] = (q - p.zero_point) * p.scale;
         if (codes != nullptr) {
             codes[i] = static_cast<std::int32_t>(q);
         }
-        const double e = static_cast<double>(xi) - yi;
-        ++sums.count;
-        sums.sum_x2 += static_cast<double>(xi) * xi;
-        sums.sum_y2 += static_cast<double>(yi) * yi;
-        sums.sum_xy += static_cast<double>(xi) * yi;
-        sums.sum_e += e;
-        sums.sum_e2 += e * e;
-        sums.max_abs_e = std::max(sums.max_abs_e, std::fabs(e));
         sums.clipped += (xi < p.clip_min || xi > p.clip_max) ? 1 : 0;
-        sums.zeroed += (yi == 0 && xi != 0) ? 1 : 0;
     }
+    detail::accumulate_error_sums_scalar(x, y, n, sums);
 }
 
 // The hot loop: quantize + dequantize + every metric sum in one pass over a cache-sized block.
