@@ -14,6 +14,9 @@ packages=(
     libgl-dev libvulkan-dev libxkbcommon-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev
+    # libFuzzer targets (scripts/run-fuzzers.sh): clang and its runtime libraries (libFuzzer,
+    # ASan, UBSan), which clang only recommends
+    clang libclang-rt-14-dev
     # offscreen rendering needs a font; a real window needs the X11 platform plugin's deps
     fonts-dejavu-core fontconfig libxcb-cursor0
 )

@@ -1,0 +1,111 @@
+#include "file_data.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "quantscope/io/load_error.h"
+
+namespace quantscope {
+
+std::shared_ptr<const FileData> FileData::open(const std::string& path, bool memory_map) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw LoadError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+    }
+    std::shared_ptr<FileData> file(new FileData());
+    file->name_ = path;
+    file->fd_ = fd;
+    struct stat status {};
+    if (::fstat(fd, &status) != 0) {
+        throw LoadError(path, 0, std::string("cannot stat: ") + std::strerror(errno));
+    }
+    if (!S_ISREG(status.st_mode)) {
+        throw LoadError(path, 0, "not a regular file");
+    }
+    file->size_ = static_cast<std::uint64_t>(status.st_size);
+    if (memory_map && file->size_ > 0 && file->size_ <= std::numeric_limits<std::size_t>::max()) {
+        void* mapping =
+            ::mmap(nullptr, static_cast<std::size_t>(file->size_), PROT_READ, MAP_PRIVATE, fd, 0);
+        if (mapping != MAP_FAILED) {
+            file->mapping_ = mapping;
+            file->data_ = static_cast<const std::byte*>(mapping);
+        }
+        // Otherwise pread serves every range: slower, same results.
+    }
+    return file;
+}
+
+std::shared_ptr<const FileData> FileData::from_bytes(std::string name,
+                                                     std::vector<std::byte> bytes) {
+    std::shared_ptr<FileData> file(new FileData());
+    file->name_ = std::move(name);
+    file->memory_ = std::move(bytes);
+    file->size_ = file->memory_.size();
+    file->data_ = file->memory_.empty() ? nullptr : file->memory_.data();
+    return file;
+}
+
+FileData::~FileData() {
+    if (mapping_ != nullptr) {
+        ::munmap(mapping_, static_cast<std::size_t>(size_));
+    }
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+void FileData::check_range(std::uint64_t offset, std::uint64_t count, const char* what) const {
+    if (offset > size_ || count > size_ - offset) {
+        throw LoadError(name_, offset,
+                        std::string(what) + " of " + std::to_string(count) +
+                            " bytes passes the end of the file (" + std::to_string(size_) +
+                            " bytes)");
+    }
+}
+
+std::span<const std::byte> FileData::view(std::uint64_t offset, std::uint64_t count,
+                                          std::vector<std::byte>& scratch) const {
+    check_range(offset, count, "a range");
+    if (count == 0) {
+        return {};
+    }
+    if (data_ != nullptr) {
+        return {data_ + offset, static_cast<std::size_t>(count)};
+    }
+    scratch.resize(static_cast<std::size_t>(count));
+    read(offset, scratch);
+    return scratch;
+}
+
+void FileData::read(std::uint64_t offset, std::span<std::byte> out) const {
+    check_range(offset, out.size(), "a range");
+    if (out.empty()) {
+        return;
+    }
+    if (data_ != nullptr) {
+        std::memcpy(out.data(), data_ + offset, out.size());
+        return;
+    }
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t got =
+            ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            throw LoadError(name_, offset + done,
+                            got == 0 ? std::string("file shrank while reading")
+                                     : std::string("read failed: ") + std::strerror(errno));
+        }
+        done += static_cast<std::size_t>(got);
+    }
+}
+
+}  // namespace quantscope

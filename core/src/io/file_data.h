@@ -1,0 +1,54 @@
+#pragma once
+// Read-only random access to a file's bytes. A regular file is memory-mapped, so that listing a
+// multi-GB model touches only its header and reading one tensor touches only that tensor's
+// pages; when mmap is refused (or not wanted), ranges are read with pread instead. Bytes already
+// in memory (fuzzers, inflated archive members) use the same interface.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace quantscope {
+
+class FileData {
+public:
+    // Throws LoadError (offset 0) when the path cannot be opened or is not a regular file.
+    static std::shared_ptr<const FileData> open(const std::string& path, bool memory_map = true);
+    // Owns `bytes`; `name` appears in error messages.
+    static std::shared_ptr<const FileData> from_bytes(std::string name,
+                                                      std::vector<std::byte> bytes);
+
+    ~FileData();
+    FileData(const FileData&) = delete;
+    FileData& operator=(const FileData&) = delete;
+
+    const std::string& name() const { return name_; }
+    std::uint64_t size() const { return size_; }
+    // True when every byte is addressable (mapped or in memory), false under pread.
+    bool direct() const { return data_ != nullptr || size_ == 0; }
+
+    // Bytes [offset, offset + count): a view into the mapping, or `scratch` filled by pread.
+    // Throws LoadError when the range passes the end of the file.
+    std::span<const std::byte> view(std::uint64_t offset, std::uint64_t count,
+                                    std::vector<std::byte>& scratch) const;
+    // Copies bytes [offset, offset + out.size()) into out.
+    void read(std::uint64_t offset, std::span<std::byte> out) const;
+
+    // Throws unless [offset, offset + count) lies inside the file; `what` names the range.
+    void check_range(std::uint64_t offset, std::uint64_t count, const char* what) const;
+
+private:
+    FileData() = default;
+
+    std::string name_;
+    std::uint64_t size_ = 0;
+    const std::byte* data_ = nullptr;  // the mapping or memory_, null under pread
+    void* mapping_ = nullptr;
+    int fd_ = -1;
+    std::vector<std::byte> memory_;
+};
+
+}  // namespace quantscope

@@ -1,0 +1,54 @@
+// .npy loader; the format is described in npy_format.h (numpy/lib/format.py). The data is read
+// straight from the memory map.
+#include <string>
+
+#include "loaders.h"
+#include "npy_format.h"
+#include "quantscope/io/load_error.h"
+
+namespace quantscope {
+namespace {
+
+class NpySource final : public Source {
+public:
+    explicit NpySource(FilePtr file) : Source(file->name(), "npy"), file_(std::move(file)) {
+        ByteReader reader(*file_);
+        header_ = parse_npy_header(reader);
+        TensorInfo info{file_stem(file_->name()), header_.dtype_name, header_.shape, header_.count,
+                        header_.data_bytes};
+        std::string note;
+        if (!header_.dtype) {
+            note = "unsupported dtype " + header_.dtype_name + " ('" + header_.descr +
+                   "'): listed only";
+        }
+        add_tensor(std::move(info), note, header_.dtype.has_value());
+        add_metadata("version", std::to_string(header_.major_version) + ".0");
+        add_metadata("descr", header_.descr);
+        add_metadata("fortran_order", header_.fortran_order ? "True" : "False");
+    }
+
+protected:
+    FloatBuffer read_values(std::size_t index) const override {
+        if (!header_.dtype) {
+            throw LoadError(file_->name(), header_.data_offset, note(index));
+        }
+        std::vector<std::byte> scratch;
+        const auto data = file_->view(header_.data_offset,
+                                      static_cast<std::uint64_t>(header_.data_bytes), scratch);
+        FloatBuffer values(static_cast<std::size_t>(header_.count));
+        decode_npy(header_, data, values);
+        return values;
+    }
+
+private:
+    FilePtr file_;
+    NpyHeader header_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_npy(FilePtr file) {
+    return std::make_unique<NpySource>(std::move(file));
+}
+
+}  // namespace quantscope

@@ -1,0 +1,178 @@
+#include "quantscope/io/source.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+#include "file_data.h"
+#include "loaders.h"
+#include "quantscope/common/error.h"
+#include "quantscope/io/load_error.h"
+#include "quantscope/io/raw_source.h"
+
+namespace quantscope {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string result(text);
+    std::transform(result.begin(), result.end(), result.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return result;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// Magic bytes first (a renamed file still opens), then the extension.
+std::string_view detect_format(const FileData& file) {
+    std::array<std::byte, 12> head{};
+    const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(12, file.size()));
+    file.read(0, std::span<std::byte>(head).first(have));
+    const auto starts = [&](std::string_view magic, std::size_t at = 0) {
+        return have >= at + magic.size() &&
+               std::memcmp(head.data() + at, magic.data(), magic.size()) == 0;
+    };
+    if (starts("\x93NUMPY")) {
+        return "npy";
+    }
+    if (starts("PK\x03\x04") || starts("PK\x05\x06")) {
+        return "npz";
+    }
+    if (starts("GGUF")) {
+        return "gguf";
+    }
+    if (starts("RIFF") && starts("WAVE", 8)) {
+        return "wav";
+    }
+    if (have >= 9 && head[8] == std::byte{'{'}) {
+        return "safetensors";
+    }
+    const std::string name = lower(file.name());
+    for (const char* format : {"npy", "npz", "safetensors", "onnx", "gguf", "wav"}) {
+        if (ends_with(name, std::string(".") + format)) {
+            return format;
+        }
+    }
+    if (ends_with(name, ".csv") || ends_with(name, ".tsv") || ends_with(name, ".txt")) {
+        return "csv";
+    }
+    return {};
+}
+
+std::unique_ptr<Source> open_file(FilePtr file, std::string_view format, bool memory_map) {
+    if (format.empty()) {
+        format = detect_format(*file);
+    }
+    if (format == "npy") {
+        return open_npy(std::move(file));
+    }
+    if (format == "npz") {
+        return open_npz(std::move(file));
+    }
+    if (format == "safetensors") {
+        return open_safetensors(std::move(file));
+    }
+    if (format == "onnx") {
+        return open_onnx(std::move(file), memory_map);
+    }
+    if (format == "gguf") {
+        return open_gguf(std::move(file));
+    }
+    if (format == "wav") {
+        return open_wav(std::move(file));
+    }
+    if (format == "csv") {
+        return open_text(std::move(file));
+    }
+    throw LoadError(file->name(), 0,
+                    format.empty() ? "unrecognised format: no known magic bytes or extension "
+                                     "(.npy .npz .safetensors .onnx .gguf .wav .csv .txt)"
+                                   : "unknown format '" + std::string(format) + "'");
+}
+
+}  // namespace
+
+Source::Source(std::string path, std::string format_name)
+    : path_(std::move(path)), format_name_(std::move(format_name)) {}
+
+Source::~Source() = default;
+
+const std::string& Source::note(std::size_t index) const {
+    if (index >= extras_.size()) {
+        throw UsageError("tensor index " + std::to_string(index) + " out of range (" + path_ +
+                         " has " + std::to_string(tensors_.size()) + " tensors)");
+    }
+    return extras_[index].note;
+}
+
+bool Source::readable(std::size_t index) const {
+    (void)note(index);  // range check
+    return extras_[index].readable;
+}
+
+std::optional<std::size_t> Source::find(std::string_view name) const {
+    for (std::size_t i = 0; i < tensors_.size(); ++i) {
+        if (tensors_[i].name == name) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+Tensor Source::read(std::size_t index) const {
+    (void)note(index);  // range check
+    Tensor tensor{tensors_[index], read_values(index)};
+    if (tensor.values.size() != static_cast<std::size_t>(tensor.info.count)) {
+        throw Error("internal: " + path_ + ": tensor '" + tensor.info.name + "' read " +
+                    std::to_string(tensor.values.size()) + " values, expected " +
+                    std::to_string(tensor.info.count));
+    }
+    return tensor;
+}
+
+Tensor Source::read(std::string_view name) const {
+    const auto index = find(name);
+    if (!index) {
+        throw UsageError("no tensor named '" + std::string(name) + "' in " + path_);
+    }
+    return read(*index);
+}
+
+void Source::add_tensor(TensorInfo info, std::string note, bool readable) {
+    tensors_.push_back(std::move(info));
+    extras_.push_back({std::move(note), readable});
+}
+
+void Source::add_metadata(std::string key, std::string value) {
+    metadata_.emplace_back(std::move(key), std::move(value));
+}
+
+std::string file_stem(std::string_view path) {
+    const auto slash = path.find_last_of('/');
+    std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    const auto dot = base.find_last_of('.');
+    if (dot != std::string_view::npos && dot > 0) {
+        base = base.substr(0, dot);
+    }
+    return std::string(base);
+}
+
+std::unique_ptr<Source> open_source(const std::string& path_or_spec, const SourceOptions& options) {
+    const std::string_view spec = path_or_spec;
+    if (spec.starts_with("gen:")) {
+        return open_generator(spec.substr(4));
+    }
+    if (spec.starts_with("raw:")) {
+        return open_raw(parse_raw_spec(spec.substr(4)), options);
+    }
+    return open_file(FileData::open(path_or_spec, options.memory_map), {}, options.memory_map);
+}
+
+std::unique_ptr<Source> open_source_bytes(std::string name, std::vector<std::byte> bytes,
+                                          std::string_view format) {
+    return open_file(FileData::from_bytes(std::move(name), std::move(bytes)), format, true);
+}
+
+}  // namespace quantscope

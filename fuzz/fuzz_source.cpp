@@ -1,0 +1,44 @@
+// libFuzzer entry for one loader (QUANTSCOPE_FUZZ_FORMAT): opens the input as that format from
+// memory, lists it and reads every readable tensor. A LoadError (or any quantscope::Error) is
+// the expected outcome for bad input; anything else, a crash, a sanitizer report, a hang or an
+// out-of-memory, is a bug.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "quantscope/common/error.h"
+#include "quantscope/io/source.h"
+
+namespace {
+
+// Deflated .npz members may legitimately expand 1000-fold; reading a tensor that large is fine
+// for the library but only slows the fuzzer down.
+constexpr std::int64_t kMaxReadCount = std::int64_t{1} << 22;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::vector<std::byte> bytes(size);
+    for (std::size_t i = 0; i < size; ++i) {
+        bytes[i] = static_cast<std::byte>(data[i]);
+    }
+    try {
+        // The folder does not exist, so ONNX external data is looked for and not found.
+        const auto source =
+            quantscope::open_source_bytes("/nonexistent-fuzz-folder/input." QUANTSCOPE_FUZZ_FORMAT,
+                                          std::move(bytes), QUANTSCOPE_FUZZ_FORMAT);
+        for (std::size_t i = 0; i < source->tensors().size(); ++i) {
+            const auto& info = source->tensors()[i];
+            if (source->readable(i) && info.count <= kMaxReadCount) {
+                const auto tensor = source->read(i);
+                if (tensor.values.size() != static_cast<std::size_t>(info.count)) {
+                    __builtin_trap();
+                }
+            }
+        }
+        (void)source->metadata();
+    } catch (const quantscope::Error&) {
+        // Rejected cleanly: what hostile input should get.
+    }
+    return 0;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (the "fuzz" preset: clang, ASan + UBSan) and runs each loader's
+# fuzzer for SECONDS (default 20), seeded from the test fixtures and the hostile corpus. The
+# seeds are copied into build/fuzz/corpus/, so the checked-in files never change; crash inputs
+# are kept in build/fuzz/artifacts/. Exits non-zero if a fuzzer finds a crash, a leak, a
+# sanitizer report, a timeout or an out-of-memory.
+#   scripts/run-fuzzers.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+seconds="${1:-20}"
+build=build/fuzz
+jobs="${QUANTSCOPE_FUZZ_JOBS:-$(nproc)}"
+
+echo "run-fuzzers: configure and build (preset fuzz)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+
+# Seeds per loader: file name patterns in tests/data/io and tests/data/hostile.
+declare -A seeds=(
+    [npy]="*.npy"
+    [npz]="*.npz"
+    [safetensors]="*.safetensors"
+    [onnx]="*.onnx"
+    [gguf]="*.gguf"
+    [wav]="*.wav"
+    [csv]="*.csv *.txt"
+    [raw]="*.bin"
+)
+status=0
+failed=()
+mkdir -p "$build/artifacts"
+for format in npy npz safetensors onnx gguf wav csv raw; do
+    corpus="$build/corpus/$format"
+    mkdir -p "$corpus"
+    for pattern in ${seeds[$format]}; do
+        for folder in tests/data/io tests/data/hostile; do
+            for seed in "$folder"/$pattern; do
+                [[ -f "$seed" ]] || continue
+                if [[ "$format" == raw ]]; then
+                    # raw inputs start with two option bytes (dtype, endian/shape flags).
+                    { printf '\x03\x01'; cat "$seed"; } >"$corpus/seed-$(basename "$seed")"
+                else
+                    cp "$seed" "$corpus/seed-$(basename "$seed")"
+                fi
+            done
+        done
+    done
+    echo "=== fuzz_$format for ${seconds}s ($(ls "$corpus" | wc -l) inputs in the corpus)"
+    log="$build/fuzz_$format.log"
+    if "$build/fuzz/fuzz_$format" "$corpus" -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+        -artifact_prefix="$build/artifacts/${format}-" >"$log" 2>&1; then
+        grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)" "$log" | tr '\n' ' '
+        echo
+    else
+        echo "fuzz_$format FAILED; the end of its log ($log):"
+        tail -n 40 "$log"
+        failed+=("$format")
+        status=1
+    fi
+done
+if ((status != 0)); then
+    echo "run-fuzzers: failures in: ${failed[*]} (inputs in $build/artifacts/)"
+else
+    echo "run-fuzzers: no crashes in 8 fuzzers x ${seconds}s"
+fi
+exit "$status"
