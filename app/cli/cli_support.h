@@ -63,9 +63,18 @@ inline std::string format_number(double v) {
     return buffer;
 }
 
+// The commands, each in its file: format_commands.cpp, analysis_commands.cpp.
 int run_formats(const std::vector<std::string_view>& args);
 int run_bits(const std::vector<std::string_view>& args);
+int run_info(const std::vector<std::string_view>& args);
+int run_analyze(const std::vector<std::string_view>& args);
+int run_quantize(const std::vector<std::string_view>& args);
+int run_sweep(const std::vector<std::string_view>& args);
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
+extern const std::string kInfoUsage;
+extern const std::string kAnalyzeUsage;
+extern const std::string kQuantizeUsage;
+extern const std::string kSweepUsage;
 
 }  // namespace quantscope::cli

@@ -24,6 +24,7 @@ public:
     JsonWriter& value(std::int64_t number);
     JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(bool flag);
+    JsonWriter& null();
 
     const std::string& text() const { return out_; }
 

@@ -52,7 +52,7 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
             se[j] += e;
             se2[j] += e * e;
             emax[j] = ae > emax[j] ? ae : emax[j];
-            zeroed[j] += (yi == 0.0f) & (xi != 0.0f) ? 1.0f : 0.0f;
+            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
             bad[j] += __builtin_fabsf(xi) <= 3.40282347e38f ? 0.0f : 1.0f;
         }
     }

@@ -174,8 +174,8 @@ void quantize_block_fused(const float* __restrict x, float* __restrict y, std::s
             se[j] += e;
             se2[j] += e * e;
             emax[j] = ae > emax[j] ? ae : emax[j];
-            clipped[j] += (xi < cmin) | (xi > cmax) ? 1.0f : 0.0f;
-            zeroed[j] += (yi == 0.0f) & (xi != 0.0f) ? 1.0f : 0.0f;
+            clipped[j] += ((xi < cmin) | (xi > cmax)) ? 1.0f : 0.0f;
+            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
             // NaN fails the comparison, Inf exceeds the largest float: both count as bad.
             bad[j] += __builtin_fabsf(xi) <= 3.40282347e38f ? 0.0f : 1.0f;
         }
@@ -716,16 +716,24 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
 }
 
 HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,
-                                  const QuantConfig& config, std::size_t bins) {
+                                  const QuantConfig& config, std::size_t bins,
+                                  std::optional<ClipRange> range) {
     HistogramPlot plot;
-    const ValueRange range = finite_range(values);
-    double lo = std::min(range.any_finite ? range.lo : 0.0, result.clip_min);
-    double hi = std::max(range.any_finite ? range.hi : 0.0, result.clip_max);
+    double lo = 0;
+    double hi = 0;
+    if (range) {
+        lo = range->lo;  // the caller's view: values outside count as below / above
+        hi = range->hi;
+    } else {
+        const ValueRange r = finite_range(values);
+        lo = std::min(r.any_finite ? r.lo : 0.0, result.clip_min);
+        hi = std::max(r.any_finite ? r.hi : 0.0, result.clip_max);
+    }
     if (result.groups.size() == 1) {
         plot.levels = quantization_levels(result.groups.front(), config);
     }
     // Aligned bins need a uniform grid: integer formats only.
-    if (bins == 0 && is_integer_config(config) && !plot.levels.empty() &&
+    if (!range && bins == 0 && is_integer_config(config) && !plot.levels.empty() &&
         plot.levels.size() <= kMaxAlignedLevels) {
         // Bins aligned to the rounding cells: k bins per step with the level at the centre of
         // the middle one, so the dequantized histogram holds exactly the count of each level.

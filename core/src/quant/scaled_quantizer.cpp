@@ -108,7 +108,7 @@ std::int64_t count_clipped(const float* t, std::size_t n, float limit) {
     std::int64_t clipped = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const float a = __builtin_fabsf(t[i]);
-        clipped += (a > limit) & (a <= 3.40282347e38f) ? 1 : 0;
+        clipped += ((a > limit) && (a <= 3.40282347e38f)) ? 1 : 0;
     }
     return clipped;
 }

@@ -260,6 +260,40 @@ TEST(ScaledFormats, NanAndInfAreCountedExcludedAndPassedThrough) {
     }
 }
 
+// Empty, all-zero, constant and single-element tensors under every kind of scaled config: defined
+// results, no NaN from a zero scale. A constant maps to the format's top value (scaled) or its
+// block's power of two (MX), so it comes back exactly where that value is representable.
+TEST(ScaledFormats, EdgeTensors) {
+    for (const char* name : {"fp8_e4m3", "fp4_e2m1", "nf4", "mxfp4", "mxint8", "nvfp4", "bf16"}) {
+        const QuantConfig c = config_named(name);
+        const QuantResult empty = quantize(std::vector<float>{}, c);
+        EXPECT_TRUE(empty.dequantized.empty()) << name;
+        EXPECT_EQ(empty.metrics.count, 0) << name;
+        EXPECT_TRUE(std::isinf(empty.metrics.sqnr_db)) << name;
+        const QuantResult zeros = quantize(std::vector<float>(100, 0.0f), c);
+        EXPECT_EQ(zeros.metrics.mse, 0.0) << name;
+        EXPECT_TRUE(std::isinf(zeros.metrics.sqnr_db)) << name;
+        EXPECT_EQ(zeros.metrics.cosine_similarity, 1.0) << name;
+        // NVFP4 stores a zero block's scale as E4M3 zero (the block decodes to zeros); every
+        // other config keeps a positive scale.
+        for (const GroupParameters& g : zeros.groups) {
+            EXPECT_TRUE(std::isfinite(g.scale) && g.scale >= 0) << name;
+            EXPECT_TRUE(g.scale > 0 || std::string(name) == "nvfp4") << name;
+        }
+        const QuantResult constant = quantize(std::vector<float>(40, -3.0f), c);
+        for (float y : constant.dequantized) {
+            EXPECT_NEAR(y, -3.0f, 3.0f * 0.07f) << name;  // within E2M1's coarsest relative step
+        }
+        const QuantResult single = quantize(std::vector<float>{0.7f}, c);
+        ASSERT_EQ(single.dequantized.size(), 1u) << name;
+        EXPECT_NEAR(single.dequantized[0], 0.7f, 0.7f * 0.25f) << name;
+        EXPECT_EQ(single.metrics.count, 1) << name;
+    }
+    // Scaled and lookup configs map a lone value onto their top value: exact.
+    EXPECT_EQ(quantize(std::vector<float>{0.7f}, config_named("fp8_e4m3")).dequantized[0], 0.7f);
+    EXPECT_EQ(quantize(std::vector<float>{0.7f}, config_named("nf4")).dequantized[0], 0.7f);
+}
+
 TEST(ScaledFormats, StochasticIsUnbiasedNearestIsNot) {
     // 0.26 lies between E2M1 steps 0 and 0.5 at fraction 0.52 (with s = 1: manual range 6).
     QuantConfig c = config_named("fp4_e2m1", Rounding::Stochastic);

@@ -97,6 +97,23 @@ TEST(ErrorHistogram, CoversEveryFiniteError) {
     EXPECT_LE(plot.error.hi, r.groups[0].scale / 2 + 1e-6);
 }
 
+TEST(HistogramPlotRange, CallerChosenRangeAndBins) {
+    const Tensor t = generate("gaussian:n=20000,seed=8");
+    QuantConfig c;
+    const QuantResult r = quantize(t.values, c);
+    const HistogramPlot plot = make_histogram_plot(t.values, r, c, 40, ClipRange{-1.0, 1.0});
+    EXPECT_EQ(plot.original.bins(), 40u);
+    EXPECT_EQ(plot.original.lo, -1.0);
+    EXPECT_EQ(plot.original.hi, 1.0);
+    std::int64_t inside = 0;
+    for (float v : t.values) {
+        inside += (v >= -1.0f && v <= 1.0f) ? 1 : 0;
+    }
+    EXPECT_EQ(plot.original.total(), inside);
+    EXPECT_EQ(plot.original.total() + plot.original.below + plot.original.above, 20000);
+    EXPECT_EQ(plot.dequantized.bins(), 40u);
+}
+
 TEST(PerBlockMse, NoWorseThanMinMax) {
     const Tensor t = generate("laplace:n=8192,seed=3");
     QuantConfig minmax;

@@ -9,10 +9,12 @@
 // passed through unchanged so that they are never hidden.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "quantscope/common/tensor.h"
+#include "quantscope/quant/calibration.h"
 #include "quantscope/quant/histogram.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quant_config.h"
@@ -72,7 +74,6 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
 // The parameters a config chooses for these values (calibration only, no quantization).
 GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config);
 // The scale and zero point that map a clipping range onto the config's format and scheme.
-struct ClipRange;
 GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config);
 // Metric sums of quantizing with given parameters, without keeping Q(x) (for searches).
 MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
@@ -98,12 +99,14 @@ struct HistogramPlot {
     double clip_min = 0;
     double clip_max = 0;
 };
-// With bins = 0 and a per-tensor config of at most kMaxAlignedLevels levels, the bins are
-// aligned to the rounding cells (each level at a bin centre); otherwise `bins` equal bins (or an
-// automatic count) span the values and the clipping range.
+// `range` fixes the bins' span (a zoomed view); by default they span the values and the
+// clipping range. With bins = 0 and a per-tensor config of at most kMaxAlignedLevels levels, the
+// bins are aligned to the rounding cells (each level at a bin centre); otherwise `bins` equal bins
+// (or an automatic count) span the values and the clipping range.
 inline constexpr std::size_t kMaxAlignedLevels = 1024;
 inline constexpr std::size_t kMaxAlignedBins = 2048;
 HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,
-                                  const QuantConfig& config, std::size_t bins = 0);
+                                  const QuantConfig& config, std::size_t bins = 0,
+                                  std::optional<ClipRange> range = std::nullopt);
 
 }  // namespace quantscope

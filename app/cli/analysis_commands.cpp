@@ -1,0 +1,704 @@
+// info, analyze, quantize and sweep: the commands that open a FILE (any supported file or a
+// gen: spec) and run core's analyses on its tensors.
+
+#include <chrono>
+#include <iostream>
+#include <optional>
+
+#include "cli_support.h"
+#include "json_writer.h"
+#include "quantscope/io/npy_writer.h"
+#include "quantscope/io/source.h"
+#include "quantscope/quant/statistics.h"
+#include "quantscope/quant/sweep.h"
+
+namespace quantscope::cli {
+
+namespace {
+
+constexpr std::string_view kFileHelp = R"(FILE:
+  a .npy, .npz, .safetensors, .onnx, .gguf, .wav, .csv/.txt file, or
+  raw:PATH?dtype=D&shape=A,B   headerless binary with a dtype and shape you give
+  gen:NAME[:KEY=VALUE,...]     a generated tensor, e.g. gen:gaussian:n=1000000,seed=1
+                               ('quantscope-cli generators' lists them; gen:sample is the
+                               built-in sample)
+)";
+
+constexpr std::string_view kQuantHelp = R"(QUANT:
+  --format F        any format of 'quantscope-cli formats' (int8, fp8_e4m3, nf4, e3m4_fn, ...)
+                    or a block-scaled one: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e2m3 mxfp6_e3m2 mxfp4
+                    mxint8 (blocks of 32, E8M0 scales), nvfp4 (blocks of 16) (default int8)
+  --scheme S        symmetric | affine for integers; scaled | direct for floats and nf4
+                    (default: symmetric for integers, scaled for floats of 8 bits or fewer,
+                    direct for wider ones)
+  --granularity G   tensor | channel[:AXIS] | block:N (default tensor; block formats and nf4
+                    bring their own block size)
+  --calibration C   how the clipping range is chosen (default minmax):
+                    minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
+  --rounding R      nearest-even | nearest-away | toward-zero | stochastic (default nearest-even)
+  --seed S          seed for stochastic rounding (default 0)
+  --outlier-threshold T
+                    keep values with |x| > T in FP16 (LLM.int8 style); 0 keeps none (default)
+)";
+
+// The QUANT flags of analyze and quantize.
+struct QuantFlags {
+    std::optional<std::string> format;
+    std::optional<Scheme> scheme;
+    std::optional<Granularity> granularity;
+    QuantConfig config;
+
+    // Consumes args[i] (and its value) when it is a QUANT flag.
+    bool take(const std::vector<std::string_view>& args, std::size_t& i, std::string_view help) {
+        const std::string_view a = args[i];
+        if (a == "--format") {
+            format = next_value(args, i, help);
+        } else if (a == "--scheme") {
+            const std::string v = next_value(args, i, help);
+            scheme = parse_scheme(v);
+            if (!scheme) {
+                throw Usage{"unknown scheme '" + v + "' (symmetric, affine, scaled or direct)",
+                            help};
+            }
+        } else if (a == "--granularity") {
+            const std::string v = next_value(args, i, help);
+            granularity = parse_or_usage([&] { return parse_granularity(v); }, help);
+        } else if (a == "--calibration") {
+            const std::string v = next_value(args, i, help);
+            config.calibration = parse_or_usage([&] { return parse_calibration(v); }, help);
+        } else if (a == "--rounding") {
+            const std::string v = next_value(args, i, help);
+            const auto rounding = parse_rounding(v);
+            if (!rounding) {
+                throw Usage{"unknown rounding '" + v + "'", help};
+            }
+            config.rounding = *rounding;
+        } else if (a == "--seed") {
+            const double seed = parse_double(next_value(args, i, help), "--seed", help);
+            if (seed < 0 || seed != std::floor(seed)) {
+                throw Usage{"--seed needs a whole number >= 0", help};
+            }
+            config.seed = static_cast<std::uint64_t>(seed);
+        } else if (a == "--outlier-threshold") {
+            const double t = parse_double(next_value(args, i, help), "--outlier-threshold", help);
+            if (t < 0) {
+                throw Usage{"--outlier-threshold needs a number >= 0", help};
+            }
+            config.outlier_threshold = t;
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // The config: the format sets its natural scheme and granularity; explicit flags win.
+    QuantConfig finish(std::string_view help) {
+        QuantConfig c = config;
+        if (format) {
+            parse_or_usage([&] { apply_format(c, *format); }, help);
+            c.calibration = config.calibration;
+        }
+        if (scheme) {
+            c.scheme = *scheme;
+        }
+        if (granularity) {
+            c.granularity = *granularity;
+        }
+        parse_or_usage([&] { check_config(c); }, help);
+        return c;
+    }
+};
+
+Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
+                   std::string_view help) {
+    if (source.tensors().empty()) {
+        throw Error(source.path() + ": holds no tensor");
+    }
+    if (name) {
+        if (!source.find(*name)) {
+            throw Usage{source.path() + " has no tensor named '" + *name + "'", help};
+        }
+        return source.read(*name);
+    }
+    return source.read(std::size_t{0});
+}
+
+void write_shape(JsonWriter& w, const Shape& shape) {
+    w.begin_array();
+    for (std::int64_t d : shape) {
+        w.value(d);
+    }
+    w.end_array();
+}
+
+void write_config(JsonWriter& w, const QuantConfig& c) {
+    w.begin_object();
+    w.key("format").value(format_name(c));
+    w.key("scheme").value(to_string(c.scheme));
+    w.key("granularity").value(to_string(c.granularity));
+    w.key("calibration").value(to_string(c.calibration));
+    w.key("rounding").value(to_string(c.rounding));
+    w.key("outlier_threshold").value(c.outlier_threshold);
+    w.end_object();
+}
+
+void write_metrics(JsonWriter& w, const Metrics& m) {
+    w.begin_object();
+    w.key("mse").value(m.mse);
+    w.key("rmse").value(m.rmse);
+    w.key("sqnr_db").value(m.sqnr_db);
+    w.key("max_abs_error").value(m.max_abs_error);
+    w.key("mean_error").value(m.mean_error);
+    w.key("cosine_similarity").value(m.cosine_similarity);
+    w.key("clipped_fraction").value(m.clipped_fraction);
+    w.key("zero_fraction").value(m.zero_fraction);
+    w.key("kl_divergence").value(m.kl_divergence);
+    w.key("outlier_fraction").value(m.outlier_fraction);
+    w.key("nan_count").value(m.nan_count);
+    w.key("inf_count").value(m.inf_count);
+    w.end_object();
+}
+
+void write_storage(JsonWriter& w, const Storage& s) {
+    w.begin_object();
+    w.key("bits_per_value").value(s.bits_per_value);
+    w.key("bytes").value(s.bytes);
+    w.end_object();
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = text.find(',', start);
+        const std::size_t end = comma == std::string::npos ? text.size() : comma;
+        if (end > start) {
+            items.push_back(text.substr(start, end - start));
+        }
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos) {
+        return text;
+    }
+    std::string quoted = "\"";
+    for (char c : text) {
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return quoted + "\"";
+}
+
+std::string full_number(double v) {
+    if (!std::isfinite(v)) {
+        return format_number(v);
+    }
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.9g", v);
+    return buffer;
+}
+
+}  // namespace
+
+const std::string kAnalyzeUsage =
+    std::string(R"(Usage: quantscope-cli analyze FILE [--tensor NAME] [QUANT] [--json]
+
+Quantize one tensor (the named one, or the first) under one configuration and print its
+metrics, parameters and storage.
+
+)") +
+    std::string(kFileHelp) + "\n" + std::string(kQuantHelp) + R"(
+Output:
+  --json            one object: tensor, shape, count, config {format, scheme, granularity,
+                    calibration, rounding, outlier_threshold}, metrics {mse, rmse, sqnr_db,
+                    max_abs_error, mean_error, cosine_similarity, clipped_fraction,
+                    zero_fraction, kl_divergence, outlier_fraction, nan_count, inf_count},
+                    params {scale, zero_point (numbers for one group, arrays otherwise),
+                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}.
+                    Infinite values are written as the strings "inf" / "-inf".
+)";
+
+const std::string kInfoUsage = std::string(R"(Usage: quantscope-cli info FILE [--json]
+
+List every tensor of FILE with its dtype, shape, element count and bytes, and the statistics of
+its values: min, max, mean, std, absmax (over finite values) and the counts of NaN and Inf.
+Tensors that cannot be read (unsupported dtypes, missing external data) are listed with why.
+
+)") + std::string(kFileHelp) + R"(
+JSON: {file, format, sample_rate, metadata: {KEY: VALUE}, tensors: [{name, dtype, shape,
+count, bytes, readable, note, min, max, mean, std, absmax, nan_count, inf_count}]}; the
+statistics are null for a tensor that cannot be read.
+)";
+
+const std::string kQuantizeUsage =
+    std::string(R"(Usage: quantscope-cli quantize FILE --out OUT.npy [--tensor NAME] [QUANT]
+
+Quantize one tensor and write the dequantized values Q(x) as a float32 .npy of the same shape
+(written atomically: a temporary file renamed into place).
+
+)") +
+    std::string(kFileHelp) + "\n" + std::string(kQuantHelp);
+
+const std::string kSweepUsage =
+    std::string(
+        R"(Usage: quantscope-cli sweep FILE [--tensor NAME] [--formats LIST] [--calibrations LIST]
+                           [--granularity G] [--rounding R] [--seed S] [--csv|--json]
+
+Quantize every tensor (or the named one) under every format x calibration and print one row
+each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a second.
+
+  --formats LIST        comma-separated (default int8,int4,fp8_e4m3,fp8_e5m2,fp4_e2m1,nf4,mxfp4)
+  --calibrations LIST   comma-separated (default minmax,percentile:99.9,kl,mse; kl is left
+                        out for block granularity). Block-scaled formats (MX, NVFP4) take one
+                        row: their scales come from each block's absmax.
+
+)") +
+    std::string(kFileHelp) + R"(
+CSV columns: tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,
+max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,kl_divergence,
+bits_per_value,bytes,clip_min,clip_max
+JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max}.
+)";
+
+int run_info(const std::vector<std::string_view>& args) {
+    std::optional<std::string> file;
+    bool json = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string_view a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kInfoUsage;
+            return kExitOk;
+        } else if (a == "--json") {
+            json = true;
+        } else if (a.starts_with("--")) {
+            throw Usage{"unknown option " + std::string(a), kInfoUsage};
+        } else if (file) {
+            throw Usage{"info takes one FILE, got a second: " + std::string(a), kInfoUsage};
+        } else {
+            file = std::string(a);
+        }
+    }
+    if (!file) {
+        throw Usage{"info needs a FILE", kInfoUsage};
+    }
+    const auto source = parse_or_usage([&] { return open_source(*file); }, kInfoUsage);
+    const std::vector<TensorInfo>& tensors = source->tensors();
+    std::vector<std::optional<ValueStatistics>> stats(tensors.size());
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        if (source->readable(t)) {
+            stats[t] = value_statistics(source->read(t).values);
+        }
+    }
+    if (json) {
+        JsonWriter w;
+        w.begin_object();
+        w.key("file").value(source->path());
+        w.key("format").value(source->format_name());
+        w.key("sample_rate").value(source->sample_rate());
+        w.key("metadata").begin_object();
+        for (const auto& [key, value] : source->metadata()) {
+            w.key(key).value(value);
+        }
+        w.end_object();
+        w.key("tensors").begin_array();
+        for (std::size_t t = 0; t < tensors.size(); ++t) {
+            const TensorInfo& info = tensors[t];
+            w.begin_object();
+            w.key("name").value(info.name);
+            w.key("dtype").value(info.dtype);
+            w.key("shape");
+            write_shape(w, info.shape);
+            w.key("count").value(info.count);
+            w.key("bytes").value(info.bytes);
+            w.key("readable").value(source->readable(t));
+            w.key("note").value(source->note(t));
+            const auto number_or_null = [&](const char* key, std::optional<double> v) {
+                w.key(key);
+                if (v) {
+                    w.value(*v);
+                } else {
+                    w.null();
+                }
+            };
+            const std::optional<ValueStatistics>& s = stats[t];
+            number_or_null("min", s ? std::optional<double>(s->min) : std::nullopt);
+            number_or_null("max", s ? std::optional<double>(s->max) : std::nullopt);
+            number_or_null("mean", s ? std::optional<double>(s->mean) : std::nullopt);
+            number_or_null("std", s ? std::optional<double>(s->stddev) : std::nullopt);
+            number_or_null("absmax", s ? std::optional<double>(s->absmax) : std::nullopt);
+            number_or_null("nan_count", s ? std::optional<double>(static_cast<double>(s->nan_count))
+                                          : std::nullopt);
+            number_or_null("inf_count", s ? std::optional<double>(static_cast<double>(s->inf_count))
+                                          : std::nullopt);
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+        std::cout << w.text() << '\n';
+        return kExitOk;
+    }
+    std::cout << source->path() << " (" << source->format_name() << ", " << tensors.size()
+              << (tensors.size() == 1 ? " tensor" : " tensors") << ")\n";
+    if (source->sample_rate() > 0) {
+        std::cout << "sample rate " << format_number(source->sample_rate()) << " Hz\n";
+    }
+    for (const auto& [key, value] : source->metadata()) {
+        std::cout << "  " << key << ": " << value << '\n';
+    }
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const TensorInfo& info = tensors[t];
+        std::cout << info.name << "  " << info.dtype << " " << shape_to_string(info.shape) << "  "
+                  << info.count << " values, " << info.bytes << " bytes\n";
+        if (const std::optional<ValueStatistics>& s = stats[t]) {
+            std::cout << "    min " << format_number(s->min) << "  max " << format_number(s->max)
+                      << "  mean " << format_number(s->mean) << "  std " << format_number(s->stddev)
+                      << "  absmax " << format_number(s->absmax) << "  nan " << s->nan_count
+                      << "  inf " << s->inf_count << '\n';
+        }
+        if (!source->note(t).empty()) {
+            std::cout << "    " << source->note(t) << '\n';
+        }
+    }
+    return kExitOk;
+}
+
+int run_analyze(const std::vector<std::string_view>& args) {
+    std::optional<std::string> file;
+    std::optional<std::string> tensor_name;
+    QuantFlags flags;
+    bool json = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string_view a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kAnalyzeUsage;
+            return kExitOk;
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--tensor") {
+            tensor_name = next_value(args, i, kAnalyzeUsage);
+        } else if (flags.take(args, i, kAnalyzeUsage)) {
+            continue;
+        } else if (a.starts_with("--")) {
+            throw Usage{"unknown option " + std::string(a), kAnalyzeUsage};
+        } else if (file) {
+            throw Usage{"analyze takes one FILE, got a second: " + std::string(a), kAnalyzeUsage};
+        } else {
+            file = std::string(a);
+        }
+    }
+    if (!file) {
+        throw Usage{"analyze needs a FILE", kAnalyzeUsage};
+    }
+    const QuantConfig config = flags.finish(kAnalyzeUsage);
+    const auto source = parse_or_usage([&] { return open_source(*file); }, kAnalyzeUsage);
+    const Tensor tensor = read_tensor(*source, tensor_name, kAnalyzeUsage);
+    const QuantResult r = parse_or_usage(
+        [&] { return quantize(tensor.values, tensor.info.shape, config); }, kAnalyzeUsage);
+    const Metrics& m = r.metrics;
+    const GroupParameters g = r.groups.empty() ? GroupParameters{} : r.groups.front();
+    if (json) {
+        JsonWriter w;
+        w.begin_object();
+        w.key("tensor").value(tensor.info.name);
+        w.key("dtype").value(tensor.info.dtype);
+        w.key("shape");
+        write_shape(w, tensor.info.shape);
+        w.key("count").value(tensor.info.count);
+        w.key("config");
+        write_config(w, config);
+        w.key("metrics");
+        write_metrics(w, m);
+        w.key("params").begin_object();
+        // One group: numbers; several: arrays, one entry per group.
+        if (r.groups.size() == 1) {
+            w.key("scale").value(g.scale);
+            w.key("zero_point").value(g.zero_point);
+        } else {
+            w.key("scale").begin_array();
+            for (const GroupParameters& p : r.groups) {
+                w.value(p.scale);
+            }
+            w.end_array();
+            w.key("zero_point").begin_array();
+            for (const GroupParameters& p : r.groups) {
+                w.value(p.zero_point);
+            }
+            w.end_array();
+        }
+        w.key("clip_min").value(r.clip_min);
+        w.key("clip_max").value(r.clip_max);
+        w.key("groups").value(static_cast<std::int64_t>(r.groups.size()));
+        w.end_object();
+        w.key("storage");
+        write_storage(w, r.storage);
+        w.end_object();
+        std::cout << w.text() << '\n';
+        return kExitOk;
+    }
+    std::cout << "tensor            " << tensor.info.name << " (" << tensor.info.dtype << " "
+              << shape_to_string(tensor.info.shape) << ")\n"
+              << "count             " << tensor.info.count << '\n'
+              << "config            " << describe(config) << '\n';
+    if (r.groups.size() == 1) {
+        std::cout << "scale             " << format_number(g.scale) << '\n'
+                  << "zero point        " << g.zero_point << '\n';
+    } else {
+        std::cout << "groups            " << r.groups.size() << " (scale of the first "
+                  << format_number(g.scale) << ")\n";
+    }
+    std::cout << "clip range        [" << format_number(r.clip_min) << ", "
+              << format_number(r.clip_max) << "]\n"
+              << "mse               " << format_number(m.mse) << '\n'
+              << "sqnr              " << format_number(m.sqnr_db) << " dB\n"
+              << "max abs error     " << format_number(m.max_abs_error) << '\n'
+              << "mean error        " << format_number(m.mean_error) << '\n'
+              << "cosine similarity " << format_number(m.cosine_similarity) << '\n'
+              << "clipped           " << format_number(100 * m.clipped_fraction) << " %\n"
+              << "zeroed            " << format_number(100 * m.zero_fraction) << " %\n"
+              << "kl divergence     " << format_number(m.kl_divergence) << '\n';
+    if (config.outlier_threshold > 0) {
+        std::cout << "outliers kept     " << format_number(100 * m.outlier_fraction) << " % ("
+                  << r.storage.outlier_bytes << " bytes)\n";
+    }
+    if (m.nan_count + m.inf_count > 0) {
+        std::cout << "not finite        " << m.nan_count << " NaN, " << m.inf_count
+                  << " Inf (passed through, not measured)\n";
+    }
+    std::cout << "storage           " << r.storage.bytes << " bytes ("
+              << format_number(r.storage.bits_per_value) << " bits per value)\n";
+    return kExitOk;
+}
+
+int run_quantize(const std::vector<std::string_view>& args) {
+    std::optional<std::string> file;
+    std::optional<std::string> out;
+    std::optional<std::string> tensor_name;
+    QuantFlags flags;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string_view a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kQuantizeUsage;
+            return kExitOk;
+        } else if (a == "--out" || a == "-o") {
+            out = next_value(args, i, kQuantizeUsage);
+        } else if (a == "--tensor") {
+            tensor_name = next_value(args, i, kQuantizeUsage);
+        } else if (flags.take(args, i, kQuantizeUsage)) {
+            continue;
+        } else if (a.starts_with("--")) {
+            throw Usage{"unknown option " + std::string(a), kQuantizeUsage};
+        } else if (file) {
+            throw Usage{"quantize takes one FILE, got a second: " + std::string(a), kQuantizeUsage};
+        } else {
+            file = std::string(a);
+        }
+    }
+    if (!file) {
+        throw Usage{"quantize needs a FILE", kQuantizeUsage};
+    }
+    if (!out) {
+        throw Usage{"quantize needs --out OUT.npy", kQuantizeUsage};
+    }
+    const QuantConfig config = flags.finish(kQuantizeUsage);
+    const auto source = parse_or_usage([&] { return open_source(*file); }, kQuantizeUsage);
+    const Tensor tensor = read_tensor(*source, tensor_name, kQuantizeUsage);
+    const QuantResult r = parse_or_usage(
+        [&] { return quantize(tensor.values, tensor.info.shape, config); }, kQuantizeUsage);
+    write_npy(*out, r.dequantized, tensor.info.shape);
+    std::cout << "wrote " << *out << ": " << tensor.info.name << " "
+              << shape_to_string(tensor.info.shape) << " as " << describe(config) << ", sqnr "
+              << format_number(r.metrics.sqnr_db) << " dB\n";
+    return kExitOk;
+}
+
+int run_sweep(const std::vector<std::string_view>& args) {
+    std::optional<std::string> file;
+    std::optional<std::string> tensor_name;
+    std::vector<std::string> formats{"int8",     "int4", "fp8_e4m3", "fp8_e5m2",
+                                     "fp4_e2m1", "nf4",  "mxfp4"};
+    std::optional<std::vector<std::string>> calibrations;
+    QuantConfig base;
+    bool csv = false;
+    bool json = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string_view a = args[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kSweepUsage;
+            return kExitOk;
+        } else if (a == "--csv") {
+            csv = true;
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--tensor") {
+            tensor_name = next_value(args, i, kSweepUsage);
+        } else if (a == "--formats") {
+            formats = split_list(next_value(args, i, kSweepUsage));
+        } else if (a == "--calibrations") {
+            calibrations = split_list(next_value(args, i, kSweepUsage));
+        } else if (a == "--granularity") {
+            const std::string v = next_value(args, i, kSweepUsage);
+            base.granularity = parse_or_usage([&] { return parse_granularity(v); }, kSweepUsage);
+        } else if (a == "--rounding") {
+            const std::string v = next_value(args, i, kSweepUsage);
+            const auto rounding = parse_rounding(v);
+            if (!rounding) {
+                throw Usage{"unknown rounding '" + v + "'", kSweepUsage};
+            }
+            base.rounding = *rounding;
+        } else if (a == "--seed") {
+            const double seed =
+                parse_double(next_value(args, i, kSweepUsage), "--seed", kSweepUsage);
+            if (seed < 0 || seed != std::floor(seed)) {
+                throw Usage{"--seed needs a whole number >= 0", kSweepUsage};
+            }
+            base.seed = static_cast<std::uint64_t>(seed);
+        } else if (a.starts_with("--")) {
+            throw Usage{"unknown option " + std::string(a), kSweepUsage};
+        } else if (file) {
+            throw Usage{"sweep takes one FILE, got a second: " + std::string(a), kSweepUsage};
+        } else {
+            file = std::string(a);
+        }
+    }
+    if (!file) {
+        throw Usage{"sweep needs a FILE", kSweepUsage};
+    }
+    if (csv && json) {
+        throw Usage{"choose one of --csv and --json", kSweepUsage};
+    }
+    if (!calibrations) {
+        calibrations = std::vector<std::string>{"minmax", "percentile:99.9", "mse"};
+        if (base.granularity.kind != Granularity::Kind::Block) {
+            calibrations->insert(calibrations->begin() + 2, "kl");
+        }
+    }
+    if (formats.empty() || calibrations->empty()) {
+        throw Usage{"--formats and --calibrations need at least one entry", kSweepUsage};
+    }
+    const std::vector<QuantConfig> grid = parse_or_usage(
+        [&] {
+            std::vector<QuantConfig> g = sweep_grid(base, formats, *calibrations);
+            for (const QuantConfig& c : g) {
+                check_config(c);
+            }
+            return g;
+        },
+        kSweepUsage);
+    const auto source = parse_or_usage([&] { return open_source(*file); }, kSweepUsage);
+    std::vector<std::size_t> indices;
+    if (tensor_name) {
+        const std::optional<std::size_t> index = source->find(*tensor_name);
+        if (!index) {
+            throw Usage{source->path() + " has no tensor named '" + *tensor_name + "'",
+                        kSweepUsage};
+        }
+        indices.push_back(*index);
+    } else {
+        for (std::size_t t = 0; t < source->tensors().size(); ++t) {
+            if (source->readable(t)) {
+                indices.push_back(t);
+            }
+        }
+    }
+    struct Row {
+        std::string tensor;
+        SweepRow row;
+    };
+    std::vector<Row> rows;
+    const auto start = std::chrono::steady_clock::now();
+    bool reported = false;
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+        const Tensor tensor = source->read(indices[k]);
+        const SweepResult result = parse_or_usage(
+            [&] {
+                return sweep(tensor.values, tensor.info.shape, grid,
+                             [&](std::size_t done, std::size_t total) {
+                                 const auto elapsed = std::chrono::steady_clock::now() - start;
+                                 if (elapsed > std::chrono::seconds(1)) {
+                                     std::cerr << "\rsweep: tensor " << k + 1 << "/"
+                                               << indices.size() << ", config " << done << "/"
+                                               << total << std::flush;
+                                     reported = true;
+                                 }
+                                 return true;
+                             });
+            },
+            kSweepUsage);
+        for (const SweepRow& row : result.rows) {
+            rows.push_back({tensor.info.name, row});
+        }
+    }
+    if (reported) {
+        std::cerr << '\n';
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (a.row.metrics.sqnr_db != b.row.metrics.sqnr_db) {
+            return a.row.metrics.sqnr_db < b.row.metrics.sqnr_db;
+        }
+        return a.row.metrics.mse > b.row.metrics.mse;
+    });
+    if (json) {
+        JsonWriter w;
+        w.begin_array();
+        for (const Row& r : rows) {
+            w.begin_object();
+            w.key("tensor").value(r.tensor);
+            w.key("config");
+            write_config(w, r.row.config);
+            w.key("metrics");
+            write_metrics(w, r.row.metrics);
+            w.key("storage");
+            write_storage(w, r.row.storage);
+            w.key("clip_min").value(r.row.clip_min);
+            w.key("clip_max").value(r.row.clip_max);
+            w.end_object();
+        }
+        w.end_array();
+        std::cout << w.text() << '\n';
+        return kExitOk;
+    }
+    if (csv) {
+        std::cout << "tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,"
+                     "max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,"
+                     "kl_divergence,bits_per_value,bytes,clip_min,clip_max\n";
+        for (const Row& r : rows) {
+            const QuantConfig& c = r.row.config;
+            const Metrics& m = r.row.metrics;
+            std::cout << csv_field(r.tensor) << ',' << format_name(c) << ',' << to_string(c.scheme)
+                      << ',' << to_string(c.granularity) << ','
+                      << csv_field(to_string(c.calibration)) << ',' << to_string(c.rounding) << ','
+                      << full_number(m.sqnr_db) << ',' << full_number(m.mse) << ','
+                      << full_number(m.rmse) << ',' << full_number(m.max_abs_error) << ','
+                      << full_number(m.mean_error) << ',' << full_number(m.cosine_similarity) << ','
+                      << full_number(m.clipped_fraction) << ',' << full_number(m.zero_fraction)
+                      << ',' << full_number(m.kl_divergence) << ','
+                      << full_number(r.row.storage.bits_per_value) << ',' << r.row.storage.bytes
+                      << ',' << full_number(r.row.clip_min) << ',' << full_number(r.row.clip_max)
+                      << '\n';
+        }
+        return kExitOk;
+    }
+    std::cout << "tensor                format       calibration       sqnr dB    mse          "
+                 "bits/value\n";
+    for (const Row& r : rows) {
+        const auto pad = [](std::string text, std::size_t width) {
+            if (text.size() < width) {
+                text.append(width - text.size(), ' ');
+            }
+            return text + " ";
+        };
+        std::cout << pad(r.tensor, 21) << pad(format_name(r.row.config), 12)
+                  << pad(to_string(r.row.config.calibration), 17)
+                  << pad(format_number(r.row.metrics.sqnr_db), 10)
+                  << pad(format_number(r.row.metrics.mse), 12)
+                  << format_number(r.row.storage.bits_per_value) << '\n';
+    }
+    return kExitOk;
+}
+
+}  // namespace quantscope::cli
