@@ -4,9 +4,12 @@
 #include <QChart>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
 #include "step_series.h"
 
@@ -23,14 +26,9 @@ QLineSeries* makeLine(const QString& name, const QPen& pen) {
 
 }  // namespace
 
-// QChartView(parent) would make a default chart that setChart() replaces but never deletes.
-HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(new QChart, parent) {
+HistogramChartView::HistogramChartView(QWidget* parent) : ZoomableChartView(parent) {
     QChart* chart = this->chart();
     chart->setTitle(tr("Value histogram"));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    // Animations would redraw every frame for each config change; the data is the point.
-    chart->setAnimationOptions(QChart::NoAnimation);
 
     const QColor blue(52, 120, 198);
     // QAreaSeries does not own its boundary lines and they are not in the chart: the view
@@ -46,33 +44,32 @@ HistogramChartView::HistogramChartView(QWidget* parent) : QChartView(new QChart,
     originalArea_->setBrush(fill);
 
     dequantized_ = makeLine(tr("Dequantized"), QPen(QColor(230, 126, 34), 1.6));
-    levels_ = makeLine(tr("Quantization levels"), QPen(QColor(90, 90, 90), 1.0));
+    levels_ = makeLine(tr("Quantization levels"), QPen(palette().color(QPalette::Mid), 1.0));
     QPen clipPen(QColor(200, 30, 45), 2.0, Qt::DashLine);
     clipMin_ = makeLine(tr("Clipping range"), clipPen);
     clipMax_ = makeLine(tr("Clip max"), clipPen);
 
-    axisX_ = new QValueAxis;
-    axisX_->setTitleText(tr("value"));
-    axisY_ = new QValueAxis;
-    axisY_->setTitleText(tr("count"));
-    axisY_->setLabelFormat("%.0f");
-    chart->addAxis(axisX_, Qt::AlignBottom);
-    chart->addAxis(axisY_, Qt::AlignLeft);
+    axisX()->setTitleText(tr("value"));
+    axisY()->setTitleText(tr("count"));
+    axisY()->setLabelFormat("%.0f");
     for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{
              originalArea_, dequantized_, levels_, clipMin_, clipMax_}) {
         chart->addSeries(s);
-        s->attachAxis(axisX_);
-        s->attachAxis(axisY_);
+        s->attachAxis(axisX());
+        s->attachAxis(axisY());
     }
     // One legend entry for the pair of clip lines.
     for (QLegendMarker* marker : chart->legend()->markers(clipMax_)) {
         marker->setVisible(false);
     }
-    setRenderHint(QPainter::Antialiasing);
+    setToolTip(
+        tr("Wheel: zoom. Drag: pan. Drag a red clip line: clip there (manual "
+           "calibration). Double click or Home: show everything."));
     setMinimumSize(480, 320);
 }
 
 void HistogramChartView::clear() {
+    plot_.reset();
     for (QLineSeries* s :
          {originalLine_, originalBase_, dequantized_, levels_, clipMin_, clipMax_}) {
         s->clear();
@@ -80,14 +77,36 @@ void HistogramChartView::clear() {
 }
 
 void HistogramChartView::setPlot(const HistogramPlot& plot) {
-    const QList<QPointF> original = histogramStepPoints(plot.original);
-    const QList<QPointF> dequantized = histogramStepPoints(plot.dequantized);
-    double top = 1;
-    for (const QPointF& p : original) {
-        top = std::max(top, p.y());
+    plot_ = plot;
+    redraw();
+}
+
+void HistogramChartView::setLogScale(bool on) {
+    if (on == logScale_) {
+        return;
     }
-    for (const QPointF& p : dequantized) {
-        top = std::max(top, p.y());
+    logScale_ = on;
+    axisY()->setTitleText(on ? tr("log10(1 + count)") : tr("count"));
+    axisY()->setLabelFormat(on ? "%.1f" : "%.0f");
+    if (plot_) {
+        redraw();
+    }
+}
+
+double HistogramChartView::countToY(double count) const {
+    return logScale_ ? std::log10(1 + count) : count;
+}
+
+void HistogramChartView::redraw() {
+    const HistogramPlot& plot = *plot_;
+    QList<QPointF> original = histogramStepPoints(plot.original);
+    QList<QPointF> dequantized = histogramStepPoints(plot.dequantized);
+    double top = countToY(1);
+    for (QList<QPointF>* points : {&original, &dequantized}) {
+        for (QPointF& p : *points) {
+            p.setY(countToY(p.y()));
+            top = std::max(top, p.y());
+        }
     }
     top *= 1.05;
 
@@ -111,13 +130,104 @@ void HistogramChartView::setPlot(const HistogramPlot& plot) {
     const double lo = std::min(plot.original.lo, plot.clip_min);
     const double hi = std::max(plot.original.hi, plot.clip_max);
     const double pad = (hi - lo) * 0.02;
-    axisX_->setRange(lo - pad, hi + pad);
-    axisY_->setRange(0, top);
-    axisX_->applyNiceNumbers();
-    axisY_->applyNiceNumbers();
+    axisY()->setRange(0, top);
+    axisY()->applyNiceNumbers();
+    if (!isZoomed()) {
+        axisX()->setRange(lo - pad, hi + pad);
+        axisX()->applyNiceNumbers();
+        setHomeRange(axisX()->min(), axisX()->max());
+    } else {
+        setHomeRange(lo - pad, hi + pad);
+    }
+    placeClipLines(plot.clip_min, plot.clip_max);
+}
+
+void HistogramChartView::placeClipLines(double lo, double hi) {
     // The clip lines span the whole plot height, after the axis picked its nice maximum.
-    clipMin_->replace({{plot.clip_min, 0.0}, {plot.clip_min, axisY_->max()}});
-    clipMax_->replace({{plot.clip_max, 0.0}, {plot.clip_max, axisY_->max()}});
+    clipMin_->replace({{lo, 0.0}, {lo, axisY()->max()}});
+    clipMax_->replace({{hi, 0.0}, {hi, axisY()->max()}});
+}
+
+QString HistogramChartView::readoutAt(double x) const {
+    if (!plot_) {
+        return {};
+    }
+    const Histogram& h = plot_->original;
+    if (h.bins() == 0 || x < h.lo || x > h.hi) {
+        return tr("x = %1").arg(x, 0, 'g', 5);
+    }
+    const auto bin = std::min(h.bins() - 1, static_cast<std::size_t>((x - h.lo) / h.bin_width()));
+    const std::int64_t dq = bin < plot_->dequantized.bins() ? plot_->dequantized.counts[bin] : 0;
+    return tr("x = %1   bin [%2, %3): original %4, dequantized %5")
+        .arg(x, 0, 'g', 5)
+        .arg(h.bin_left(bin), 0, 'g', 5)
+        .arg(h.bin_left(bin) + h.bin_width(), 0, 'g', 5)
+        .arg(h.counts[bin])
+        .arg(dq);
+}
+
+std::pair<double, double> HistogramChartView::draggedRange(bool maxLine, double value) const {
+    if (symmetricDrag_) {
+        const double t = std::abs(value);
+        return {-t, t};
+    }
+    double lo = plot_->clip_min;
+    double hi = plot_->clip_max;
+    (maxLine ? hi : lo) = value;
+    return {std::min(lo, hi), std::max(lo, hi)};
+}
+
+void HistogramChartView::dragClipLine(bool maxLine, double toValue) {
+    if (!plot_) {
+        return;
+    }
+    const auto [lo, hi] = draggedRange(maxLine, toValue);
+    placeClipLines(lo, hi);
+    if (hi > lo) {
+        emit clipRangeDragged(lo, hi);
+    }
+}
+
+void HistogramChartView::mousePressEvent(QMouseEvent* event) {
+    if (plot_ && event->button() == Qt::LeftButton) {
+        const double x = event->position().x();
+        auto pixelOf = [this](double value) {
+            return mapFromScene(chart()->mapToPosition(QPointF(value, 0))).x();
+        };
+        const double toMin = std::abs(pixelOf(plot_->clip_min) - x);
+        const double toMax = std::abs(pixelOf(plot_->clip_max) - x);
+        if (std::min(toMin, toMax) <= kGrabDistance) {
+            drag_ = toMax <= toMin ? Drag::Max : Drag::Min;
+            dragLo_ = plot_->clip_min;
+            dragHi_ = plot_->clip_max;
+            setCursor(Qt::SplitHCursor);
+            event->accept();
+            return;
+        }
+    }
+    ZoomableChartView::mousePressEvent(event);
+}
+
+void HistogramChartView::mouseMoveEvent(QMouseEvent* event) {
+    if (drag_ != Drag::None) {
+        std::tie(dragLo_, dragHi_) =
+            draggedRange(drag_ == Drag::Max, valueAt(event->position()).x());
+        placeClipLines(dragLo_, dragHi_);
+    }
+    ZoomableChartView::mouseMoveEvent(event);
+}
+
+void HistogramChartView::mouseReleaseEvent(QMouseEvent* event) {
+    if (drag_ != Drag::None) {
+        drag_ = Drag::None;
+        unsetCursor();
+        if (dragHi_ > dragLo_) {
+            emit clipRangeDragged(dragLo_, dragHi_);
+        }
+        event->accept();
+        return;
+    }
+    ZoomableChartView::mouseReleaseEvent(event);
 }
 
 }  // namespace quantscope::widgets

@@ -1,19 +1,21 @@
 #pragma once
 // The histogram of a tensor under a quantization config: the original distribution (filled),
 // the dequantized distribution on the same bins (a step line), the quantization levels (ticks
-// along the bottom) and the clipping range (two dashed vertical lines).
+// along the bottom) and the clipping range (two dashed vertical lines). The clip lines can be
+// dragged: on release the view asks for that range (clipRangeDragged). Counts can be shown on
+// a log scale, where the few values in the tails become visible.
 
-#include <QChartView>
+#include <optional>
 
 #include "quantscope/quant/quantizer.h"
+#include "zoomable_chart_view.h"
 
 class QAreaSeries;
 class QLineSeries;
-class QValueAxis;
 
 namespace quantscope::widgets {
 
-class HistogramChartView : public QChartView {
+class HistogramChartView : public ZoomableChartView {
     Q_OBJECT
 
 public:
@@ -24,7 +26,19 @@ public:
     void setPlot(const HistogramPlot& plot);
     void clear();
 
+    // log10(1 + count) instead of count: a linear axis stays valid at empty bins.
+    void setLogScale(bool on);
+    bool logScale() const { return logScale_; }
+
+    // Symmetric schemes clip at ±T: dragging one line moves the other to its mirror image.
+    void setSymmetricDrag(bool on) { symmetricDrag_ = on; }
+
+    // "x = 1.25: original 812, dequantized 0" for the bin under `x`, empty outside the bins.
+    QString readoutAt(double x) const;
+
     static constexpr std::size_t kMaxDrawnLevels = 512;
+    // How near (in pixels) a press must be to a clip line to grab it.
+    static constexpr double kGrabDistance = 6;
 
     QLineSeries* originalSeries() const { return originalLine_; }
     QAreaSeries* originalArea() const { return originalArea_; }
@@ -32,10 +46,33 @@ public:
     QLineSeries* levelsSeries() const { return levels_; }
     QLineSeries* clipMinSeries() const { return clipMin_; }
     QLineSeries* clipMaxSeries() const { return clipMax_; }
-    QValueAxis* axisX() const { return axisX_; }
-    QValueAxis* axisY() const { return axisY_; }
+
+    // Drags a clip line as a mouse would, in value coordinates (for tests and keyboard use).
+    void dragClipLine(bool maxLine, double toValue);
+
+signals:
+    // The user dragged a clip line and let go: quantize with this manual range.
+    void clipRangeDragged(double lo, double hi);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
+    void redraw();
+    void placeClipLines(double lo, double hi);
+    // The range a drag of one line to `value` asks for.
+    std::pair<double, double> draggedRange(bool maxLine, double value) const;
+    double countToY(double count) const;
+
+    std::optional<HistogramPlot> plot_;
+    bool logScale_ = false;
+    bool symmetricDrag_ = false;
+    enum class Drag { None, Min, Max } drag_ = Drag::None;
+    double dragLo_ = 0;
+    double dragHi_ = 0;
+
     QLineSeries* originalLine_;
     QLineSeries* originalBase_;
     QAreaSeries* originalArea_;
@@ -43,8 +80,6 @@ private:
     QLineSeries* levels_;
     QLineSeries* clipMin_;
     QLineSeries* clipMax_;
-    QValueAxis* axisX_;
-    QValueAxis* axisY_;
 };
 
 }  // namespace quantscope::widgets

@@ -1,10 +1,18 @@
 #pragma once
-// The quantization controls. Every change goes straight to the session, which re-runs the
-// analysis in the background.
+// The quantization controls: format (grouped by kind), scheme, granularity, calibration,
+// rounding and outlier threshold. Each control changes one field of the session's config as
+// an undoable step; the panel follows the session (undo, a dragged clip line, a loaded session).
 
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+
+namespace quantscope {
+struct QuantConfig;
+}
 
 namespace quantscope::app {
 
@@ -18,18 +26,48 @@ public:
 
     QComboBox* formatBox() const { return format_; }
     QComboBox* schemeBox() const { return scheme_; }
-    QComboBox* roundingBox() const { return rounding_; }
+    QComboBox* granularityBox() const { return granularity_; }
+    QSpinBox* axisBox() const { return axis_; }
+    QSpinBox* blockBox() const { return block_; }
     QComboBox* calibrationBox() const { return calibration_; }
+    QDoubleSpinBox* parameterBox() const { return parameter_; }
+    QDoubleSpinBox* manualMinBox() const { return manualMin_; }
+    QDoubleSpinBox* manualMaxBox() const { return manualMax_; }
+    QComboBox* roundingBox() const { return rounding_; }
+    QSpinBox* seedBox() const { return seed_; }
+    QDoubleSpinBox* outlierBox() const { return outliers_; }
+    // Why the controls' combination cannot run, or empty.
+    QString problemText() const;
 
 private:
-    void applyToSession();
+    void createFormatBox();
     void showSessionConfig();
+    void updateEnabledControls();
+    // Checks the config, shows the problem if any, else hands it to the session.
+    void propose(const QuantConfig& config, const QString& what);
+
+    void onFormat();
+    void onScheme();
+    void onGranularity();
+    void onCalibration();
+    void onRounding();
+    void onOutliers();
 
     AnalysisSession* session_;
     QComboBox* format_;
     QComboBox* scheme_;
-    QComboBox* rounding_;
+    QComboBox* granularity_;
+    QSpinBox* axis_;
+    QSpinBox* block_;
     QComboBox* calibration_;
+    QDoubleSpinBox* parameter_;
+    QDoubleSpinBox* manualMin_;
+    QDoubleSpinBox* manualMax_;
+    QComboBox* rounding_;
+    QSpinBox* seed_;
+    QDoubleSpinBox* outliers_;
+    QLabel* problem_;
+    QLabel* description_;
 };
 
 }  // namespace quantscope::app

@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
         QStringLiteral("Render the window offscreen after loading, save it as a PNG and exit."),
         QStringLiteral("file"));
     parser.addOption(screenshot);
+    parser.addPositionalArgument(
+        QStringLiteral("files"),
+        QStringLiteral("Files or gen: specs to open (.npy .npz .safetensors .onnx .gguf .wav "
+                       ".csv, gen:sine:frequency=440); the sample when none is given."),
+        QStringLiteral("[files...]"));
     parser.process(app);
 
     quantscope::app::MainWindow window;
@@ -66,6 +71,10 @@ int main(int argc, char** argv) {
         });
     }
     window.show();
-    window.loadSample();
+    if (parser.positionalArguments().isEmpty()) {
+        window.loadSample();
+    } else {
+        window.openFiles(parser.positionalArguments());
+    }
     return QApplication::exec();
 }

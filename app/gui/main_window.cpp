@@ -3,68 +3,222 @@
 #include <QAction>
 #include <QApplication>
 #include <QChart>
+#include <QCheckBox>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPixmap>
+#include <QMimeData>
 #include <QProgressBar>
+#include <QSaveFile>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QUndoStack>
 #include <cmath>
+#include <exception>
 
 #include "analysis_session.h"
+#include "chart_export.h"
+#include "compare_panel.h"
 #include "config_panel.h"
+#include "error_panel.h"
 #include "histogram_chart_view.h"
+#include "histogram_panel.h"
 #include "metrics_panel.h"
-#include "quantscope/common/generators.h"
+#include "quantscope/io/npy_writer.h"
+#include "signal_panel.h"
+#include "sources_panel.h"
+#include "sweep_panel.h"
 
 namespace quantscope::app {
 
+namespace {
+
+constexpr int kMaxRecentFiles = 10;
+const char* const kRecentKey = "recentFiles";
+const char* const kStateKey = "mainWindow/state";
+const char* const kGeometryKey = "mainWindow/geometry";
+// Bumped when the docks change, so an old saved layout is not applied to new docks.
+constexpr int kStateVersion = 2;
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new AnalysisSession(this)) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
-    histogram_ = new widgets::HistogramChartView(this);
-    setCentralWidget(histogram_);
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+
+    tabs_ = new QTabWidget(this);
+    tabs_->setDocumentMode(true);
+    histogramPanel_ = new HistogramPanel(session_, this);
+    errorPanel_ = new ErrorPanel(session_, this);
+    signalPanel_ = new SignalPanel(session_, this);
+    comparePanel_ = new ComparePanel(session_, this);
+    sweepPanel_ = new SweepPanel(session_, this);
+    tabs_->addTab(histogramPanel_, tr("&Histogram"));
+    tabs_->addTab(errorPanel_, tr("&Error"));
+    tabs_->addTab(signalPanel_, tr("Si&gnal"));
+    tabs_->addTab(comparePanel_, tr("&Compare"));
+    tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
+    setCentralWidget(tabs_);
+
+    createDocks();
+    createStatusBar();
+    createMenus();
+
+    connect(session_, &AnalysisSession::analysisStarted, this, [this] {
+        if (!progress_->isVisible()) {
+            progress_->setRange(0, 0);
+            progress_->setVisible(true);
+        }
+    });
+    connect(session_, &AnalysisSession::analysisFinished, this, &MainWindow::showOutcome);
+    connect(session_, &AnalysisSession::analysisFailed, this, &MainWindow::showFailure);
+    connect(session_, &AnalysisSession::tensorChanged, this, &MainWindow::updateTitle);
+    connect(session_, &AnalysisSession::configChanged, this, &MainWindow::updateTitle);
+    connect(session_, &AnalysisSession::progressChanged, this, &MainWindow::showProgress);
+    connect(session_, &AnalysisSession::loadFailed, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    connect(session_, &AnalysisSession::loadingStarted, this,
+            [this](const QString& what) { statusBar()->showMessage(what); });
+    connect(session_, &AnalysisSession::loadingFinished, this,
+            [this] { statusBar()->clearMessage(); });
+    connect(session_, &AnalysisSession::viewStateChanged, this, &MainWindow::applyViewState);
+
+    resize(1400, 900);
+    QSettings settings;
+    if (settings.value(QStringLiteral("mainWindow/version")).toInt() == kStateVersion) {
+        restoreGeometry(settings.value(kGeometryKey).toByteArray());
+        restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
+    }
+    updateTitle();
+}
+
+void MainWindow::createDocks() {
+    sourcesPanel_ = new SourcesPanel(session_, this);
+    auto* sourcesDock = new QDockWidget(tr("Sources"), this);
+    sourcesDock->setObjectName(QStringLiteral("sourcesDock"));
+    sourcesDock->setWidget(sourcesPanel_);
+    addDockWidget(Qt::LeftDockWidgetArea, sourcesDock);
 
     configPanel_ = new ConfigPanel(session_, this);
-    auto* configDock = new QDockWidget(tr("Quantization"), this);
+    auto* configDock = new QDockWidget(tr("Configuration"), this);
     configDock->setObjectName(QStringLiteral("quantizationDock"));
     configDock->setWidget(configPanel_);
     addDockWidget(Qt::LeftDockWidgetArea, configDock);
 
     metricsPanel_ = new MetricsPanel(session_, this);
+    metricsPanel_->setMinimumWidth(metricsPanel_->fontMetrics().averageCharWidth() * 42);
     auto* metricsDock = new QDockWidget(tr("Metrics"), this);
     metricsDock->setObjectName(QStringLiteral("metricsDock"));
     metricsDock->setWidget(metricsPanel_);
-    addDockWidget(Qt::LeftDockWidgetArea, metricsDock);
+    addDockWidget(Qt::RightDockWidgetArea, metricsDock);
+}
 
+void MainWindow::createStatusBar() {
     headline_ = new QLabel(this);
-    busy_ = new QProgressBar(this);
-    busy_->setRange(0, 0);  // busy indicator: the job reports no fraction yet
-    busy_->setMaximumWidth(160);
-    busy_->setVisible(false);
+    task_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setMaximumWidth(180);
+    progress_->setVisible(false);
+    cancel_ = new QToolButton(this);
+    cancel_->setText(tr("Cancel"));
+    cancel_->setToolTip(tr("Stop the comparison or the sweep (Esc)"));
+    cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
+    cancel_->setVisible(false);
+    connect(cancel_, &QToolButton::clicked, session_, &AnalysisSession::cancelBackgroundWork);
     statusBar()->addWidget(headline_, 1);
-    statusBar()->addPermanentWidget(busy_);
-
-    createMenus();
-    connect(session_, &AnalysisSession::analysisStarted, this, [this] { busy_->setVisible(true); });
-    connect(session_, &AnalysisSession::analysisFinished, this, &MainWindow::showOutcome);
-    connect(session_, &AnalysisSession::analysisFailed, this, &MainWindow::showFailure);
-    connect(session_, &AnalysisSession::tensorChanged, this, &MainWindow::updateTitle);
-    connect(session_, &AnalysisSession::configChanged, this, &MainWindow::updateTitle);
-    resize(1280, 800);
-    updateTitle();
+    statusBar()->addPermanentWidget(task_);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancel_);
 }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open…"), this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(
+            this, tr("Open tensors or audio"), {},
+            tr("Tensors and audio (*.npy *.npz *.safetensors *.onnx *.gguf *.wav *.csv *.tsv "
+               "*.txt);;All files (*)"));
+        openFiles(paths);
+    });
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open .npy, .npz, .safetensors, .onnx, .gguf, .wav or .csv files"));
+    sourcesPanel_->setOpenAction(open);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
     QAction* sample = file->addAction(tr("Open &Sample"), this, &MainWindow::loadSample);
     sample->setStatusTip(tr("Open the built-in sample: 65536 Gaussian values with 8 outliers"));
+    file->addSeparator();
+    file->addAction(tr("Open Sess&ion…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), {},
+                                                          tr("QuantScope session (*.json)"));
+        if (!path.isEmpty()) {
+            report(openSession(path));
+        }
+    });
+    QAction* saveSessionAction = file->addAction(tr("Save Session &As…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save session"), {},
+                                                          tr("QuantScope session (*.json)"));
+        if (!path.isEmpty()) {
+            report(saveSession(path));
+        }
+    });
+    saveSessionAction->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction* exportView = file->addAction(tr("&Export View…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export view"), {}, tr("PNG image (*.png);;SVG drawing (*.svg)"));
+        if (!path.isEmpty()) {
+            report(exportCurrentView(path));
+        }
+    });
+    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("Export &Quantized Tensor (.npy)…"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export Q(x)"), {}, tr("NumPy array (*.npy)"));
+        if (!path.isEmpty()) {
+            report(exportQuantized(path));
+        }
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = session_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = session_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(comparePanel_->addCurrentAction());
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < tabs_->count(); ++i) {
+        QAction* tab = view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')), this,
+                                       [this, i] { tabs_->setCurrentIndex(i); });
+        tab->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    QAction* logScale = view->addAction(tr("&Log Counts"));
+    logScale->setCheckable(true);
+    logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(logScale, &QAction::toggled, histogramPanel_->logScaleBox(), &QCheckBox::setChecked);
+    connect(histogramPanel_->logScaleBox(), &QCheckBox::toggled, logScale, &QAction::setChecked);
+    view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
     }
@@ -78,8 +232,46 @@ void MainWindow::createMenus() {
     });
 }
 
+widgets::HistogramChartView* MainWindow::histogramView() const {
+    return histogramPanel_->view();
+}
+
 void MainWindow::loadSample() {
-    session_->setTensor(builtin_sample());
+    session_->openSource(QStringLiteral("gen:sample"), true);
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    bool first = true;
+    for (const QString& path : paths) {
+        session_->openSource(path, first);
+        if (!path.startsWith(QLatin1String("gen:"))) {
+            rememberRecent(QFileInfo(path).absoluteFilePath());
+        }
+        first = false;
+    }
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentFiles) {
+        recent.removeLast();
+    }
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : recent) {
+        recentMenu_
+            ->addAction(QFileInfo(path).fileName(), this, [this, path] { openFiles({path}); })
+            ->setToolTip(path);
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 QString MainWindow::headlineText() const {
@@ -90,31 +282,150 @@ void MainWindow::updateTitle() {
     const auto tensor = session_->tensor();
     const QString name = tensor ? QString::fromStdString(tensor->info.name) : tr("no data");
     setWindowTitle(tr("%1 — QuantScope").arg(name));
-    histogram_->chart()->setTitle(
+    histogramView()->chart()->setTitle(
         tr("%1 — %2").arg(name, QString::fromStdString(describe(session_->config()))));
 }
 
 void MainWindow::showOutcome() {
-    busy_->setVisible(false);
+    if (progress_->maximum() == 0) {
+        progress_->setVisible(false);
+    }
     const auto outcome = session_->outcome();
-    histogram_->setPlot(outcome->plot);
     const Metrics& m = outcome->result.metrics;
     const QString sqnr =
         std::isinf(m.sqnr_db) ? QStringLiteral("∞") : QString::number(m.sqnr_db, 'f', 2);
-    headline_->setText(tr("SQNR %1 dB   MSE %2   max |error| %3   %4 values")
+    headline_->setText(tr("SQNR %1 dB   MSE %2   max |error| %3   clipped %4 %   %5 values   "
+                          "%6 bits/value")
                            .arg(sqnr)
                            .arg(m.mse, 0, 'g', 4)
                            .arg(m.max_abs_error, 0, 'g', 4)
-                           .arg(QLocale().toString(static_cast<qlonglong>(m.count))));
+                           .arg(100 * m.clipped_fraction, 0, 'g', 3)
+                           .arg(QLocale().toString(static_cast<qlonglong>(m.count)))
+                           .arg(outcome->result.storage.bits_per_value, 0, 'g', 4));
 }
 
 void MainWindow::showFailure(const QString& message) {
-    busy_->setVisible(false);
+    if (progress_->maximum() == 0) {
+        progress_->setVisible(false);
+    }
     headline_->setText(tr("Analysis failed: %1").arg(message));
+}
+
+void MainWindow::showProgress(const QString& task, int done, int total) {
+    const bool busy = total > 0;
+    task_->setText(task);
+    task_->setVisible(busy);
+    cancel_->setVisible(busy);
+    progress_->setVisible(busy);
+    if (busy) {
+        progress_->setRange(0, total);
+        progress_->setValue(done);
+    }
+}
+
+void MainWindow::report(const QString& problem) {
+    if (!problem.isEmpty()) {
+        QMessageBox::warning(this, tr("QuantScope"), problem);
+    }
+}
+
+QJsonObject MainWindow::viewState() const {
+    return {{"tab", tabs_->currentIndex()},
+            {"log_scale", histogramPanel_->logScaleBox()->isChecked()}};
+}
+
+void MainWindow::applyViewState() {
+    const QJsonObject state = session_->viewState();
+    if (state.contains("tab")) {
+        tabs_->setCurrentIndex(state.value("tab").toInt());
+    }
+    if (state.contains("log_scale")) {
+        histogramPanel_->logScaleBox()->setChecked(state.value("log_scale").toBool());
+    }
+}
+
+QString MainWindow::saveSession(const QString& path) {
+    {
+        const QSignalBlocker blocker(session_);  // the state is already on screen
+        session_->setViewState(viewState());
+    }
+    QSaveFile file(path);
+    const QByteArray bytes = QJsonDocument(session_->toJson()).toJson();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        return tr("%1: cannot write: %2").arg(path, file.errorString());
+    }
+    return {};
+}
+
+QString MainWindow::openSession(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return tr("%1: cannot read: %2").arg(path, file.errorString());
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    if (document.isNull() || !document.isObject()) {
+        return tr("%1: offset %2: not a session file: %3")
+            .arg(path)
+            .arg(error.offset)
+            .arg(error.errorString());
+    }
+    try {
+        session_->restore(document.object());
+    } catch (const std::exception& e) {
+        return tr("%1: %2").arg(path, QString::fromStdString(e.what()));
+    }
+    return {};
+}
+
+QString MainWindow::exportCurrentView(const QString& path) {
+    QWidget* view = tabs_->currentWidget();
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        return widgets::saveWidgetSvg(view, path, tabs_->tabText(tabs_->currentIndex()));
+    }
+    return widgets::saveWidgetPng(view, path);
+}
+
+QString MainWindow::exportQuantized(const QString& path) {
+    const auto outcome = session_->outcome();
+    if (!outcome) {
+        return tr("There is no quantized tensor yet.");
+    }
+    try {
+        write_npy(path.toStdString(), outcome->result.dequantized, outcome->tensor->info.shape);
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
     return grab().save(path, "PNG");
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/version"), kStateVersion);
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState(kStateVersion));
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) {
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile()) {
+            paths << url.toLocalFile();
+        }
+    }
+    openFiles(paths);
+    event->acceptProposedAction();
 }
 
 }  // namespace quantscope::app

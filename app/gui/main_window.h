@@ -1,11 +1,16 @@
 #pragma once
-// The main window: the histogram in the centre, the quantization controls and the metrics in
-// docks, the headline metrics and a busy indicator in the status bar.
+// The analysis window: Sources, Configuration and Metrics docks around the tabs Histogram,
+// Error, Signal, Compare and Bit-width sweep; headline metrics, progress and cancel in the
+// status bar. Dock layout and recent files persist in QSettings; a whole session (sources,
+// configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
 class QProgressBar;
+class QTabWidget;
+class QToolButton;
 
 namespace quantscope::widgets {
 class HistogramChartView;
@@ -14,38 +19,84 @@ class HistogramChartView;
 namespace quantscope::app {
 
 class AnalysisSession;
+class ComparePanel;
 class ConfigPanel;
+class ErrorPanel;
+class HistogramPanel;
 class MetricsPanel;
+class SignalPanel;
+class SourcesPanel;
+class SweepPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
+    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab };
+
     explicit MainWindow(QWidget* parent = nullptr);
 
     AnalysisSession* session() const { return session_; }
-    widgets::HistogramChartView* histogramView() const { return histogram_; }
+    widgets::HistogramChartView* histogramView() const;
+    HistogramPanel* histogramPanel() const { return histogramPanel_; }
+    ErrorPanel* errorPanel() const { return errorPanel_; }
+    SignalPanel* signalPanel() const { return signalPanel_; }
+    ComparePanel* comparePanel() const { return comparePanel_; }
+    SweepPanel* sweepPanel() const { return sweepPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
+    SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
+    QTabWidget* tabs() const { return tabs_; }
     QString headlineText() const;
+    QProgressBar* progressBar() const { return progress_; }
 
     // Opens the built-in sample (a Gaussian with a few large outliers).
     void loadSample();
+    // Opens files (or gen: specs) in the background; the first one's first tensor is studied.
+    void openFiles(const QStringList& paths);
     // Renders the window as it is now into a PNG file.
     bool saveScreenshot(const QString& path);
 
+    // Each returns an empty string on success, else a message naming the file and the problem.
+    QString saveSession(const QString& path);
+    QString openSession(const QString& path);
+    QString exportCurrentView(const QString& path);  // .png or .svg by extension
+    QString exportQuantized(const QString& path);    // .npy of Q(x)
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
 private:
+    void createDocks();
+    void createStatusBar();
     void createMenus();
     void showOutcome();
     void showFailure(const QString& message);
+    void showProgress(const QString& task, int done, int total);
     void updateTitle();
+    void rememberRecent(const QString& path);
+    void updateRecentMenu();
+    QJsonObject viewState() const;
+    void applyViewState();
+    void report(const QString& problem);
 
     AnalysisSession* session_;
-    widgets::HistogramChartView* histogram_;
+    QTabWidget* tabs_;
+    HistogramPanel* histogramPanel_;
+    ErrorPanel* errorPanel_;
+    SignalPanel* signalPanel_;
+    ComparePanel* comparePanel_;
+    SweepPanel* sweepPanel_;
+    SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;
     QLabel* headline_;
-    QProgressBar* busy_;
+    QLabel* task_;
+    QProgressBar* progress_;
+    QToolButton* cancel_;
+    QMenu* recentMenu_ = nullptr;
 };
 
 }  // namespace quantscope::app

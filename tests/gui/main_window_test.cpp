@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QLineSeries>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 #include <cmath>
 
@@ -30,6 +31,9 @@ private:
     }
 
 private slots:
+    // Settings (recent files, dock layout) go to a test location, never the user's.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
     void histogramHoldsTheSampleValues() {
         MainWindow window;
         window.show();

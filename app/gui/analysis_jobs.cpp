@@ -1,0 +1,167 @@
+#include "analysis_jobs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+
+namespace quantscope::app {
+
+std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
+                                             const QuantConfig& config, quint64 generation) {
+    auto outcome = std::make_shared<AnalysisOutcome>();
+    outcome->tensor = tensor;
+    outcome->config = config;
+    outcome->generation = generation;
+    try {
+        check_config(config);
+        outcome->result = quantize(tensor->values, tensor->info.shape, config);
+        outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
+        outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
+                                             outcome->result.clip_min, outcome->result.clip_max);
+    } catch (const std::exception& e) {
+        outcome->error = QString::fromStdString(e.what());
+    }
+    return outcome;
+}
+
+widgets::DensityImage errorDensity(std::span<const float> values,
+                                   std::span<const float> dequantized, double clipMin,
+                                   double clipMax) {
+    widgets::DensityImage density;
+    const ValueRange range = finite_range(values);
+    if (!range.any_finite || dequantized.size() != values.size()) {
+        return density;
+    }
+    double maxError = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double e = static_cast<double>(values[i]) - static_cast<double>(dequantized[i]);
+        if (std::isfinite(e)) {
+            maxError = std::max(maxError, std::abs(e));
+        }
+    }
+    if (maxError == 0) {
+        maxError = 1;
+    }
+    density.xLo = std::min(range.lo, clipMin);
+    density.xHi = std::max(range.hi, clipMax);
+    if (!(density.xHi > density.xLo)) {
+        density.xLo -= 0.5;
+        density.xHi += 0.5;
+    }
+    density.yLo = -maxError * 1.05;
+    density.yHi = maxError * 1.05;
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(kDensityColumns * kDensityRows));
+    const double xScale = kDensityColumns / (density.xHi - density.xLo);
+    const double yScale = kDensityRows / (density.yHi - density.yLo);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double x = values[i];
+        const double e = x - static_cast<double>(dequantized[i]);
+        if (!std::isfinite(x) || !std::isfinite(e)) {
+            continue;
+        }
+        const int column =
+            std::clamp(static_cast<int>((x - density.xLo) * xScale), 0, kDensityColumns - 1);
+        const int row =
+            std::clamp(static_cast<int>((e - density.yLo) * yScale), 0, kDensityRows - 1);
+        ++counts[static_cast<std::size_t>(row * kDensityColumns + column)];
+    }
+    density.image =
+        widgets::densityToImage(counts, kDensityColumns, kDensityRows, &density.maxCount);
+    return density;
+}
+
+void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
+                   std::shared_ptr<const Tensor> tensor, const std::vector<QuantConfig>& configs,
+                   quint64 generation) {
+    auto outcome = std::make_shared<ComparisonOutcome>();
+    outcome->generation = generation;
+    promise.setProgressRange(0, static_cast<int>(configs.size()));
+    const ValueSummary summary = summarize_values(tensor->values);
+    const double lo = summary.range.lo;
+    const double hi = summary.range.hi;
+    constexpr std::size_t kOverlayBins = 256;
+    outcome->original = make_histogram(tensor->values, lo, hi, kOverlayBins);
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        if (promise.isCanceled()) {
+            return;
+        }
+        ComparisonRow row;
+        row.config = configs[i];
+        try {
+            check_config(row.config);
+            const QuantResult result =
+                quantize(tensor->values, tensor->info.shape, row.config, {}, summary);
+            row.metrics = result.metrics;
+            row.storage = result.storage;
+            row.clipMin = result.clip_min;
+            row.clipMax = result.clip_max;
+            row.dequantized = make_histogram(result.dequantized, lo, hi, kOverlayBins);
+        } catch (const std::exception& e) {
+            row.error = QString::fromStdString(e.what());
+        }
+        outcome->rows.push_back(std::move(row));
+        promise.setProgressValue(static_cast<int>(i + 1));
+    }
+    promise.addResult(std::move(outcome));
+}
+
+const std::vector<std::string>& sweepCalibrations() {
+    static const std::vector<std::string> names{"minmax", "percentile:99.9", "kl", "mse"};
+    return names;
+}
+
+QuantConfig sweepBase(const QuantConfig& current) {
+    QuantConfig base = current;
+    if (current.format.kind() != FormatKind::Integer ||
+        current.block_scaling != BlockScaling::None) {
+        base = QuantConfig{};
+        base.rounding = current.rounding;
+        base.seed = current.seed;
+        base.outlier_threshold = current.outlier_threshold;
+    }
+    return base;
+}
+
+void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
+                 std::shared_ptr<const Tensor> tensor, const QuantConfig& base,
+                 quint64 generation) {
+    auto outcome = std::make_shared<BitSweepOutcome>();
+    outcome->generation = generation;
+    outcome->calibrations = sweepCalibrations();
+    const bool isSigned = !base.format.as_integer() || base.format.integer_format().is_signed;
+    std::vector<std::string> formats;
+    for (int bits = kSweepMinBits; bits <= kSweepMaxBits; ++bits) {
+        outcome->bits.push_back(bits);
+        formats.push_back((isSigned ? "int" : "uint") + std::to_string(bits));
+    }
+    outcome->sqnr.assign(
+        outcome->calibrations.size(),
+        std::vector<double>(outcome->bits.size(), std::numeric_limits<double>::quiet_NaN()));
+    try {
+        const std::vector<QuantConfig> configs = sweep_grid(base, formats, outcome->calibrations);
+        promise.setProgressRange(0, static_cast<int>(configs.size()));
+        const SweepResult result =
+            sweep(tensor->values, tensor->info.shape, configs, [&](std::size_t done, std::size_t) {
+                promise.setProgressValue(static_cast<int>(done));
+                return !promise.isCanceled();
+            });
+        outcome->cancelled = result.cancelled;
+        for (const SweepRow& row : result.rows) {
+            const std::string calibration = to_string(row.config.calibration);
+            const auto c =
+                std::find(outcome->calibrations.begin(), outcome->calibrations.end(), calibration);
+            const int bits = row.config.format.bits();
+            if (c != outcome->calibrations.end() && bits >= kSweepMinBits &&
+                bits <= kSweepMaxBits) {
+                outcome->sqnr[static_cast<std::size_t>(c - outcome->calibrations.begin())]
+                             [static_cast<std::size_t>(bits - kSweepMinBits)] = row.metrics.sqnr_db;
+            }
+        }
+    } catch (const std::exception& e) {
+        outcome->error = QString::fromStdString(e.what());
+    }
+    promise.addResult(std::move(outcome));
+}
+
+}  // namespace quantscope::app

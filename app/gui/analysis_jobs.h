@@ -1,0 +1,86 @@
+#pragma once
+// The work behind every view, as plain functions that run on a worker thread (QtConcurrent)
+// and return everything the views draw: the GUI thread only copies points into series.
+// Nothing here touches a widget.
+
+#include <QList>
+#include <QPromise>
+#include <QString>
+#include <memory>
+#include <vector>
+
+#include "density_image_view.h"
+#include "quantscope/common/tensor.h"
+#include "quantscope/quant/quantizer.h"
+#include "quantscope/quant/sweep.h"
+
+namespace quantscope::app {
+
+// One analysis of the current tensor under the current config.
+struct AnalysisOutcome {
+    std::shared_ptr<const Tensor> tensor;
+    QuantConfig config;
+    QuantResult result;
+    HistogramPlot plot;
+    widgets::DensityImage errorDensity;  // E against x
+    QString error;                       // non-empty when the job failed
+    quint64 generation = 0;
+};
+
+// Cells of the error-against-value density image.
+inline constexpr int kDensityColumns = 400;
+inline constexpr int kDensityRows = 200;
+
+std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
+                                             const QuantConfig& config, quint64 generation);
+
+// The 2-D histogram of (x, x - Q(x)): the sawtooth of rounding error inside the clipping range,
+// the straight lines of the clipped tails outside it.
+widgets::DensityImage errorDensity(std::span<const float> values,
+                                   std::span<const float> dequantized, double clipMin,
+                                   double clipMax);
+
+// One config of the comparison: its metrics and the dequantized histogram on shared bins.
+struct ComparisonRow {
+    QuantConfig config;
+    Metrics metrics;
+    Storage storage;
+    double clipMin = 0;
+    double clipMax = 0;
+    Histogram dequantized;  // on the bins of ComparisonOutcome::original
+    QString error;          // the config does not fit this tensor
+};
+
+struct ComparisonOutcome {
+    Histogram original;
+    std::vector<ComparisonRow> rows;  // in the order of the compared configs
+    quint64 generation = 0;
+};
+
+// Reports progress (one step per config) through the promise and stops when it is cancelled.
+void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
+                   std::shared_ptr<const Tensor> tensor, const std::vector<QuantConfig>& configs,
+                   quint64 generation);
+
+// SQNR against bit width: intK for K = 2..16 under each calibration.
+struct BitSweepOutcome {
+    std::vector<int> bits;
+    std::vector<std::string> calibrations;
+    // sqnr[c][b]: calibration c at bits[b]; NaN where the config was not run.
+    std::vector<std::vector<double>> sqnr;
+    QString error;
+    bool cancelled = false;
+    quint64 generation = 0;
+};
+
+inline constexpr int kSweepMinBits = 2;
+inline constexpr int kSweepMaxBits = 16;
+const std::vector<std::string>& sweepCalibrations();
+// The integer config the sweep varies: the current one when it is an integer format, else int8
+// symmetric per tensor.
+QuantConfig sweepBase(const QuantConfig& current);
+
+void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
+                 std::shared_ptr<const Tensor> tensor, const QuantConfig& base, quint64 generation);
+
+}  // namespace quantscope::app

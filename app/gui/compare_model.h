@@ -1,0 +1,57 @@
+#pragma once
+// The comparison table: one row per compared config, a column per metric and storage. Rows
+// follow the session's list; the numbers come from its latest comparison job and show "…"
+// while a row is being computed.
+
+#include <QAbstractTableModel>
+#include <QJsonArray>
+
+namespace quantscope::app {
+
+class AnalysisSession;
+struct ComparisonRow;
+
+class CompareModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Column {
+        Config,
+        Sqnr,
+        Mse,
+        Rmse,
+        MaxError,
+        MeanError,
+        Cosine,
+        Clipped,
+        Zeroed,
+        Kl,
+        Outliers,
+        BitsPerValue,
+        Bytes,
+        ClipRange,
+        ColumnCount
+    };
+
+    explicit CompareModel(AnalysisSession* session, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The computed row for config `row`, or null while it is not computed.
+    const ComparisonRow* resultRow(int row) const;
+
+    // Every row with full-precision numbers: CSV with a header line, or JSON objects.
+    QString toCsv() const;
+    QJsonArray toJson() const;
+
+private:
+    void reset();
+
+    AnalysisSession* session_;
+};
+
+}  // namespace quantscope::app

@@ -1,0 +1,215 @@
+#include "compare_panel.h"
+
+#include <QAction>
+#include <QChart>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <exception>
+
+#include "analysis_session.h"
+#include "compare_model.h"
+#include "plot_chart_view.h"
+#include "step_series.h"
+
+namespace quantscope::app {
+
+namespace {
+
+bool fits(const QuantConfig& config) {
+    try {
+        check_config(config);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+QString writeAtomically(const QString& path, const QByteArray& bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        return QObject::tr("%1: cannot write: %2").arg(path, file.errorString());
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<QuantConfig> calibrationPreset(const QuantConfig& current) {
+    std::vector<QuantConfig> configs;
+    for (const char* name : {"minmax", "percentile:99.9", "kl", "mse"}) {
+        QuantConfig config = current;
+        config.calibration = parse_calibration(name);
+        if (fits(config)) {
+            configs.push_back(config);
+        }
+    }
+    return configs;
+}
+
+std::vector<QuantConfig> formatPreset(const QuantConfig& current) {
+    std::vector<QuantConfig> configs;
+    for (const char* name : {"int8", "fp8_e4m3", "fp8_e5m2", "int4", "fp4_e2m1", "nf4", "mxfp4"}) {
+        QuantConfig config = current;
+        const bool wasBlock = config.granularity.kind == Granularity::Kind::Block &&
+                              (config.block_scaling != BlockScaling::None ||
+                               config.format.kind() == FormatKind::Lookup);
+        apply_format(config, name);
+        if (wasBlock && config.block_scaling == BlockScaling::None &&
+            config.format.kind() != FormatKind::Lookup) {
+            config.granularity = {};
+        }
+        if (!fits(config)) {
+            config.calibration = {};  // e.g. KL on NF4's blocks: fall back to min-max
+        }
+        if (fits(config)) {
+            configs.push_back(config);
+        }
+    }
+    return configs;
+}
+
+ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+    model_ = new CompareModel(session_, this);
+    table_ = new QTableView(this);
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setAlternatingRowColors(true);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+
+    auto* toolbar = new QToolBar(this);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    addCurrent_ = toolbar->addAction(tr("Add current"), this, &ComparePanel::addCurrent);
+    addCurrent_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    addCurrent_->setShortcutContext(Qt::WindowShortcut);
+    addCurrent_->setToolTip(tr("Add the current config as a row (Ctrl+D)"));
+    toolbar->addAction(tr("Remove"), this, &ComparePanel::removeSelected)
+        ->setToolTip(tr("Remove the selected row"));
+    toolbar->addAction(tr("Up"), this, [this] { moveSelected(-1); })
+        ->setToolTip(tr("Move the selected row up"));
+    toolbar->addAction(tr("Down"), this, [this] { moveSelected(1); })
+        ->setToolTip(tr("Move the selected row down"));
+    toolbar->addSeparator();
+    toolbar->addAction(tr("Compare calibrations"), this, &ComparePanel::compareCalibrations)
+        ->setToolTip(tr("Replace the rows with min-max, percentile 99.9, KL and MSE at the "
+                        "current format"));
+    toolbar->addAction(tr("Compare formats"), this, &ComparePanel::compareFormats)
+        ->setToolTip(tr("Replace the rows with int8, fp8_e4m3, fp8_e5m2, int4, fp4_e2m1, nf4 "
+                        "and mxfp4"));
+    toolbar->addSeparator();
+    toolbar->addAction(tr("Export CSV…"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export comparison"), {}, tr("CSV (*.csv)"));
+        if (!path.isEmpty()) {
+            if (const QString problem = exportCsv(path); !problem.isEmpty()) {
+                QMessageBox::warning(this, tr("Export"), problem);
+            }
+        }
+    });
+    toolbar->addAction(tr("Export JSON…"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export comparison"), {}, tr("JSON (*.json)"));
+        if (!path.isEmpty()) {
+            if (const QString problem = exportJson(path); !problem.isEmpty()) {
+                QMessageBox::warning(this, tr("Export"), problem);
+            }
+        }
+    });
+
+    overlay_ = new widgets::PlotChartView(this);
+    overlay_->chart()->setTitle(tr("Dequantized histograms of the compared configs"));
+    overlay_->setAxisTitles(tr("value"), tr("count"));
+    overlay_->setYFloor(0);
+    overlay_->axisY()->setLabelFormat("%.0f");
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(table_);
+    splitter->addWidget(overlay_);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(toolbar);
+    layout->addWidget(splitter, 1);
+
+    connect(session_, &AnalysisSession::comparisonFinished, this, &ComparePanel::showOverlay);
+}
+
+int ComparePanel::selectedRow() const {
+    const QModelIndexList rows = table_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : rows.front().row();
+}
+
+void ComparePanel::addCurrent() {
+    session_->addComparedConfig(session_->config());
+}
+
+void ComparePanel::removeSelected() {
+    const int row = selectedRow();
+    session_->removeComparedConfig(row);
+    if (model_->rowCount() > 0 && row >= 0) {
+        table_->selectRow(std::min(row, model_->rowCount() - 1));
+    }
+}
+
+void ComparePanel::moveSelected(int by) {
+    const int row = selectedRow();
+    if (row < 0) {
+        return;
+    }
+    session_->moveComparedConfig(row, row + by);
+    table_->selectRow(std::clamp(row + by, 0, model_->rowCount() - 1));
+}
+
+void ComparePanel::compareCalibrations() {
+    session_->setComparedConfigs(calibrationPreset(session_->config()));
+}
+
+void ComparePanel::compareFormats() {
+    session_->setComparedConfigs(formatPreset(session_->config()));
+}
+
+QString ComparePanel::exportCsv(const QString& path) const {
+    return writeAtomically(path, model_->toCsv().toUtf8());
+}
+
+QString ComparePanel::exportJson(const QString& path) const {
+    return writeAtomically(path, QJsonDocument(model_->toJson()).toJson());
+}
+
+void ComparePanel::showOverlay() {
+    const auto comparison = session_->comparison();
+    if (!comparison) {
+        overlay_->clear();
+        return;
+    }
+    static const QList<QColor> colours{{230, 126, 34}, {39, 174, 96},  {142, 68, 173},
+                                       {192, 57, 43},  {22, 160, 133}, {211, 84, 0},
+                                       {41, 128, 185}, {127, 140, 141}};
+    QList<widgets::Curve> curves{{tr("Original"),
+                                  widgets::histogramStepPoints(comparison->original),
+                                  QColor(52, 120, 198), 1.0, Qt::SolidLine, true}};
+    for (std::size_t i = 0; i < comparison->rows.size(); ++i) {
+        const ComparisonRow& row = comparison->rows[i];
+        if (!row.error.isEmpty()) {
+            continue;
+        }
+        curves.append({QString::fromStdString(format_name(row.config) + " " +
+                                              to_string(row.config.calibration)),
+                       widgets::histogramStepPoints(row.dequantized),
+                       colours[static_cast<qsizetype>(i) % colours.size()], 1.4});
+    }
+    overlay_->setCurves(curves);
+}
+
+}  // namespace quantscope::app

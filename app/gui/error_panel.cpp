@@ -1,0 +1,65 @@
+#include "error_panel.h"
+
+#include <QChart>
+#include <QLabel>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include "analysis_session.h"
+#include "density_image_view.h"
+#include "plot_chart_view.h"
+#include "step_series.h"
+
+namespace quantscope::app {
+
+ErrorPanel::ErrorPanel(AnalysisSession* session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+    histogram_ = new widgets::PlotChartView(this);
+    histogram_->chart()->setTitle(tr("Error histogram, E = x − Q(x)"));
+    histogram_->setAxisTitles(tr("error"), tr("count"));
+    histogram_->setYFloor(0);
+    histogram_->axisY()->setLabelFormat("%.0f");
+    density_ = new widgets::DensityImageView(this);
+    density_->setTitles(tr("Error against value (density, log colour)"), tr("value x"),
+                        tr("error E"));
+    density_->setToolTip(
+        tr("Each pixel counts the values with that x and that error. Inside "
+           "the clipping range the error is a sawtooth within ± half a step;\n"
+           "outside it the clipped values fall on straight lines E = x − "
+           "clip."));
+    readout_ = new QLabel(this);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(histogram_);
+    splitter->addWidget(density_);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(readout_);
+    connect(density_, &widgets::DensityImageView::hovered, this, [this](QPointF v) {
+        readout_->setText(tr("x = %1   E = %2").arg(v.x(), 0, 'g', 5).arg(v.y(), 0, 'g', 4));
+    });
+    connect(histogram_, &widgets::PlotChartView::hovered, this,
+            [this](QPointF v) { readout_->setText(tr("E = %1").arg(v.x(), 0, 'g', 5)); });
+    connect(session_, &AnalysisSession::analysisFinished, this, &ErrorPanel::showOutcome);
+    connect(session_, &AnalysisSession::tensorChanged, this, [this] {
+        histogram_->resetZoom();
+        histogram_->clear();
+        density_->clear();
+    });
+}
+
+void ErrorPanel::showOutcome() {
+    const auto outcome = session_->outcome();
+    if (!outcome) {
+        return;
+    }
+    histogram_->setCurves({{tr("Error (%1 bins)").arg(outcome->plot.error.bins()),
+                            widgets::histogramStepPoints(outcome->plot.error), QColor(200, 30, 45),
+                            1.2, Qt::SolidLine, true}});
+    density_->setDensity(outcome->errorDensity);
+}
+
+}  // namespace quantscope::app

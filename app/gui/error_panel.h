@@ -1,0 +1,37 @@
+#pragma once
+// The Error tab: the histogram of E = x − Q(x), and E against x as a density image, where the
+// rounding sawtooth (inside the clipping range) and the clipped tails (straight lines outside
+// it) show.
+
+#include <QWidget>
+
+class QLabel;
+
+namespace quantscope::widgets {
+class DensityImageView;
+class PlotChartView;
+}  // namespace quantscope::widgets
+
+namespace quantscope::app {
+
+class AnalysisSession;
+
+class ErrorPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ErrorPanel(AnalysisSession* session, QWidget* parent = nullptr);
+
+    widgets::PlotChartView* histogramView() const { return histogram_; }
+    widgets::DensityImageView* densityView() const { return density_; }
+
+private:
+    void showOutcome();
+
+    AnalysisSession* session_;
+    widgets::PlotChartView* histogram_;
+    widgets::DensityImageView* density_;
+    QLabel* readout_;
+};
+
+}  // namespace quantscope::app

@@ -1,0 +1,70 @@
+#include "signal_panel.h"
+
+#include <QLabel>
+#include <QStackedLayout>
+
+#include "analysis_session.h"
+#include "plot_chart_view.h"
+#include "signal_chart_view.h"
+
+namespace quantscope::app {
+
+SignalPanel::SignalPanel(AnalysisSession* session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+    view_ = new widgets::SignalChartView(this);
+    note_ = new QLabel(this);
+    note_->setAlignment(Qt::AlignCenter);
+    note_->setWordWrap(true);
+    stack_ = new QStackedLayout(this);
+    stack_->addWidget(view_);
+    stack_->addWidget(note_);
+    connect(session_, &AnalysisSession::analysisFinished, this, &SignalPanel::showOutcome);
+    connect(session_, &AnalysisSession::tensorChanged, this, [this] {
+        view_->clear();
+        view_->signalChart()->resetZoom();
+    });
+    note_->setText(tr("No tensor yet."));
+    stack_->setCurrentWidget(note_);
+}
+
+bool SignalPanel::showsSignal() const {
+    return stack_->currentWidget() == view_;
+}
+
+void SignalPanel::showOutcome() {
+    const auto outcome = session_->outcome();
+    if (!outcome) {
+        return;
+    }
+    const Shape& shape = outcome->tensor->info.shape;
+    widgets::SignalData signal;
+    if (shape.size() <= 1) {
+        signal.samples = outcome->tensor->values.size();
+    } else if (shape.size() == 2 && shape[1] >= 1 && shape[1] <= kMaxChannels) {
+        signal.samples = static_cast<std::size_t>(shape[0]);
+        signal.stride = static_cast<std::size_t>(shape[1]);
+    } else {
+        note_->setText(tr("The signal view draws 1-D tensors and audio ([frames, channels]); "
+                          "this tensor's shape is %1.\nThe Histogram and Error tabs show it.")
+                           .arg(QString::fromStdString(shape_to_string(shape))));
+        stack_->setCurrentWidget(note_);
+        view_->clear();
+        return;
+    }
+    if (outcome->result.dequantized.size() != outcome->tensor->values.size()) {
+        return;
+    }
+    signal.keepAlive = outcome;
+    signal.original = outcome->tensor->values;
+    signal.quantized = outcome->result.dequantized;
+    const double rate = session_->sampleRate();
+    signal.dx = rate > 0 ? 1.0 / rate : 1.0;
+    signal.xTitle = rate > 0 ? tr("time (s)") : tr("index");
+    if (signal.stride > 1) {
+        signal.xTitle += tr(", channel 0 of %1").arg(signal.stride);
+    }
+    view_->setSignal(std::move(signal));
+    stack_->setCurrentWidget(view_);
+}
+
+}  // namespace quantscope::app

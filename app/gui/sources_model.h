@@ -1,0 +1,43 @@
+#pragma once
+// The open sources as a tree for a QTreeView: each source (file or generator) with its tensors
+// underneath, columns name, dtype, shape and size. Reset whenever the session's sources change;
+// the tensor under study is shown in bold.
+
+#include <QAbstractItemModel>
+
+namespace quantscope::app {
+
+class AnalysisSession;
+
+class SourcesModel : public QAbstractItemModel {
+    Q_OBJECT
+
+public:
+    enum Column { Name, DType, Shape, Size, ColumnCount };
+    // Data role holding {source, tensor} indices (tensor -1 for a source row).
+    static constexpr int kLocationRole = Qt::UserRole + 1;
+
+    explicit SourcesModel(AnalysisSession* session, QObject* parent = nullptr);
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // (source, tensor) of an index; tensor is -1 on a source row.
+    static std::pair<int, int> location(const QModelIndex& index);
+    QModelIndex tensorIndex(int source, int tensor) const;
+
+private:
+    void reset();
+    void selectionMoved();
+
+    AnalysisSession* session_;
+    int boldSource_ = -1;
+    int boldTensor_ = -1;
+};
+
+}  // namespace quantscope::app

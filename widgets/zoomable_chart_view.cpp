@@ -1,0 +1,141 @@
+#include "zoomable_chart_view.h"
+
+#include <QChart>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QValueAxis>
+#include <QWheelEvent>
+#include <cmath>
+
+namespace quantscope::widgets {
+
+// QChartView(parent) would make a default chart that setChart() replaces but never deletes.
+ZoomableChartView::ZoomableChartView(QWidget* parent) : QChartView(new QChart, parent) {
+    QChart* c = chart();
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->setMargins(QMargins(4, 4, 4, 4));
+    // Animations would redraw every frame for each config change; the data is the point.
+    c->setAnimationOptions(QChart::NoAnimation);
+    // Follow the system palette: the chart theme's own white background would not.
+    c->setBackgroundBrush(palette().base());
+    c->setTitleBrush(palette().text());
+    c->legend()->setLabelColor(palette().color(QPalette::Text));
+    axisX_ = new QValueAxis;
+    axisY_ = new QValueAxis;
+    for (QValueAxis* axis : {axisX_, axisY_}) {
+        axis->setLabelsColor(palette().color(QPalette::Text));
+        axis->setTitleBrush(palette().text());
+    }
+    c->addAxis(axisX_, Qt::AlignBottom);
+    c->addAxis(axisY_, Qt::AlignLeft);
+    connect(axisX_, &QValueAxis::rangeChanged, this, &ZoomableChartView::xRangeChanged);
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setToolTip(
+        tr("Wheel: zoom along x around the cursor. Drag: pan. Double click or Home: "
+           "show everything."));
+}
+
+void ZoomableChartView::setHomeRange(double lo, double hi) {
+    if (!(hi > lo)) {
+        hi = lo + 1;
+    }
+    homeLo_ = lo;
+    homeHi_ = hi;
+    if (!zoomed_) {
+        setXRange(lo, hi);
+    }
+}
+
+void ZoomableChartView::resetZoom() {
+    zoomed_ = false;
+    setXRange(homeLo_, homeHi_);
+}
+
+void ZoomableChartView::zoomTo(double lo, double hi) {
+    if (hi > lo) {
+        zoomed_ = true;
+        setXRange(lo, hi);
+    }
+}
+
+void ZoomableChartView::setXRange(double lo, double hi) {
+    axisX_->setRange(lo, hi);
+}
+
+QPointF ZoomableChartView::valueAt(QPointF viewPosition) const {
+    return chart()->mapToValue(mapToScene(viewPosition.toPoint()));
+}
+
+void ZoomableChartView::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) {
+        return;
+    }
+    const double factor = std::pow(0.8, steps);
+    const double x = valueAt(event->position()).x();
+    const double lo = axisX_->min();
+    const double hi = axisX_->max();
+    zoomTo(x - (x - lo) * factor, x + (hi - x) * factor);
+    event->accept();
+}
+
+void ZoomableChartView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        panning_ = true;
+        panStart_ = event->position();
+        panLo_ = axisX_->min();
+        panHi_ = axisX_->max();
+        setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void ZoomableChartView::mouseMoveEvent(QMouseEvent* event) {
+    if (panning_) {
+        const double width = chart()->plotArea().width();
+        if (width > 0) {
+            const double dx = (event->position().x() - panStart_.x()) / width * (panHi_ - panLo_);
+            zoomTo(panLo_ - dx, panHi_ - dx);
+        }
+    }
+    if (chart()->plotArea().contains(mapToScene(event->position().toPoint()))) {
+        emit hovered(valueAt(event->position()));
+    } else {
+        emit hoverLeft();
+    }
+    QChartView::mouseMoveEvent(event);
+}
+
+void ZoomableChartView::mouseReleaseEvent(QMouseEvent* event) {
+    if (panning_) {
+        panning_ = false;
+        unsetCursor();
+        event->accept();
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void ZoomableChartView::mouseDoubleClickEvent(QMouseEvent* event) {
+    resetZoom();
+    event->accept();
+}
+
+void ZoomableChartView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Home) {
+        resetZoom();
+        return;
+    }
+    QChartView::keyPressEvent(event);
+}
+
+void ZoomableChartView::leaveEvent(QEvent* event) {
+    emit hoverLeft();
+    QChartView::leaveEvent(event);
+}
+
+}  // namespace quantscope::widgets

@@ -1,0 +1,61 @@
+#pragma once
+// A chart view that zooms and pans along x with the mouse: the wheel zooms around the cursor,
+// a left drag pans, a double click (or Home) returns to the home range that the data set.
+// It reports the value under the mouse, so panels can show a readout.
+
+#include <QChartView>
+
+class QValueAxis;
+
+namespace quantscope::widgets {
+
+class ZoomableChartView : public QChartView {
+    Q_OBJECT
+
+public:
+    explicit ZoomableChartView(QWidget* parent = nullptr);
+
+    QValueAxis* axisX() const { return axisX_; }
+    QValueAxis* axisY() const { return axisY_; }
+
+    // The x range the data spans. Applied at once unless the user has zoomed or panned, so a new
+    // result keeps the reader's view (no jump on every config change).
+    void setHomeRange(double lo, double hi);
+    double homeLow() const { return homeLo_; }
+    double homeHigh() const { return homeHi_; }
+    bool isZoomed() const { return zoomed_; }
+    void resetZoom();
+    // Shows [lo, hi] of x as if the user had zoomed there.
+    void zoomTo(double lo, double hi);
+
+signals:
+    void hovered(QPointF value);  // in axis coordinates
+    void hoverLeft();
+    void xRangeChanged(double lo, double hi);
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+    QPointF valueAt(QPointF viewPosition) const;
+
+private:
+    void setXRange(double lo, double hi);
+
+    QValueAxis* axisX_;
+    QValueAxis* axisY_;
+    double homeLo_ = 0;
+    double homeHi_ = 1;
+    bool zoomed_ = false;
+    bool panning_ = false;
+    QPointF panStart_;
+    double panLo_ = 0;
+    double panHi_ = 1;
+};
+
+}  // namespace quantscope::widgets
