@@ -18,9 +18,9 @@ namespace {
 // Serial min/max of a span: no threads, no allocations (per-block calibration calls this
 // hundreds of thousands of times); finite_range runs it on each core's share.
 ValueRange small_finite_range(std::span<const float> values) {
-    // Eight independent lanes so that the min/max chains vectorize (one chain is a latency-bound
-    // scalar loop).
-    constexpr std::size_t kLanes = 8;
+    // Sixteen independent lanes so that the min/max chains vectorize (one chain is a
+    // latency-bound scalar loop).
+    constexpr std::size_t kLanes = 16;
     constexpr float kInf = std::numeric_limits<float>::infinity();
     float lo[kLanes];
     float hi[kLanes];
@@ -31,10 +31,14 @@ ValueRange small_finite_range(std::span<const float> values) {
     std::size_t i = 0;
     for (; i + kLanes <= n; i += kLanes) {
         for (std::size_t j = 0; j < kLanes; ++j) {
+            // Non-finite values become +-Inf first, so that each lane is a plain min / max (a
+            // combined condition kept GCC from vectorizing).
             const float v = x[i + j];
             const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
-            lo[j] = finite && v < lo[j] ? v : lo[j];
-            hi[j] = finite && v > hi[j] ? v : hi[j];
+            const float for_lo = finite ? v : kInf;
+            const float for_hi = finite ? v : -kInf;
+            lo[j] = for_lo < lo[j] ? for_lo : lo[j];
+            hi[j] = for_hi > hi[j] ? for_hi : hi[j];
         }
     }
     for (; i < n; ++i) {
@@ -132,35 +136,43 @@ Histogram make_histogram(std::span<const float> values, double lo, double hi, st
     h.hi = hi;
     h.counts.assign(bins, 0);
     const std::size_t chunks = max_chunks();
+    // Four copies of the counters, each with a trash slot for non-finite values: the count loop
+    // has no branch, and neighbouring values that fall in one bin (common near a distribution's
+    // peak) do not serialize on one counter's store-to-load latency.
+    const std::size_t stride = bins + 3;
+    const auto trash = static_cast<std::uint32_t>(bins + 2);
     std::vector<std::vector<std::int64_t>> partial(chunks,
-                                                   std::vector<std::int64_t>(4 * (bins + 2), 0));
+                                                   std::vector<std::int64_t>(4 * stride, 0));
     const double scale = static_cast<double>(bins) / (hi - lo);
     const double last = static_cast<double>(bins);
-    constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        std::vector<std::int64_t>& counts = partial[chunk];
-        // Slot 0 is "below", slot bins+1 "above"; a value equal to hi joins the last bin.
-        // Slots are computed for a block at a time (vectorized), then counted.
+        std::int64_t* c0 = partial[chunk].data();
+        std::int64_t* c1 = c0 + stride;
+        std::int64_t* c2 = c1 + stride;
+        std::int64_t* c3 = c2 + stride;
         constexpr std::size_t kChunk = 1024;
         std::uint32_t slots[kChunk];
         const float* x = values.data();
         for (std::size_t b = begin; b < end; b += kChunk) {
             const std::size_t n = std::min(kChunk, end - b);
             for (std::size_t i = 0; i < n; ++i) {
-                slots[i] = histogram_slot(x[b + i], lo, scale, last, kSkip);
+                slots[i] = histogram_slot(x[b + i], lo, scale, last, trash);
             }
-            // Four interleaved copies: runs of equal slots (common near a distribution's peak)
-            // would otherwise serialize on one counter's store-to-load latency.
-            for (std::size_t i = 0; i < n; ++i) {
-                if (slots[i] != kSkip) {
-                    ++counts[(i & 3) * (bins + 2) + slots[i]];
-                }
+            std::size_t i = 0;
+            for (; i + 4 <= n; i += 4) {
+                ++c0[slots[i]];
+                ++c1[slots[i + 1]];
+                ++c2[slots[i + 2]];
+                ++c3[slots[i + 3]];
+            }
+            for (; i < n; ++i) {
+                ++c0[slots[i]];
             }
         }
     });
     for (const std::vector<std::int64_t>& all : partial) {
         for (std::size_t copy = 0; copy < 4; ++copy) {
-            const std::int64_t* counts = all.data() + copy * (bins + 2);
+            const std::int64_t* counts = all.data() + copy * stride;
             h.below += counts[0];
             h.above += counts[bins + 1];
             for (std::size_t b = 0; b < bins; ++b) {

@@ -405,8 +405,23 @@ namespace {
 // Runs the kernel over one run with one set of parameters. With `code_counts`, also counts how
 // often each code (q - qmin) occurs among finite values, while the block is still in L1: the
 // KL metric's histogram of Q(x) then needs no pass over the tensor.
+// Per-thread code counters: four copies of (codes + 1 trash slot) uint32 counters (a thread
+// counts fewer than 2^32 values).
+struct CodeCounts {
+    std::size_t codes = 0;
+    std::size_t stride = 0;
+    std::vector<std::uint32_t> counts;
+
+    explicit CodeCounts(std::size_t code_total)
+        : codes(code_total), stride(code_total + 1), counts(4 * (code_total + 1), 0) {}
+    std::int64_t count(std::size_t code) const {
+        return std::int64_t{counts[code]} + counts[stride + code] + counts[2 * stride + code] +
+               counts[3 * stride + code];
+    }
+};
+
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
-                  std::int32_t* codes, MetricSums& sums, std::uint32_t* code_counts = nullptr) {
+                  std::int32_t* codes, MetricSums& sums, CodeCounts* code_counts = nullptr) {
     for (std::size_t b = 0; b < run.length; b += kBlock) {
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
@@ -414,18 +429,34 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
                        offset, p, sums);
         if (code_counts != nullptr) {
             // y = (q - z) s, so rint(y / s) + z = q exactly (the float error is far below 1/2).
+            // Non-finite inputs go to a trash slot, and four interleaved copies keep runs of one
+            // code from serializing on a single counter (see CodeCounts).
             std::int32_t index[kBlock];
             const float* x = values.data() + offset;
             const float* yb = y + offset;
+            const auto trash = static_cast<std::int32_t>(code_counts->codes);
+            const float inv_scale = p.inv_scale;  // locals: loads from `p` would not vectorize
+            const float zero_point = p.zero_point;
+            const float qmin = p.qmin;
             for (std::size_t i = 0; i < n; ++i) {
-                const float q = __builtin_rintf(yb[i] * p.inv_scale) + p.zero_point;
+                const float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
                 const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-                index[i] = finite ? static_cast<std::int32_t>(q - p.qmin) : -1;
+                const auto code = static_cast<std::int32_t>(finite ? q - qmin : 0.0f);
+                index[i] = finite ? code : trash;
             }
-            for (std::size_t i = 0; i < n; ++i) {
-                if (index[i] >= 0) {
-                    ++code_counts[index[i]];
-                }
+            std::uint32_t* c0 = code_counts->counts.data();
+            std::uint32_t* c1 = c0 + code_counts->stride;
+            std::uint32_t* c2 = c1 + code_counts->stride;
+            std::uint32_t* c3 = c2 + code_counts->stride;
+            std::size_t i = 0;
+            for (; i + 4 <= n; i += 4) {
+                ++c0[index[i]];
+                ++c1[index[i + 1]];
+                ++c2[index[i + 2]];
+                ++c3[index[i + 3]];
+            }
+            for (; i < n; ++i) {
+                ++c0[index[i]];
             }
         }
     }
@@ -493,23 +524,25 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         const int bits = config.format.bits();
         const bool count_codes = code_counts != nullptr && bits <= 16;
         const std::size_t code_total = std::size_t{1} << bits;
-        std::vector<std::vector<std::uint32_t>> counts(count_codes ? max_chunks() : 0);
+        std::vector<std::optional<CodeCounts>> counts(count_codes ? max_chunks() : 0);
         parallel_for(
             values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                 MetricSums sums;
-                std::uint32_t* chunk_counts = nullptr;
+                CodeCounts* chunk_counts = nullptr;
                 if (count_codes) {
-                    counts[chunk].assign(code_total, 0);
-                    chunk_counts = counts[chunk].data();
+                    chunk_counts = &counts[chunk].emplace(code_total);
                 }
                 quantize_run(values, {begin, end - begin}, p, y, codes, sums, chunk_counts);
                 partial[chunk] = sums;
             });
         if (count_codes) {
             code_counts->assign(code_total, 0);
-            for (const std::vector<std::uint32_t>& c : counts) {
-                for (std::size_t q = 0; q < c.size(); ++q) {
-                    (*code_counts)[q] += c[q];
+            for (const std::optional<CodeCounts>& c : counts) {
+                if (!c) {
+                    continue;
+                }
+                for (std::size_t q = 0; q < code_total; ++q) {
+                    (*code_counts)[q] += c->count(q);
                 }
             }
         }
