@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -400,7 +401,14 @@ QString MainWindow::exportQuantized(const QString& path) {
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
-    return grab().save(path, "PNG");
+    // The folder may not exist yet (a fresh build's screenshots/): create it, then write the
+    // PNG atomically so that a reader never sees half an image.
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        return false;
+    }
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && grab().save(&file, "PNG") && file.commit();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
