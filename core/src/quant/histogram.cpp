@@ -92,20 +92,25 @@ inline std::uint32_t histogram_slot(double v, double lo, double scale, double la
     return finite ? static_cast<std::uint32_t>(slot) : skip;
 }
 
+// Zero counts on `bins` (at least 1) equal bins; a degenerate range (lo == hi) is widened by
+// 0.5 on each side.
+Histogram empty_histogram(double lo, double hi, std::size_t bins) {
+    Histogram h;
+    h.lo = hi > lo ? lo : lo - 0.5;
+    h.hi = hi > lo ? hi : hi + 0.5;
+    h.counts.assign(std::max<std::size_t>(bins, 1), 0);
+    return h;
+}
+
 }  // namespace
 
 Histogram make_weighted_histogram(std::span<const double> values,
                                   std::span<const std::int64_t> weights, double lo, double hi,
                                   std::size_t bins) {
-    bins = std::max<std::size_t>(bins, 1);
-    if (!(hi > lo)) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    Histogram h;
-    h.lo = lo;
-    h.hi = hi;
-    h.counts.assign(bins, 0);
+    Histogram h = empty_histogram(lo, hi, bins);
+    lo = h.lo;
+    hi = h.hi;
+    bins = h.bins();
     const double scale = static_cast<double>(bins) / (hi - lo);
     const double last = static_cast<double>(bins);
     constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
@@ -126,15 +131,10 @@ Histogram make_weighted_histogram(std::span<const double> values,
 }
 
 Histogram make_histogram(std::span<const float> values, double lo, double hi, std::size_t bins) {
-    bins = std::max<std::size_t>(bins, 1);
-    if (!(hi > lo)) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    Histogram h;
-    h.lo = lo;
-    h.hi = hi;
-    h.counts.assign(bins, 0);
+    Histogram h = empty_histogram(lo, hi, bins);
+    lo = h.lo;
+    hi = h.hi;
+    bins = h.bins();
     const std::size_t chunks = max_chunks();
     // Four copies of the counters, each with a trash slot for non-finite values: the count loop
     // has no branch, and neighbouring values that fall in one bin (common near a distribution's
