@@ -5,20 +5,32 @@
 #include <exception>
 #include <limits>
 
+#include "quantscope/common/error.h"
+
 namespace quantscope::app {
 
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
-                                             const QuantConfig& config, quint64 generation) {
+                                             const QuantConfig& config, quint64 generation,
+                                             std::shared_ptr<const ValueSummary> summary,
+                                             std::shared_ptr<const std::atomic<bool>> cancel) {
     auto outcome = std::make_shared<AnalysisOutcome>();
     outcome->tensor = tensor;
     outcome->config = config;
     outcome->generation = generation;
     try {
         check_config(config);
-        outcome->result = quantize(tensor->values, tensor->info.shape, config);
+        if (!summary) {
+            summary = std::make_shared<const ValueSummary>(summarize_values(tensor->values));
+        }
+        outcome->summary = summary;
+        QuantizeOptions options;
+        options.cancel = cancel.get();
+        outcome->result = quantize(tensor->values, tensor->info.shape, config, options, *summary);
         outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);
+    } catch (const Cancelled&) {
+        outcome->cancelled = true;
     } catch (const std::exception& e) {
         outcome->error = QString::fromStdString(e.what());
     }

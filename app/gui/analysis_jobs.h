@@ -6,6 +6,7 @@
 #include <QList>
 #include <QPromise>
 #include <QString>
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -25,14 +26,21 @@ struct AnalysisOutcome {
     widgets::DensityImage errorDensity;  // E against x
     QString error;                       // non-empty when the job failed
     quint64 generation = 0;
+    bool cancelled = false;  // superseded while running; nothing to show
+    // The tensor's value summary (range and histogram of x), computed by the first job on a
+    // tensor and handed to the next ones so that a config change does not redo it.
+    std::shared_ptr<const ValueSummary> summary;
 };
 
 // Cells of the error-against-value density image.
 inline constexpr int kDensityColumns = 400;
 inline constexpr int kDensityRows = 200;
 
+// `summary` may be null (it is computed then); `cancel`, when set, stops the job early.
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
-                                             const QuantConfig& config, quint64 generation);
+                                             const QuantConfig& config, quint64 generation,
+                                             std::shared_ptr<const ValueSummary> summary = {},
+                                             std::shared_ptr<const std::atomic<bool>> cancel = {});
 
 // The 2-D histogram of (x, x - Q(x)): the sawtooth of rounding error inside the clipping range,
 // the straight lines of the clipped tails outside it.

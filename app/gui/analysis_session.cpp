@@ -42,6 +42,9 @@ AnalysisSession::AnalysisSession(QObject* parent)
 }
 
 AnalysisSession::~AnalysisSession() {
+    if (jobCancel_) {
+        jobCancel_->store(true);  // a running analysis stops early instead of finishing
+    }
     // The jobs hold shared pointers to their inputs, but must not outlive the watchers.
     for (QFutureWatcherBase* w : std::initializer_list<QFutureWatcherBase*>{
              &watcher_, &openWatcher_, &readWatcher_, &compareWatcher_, &sweepWatcher_}) {
@@ -195,6 +198,7 @@ void AnalysisSession::setTensor(Tensor tensor, double sampleRate) {
 
 void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate) {
     tensor_ = std::move(tensor);
+    summary_.reset();
     sampleRate_ = sampleRate;
     ++tensorSerial_;
     outcome_.reset();
@@ -240,15 +244,19 @@ void AnalysisSession::startAnalysis() {
     // runs next; the requests in between are skipped.
     if (!jobBusy_) {
         launchJob();
+    } else if (jobCancel_) {
+        jobCancel_->store(true);  // the running job is stale: stop it early
     }
 }
 
 void AnalysisSession::launchJob() {
     jobBusy_ = true;
+    jobCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit analysisStarted();
     watcher_.setFuture(
-        QtConcurrent::run([tensor = tensor_, config = config_, generation = generation_] {
-            return runAnalysis(tensor, config, generation);
+        QtConcurrent::run([tensor = tensor_, config = config_, generation = generation_,
+                           summary = summary_, cancel = jobCancel_] {
+            return runAnalysis(tensor, config, generation, summary, cancel);
         }));
 }
 
@@ -258,7 +266,10 @@ void AnalysisSession::onJobFinished() {
         return;
     }
     std::shared_ptr<AnalysisOutcome> outcome = watcher_.result();
-    if (outcome->generation != generation_) {
+    if (outcome->summary && outcome->tensor == tensor_) {
+        summary_ = outcome->summary;  // the next jobs on this tensor reuse it
+    }
+    if (outcome->generation != generation_ || outcome->cancelled) {
         launchJob();
         return;
     }

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -190,6 +191,11 @@ private:
     // A watcher's job is ours until its finished() is handled; isRunning() turns false earlier,
     // and replacing the future then would lose a result.
     bool jobBusy_ = false;
+    // Set when a newer request supersedes the running analysis: the job stops within a few
+    // thousand values instead of finishing work nobody will see.
+    std::shared_ptr<std::atomic<bool>> jobCancel_;
+    // The current tensor's value summary, kept from its first analysis (null until then).
+    std::shared_ptr<const ValueSummary> summary_;
     bool openBusy_ = false;
     bool readBusy_ = false;
     bool compareBusy_ = false;

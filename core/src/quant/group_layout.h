@@ -1,11 +1,13 @@
 #pragma once
 // Where each quantization group's values lie in a row-major tensor (internal to core/quant).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "quantscope/common/error.h"
 #include "quantscope/quant/quant_config.h"
 
 namespace quantscope::detail {
@@ -27,6 +29,13 @@ struct GroupLayout {
 
     std::size_t groups() const { return strided ? dim : single_runs.size(); }
 };
+
+// Throws Cancelled once the caller's flag is set (checked between blocks of work).
+inline void throw_if_cancelled(const std::atomic<bool>* cancel) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        throw Cancelled();
+    }
+}
 
 // Throws UsageError when the shape does not hold n values or the granularity does not fit it.
 GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape,

@@ -421,8 +421,10 @@ struct CodeCounts {
 };
 
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
-                  std::int32_t* codes, MetricSums& sums, CodeCounts* code_counts = nullptr) {
+                  std::int32_t* codes, MetricSums& sums, const std::atomic<bool>* cancel,
+                  CodeCounts* code_counts = nullptr) {
     for (std::size_t b = 0; b < run.length; b += kBlock) {
+        detail::throw_if_cancelled(cancel);
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
         quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
@@ -504,8 +506,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     std::vector<MetricSums> partial(max_chunks());
 
     if (!is_integer_config(config)) {
-        partial.front() =
-            detail::quantize_scaled(values, layout, config, options.keep_codes, result);
+        partial.front() = detail::quantize_scaled(values, layout, config, options, result);
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         GroupParameters g;
@@ -525,16 +526,17 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         const bool count_codes = code_counts != nullptr && bits <= 16;
         const std::size_t code_total = std::size_t{1} << bits;
         std::vector<std::optional<CodeCounts>> counts(count_codes ? max_chunks() : 0);
-        parallel_for(
-            values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-                MetricSums sums;
-                CodeCounts* chunk_counts = nullptr;
-                if (count_codes) {
-                    chunk_counts = &counts[chunk].emplace(code_total);
-                }
-                quantize_run(values, {begin, end - begin}, p, y, codes, sums, chunk_counts);
-                partial[chunk] = sums;
-            });
+        parallel_for(values.size(), kBlock,
+                     [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                         MetricSums sums;
+                         CodeCounts* chunk_counts = nullptr;
+                         if (count_codes) {
+                             chunk_counts = &counts[chunk].emplace(code_total);
+                         }
+                         quantize_run(values, {begin, end - begin}, p, y, codes, sums,
+                                      options.cancel, chunk_counts);
+                         partial[chunk] = sums;
+                     });
         if (count_codes) {
             code_counts->assign(code_total, 0);
             for (const std::optional<CodeCounts>& c : counts) {
@@ -556,7 +558,8 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     const GroupParameters g =
                         choose_parameters(values.subspan(run.offset, run.length), config);
                     result.groups[gi] = g;
-                    quantize_run(values, run, kernel_params(g, config), y, codes, sums);
+                    quantize_run(values, run, kernel_params(g, config), y, codes, sums,
+                                 options.cancel);
                 }
                 partial[chunk] = sums;
             });
@@ -597,6 +600,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                     MetricSums sums;
                     for (std::size_t o = begin; o < end; ++o) {
+                        detail::throw_if_cancelled(options.cancel);
                         for (std::size_t c0 = 0; c0 < layout.dim; c0 += kBlock) {
                             const std::size_t offset = o * layout.dim + c0;
                             const std::size_t n = std::min(kBlock, layout.dim - c0);
@@ -617,7 +621,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                                        const std::size_t c = r % layout.dim;
                                        quantize_run(values, {r * layout.inner, layout.inner},
                                                     kernel_params(result.groups[c], config), y,
-                                                    codes, sums);
+                                                    codes, sums, options.cancel);
                                    }
                                    partial[chunk] = sums;
                                });

@@ -321,7 +321,7 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
 MetricSums quantize_range(std::span<const float> values, std::size_t begin, std::size_t end,
                           const GroupLayout& layout, const std::vector<GroupParameters>& groups,
                           const QuantConfig& config, const ElementRounder& rounder, float* y,
-                          std::int32_t* codes) {
+                          std::int32_t* codes, const std::atomic<bool>* cancel = nullptr) {
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float scale[kBlock];
@@ -329,6 +329,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
     alignas(64) float t[kBlock];
     alignas(64) float r[kBlock];
     for (std::size_t b = begin; b < end; b += kBlock) {
+        throw_if_cancelled(cancel);
         const std::size_t n = std::min(kBlock, end - b);
         for_each_segment(layout, b, b + n, [&](std::size_t s, std::size_t e, std::size_t g) {
             const auto sc = static_cast<float>(groups[g].scale);
@@ -368,15 +369,17 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 }  // namespace
 
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
-                           const QuantConfig& config, bool keep_codes, QuantResult& result) {
+                           const QuantConfig& config, const QuantizeOptions& options,
+                           QuantResult& result) {
+    const bool keep_codes = options.keep_codes;
     result.groups = choose_groups(values, layout, config);
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
     const ElementRounder rounder(config);
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        partial[chunk] =
-            quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes);
+        partial[chunk] = quantize_range(values, begin, end, layout, result.groups, config, rounder,
+                                        y, codes, options.cancel);
     });
     MetricSums total;
     for (const MetricSums& s : partial) {

@@ -17,7 +17,8 @@ namespace quantscope::detail {
 
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
-                           const QuantConfig& config, bool keep_codes, QuantResult& result);
+                           const QuantConfig& config, const QuantizeOptions& options,
+                           QuantResult& result);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -52,6 +53,31 @@ TEST(Sweep, CallbackCancels) {
     EXPECT_TRUE(result.cancelled);
     EXPECT_EQ(result.rows.size(), 2u);
     EXPECT_THROW(sweep_grid(QuantConfig{}, {"int99"}, {"minmax"}), UsageError);
+}
+
+// A set cancel flag stops every path (integer per tensor, per block, strided channels; scaled and
+// block-scaled floats) with Cancelled; a clear flag changes nothing.
+TEST(Cancel, EveryPathStopsOnTheFlag) {
+    const Tensor t = generate("gaussian:n=65536,seed=2");
+    const std::vector<std::int64_t> shape{256, 256};
+    std::atomic<bool> stop{true};
+    std::atomic<bool> go{false};
+    for (const char* format : {"int8", "fp8_e4m3", "mxfp4", "nf4"}) {
+        for (const char* granularity : {"tensor", "channel:1", "block:32"}) {
+            QuantConfig c;
+            apply_format(c, format);
+            if (c.block_scaling == BlockScaling::None && c.format.kind() != FormatKind::Lookup) {
+                c.granularity = parse_granularity(granularity);
+            }
+            QuantizeOptions options;
+            options.cancel = &stop;
+            EXPECT_THROW(quantize(t.values, shape, c, options), Cancelled) << describe(c);
+            options.cancel = &go;
+            EXPECT_EQ(quantize(t.values, shape, c, options).metrics.mse,
+                      quantize(t.values, shape, c).metrics.mse)
+                << describe(c);
+        }
+    }
 }
 
 TEST(Outliers, KeptInFp16AndOutOfTheScale) {

@@ -19,4 +19,10 @@ public:
     using Error::Error;
 };
 
+// Work stopped because its caller asked (QuantizeOptions::cancel): not a failure.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("cancelled") {}
+};
+
 }  // namespace quantscope

@@ -8,6 +8,7 @@
 // NaN and Inf inputs are excluded from calibration and metrics, counted, and
 // passed through unchanged so that they are never hidden.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -46,6 +47,9 @@ struct QuantResult {
 
 struct QuantizeOptions {
     bool keep_codes = false;
+    // When set, checked every few thousand values: once true, quantize() stops and throws
+    // Cancelled (error.h). The GUI sets it when a newer request supersedes a running job.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // What quantize() needs to know of the values whatever the config: their finite range and the
