@@ -1,10 +1,13 @@
 #include "error_panel.h"
 
 #include <QChart>
+#include <QCheckBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <cmath>
 
 #include "analysis_session.h"
 #include "density_image_view.h"
@@ -29,6 +32,10 @@ ErrorPanel::ErrorPanel(AnalysisSession* session, QWidget* parent)
            "outside it the clipped values fall on straight lines E = x − "
            "clip."));
     readout_ = new QLabel(this);
+    logScale_ = new QCheckBox(tr("&Log counts"), this);
+    logScale_->setToolTip(
+        tr("Count axis as log10(1 + count): rare errors (the tails of stochastic rounding, a "
+           "few values near the clip) become visible."));
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(histogram_);
     splitter->addWidget(density_);
@@ -37,7 +44,11 @@ ErrorPanel::ErrorPanel(AnalysisSession* session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter, 1);
-    layout->addWidget(readout_);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(logScale_);
+    bar->addWidget(readout_, 1);
+    layout->addLayout(bar);
+    connect(logScale_, &QCheckBox::toggled, this, &ErrorPanel::showOutcome);
     connect(density_, &widgets::DensityImageView::hovered, this, [this](QPointF v) {
         readout_->setText(tr("x = %1   E = %2").arg(v.x(), 0, 'g', 5).arg(v.y(), 0, 'g', 4));
     });
@@ -56,9 +67,24 @@ void ErrorPanel::showOutcome() {
     if (!outcome) {
         return;
     }
-    histogram_->setCurves({{tr("Error (%1 bins)").arg(outcome->plot.error.bins()),
-                            widgets::histogramStepPoints(outcome->plot.error), QColor(200, 30, 45),
-                            1.2, Qt::SolidLine, true}});
+    const Histogram& error = outcome->plot.error;
+    auto points = widgets::histogramStepPoints(error);
+    const bool log = logScale_->isChecked();
+    if (log) {
+        for (auto& p : points) {
+            p.setY(std::log10(1.0 + p.y()));
+        }
+    }
+    histogram_->setAxisTitles(tr("error"), log ? tr("log10(1 + count)") : tr("count"));
+    histogram_->axisY()->setLabelFormat(log ? "%.1f" : "%.0f");
+    // The bins span the rounding error of the values inside the clipping range; the clipped
+    // values' larger errors are counted beside them (and drawn in the density view).
+    QString name = tr("Error (%1 bins)").arg(error.bins());
+    if (error.below + error.above > 0) {
+        name +=
+            tr("; %1 larger errors of clipped values off the axis").arg(error.below + error.above);
+    }
+    histogram_->setCurves({{name, points, QColor(200, 30, 45), 1.2, Qt::SolidLine, true}});
     density_->setDensity(outcome->errorDensity);
 }
 

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 
 namespace quantscope::widgets {
@@ -32,6 +33,7 @@ private:
     widgets::PlotChartView* histogram_;
     widgets::DensityImageView* density_;
     QLabel* readout_;
+    QCheckBox* logScale_;
 };
 
 }  // namespace quantscope::app

@@ -792,13 +792,25 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     }
     plot.original = make_histogram(values, lo, hi, bins);
     plot.dequantized = make_histogram(result.dequantized, lo, hi, bins);
+    // The bins span the errors of the values inside the clipping range (the rounding error the
+    // format makes); clipped values, whose errors can be thousands of steps, land in `below` /
+    // `above` instead of squeezing the rounding error into one bin. The density view shows them.
     FloatBuffer error(values.size());
+    FloatBuffer inside(values.size());
+    const auto clip_lo = static_cast<float>(result.clip_min);
+    const auto clip_hi = static_cast<float>(result.clip_max);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
     parallel_for(values.size(), kBlock, [&](std::size_t, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-            error[i] = values[i] - result.dequantized[i];  // NaN/Inf give NaN: skipped
+            const float e = values[i] - result.dequantized[i];  // NaN/Inf give NaN: skipped
+            error[i] = e;
+            inside[i] = (values[i] >= clip_lo && values[i] <= clip_hi) ? e : nan;
         }
     });
-    const ValueRange error_range = finite_range(error);
+    ValueRange error_range = finite_range(inside);
+    if (!error_range.any_finite) {
+        error_range = finite_range(error);  // everything clipped: show it all
+    }
     plot.error =
         make_histogram(error, error_range.lo, error_range.hi, automatic_bin_count(values.size()));
     plot.clip_min = result.clip_min;

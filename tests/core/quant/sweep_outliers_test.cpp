@@ -140,6 +140,24 @@ TEST(HistogramPlotRange, CallerChosenRangeAndBins) {
     EXPECT_EQ(plot.dequantized.bins(), 40u);
 }
 
+// With clipping, the bins hold the rounding error of the values inside the range (within half a
+// step) and the clipped values' large errors are counted beside them.
+TEST(ErrorHistogram, ClippedErrorsCountedBesideTheBins) {
+    const Tensor t = builtin_sample();  // 8 outliers of 12..20
+    QuantConfig c;
+    c.calibration = parse_calibration("manual:-4,4");
+    const QuantResult r = quantize(t.values, c);
+    const HistogramPlot plot = make_histogram_plot(t.values, r, c);
+    std::int64_t clipped = 0;
+    for (float v : t.values) {
+        clipped += (v < r.clip_min || v > r.clip_max) ? 1 : 0;
+    }
+    EXPECT_GT(clipped, 8);
+    EXPECT_EQ(plot.error.below + plot.error.above, clipped);
+    EXPECT_EQ(plot.error.total(), 65536 - clipped);
+    EXPECT_LE(std::max(-plot.error.lo, plot.error.hi), r.groups[0].scale / 2 + 1e-6);
+}
+
 TEST(PerBlockMse, NoWorseThanMinMax) {
     const Tensor t = generate("laplace:n=8192,seed=3");
     QuantConfig minmax;

@@ -98,7 +98,10 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
 struct HistogramPlot {
     Histogram original;
     Histogram dequantized;
-    Histogram error;  // E = x - Q(x) over its own range, automatic bins
+    // E = x - Q(x), automatic bins over the span of the errors of the values inside the clipping
+    // range; errors outside that span (clipped values more than the in-range error beyond the
+    // clip) are counted in error.below / error.above.
+    Histogram error;
     std::vector<double> levels;
     double clip_min = 0;
     double clip_max = 0;
