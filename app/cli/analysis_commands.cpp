@@ -194,15 +194,6 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
-std::string full_number(double v) {
-    if (!std::isfinite(v)) {
-        return format_number(v);
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.9g", v);
-    return buffer;
-}
-
 }  // namespace
 
 const std::string kAnalyzeUsage =
@@ -636,12 +627,8 @@ int run_sweep(const std::vector<std::string_view>& args) {
     if (reported) {
         std::cerr << '\n';
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-        if (a.row.metrics.sqnr_db != b.row.metrics.sqnr_db) {
-            return a.row.metrics.sqnr_db < b.row.metrics.sqnr_db;
-        }
-        return a.row.metrics.mse > b.row.metrics.mse;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return is_worse(a.row, b.row); });
     if (json) {
         JsonWriter w;
         w.begin_array();
@@ -672,14 +659,16 @@ int run_sweep(const std::vector<std::string_view>& args) {
             std::cout << csv_field(r.tensor) << ',' << format_name(c) << ',' << to_string(c.scheme)
                       << ',' << to_string(c.granularity) << ','
                       << csv_field(to_string(c.calibration)) << ',' << to_string(c.rounding) << ','
-                      << full_number(m.sqnr_db) << ',' << full_number(m.mse) << ','
-                      << full_number(m.rmse) << ',' << full_number(m.max_abs_error) << ','
-                      << full_number(m.mean_error) << ',' << full_number(m.cosine_similarity) << ','
-                      << full_number(m.clipped_fraction) << ',' << full_number(m.zero_fraction)
-                      << ',' << full_number(m.kl_divergence) << ','
-                      << full_number(r.row.storage.bits_per_value) << ',' << r.row.storage.bytes
-                      << ',' << full_number(r.row.clip_min) << ',' << full_number(r.row.clip_max)
-                      << '\n';
+                      << format_number(m.sqnr_db, 9) << ',' << format_number(m.mse, 9) << ','
+                      << format_number(m.rmse, 9) << ',' << format_number(m.max_abs_error, 9) << ','
+                      << format_number(m.mean_error, 9) << ','
+                      << format_number(m.cosine_similarity, 9) << ','
+                      << format_number(m.clipped_fraction, 9) << ','
+                      << format_number(m.zero_fraction, 9) << ','
+                      << format_number(m.kl_divergence, 9) << ','
+                      << format_number(r.row.storage.bits_per_value, 9) << ','
+                      << r.row.storage.bytes << ',' << format_number(r.row.clip_min, 9) << ','
+                      << format_number(r.row.clip_max, 9) << '\n';
         }
         return kExitOk;
     }

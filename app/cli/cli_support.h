@@ -54,12 +54,14 @@ inline double parse_double(const std::string& text, std::string_view what, std::
     throw Usage{std::string(what) + " needs a finite number, got '" + text + "'", help};
 }
 
-inline std::string format_number(double v) {
+// %g with `digits` significant digits (6 for tables, 9 for CSV, 12 for the bit inspector);
+// infinities as "inf" / "-inf".
+inline std::string format_number(double v, int digits = 6) {
     if (std::isinf(v)) {
         return v > 0 ? "inf" : "-inf";
     }
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
     return buffer;
 }
 

@@ -67,16 +67,6 @@ std::string pad(std::string text, std::size_t width) {
     return text;
 }
 
-// Enough digits to tell neighbouring fp32 values apart.
-std::string precise(double v) {
-    if (!std::isfinite(v)) {
-        return format_number(v);
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.12g", v);
-    return buffer;
-}
-
 std::string yes_no(bool flag) {
     return flag ? "yes" : "no";
 }
@@ -214,17 +204,19 @@ int run_bits(const std::vector<std::string_view>& args) {
         std::cout << w.text() << '\n';
         return kExitOk;
     }
-    std::cout << "input        " << precise(value) << '\n'
+    std::cout << "input        " << format_number(value, 12) << '\n'
               << "format       " << format->name() << " (" << format->properties().layout << "), "
               << to_string(rounding) << '\n'
               << "code         " << hex(e.code, c.bits) << " = " << c.bit_string << '\n'
               << "class        " << to_string(c.value_class) << '\n'
               << "formula      " << c.formula << '\n'
-              << "value        " << precise(e.value) << '\n'
-              << "error        " << precise(e.error) << (e.saturated ? " (saturated)" : "") << '\n'
-              << "neighbours   " << precise(next_down) << " < " << precise(e.value) << " < "
-              << precise(next_up) << " (ulp " << precise(ulp) << ")\n"
-              << "ieee cast    " << precise(cast.value) << '\n';
+              << "value        " << format_number(e.value, 12) << '\n'
+              << "error        " << format_number(e.error, 12)
+              << (e.saturated ? " (saturated)" : "") << '\n'
+              << "neighbours   " << format_number(next_down, 12) << " < "
+              << format_number(e.value, 12) << " < " << format_number(next_up, 12) << " (ulp "
+              << format_number(ulp, 12) << ")\n"
+              << "ieee cast    " << format_number(cast.value, 12) << '\n';
     return kExitOk;
 }
 

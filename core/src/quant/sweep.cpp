@@ -52,13 +52,15 @@ std::vector<QuantConfig> sweep_grid(const QuantConfig& base,
     return grid;
 }
 
+bool is_worse(const SweepRow& a, const SweepRow& b) {
+    if (a.metrics.sqnr_db != b.metrics.sqnr_db) {
+        return a.metrics.sqnr_db < b.metrics.sqnr_db;
+    }
+    return a.metrics.mse > b.metrics.mse;
+}
+
 void sort_worst_first(std::vector<SweepRow>& rows) {
-    std::stable_sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) {
-        if (a.metrics.sqnr_db != b.metrics.sqnr_db) {
-            return a.metrics.sqnr_db < b.metrics.sqnr_db;
-        }
-        return a.metrics.mse > b.metrics.mse;
-    });
+    std::stable_sort(rows.begin(), rows.end(), is_worse);
 }
 
 }  // namespace quantscope

@@ -42,7 +42,8 @@ std::vector<QuantConfig> sweep_grid(const QuantConfig& base,
                                     const std::vector<std::string>& formats,
                                     const std::vector<std::string>& calibrations);
 
-// Orders rows worst first: lowest SQNR, then highest MSE.
+// Worst first: lower SQNR, then higher MSE. One ordering for every table of results.
+bool is_worse(const SweepRow& a, const SweepRow& b);
 void sort_worst_first(std::vector<SweepRow>& rows);
 
 }  // namespace quantscope
