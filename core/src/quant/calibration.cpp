@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "../common/prefetch.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -37,6 +38,9 @@ std::vector<std::int64_t> count_bins(std::span<const float> values, double lo, d
         for (std::size_t b = begin; b < end; b += kChunk) {
             const std::size_t n = std::min(kChunk, end - b);
             for (std::size_t i = 0; i < n; ++i) {
+                if (i % detail::kValuesPerLine == 0) {
+                    detail::prefetch_ahead(values.data() + b + i);
+                }
                 const float v = values[b + i];
                 const double position = (transformed(v, absolute) - lo) * scale;
                 const double bin = std::min(position <= 0 ? 0.0 : std::floor(position), last);

@@ -1,4 +1,5 @@
 #include "error_sums.h"
+#include "../common/prefetch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,6 +42,7 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
     alignas(64) float bad[kLanes] = {};
     const std::size_t whole = n / kLanes * kLanes;
     for (std::size_t i = 0; i < whole; i += kLanes) {
+        prefetch_ahead(x + i);  // kLanes floats: one line; y was just written
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const float yi = y[i + j];

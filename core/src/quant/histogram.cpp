@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "../common/prefetch.h"
 #include "quantscope/common/parallel.h"
 
 namespace quantscope {
@@ -30,6 +31,7 @@ ValueRange small_finite_range(std::span<const float> values) {
     const std::size_t n = values.size();
     std::size_t i = 0;
     for (; i + kLanes <= n; i += kLanes) {
+        detail::prefetch_ahead(x + i);  // kLanes floats: one line
         for (std::size_t j = 0; j < kLanes; ++j) {
             // Non-finite values become +-Inf first, so that each lane is a plain min / max (a
             // combined condition kept GCC from vectorizing).
@@ -155,11 +157,18 @@ Histogram make_histogram(std::span<const float> values, double lo, double hi, st
         const float* x = values.data();
         for (std::size_t b = begin; b < end; b += kChunk) {
             const std::size_t n = std::min(kChunk, end - b);
-            for (std::size_t i = 0; i < n; ++i) {
+            // A line at a time, each asking for the line ahead (prefetch.h).
+            std::size_t i = 0;
+            for (; i + detail::kValuesPerLine <= n; i += detail::kValuesPerLine) {
+                detail::prefetch_ahead(x + b + i);
+                for (std::size_t j = i; j < i + detail::kValuesPerLine; ++j) {
+                    slots[j] = histogram_slot(x[b + j], lo, scale, last, trash);
+                }
+            }
+            for (; i < n; ++i) {
                 slots[i] = histogram_slot(x[b + i], lo, scale, last, trash);
             }
-            std::size_t i = 0;
-            for (; i + 4 <= n; i += 4) {
+            for (i = 0; i + 4 <= n; i += 4) {
                 ++c0[slots[i]];
                 ++c1[slots[i + 1]];
                 ++c2[slots[i + 2]];

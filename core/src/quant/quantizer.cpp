@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "../common/prefetch.h"
 #include "error_sums.h"
 #include "group_layout.h"
 #include "quantscope/common/error.h"
@@ -154,6 +155,7 @@ void quantize_block_fused(const float* __restrict x, float* __restrict y, std::s
     const float cmax_uniform = p.clip_max;
     const std::size_t whole = n / kLanes * kLanes;
     for (std::size_t i = 0; i < whole; i += kLanes) {
+        detail::prefetch_ahead(x + i);  // kLanes floats: one line
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const float inv = PerElement ? a.inv_scale[i + j] : inv_uniform;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "../common/prefetch.h"
 #include "error_sums.h"
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/error.h"
@@ -220,6 +221,9 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
                            for (std::size_t o = b; o < e; ++o) {
                                const float* x = values.data() + o * width;
                                for (std::size_t k = 0; k < width; ++k) {
+                                   if (k % kValuesPerLine == 0) {
+                                       prefetch_ahead(x + k);
+                                   }
                                    const float v = x[k];
                                    const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
                                    lo[k] = finite && v < lo[k] ? v : lo[k];
@@ -269,6 +273,17 @@ ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layo
 
 namespace {
 
+// Block scales are found one short block at a time, and nothing runs ahead of such small reads:
+// ask for the block kGroupsAhead further on (4 KiB ahead for MX blocks of 32).
+constexpr std::size_t kGroupsAhead = 32;
+void prefetch_group(std::span<const float> values, const GroupLayout& layout, std::size_t g,
+                    std::size_t groups_end) {
+    if (g < groups_end) {
+        const Run& run = layout.single_runs[g];
+        prefetch_span(values.data() + run.offset, run.length);
+    }
+}
+
 std::vector<GroupParameters> choose_groups(std::span<const float> values, const GroupLayout& layout,
                                            const QuantConfig& config) {
     const std::size_t count = layout.groups();
@@ -277,6 +292,7 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t g = b; g < e; ++g) {
                 const Run& run = layout.single_runs[g];
+                prefetch_group(values, layout, g + kGroupsAhead, e);
                 groups[g] = mx_parameters(values.subspan(run.offset, run.length), config);
             }
         });
@@ -292,6 +308,7 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t g = b; g < e; ++g) {
                 const Run& run = layout.single_runs[g];
+                prefetch_group(values, layout, g + kGroupsAhead, e);
                 const double amax = block_absmax(values.subspan(run.offset, run.length));
                 const auto wanted = static_cast<float>(amax / 6.0 / tensor_scale);
                 const double block_scale =
@@ -341,6 +358,9 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
         const float* x = values.data() + b;
         for (std::size_t i = 0; i < n; ++i) {
             t[i] = x[i] * inv_scale[i];
+        }
+        for (std::size_t i = 0; i < n; i += kValuesPerLine) {
+            prefetch_ahead(x + i);  // the block after this one (kBlock floats = kPrefetchBytes)
         }
         rounder.round(t, r, n, b);
         float* yb = y + b;
