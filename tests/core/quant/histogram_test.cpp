@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -27,18 +28,52 @@ TEST(Histogram, ParallelCountsMatchSerial) {
     const Tensor t = generate("gaussian:n=1500000,seed=9");
     ASSERT_GT(t.values.size(), kParallelThreshold);
     const Histogram h = make_histogram(t.values, -3.0, 3.0, 64);
+    // The same counts from pieces small enough to be counted on one thread.
     std::vector<std::int64_t> expected(64, 0);
-    std::int64_t outside = 0;
-    for (float x : t.values) {
-        const double pos = (x + 3.0) * 64 / 6.0;
-        if (pos < 0 || pos > 64) {
-            ++outside;
-        } else {
-            ++expected[std::min<std::size_t>(63, static_cast<std::size_t>(pos))];
+    std::int64_t below = 0;
+    std::int64_t above = 0;
+    const std::span<const float> all(t.values.data(), t.values.size());
+    for (std::size_t begin = 0; begin < all.size(); begin += 100000) {
+        const std::size_t n = std::min<std::size_t>(100000, all.size() - begin);
+        const Histogram piece = make_histogram(all.subspan(begin, n), -3.0, 3.0, 64);
+        for (std::size_t b = 0; b < 64; ++b) {
+            expected[b] += piece.counts[b];
         }
+        below += piece.below;
+        above += piece.above;
     }
     EXPECT_EQ(h.counts, expected);
-    EXPECT_EQ(h.below + h.above, outside);
+    EXPECT_EQ(h.below, below);
+    EXPECT_EQ(h.above, above);
+    // And the bins are where the arithmetic says, but for values within float rounding of an edge.
+    std::int64_t misplaced = 0;
+    std::vector<std::int64_t> exact(64, 0);
+    for (float x : t.values) {
+        const double pos = (x + 3.0) * 64 / 6.0;
+        if (pos >= 0 && pos <= 64) {
+            ++exact[std::min<std::size_t>(63, static_cast<std::size_t>(pos))];
+        }
+    }
+    for (std::size_t b = 0; b < 64; ++b) {
+        misplaced += std::abs(exact[b] - h.counts[b]);
+    }
+    EXPECT_LE(misplaced, 20);  // of 1.5M values
+}
+
+TEST(Histogram, EdgesAreExactComparisons) {
+    // lo and hi that are not floats: below / above follow the exact comparison.
+    const double lo = 0.1;  // 0.1f > 0.1
+    const double hi = 0.7;  // 0.7f < 0.7
+    const std::vector<float> v{0.1f, std::nextafter(0.1f, 0.0f), 0.7f, std::nextafter(0.7f, 1.0f)};
+    const Histogram h = make_histogram(v, lo, hi, 3);
+    EXPECT_EQ(h.below, 1);
+    EXPECT_EQ(h.above, 1);
+    EXPECT_EQ(h.counts.front(), 1);
+    EXPECT_EQ(h.counts.back(), 1);
+    // A range too narrow for a float scale still counts every value somewhere.
+    const std::vector<float> tiny{1e-45f, 0.0f};
+    const Histogram t = make_histogram(tiny, 0.0, 1e-300, 4);
+    EXPECT_EQ(t.total() + t.below + t.above, 2);
 }
 
 TEST(Histogram, FiniteRangeSkipsNanAndInf) {
