@@ -26,12 +26,13 @@ void accumulate_error_sums_scalar(const float* x, const float* y, std::size_t n,
     }
 }
 
-// kLanes float accumulators per sum stay in vector registers (as in the integer kernel); callers
+// kLanes float accumulators per sum stay in vector registers, one AVX2 register per sum (as in
+// the integer kernel: more lanes spill); callers
 // pass blocks of at most a few thousand values, so float partial sums lose nothing that matters
 // before they are added in double.
 void accumulate_error_sums(const float* __restrict x, const float* __restrict y, std::size_t n,
                            MetricSums& sums) {
-    constexpr std::size_t kLanes = 16;
+    constexpr std::size_t kLanes = 8;
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};
@@ -42,7 +43,9 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
     alignas(64) float bad[kLanes] = {};
     const std::size_t whole = n / kLanes * kLanes;
     for (std::size_t i = 0; i < whole; i += kLanes) {
-        prefetch_ahead(x + i);  // kLanes floats: one line; y was just written
+        if (i % kValuesPerLine == 0) {
+            prefetch_ahead(x + i);  // y was just written
+        }
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const float yi = y[i + j];
