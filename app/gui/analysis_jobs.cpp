@@ -94,6 +94,13 @@ void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
     const double hi = summary.range.hi;
     constexpr std::size_t kOverlayBins = 256;
     outcome->original = make_histogram(tensor->values, lo, hi, kOverlayBins);
+    double centralLo = lo;
+    double centralHi = hi;
+    if (summary.range.any_finite) {
+        centralLo = percentile(tensor->values, 0.05, false);
+        centralHi = percentile(tensor->values, 99.95, false);
+    }
+    outcome->central = make_histogram(tensor->values, centralLo, centralHi, kOverlayBins);
     for (std::size_t i = 0; i < configs.size(); ++i) {
         if (promise.isCanceled()) {
             return;
@@ -109,6 +116,8 @@ void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
             row.clipMin = result.clip_min;
             row.clipMax = result.clip_max;
             row.dequantized = make_histogram(result.dequantized, lo, hi, kOverlayBins);
+            row.centralDequantized = make_histogram(result.dequantized, outcome->central.lo,
+                                                    outcome->central.hi, kOverlayBins);
         } catch (const std::exception& e) {
             row.error = QString::fromStdString(e.what());
         }

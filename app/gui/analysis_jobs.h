@@ -55,12 +55,16 @@ struct ComparisonRow {
     Storage storage;
     double clipMin = 0;
     double clipMax = 0;
-    Histogram dequantized;  // on the bins of ComparisonOutcome::original
-    QString error;          // the config does not fit this tensor
+    Histogram dequantized;         // on the bins of ComparisonOutcome::original
+    Histogram centralDequantized;  // on the bins of ComparisonOutcome::central
+    QString error;                 // the config does not fit this tensor
 };
 
 struct ComparisonOutcome {
-    Histogram original;
+    Histogram original;  // every finite value
+    // The values between the 0.05th and 99.95th percentiles, where the compared levels can be
+    // told apart when a few outliers stretch the whole range (the overlay's default).
+    Histogram central;
     std::vector<ComparisonRow> rows;  // in the order of the compared configs
     quint64 generation = 0;
 };

@@ -2,9 +2,12 @@
 
 #include <QAction>
 #include <QChart>
+#include <QCheckBox>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSplitter>
@@ -12,6 +15,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <cmath>
 #include <exception>
 
 #include "analysis_session.h"
@@ -131,10 +135,33 @@ ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
     overlay_->setAxisTitles(tr("value"), tr("count"));
     overlay_->setYFloor(0);
     overlay_->axisY()->setLabelFormat("%.0f");
+    wholeRange_ = new QCheckBox(tr("&Whole range"), this);
+    wholeRange_->setToolTip(
+        tr("Bins over every value. Off: bins over the central 99.9 % (0.05th to 99.95th "
+           "percentile), where the levels of the compared configs can be told apart even when "
+           "a few outliers stretch the range"));
+    logScale_ = new QCheckBox(tr("Lo&g counts"), this);
+    logScale_->setToolTip(
+        tr("Count axis as log10(1 + count): sparse tails and rarely used "
+           "levels become visible"));
+    overlayNote_ = new QLabel(this);
+    overlayNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* overlayBar = new QHBoxLayout;
+    overlayBar->setContentsMargins(6, 0, 6, 0);
+    overlayBar->addWidget(wholeRange_);
+    overlayBar->addWidget(logScale_);
+    overlayBar->addWidget(overlayNote_, 1);
+    auto* overlayPane = new QWidget(this);
+    auto* overlayLayout = new QVBoxLayout(overlayPane);
+    overlayLayout->setContentsMargins(0, 0, 0, 0);
+    overlayLayout->addLayout(overlayBar);
+    overlayLayout->addWidget(overlay_, 1);
+    connect(wholeRange_, &QCheckBox::toggled, this, &ComparePanel::showOverlay);
+    connect(logScale_, &QCheckBox::toggled, this, &ComparePanel::showOverlay);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(table_);
-    splitter->addWidget(overlay_);
+    splitter->addWidget(overlayPane);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
@@ -196,9 +223,20 @@ void ComparePanel::showOverlay() {
     static const QList<QColor> colours{{230, 126, 34}, {39, 174, 96},  {142, 68, 173},
                                        {192, 57, 43},  {22, 160, 133}, {211, 84, 0},
                                        {41, 128, 185}, {127, 140, 141}};
-    QList<widgets::Curve> curves{{tr("Original"),
-                                  widgets::histogramStepPoints(comparison->original),
-                                  QColor(52, 120, 198), 1.0, Qt::SolidLine, true}};
+    const bool whole = wholeRange_->isChecked();
+    const bool log = logScale_->isChecked();
+    auto points = [log](const Histogram& h) {
+        QList<QPointF> p = widgets::histogramStepPoints(h);
+        if (log) {
+            for (QPointF& point : p) {
+                point.setY(std::log10(1.0 + point.y()));
+            }
+        }
+        return p;
+    };
+    const Histogram& original = whole ? comparison->original : comparison->central;
+    QList<widgets::Curve> curves{
+        {tr("Original"), points(original), QColor(52, 120, 198), 1.0, Qt::SolidLine, true}};
     for (std::size_t i = 0; i < comparison->rows.size(); ++i) {
         const ComparisonRow& row = comparison->rows[i];
         if (!row.error.isEmpty()) {
@@ -206,10 +244,18 @@ void ComparePanel::showOverlay() {
         }
         curves.append({QString::fromStdString(format_name(row.config) + " " +
                                               to_string(row.config.calibration)),
-                       widgets::histogramStepPoints(row.dequantized),
+                       points(whole ? row.dequantized : row.centralDequantized),
                        colours[static_cast<qsizetype>(i) % colours.size()], 1.4});
     }
     overlay_->setCurves(curves);
+    overlay_->axisY()->setTitleText(log ? tr("log10(1 + count)") : tr("count"));
+    overlay_->axisY()->setLabelFormat(log ? "%.1f" : "%.0f");
+    const std::int64_t outside = original.below + original.above;
+    overlayNote_->setText(whole ? tr("all values")
+                                : tr("central 99.9 %: [%1, %2]; %3 values outside")
+                                      .arg(original.lo, 0, 'g', 4)
+                                      .arg(original.hi, 0, 'g', 4)
+                                      .arg(outside));
 }
 
 }  // namespace quantscope::app

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+class QCheckBox;
+class QLabel;
 class QTableView;
 
 namespace quantscope {
@@ -30,6 +32,10 @@ public:
     QTableView* table() const { return table_; }
     widgets::PlotChartView* overlay() const { return overlay_; }
     QAction* addCurrentAction() const { return addCurrent_; }
+    // The overlay's view: the central 99.9 % of the values (default) or all of them, and
+    // counts or log10(1 + count).
+    QCheckBox* wholeRangeBox() const { return wholeRange_; }
+    QCheckBox* logScaleBox() const { return logScale_; }
 
     void addCurrent();
     void removeSelected();
@@ -50,6 +56,9 @@ private:
     CompareModel* model_;
     QTableView* table_;
     widgets::PlotChartView* overlay_;
+    QCheckBox* wholeRange_;
+    QCheckBox* logScale_;
+    QLabel* overlayNote_;
     QAction* addCurrent_;
 };
 

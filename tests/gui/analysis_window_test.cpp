@@ -255,6 +255,28 @@ private slots:
         }
         QCOMPARE(format_name(model->resultRow(6)->config), std::string("mxfp4"));
         QCOMPARE(window.comparePanel()->overlay()->curveCount(), qsizetype(8));
+        {
+            // The overlay bins the central 99.9 % by default, all values on request, and shows
+            // log10(1 + count) when asked; the series follow each toggle.
+            app::ComparePanel* panel = window.comparePanel();
+            const double p_lo = percentile(tensor.values, 0.05, false);
+            const double p_hi = percentile(tensor.values, 99.95, false);
+            QLineSeries* original = panel->overlay()->curveSeries(0);
+            QCOMPARE(original->at(0).x(), p_lo);
+            QCOMPARE(original->at(original->count() - 1).x(), p_hi);
+            const Histogram central = make_histogram(tensor.values, p_lo, p_hi, 256);
+            QCOMPARE(original->at(1).y(), static_cast<double>(central.counts[0]));
+            panel->logScaleBox()->setChecked(true);
+            QCOMPARE(panel->overlay()->curveSeries(0)->at(1).y(),
+                     std::log10(1.0 + static_cast<double>(central.counts[0])));
+            panel->logScaleBox()->setChecked(false);
+            panel->wholeRangeBox()->setChecked(true);
+            const ValueRange all = finite_range(tensor.values);
+            original = panel->overlay()->curveSeries(0);
+            QCOMPARE(original->at(0).x(), all.lo);
+            QCOMPARE(original->at(original->count() - 1).x(), all.hi);
+            panel->wholeRangeBox()->setChecked(false);
+        }
         window.comparePanel()->table()->selectRow(0);
         window.comparePanel()->moveSelected(1);
         QCOMPARE(session->comparedConfigs()[1].format.name(), std::string("int8"));
