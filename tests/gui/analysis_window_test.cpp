@@ -261,20 +261,20 @@ private slots:
             app::ComparePanel* panel = window.comparePanel();
             const double p_lo = percentile(tensor.values, 0.05, false);
             const double p_hi = percentile(tensor.values, 99.95, false);
-            QLineSeries* original = panel->overlay()->curveSeries(0);
-            QCOMPARE(original->at(0).x(), p_lo);
-            QCOMPARE(original->at(original->count() - 1).x(), p_hi);
+            QLineSeries* overlaid = panel->overlay()->curveSeries(0);
+            QCOMPARE(overlaid->at(0).x(), p_lo);
+            QCOMPARE(overlaid->at(overlaid->count() - 1).x(), p_hi);
             const Histogram central = make_histogram(tensor.values, p_lo, p_hi, 256);
-            QCOMPARE(original->at(1).y(), static_cast<double>(central.counts[0]));
+            QCOMPARE(overlaid->at(1).y(), static_cast<double>(central.counts[0]));
             panel->logScaleBox()->setChecked(true);
             QCOMPARE(panel->overlay()->curveSeries(0)->at(1).y(),
                      std::log10(1.0 + static_cast<double>(central.counts[0])));
             panel->logScaleBox()->setChecked(false);
             panel->wholeRangeBox()->setChecked(true);
             const ValueRange all = finite_range(tensor.values);
-            original = panel->overlay()->curveSeries(0);
-            QCOMPARE(original->at(0).x(), all.lo);
-            QCOMPARE(original->at(original->count() - 1).x(), all.hi);
+            overlaid = panel->overlay()->curveSeries(0);
+            QCOMPARE(overlaid->at(0).x(), all.lo);
+            QCOMPARE(overlaid->at(overlaid->count() - 1).x(), all.hi);
             panel->wholeRangeBox()->setChecked(false);
         }
         window.comparePanel()->table()->selectRow(0);
