@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "../common/prefetch.h"
+#include "histogram_slots.h"
 #include "quantscope/common/parallel.h"
 
 namespace quantscope {
@@ -80,75 +82,17 @@ ValueRange finite_range(std::span<const float> values) {
     return range;
 }
 
-namespace {
-
-// Where a value goes on `bins` equal bins over [lo, hi]: slot 0 is "below", slot bins+1
-// "above", 1..bins the bins. One definition for both histogram builders. The arithmetic is the
-// values' own float32, which vectorizes 8 wide: below and above are exact comparisons with lo and
-// hi (so a value equal to hi joins the last bin), and the bin inside is floor((v - lo) * scale),
-// within 2^-24 of the range of the exact edge.
-struct SlotGrid {
-    float first_inside = 0;  // the smallest float >= lo
-    float last_inside = 0;   // the largest float <= hi
-    float origin = 0;        // lo as a float
-    float scale = 0;         // bins / (hi - lo)
-    float last_bin = 0;      // bins - 1
-    float above = 0;         // bins + 1
-
-    SlotGrid(double lo, double hi, std::size_t bins) {
-        first_inside = static_cast<float>(lo);
-        if (static_cast<double>(first_inside) < lo) {
-            first_inside = std::nextafter(first_inside, std::numeric_limits<float>::infinity());
-        }
-        last_inside = static_cast<float>(hi);
-        if (static_cast<double>(last_inside) > hi) {
-            last_inside = std::nextafter(last_inside, -std::numeric_limits<float>::infinity());
-        }
-        origin = static_cast<float>(lo);
-        scale = static_cast<float>(static_cast<double>(bins) / (hi - lo));
-        last_bin = static_cast<float>(bins - 1);
-        above = static_cast<float>(bins + 1);
-    }
-};
-
-// Non-finite values get `skip`. Written without branches so that the loops calling it vectorize;
-// a NaN position (an infinite scale) falls into the first bin instead of reaching a conversion.
-inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
-    float bin = __builtin_floorf((v - g.origin) * g.scale);
-    bin = bin >= 0.0f ? bin : 0.0f;
-    bin = bin <= g.last_bin ? bin : g.last_bin;
-    float slot = bin + 1.0f;
-    slot = v < g.first_inside ? 0.0f : slot;
-    slot = v > g.last_inside ? g.above : slot;
-    const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
-    slot = finite ? slot : 0.0f;  // never convert NaN
-    return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(slot)) : skip;
-}
-
-// Zero counts on `bins` (at least 1) equal bins; a degenerate range (lo == hi) is widened by
-// 0.5 on each side.
-Histogram empty_histogram(double lo, double hi, std::size_t bins) {
-    Histogram h;
-    h.lo = hi > lo ? lo : lo - 0.5;
-    h.hi = hi > lo ? hi : hi + 0.5;
-    h.counts.assign(std::max<std::size_t>(bins, 1), 0);
-    return h;
-}
-
-}  // namespace
-
 Histogram make_weighted_histogram(std::span<const double> values,
                                   std::span<const std::int64_t> weights, double lo, double hi,
                                   std::size_t bins) {
-    Histogram h = empty_histogram(lo, hi, bins);
-    lo = h.lo;
-    hi = h.hi;
+    Histogram h = detail::empty_histogram(lo, hi, bins);
     bins = h.bins();
-    const SlotGrid grid(lo, hi, bins);
+    const detail::SlotGrid grid(h);
     constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
     for (std::size_t i = 0; i < values.size() && i < weights.size(); ++i) {
         // The values are levels of float32 arithmetic: exact as floats.
-        const std::uint32_t slot = histogram_slot(static_cast<float>(values[i]), grid, kSkip);
+        const std::uint32_t slot =
+            detail::histogram_slot(static_cast<float>(values[i]), grid, kSkip);
         if (slot == kSkip) {
             continue;
         }
@@ -164,60 +108,17 @@ Histogram make_weighted_histogram(std::span<const double> values,
 }
 
 Histogram make_histogram(std::span<const float> values, double lo, double hi, std::size_t bins) {
-    Histogram h = empty_histogram(lo, hi, bins);
-    lo = h.lo;
-    hi = h.hi;
-    bins = h.bins();
-    const std::size_t chunks = max_chunks();
-    // Four copies of the counters, each with a trash slot for non-finite values: the count loop
-    // has no branch, and neighbouring values that fall in one bin (common near a distribution's
-    // peak) do not serialize on one counter's store-to-load latency.
-    const std::size_t stride = bins + 3;
-    const auto trash = static_cast<std::uint32_t>(bins + 2);
-    std::vector<std::vector<std::int64_t>> partial(chunks,
-                                                   std::vector<std::int64_t>(4 * stride, 0));
-    const SlotGrid grid(lo, hi, bins);
+    Histogram h = detail::empty_histogram(lo, hi, bins);
+    std::vector<std::optional<detail::SlotCounts>> partial(max_chunks());
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        const SlotGrid g = grid;  // a local copy: the stores to slots cannot alias it
-        std::int64_t* c0 = partial[chunk].data();
-        std::int64_t* c1 = c0 + stride;
-        std::int64_t* c2 = c1 + stride;
-        std::int64_t* c3 = c2 + stride;
-        constexpr std::size_t kChunk = 1024;
-        std::uint32_t slots[kChunk];
-        const float* x = values.data();
-        for (std::size_t b = begin; b < end; b += kChunk) {
-            const std::size_t n = std::min(kChunk, end - b);
-            // A line at a time, each asking for the line ahead (prefetch.h).
-            std::size_t i = 0;
-            for (; i + detail::kValuesPerLine <= n; i += detail::kValuesPerLine) {
-                detail::prefetch_ahead(x + b + i);
-                for (std::size_t j = i; j < i + detail::kValuesPerLine; ++j) {
-                    slots[j] = histogram_slot(x[b + j], g, trash);
-                }
-            }
-            for (; i < n; ++i) {
-                slots[i] = histogram_slot(x[b + i], g, trash);
-            }
-            for (i = 0; i + 4 <= n; i += 4) {
-                ++c0[slots[i]];
-                ++c1[slots[i + 1]];
-                ++c2[slots[i + 2]];
-                ++c3[slots[i + 3]];
-            }
-            for (; i < n; ++i) {
-                ++c0[slots[i]];
-            }
+        detail::SlotCounts& counts = partial[chunk].emplace(h);
+        for (std::size_t b = begin; b < end; b += detail::SlotCounts::kRun) {
+            counts.add(values.data() + b, std::min(detail::SlotCounts::kRun, end - b), true);
         }
     });
-    for (const std::vector<std::int64_t>& all : partial) {
-        for (std::size_t copy = 0; copy < 4; ++copy) {
-            const std::int64_t* counts = all.data() + copy * stride;
-            h.below += counts[0];
-            h.above += counts[bins + 1];
-            for (std::size_t b = 0; b < bins; ++b) {
-                h.counts[b] += counts[b + 1];
-            }
+    for (const std::optional<detail::SlotCounts>& counts : partial) {
+        if (counts) {
+            counts->add_to(h);
         }
     }
     return h;

@@ -9,6 +9,7 @@
 #include "../common/prefetch.h"
 #include "error_sums.h"
 #include "group_layout.h"
+#include "histogram_slots.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/calibration.h"
@@ -94,6 +95,15 @@ struct ParamArrays {
     const float* clip_max = nullptr;
 };
 
+// Where the fused kernel takes its parameters from: one set for the whole call; one per element
+// (ParamArrays); or one per run of `block_len` elements (`blocks`), block_len a multiple of
+// kLanes, for block granularity: many short groups in one call.
+enum class ParamMode { Uniform, PerElement, PerBlock };
+struct BlockParams {
+    const KernelParams* blocks = nullptr;
+    std::size_t block_len = 0;
+};
+
 // Scalar path for blocks that hold NaN or Inf: excluded from the sums, passed through.
 template <bool PerElement>
 void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::size_t n,
@@ -134,10 +144,11 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 // ample before the block's total is added in double.
 constexpr std::size_t kLanes = 8;
 
-template <Rounding R, bool PerElement>
+template <Rounding R, ParamMode Mode>
 void quantize_block_fused(const float* __restrict x, float* __restrict y, std::size_t n,
                           std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
-                          MetricSums& sums, float& nonfinite) {
+                          MetricSums& sums, float& nonfinite, const BlockParams& per_block = {}) {
+    constexpr bool PerElement = Mode == ParamMode::PerElement;
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};
@@ -147,17 +158,30 @@ void quantize_block_fused(const float* __restrict x, float* __restrict y, std::s
     alignas(64) float clipped[kLanes] = {};
     alignas(64) float zeroed[kLanes] = {};
     alignas(64) float bad[kLanes] = {};
-    const float inv_uniform = p.inv_scale;
-    const float scale_uniform = p.scale;
-    const float zp_uniform = p.zero_point;
+    float inv_uniform = p.inv_scale;
+    float scale_uniform = p.scale;
+    float zp_uniform = p.zero_point;
     const float qmin = p.qmin;
     const float qmax = p.qmax;
-    const float cmin_uniform = p.clip_min;
-    const float cmax_uniform = p.clip_max;
+    float cmin_uniform = p.clip_min;
+    float cmax_uniform = p.clip_max;
     const std::size_t whole = n / kLanes * kLanes;
+    std::size_t block_end = 0;
+    const KernelParams* next_group = per_block.blocks;
     for (std::size_t i = 0; i < whole; i += kLanes) {
         if (i % detail::kValuesPerLine == 0) {
             detail::prefetch_ahead(x + i);
+        }
+        if constexpr (Mode == ParamMode::PerBlock) {
+            if (i == block_end) {  // the next group's parameters, for its kLanes-wide steps
+                inv_uniform = next_group->inv_scale;
+                scale_uniform = next_group->scale;
+                zp_uniform = next_group->zero_point;
+                cmin_uniform = next_group->clip_min;
+                cmax_uniform = next_group->clip_max;
+                ++next_group;
+                block_end += per_block.block_len;
+            }
         }
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
@@ -222,20 +246,24 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
     float nonfinite = 0;
     switch (p.rounding) {
         case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven, PerElement>(x, y, n, first_index, p, a,
-                                                                    sums, nonfinite);
+            quantize_block_fused<Rounding::NearestEven,
+                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
+                x, y, n, first_index, p, a, sums, nonfinite);
             break;
         case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway, PerElement>(x, y, n, first_index, p, a,
-                                                                    sums, nonfinite);
+            quantize_block_fused<Rounding::NearestAway,
+                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
+                x, y, n, first_index, p, a, sums, nonfinite);
             break;
         case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero, PerElement>(x, y, n, first_index, p, a, sums,
-                                                                   nonfinite);
+            quantize_block_fused<Rounding::TowardZero,
+                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
+                x, y, n, first_index, p, a, sums, nonfinite);
             break;
         case Rounding::Stochastic:
-            quantize_block_fused<Rounding::Stochastic, PerElement>(x, y, n, first_index, p, a, sums,
-                                                                   nonfinite);
+            quantize_block_fused<Rounding::Stochastic,
+                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
+                x, y, n, first_index, p, a, sums, nonfinite);
             break;
     }
     if (nonfinite != 0) {
@@ -255,6 +283,39 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
 void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
                     std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
     quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums);
+}
+
+// Consecutive groups of block_len elements each (a multiple of kLanes), groups[k] for the k-th,
+// in one kernel call: per-group calls of 32 values spent more on their set-up and sums than on
+// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one.
+void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
+                     const KernelParams* groups, std::size_t block_len, MetricSums& sums) {
+    float nonfinite = 0;
+    const BlockParams per_block{groups, block_len};
+    switch (groups->rounding) {
+        case Rounding::NearestEven:
+            quantize_block_fused<Rounding::NearestEven, ParamMode::PerBlock>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
+            break;
+        case Rounding::NearestAway:
+            quantize_block_fused<Rounding::NearestAway, ParamMode::PerBlock>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
+            break;
+        case Rounding::TowardZero:
+            quantize_block_fused<Rounding::TowardZero, ParamMode::PerBlock>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
+            break;
+        case Rounding::Stochastic:
+            quantize_block_fused<Rounding::Stochastic, ParamMode::PerBlock>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
+            break;
+    }
+    if (nonfinite != 0) {
+        for (std::size_t b = 0; b < n; b += block_len) {
+            quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
+                           sums);
+        }
+    }
 }
 
 KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
@@ -427,6 +488,7 @@ struct CodeCounts {
 
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
                   std::int32_t* codes, MetricSums& sums, const std::atomic<bool>* cancel,
+                  const detail::KernelHistograms::Local& histograms,
                   CodeCounts* code_counts = nullptr) {
     for (std::size_t b = 0; b < run.length; b += kBlock) {
         detail::throw_if_cancelled(cancel);
@@ -434,6 +496,7 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
         const std::size_t n = std::min(kBlock, run.length - b);
         quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
                        offset, p, sums);
+        histograms.add(values.data() + offset, y + offset, n);
         if (code_counts != nullptr) {
             // y = (q - z) s, so rint(y / s) + z = q exactly (the float error is far below 1/2).
             // Non-finite inputs go to a trash slot, and four interleaved copies keep runs of one
@@ -484,20 +547,18 @@ ValueSummary summarize_values(std::span<const float> values) {
     return summary;
 }
 
-QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
-                     const QuantConfig& config, const QuantizeOptions& options) {
-    return quantize(values, shape, config, options, summarize_values(values));
-}
-
 namespace {
 
 // Quantizes without outliers; the KL metric is left to the caller.
-// `summary` (optional) supplies the range for per-tensor min-max calibration; `code_counts`
-// (optional) receives how often each code occurred, for per-tensor integer configs.
+// `range` (optional) is the values' finite range, for per-tensor min-max calibration;
+// `histograms` (optional) counts x and Q(x) as it asks; `code_counts` (optional) receives how
+// often each code occurred, for per-tensor integer configs, and then Q(x) is not counted.
 QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
                           const QuantConfig& config, const QuantizeOptions& options,
-                          const ValueSummary* summary = nullptr,
+                          const ValueRange* range = nullptr,
+                          detail::KernelHistograms* histograms = nullptr,
                           std::vector<std::int64_t>* code_counts = nullptr) {
+    using Histograms = detail::KernelHistograms;
     const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
     const std::size_t group_count = layout.groups();
     QuantResult result;
@@ -511,13 +572,14 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     std::vector<MetricSums> partial(max_chunks());
 
     if (!is_integer_config(config)) {
-        partial.front() = detail::quantize_scaled(values, layout, config, options, result);
+        partial.front() =
+            detail::quantize_scaled(values, layout, config, options, result, histograms);
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         GroupParameters g;
-        if (summary != nullptr && config.calibration.method == CalibrationMethod::MinMax) {
-            // The summary already holds the finite range: no second pass for it.
-            const ValueRange& r = summary->range;
+        if (range != nullptr && config.calibration.method == CalibrationMethod::MinMax) {
+            // The finite range is known: no second pass for it.
+            const ValueRange& r = *range;
             const double absmax = std::max(std::fabs(r.lo), std::fabs(r.hi));
             g = parameters_for_range(config.scheme == Scheme::Symmetric ? ClipRange{-absmax, absmax}
                                                                         : ClipRange{r.lo, r.hi},
@@ -529,19 +591,22 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         const KernelParams p = kernel_params(g, config);
         const int bits = config.format.bits();
         const bool count_codes = code_counts != nullptr && bits <= 16;
+        if (count_codes && histograms != nullptr) {
+            histograms->skip_y();  // the code counts give the histogram of Q(x)
+        }
         const std::size_t code_total = std::size_t{1} << bits;
         std::vector<std::optional<CodeCounts>> counts(count_codes ? max_chunks() : 0);
-        parallel_for(values.size(), kBlock,
-                     [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-                         MetricSums sums;
-                         CodeCounts* chunk_counts = nullptr;
-                         if (count_codes) {
-                             chunk_counts = &counts[chunk].emplace(code_total);
-                         }
-                         quantize_run(values, {begin, end - begin}, p, y, codes, sums,
-                                      options.cancel, chunk_counts);
-                         partial[chunk] = sums;
-                     });
+        parallel_for(
+            values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                MetricSums sums;
+                CodeCounts* chunk_counts = nullptr;
+                if (count_codes) {
+                    chunk_counts = &counts[chunk].emplace(code_total);
+                }
+                quantize_run(values, {begin, end - begin}, p, y, codes, sums, options.cancel,
+                             Histograms::local(histograms, chunk), chunk_counts);
+                partial[chunk] = sums;
+            });
         if (count_codes) {
             code_counts->assign(code_total, 0);
             for (const std::optional<CodeCounts>& c : counts) {
@@ -558,13 +623,41 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         parallel_for_tasks(
             group_count, values.size(), [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                 MetricSums sums;
-                for (std::size_t gi = begin; gi < end; ++gi) {
-                    const Run& run = layout.single_runs[gi];
-                    const GroupParameters g =
-                        choose_parameters(values.subspan(run.offset, run.length), config);
-                    result.groups[gi] = g;
-                    quantize_run(values, run, kernel_params(g, config), y, codes, sums,
-                                 options.cancel);
+                const Histograms::Local counts = Histograms::local(histograms, chunk);
+                std::vector<KernelParams> batch;
+                std::size_t gi = begin;
+                while (gi < end) {
+                    const Run& first = layout.single_runs[gi];
+                    if (codes != nullptr || first.length % kLanes != 0 ||
+                        first.length > kBlock / 2) {
+                        // A long group (a channel) or one the batch kernel does not take.
+                        const GroupParameters g =
+                            choose_parameters(values.subspan(first.offset, first.length), config);
+                        result.groups[gi] = g;
+                        quantize_run(values, first, kernel_params(g, config), y, codes, sums,
+                                     options.cancel, counts);
+                        ++gi;
+                        continue;
+                    }
+                    // Short blocks: calibrate up to kBlock values' worth of adjacent groups of one
+                    // length, then quantize them in one kernel call.
+                    detail::throw_if_cancelled(options.cancel);
+                    batch.clear();
+                    std::size_t length = 0;
+                    while (gi < end && length + first.length <= kBlock &&
+                           layout.single_runs[gi].length == first.length &&
+                           layout.single_runs[gi].offset == first.offset + length) {
+                        const Run& run = layout.single_runs[gi];
+                        const GroupParameters g =
+                            choose_parameters(values.subspan(run.offset, run.length), config);
+                        result.groups[gi] = g;
+                        batch.push_back(kernel_params(g, config));
+                        length += run.length;
+                        ++gi;
+                    }
+                    quantize_blocks(values.data() + first.offset, y + first.offset, length,
+                                    first.offset, batch.data(), first.length, sums);
+                    counts.add(values.data() + first.offset, y + first.offset, length);
                 }
                 partial[chunk] = sums;
             });
@@ -604,6 +697,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 layout.outer, values.size(),
                 [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                     MetricSums sums;
+                    const Histograms::Local counts = Histograms::local(histograms, chunk);
                     for (std::size_t o = begin; o < end; ++o) {
                         detail::throw_if_cancelled(options.cancel);
                         for (std::size_t c0 = 0; c0 < layout.dim; c0 += kBlock) {
@@ -614,6 +708,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             quantize_block_with<true>(values.data() + offset, y + offset,
                                                       codes ? codes + offset : nullptr, n, offset,
                                                       uniform, a, sums);
+                            counts.add(values.data() + offset, y + offset, n);
                         }
                     }
                     partial[chunk] = sums;
@@ -622,11 +717,13 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
             parallel_for_tasks(layout.outer * layout.dim, values.size(),
                                [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                                    MetricSums sums;
+                                   const Histograms::Local counts =
+                                       Histograms::local(histograms, chunk);
                                    for (std::size_t r = begin; r < end; ++r) {
                                        const std::size_t c = r % layout.dim;
                                        quantize_run(values, {r * layout.inner, layout.inner},
                                                     kernel_params(result.groups[c], config), y,
-                                                    codes, sums, options.cancel);
+                                                    codes, sums, options.cancel, counts);
                                    }
                                    partial[chunk] = sums;
                                });
@@ -649,19 +746,13 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     return result;
 }
 
-// KL between the distributions of x and Q(x) on the summary's bins (x's finite range); values
-// of Q(x) beyond it (at most half a step, or clipped outliers kept in FP16) join the edge bins.
-double kl_metric(std::span<const float> dequantized, const ValueSummary& summary,
-                 const std::vector<double>& levels = {},
-                 const std::vector<std::int64_t>& level_counts = {}) {
-    if (!summary.range.any_finite) {
+// KL between the distributions of x (p, on x's finite range) and Q(x) (q, on the same bins);
+// values of Q(x) beyond the range (at most half a step, or clipped outliers kept in FP16) join
+// the edge bins.
+double kl_metric(const ValueRange& range, const Histogram& p, Histogram q) {
+    if (!range.any_finite) {
         return 0;
     }
-    const Histogram& p = summary.histogram;
-    // From the code counts when the kernel kept them: the same histogram without a pass.
-    Histogram q = !level_counts.empty()
-                      ? make_weighted_histogram(levels, level_counts, p.lo, p.hi, p.bins())
-                      : make_histogram(dequantized, p.lo, p.hi, p.bins());
     q.counts.front() += q.below;
     q.counts.back() += q.above;
     q.below = q.above = 0;
@@ -734,27 +825,52 @@ QuantResult quantize_with_outliers(std::span<const float> values,
     return result;
 }
 
+// Everything quantize() does, with the finite range known and the histogram of x known or not
+// (then the kernels count it as they go).
+QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
+                                const QuantConfig& config, const QuantizeOptions& options,
+                                const ValueRange& range, const Histogram* x_histogram) {
+    check_config(config);
+    const Histogram shape_of_bins =
+        detail::empty_histogram(range.lo, range.hi, automatic_bin_count(values.size()));
+    if (config.outlier_threshold > 0) {
+        QuantResult result = quantize_with_outliers(values, shape, config, options);
+        const Histogram p = x_histogram != nullptr
+                                ? *x_histogram
+                                : make_histogram(values, range.lo, range.hi, shape_of_bins.bins());
+        result.metrics.kl_divergence =
+            kl_metric(range, p, make_histogram(result.dequantized, p.lo, p.hi, p.bins()));
+        return result;
+    }
+    detail::KernelHistograms histograms(shape_of_bins, x_histogram == nullptr, true);
+    std::vector<std::int64_t> code_counts;
+    QuantResult result =
+        quantize_core(values, shape, config, options, &range, &histograms, &code_counts);
+    const Histogram p = x_histogram != nullptr ? *x_histogram : histograms.x();
+    if (!code_counts.empty()) {
+        // From the code counts the kernel kept: the histogram of Q(x) without counting it.
+        const std::vector<double> levels =
+            quantization_levels(result.groups.front(), config.format.integer_format());
+        result.metrics.kl_divergence =
+            kl_metric(range, p, make_weighted_histogram(levels, code_counts, p.lo, p.hi, p.bins()));
+    } else {
+        result.metrics.kl_divergence = kl_metric(range, p, histograms.y());
+    }
+    return result;
+}
+
 }  // namespace
 
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options,
                      const ValueSummary& summary) {
-    check_config(config);
-    if (config.outlier_threshold > 0) {
-        QuantResult result = quantize_with_outliers(values, shape, config, options);
-        result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
-        return result;
-    }
-    std::vector<std::int64_t> code_counts;
-    QuantResult result = quantize_core(values, shape, config, options, &summary, &code_counts);
-    if (!code_counts.empty()) {
-        const std::vector<double> levels =
-            quantization_levels(result.groups.front(), config.format.integer_format());
-        result.metrics.kl_divergence = kl_metric(result.dequantized, summary, levels, code_counts);
-    } else {
-        result.metrics.kl_divergence = kl_metric(result.dequantized, summary);
-    }
-    return result;
+    return quantize_with_range(values, shape, config, options, summary.range, &summary.histogram);
+}
+
+QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
+                     const QuantConfig& config, const QuantizeOptions& options) {
+    // The histogram of x is counted by the kernels, in the same pass as Q(x).
+    return quantize_with_range(values, shape, config, options, finite_range(values), nullptr);
 }
 
 HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,

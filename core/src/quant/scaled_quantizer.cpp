@@ -218,16 +218,23 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
                            std::vector<float>& hi = highs[chunk];
                            lo.assign(width, kInf);
                            hi.assign(width, -kInf);
+                           float* __restrict low = lo.data();
+                           float* __restrict high = hi.data();
                            for (std::size_t o = b; o < e; ++o) {
-                               const float* x = values.data() + o * width;
-                               for (std::size_t k = 0; k < width; ++k) {
-                                   if (k % kValuesPerLine == 0) {
-                                       prefetch_ahead(x + k);
+                               const float* __restrict x = values.data() + o * width;
+                               for (std::size_t k0 = 0; k0 < width; k0 += kValuesPerLine) {
+                                   prefetch_ahead(x + k0);
+                                   const std::size_t stop = std::min(width, k0 + kValuesPerLine);
+                                   for (std::size_t k = k0; k < stop; ++k) {
+                                       // Non-finite values become +-Inf first: plain min / max
+                                       // lanes vectorize, a combined condition did not.
+                                       const float v = x[k];
+                                       const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+                                       const float for_lo = finite ? v : kInf;
+                                       const float for_hi = finite ? v : -kInf;
+                                       low[k] = for_lo < low[k] ? for_lo : low[k];
+                                       high[k] = for_hi > high[k] ? for_hi : high[k];
                                    }
-                                   const float v = x[k];
-                                   const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
-                                   lo[k] = finite && v < lo[k] ? v : lo[k];
-                                   hi[k] = finite && v > hi[k] ? v : hi[k];
                                }
                            }
                        });
@@ -338,7 +345,8 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
 MetricSums quantize_range(std::span<const float> values, std::size_t begin, std::size_t end,
                           const GroupLayout& layout, const std::vector<GroupParameters>& groups,
                           const QuantConfig& config, const ElementRounder& rounder, float* y,
-                          std::int32_t* codes, const std::atomic<bool>* cancel = nullptr) {
+                          std::int32_t* codes, const std::atomic<bool>* cancel = nullptr,
+                          const KernelHistograms::Local& histograms = {}) {
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float scale[kBlock];
@@ -369,6 +377,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
             yb[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? q : x[i];  // NaN/Inf pass through
         }
         accumulate_error_sums(x, yb, n, sums);
+        histograms.add(x, yb, n);
         sums.clipped += count_clipped(t, n, clip_limit);
         if (codes != nullptr) {
             const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
@@ -390,7 +399,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result) {
+                           QuantResult& result, KernelHistograms* histograms) {
     const bool keep_codes = options.keep_codes;
     result.groups = choose_groups(values, layout, config);
     float* y = result.dequantized.data();
@@ -398,8 +407,9 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     std::vector<MetricSums> partial(max_chunks());
     const ElementRounder rounder(config);
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        partial[chunk] = quantize_range(values, begin, end, layout, result.groups, config, rounder,
-                                        y, codes, options.cancel);
+        partial[chunk] =
+            quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
+                           options.cancel, KernelHistograms::local(histograms, chunk));
     });
     MetricSums total;
     for (const MetricSums& s : partial) {

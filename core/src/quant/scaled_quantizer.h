@@ -10,6 +10,7 @@
 #include <span>
 
 #include "group_layout.h"
+#include "histogram_slots.h"
 #include "quantscope/quant/calibration.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -18,7 +19,7 @@ namespace quantscope::detail {
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result);
+                           QuantResult& result, KernelHistograms* histograms = nullptr);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);

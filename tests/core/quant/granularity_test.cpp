@@ -115,6 +115,50 @@ TEST(Granularity, BlocksAlongTheLastAxisWithShortLastBlock) {
     EXPECT_DOUBLE_EQ(r.storage.bits_per_value, (1000.0 * 4 + 40 * 32) / 1000.0);
 }
 
+// Short blocks go through the kernel many groups per call (block lengths that are a multiple of
+// 8, adjacent groups of one length); every element must still be the scalar reference under its
+// own group's parameters, with NaN and Inf inside some blocks, every rounding, both schemes, and
+// a tensor large enough to be split across the cores.
+TEST(Granularity, BatchedBlocksEqualTheScalarReference) {
+    const std::size_t rows = 1200;
+    const std::size_t cols = 520;  // blocks of 8, 24, 32 and 40 leave a short last block
+    FloatBuffer x = uneven_rows(rows, cols);
+    x[5] = std::numeric_limits<float>::quiet_NaN();
+    x[cols * 7 + 33] = std::numeric_limits<float>::infinity();
+    x[cols * 900 + 100] = -std::numeric_limits<float>::infinity();
+    const std::vector<std::int64_t> shape{static_cast<std::int64_t>(rows),
+                                          static_cast<std::int64_t>(cols)};
+    for (const char* granularity : {"block:8", "block:24", "block:32", "block:40", "block:7"}) {
+        for (Rounding rounding : {Rounding::NearestEven, Rounding::NearestAway,
+                                  Rounding::TowardZero, Rounding::Stochastic}) {
+            for (Scheme scheme : {Scheme::Symmetric, Scheme::Affine}) {
+                QuantConfig c = config_for("int4", granularity, scheme, rounding);
+                c.seed = 7;
+                const QuantResult r = quantize(x, shape, c);
+                const auto block = static_cast<std::size_t>(c.granularity.block);
+                const std::size_t per_row = (cols + block - 1) / block;
+                ASSERT_EQ(r.groups.size(), rows * per_row);
+                for (std::size_t i = 0; i < x.size(); ++i) {
+                    const std::size_t g = (i / cols) * per_row + (i % cols) / block;
+                    const float expected = quantize_value_reference(x[i], r.groups[g], c, i);
+                    const float got = r.dequantized[i];
+                    ASSERT_TRUE(got == expected || (std::isnan(got) && std::isnan(expected)))
+                        << granularity << " " << describe(c) << " element " << i;
+                }
+                EXPECT_EQ(r.metrics.nan_count, 1);
+                EXPECT_EQ(r.metrics.inf_count, 2);
+                // Each group's parameters are its own calibration.
+                const std::size_t g = 123 * per_row + 2;
+                const std::size_t first = 123 * cols + 2 * block;
+                const GroupParameters alone = choose_parameters(
+                    std::span<const float>(x.data() + first, std::min(block, cols - 2 * block)), c);
+                EXPECT_EQ(r.groups[g].scale, alone.scale);
+                EXPECT_EQ(r.groups[g].zero_point, alone.zero_point);
+            }
+        }
+    }
+}
+
 // DESIGN.md worked example, vector-wise: groups A = [30, 10, 20, 30] and B = [0, 2, 2, 0].
 // One INT4 scale for both, s = 30/7 = 4.29: B/s = [0, 0.47, 0.47, 0] rounds to all zeros, so
 // B's detail is lost. One scale per row gives B s = 2/7 and keeps it exactly.

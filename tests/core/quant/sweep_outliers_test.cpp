@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <atomic>
 #include <cmath>
 #include <vector>
@@ -205,6 +207,51 @@ TEST(ValueSummary, KlFromCodeCountsEqualsKlFromValues) {
                     << describe(c);
             }
         }
+    }
+}
+
+// The kernels count the KL metric's histograms of x and Q(x) as they go (no summary given);
+// the metric must equal KL between make_histogram of x and of Q(x) on x's range, and every
+// metric must equal the run that is handed a summary, for every kind of config and granularity.
+TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
+    Tensor t = generate("mixture:n=1200000,seed=8");
+    t.values[17] = std::numeric_limits<float>::quiet_NaN();
+    t.values[400000] = std::numeric_limits<float>::infinity();
+    const std::vector<std::int64_t> shape{1200, 1000};
+    const ValueSummary summary = summarize_values(t.values);
+    struct Case {
+        const char* format;
+        const char* granularity;  // empty: the format's own
+    };
+    for (const Case& k : std::vector<Case>{{"int8", "tensor"},
+                                           {"int8", "channel:0"},
+                                           {"int8", "channel:1"},
+                                           {"int4", "block:32"},
+                                           {"int4", "block:7"},
+                                           {"int16", "tensor"},
+                                           {"fp8_e4m3", "tensor"},
+                                           {"fp8_e5m2", "channel:1"},
+                                           {"mxfp4", ""},
+                                           {"nvfp4", ""},
+                                           {"nf4", ""}}) {
+        QuantConfig c;
+        apply_format(c, k.format);
+        if (std::string_view(k.granularity).size() > 0) {
+            c.granularity = parse_granularity(k.granularity);
+        }
+        const QuantResult cold = quantize(t.values, shape, c);
+        const QuantResult warm = quantize(t.values, shape, c, {}, summary);
+        Histogram q = make_histogram(cold.dequantized, summary.histogram.lo, summary.histogram.hi,
+                                     summary.histogram.bins());
+        q.counts.front() += q.below;
+        q.counts.back() += q.above;
+        q.below = q.above = 0;
+        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q))
+            << describe(c);
+        EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
+        EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
+        EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
+        EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
     }
 }
 

@@ -1,0 +1,212 @@
+#pragma once
+// Where values fall on equal bins, and per-thread counters of them: one definition shared by
+// make_histogram, make_weighted_histogram and the quantize kernels, which count the histograms of
+// the KL metric while a block is still in L1 instead of in separate passes. Internal to core.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "../common/prefetch.h"
+#include "quantscope/common/parallel.h"
+#include "quantscope/quant/histogram.h"
+
+namespace quantscope::detail {
+
+// Zero counts on `bins` (at least 1) equal bins; a degenerate range (lo == hi) is widened by
+// 0.5 on each side.
+inline Histogram empty_histogram(double lo, double hi, std::size_t bins) {
+    Histogram h;
+    h.lo = hi > lo ? lo : lo - 0.5;
+    h.hi = hi > lo ? hi : hi + 0.5;
+    h.counts.assign(std::max<std::size_t>(bins, 1), 0);
+    return h;
+}
+
+// Where a value goes on `bins` equal bins over [lo, hi]: slot 0 is "below", slot bins+1
+// "above", 1..bins the bins. The arithmetic is the values' own float32, which vectorizes 8 wide:
+// below and above are exact comparisons with lo and hi (so a value equal to hi joins the last
+// bin), and the bin inside is floor((v - lo) * scale), within 2^-24 of the range of the exact
+// edge.
+struct SlotGrid {
+    float first_inside = 0;  // the smallest float >= lo
+    float last_inside = 0;   // the largest float <= hi
+    float origin = 0;        // lo as a float
+    float scale = 0;         // bins / (hi - lo)
+    float last_bin = 0;      // bins - 1
+    float above = 0;         // bins + 1
+
+    // lo < hi (see empty_histogram).
+    SlotGrid(double lo, double hi, std::size_t bins) {
+        first_inside = static_cast<float>(lo);
+        if (static_cast<double>(first_inside) < lo) {
+            first_inside = std::nextafter(first_inside, std::numeric_limits<float>::infinity());
+        }
+        last_inside = static_cast<float>(hi);
+        if (static_cast<double>(last_inside) > hi) {
+            last_inside = std::nextafter(last_inside, -std::numeric_limits<float>::infinity());
+        }
+        origin = static_cast<float>(lo);
+        scale = static_cast<float>(static_cast<double>(bins) / (hi - lo));
+        last_bin = static_cast<float>(bins - 1);
+        above = static_cast<float>(bins + 1);
+    }
+    explicit SlotGrid(const Histogram& h) : SlotGrid(h.lo, h.hi, h.bins()) {}
+};
+
+// Non-finite values get `skip`. Written without branches so that the loops calling it vectorize;
+// a NaN position (an infinite scale) falls into the first bin instead of reaching a conversion.
+inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
+    float bin = __builtin_floorf((v - g.origin) * g.scale);
+    bin = bin >= 0.0f ? bin : 0.0f;
+    bin = bin <= g.last_bin ? bin : g.last_bin;
+    float slot = bin + 1.0f;
+    slot = v < g.first_inside ? 0.0f : slot;
+    slot = v > g.last_inside ? g.above : slot;
+    const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
+    slot = finite ? slot : 0.0f;  // never convert NaN
+    return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(slot)) : skip;
+}
+
+// One thread's counts on a grid: four interleaved copies of (below, bins, above, trash), so that
+// the count loop has no branch and neighbouring values in one bin (common near a distribution's
+// peak) do not serialize on one counter's store-to-load latency.
+class SlotCounts {
+public:
+    // Values add() takes at a time.
+    static constexpr std::size_t kRun = 2048;
+
+    SlotCounts(const Histogram& shape)
+        : grid_(shape), bins_(shape.bins()), stride_(shape.bins() + 3), counts_(4 * stride_, 0) {}
+
+    // Counts v[0..n), n <= kRun. `prefetch` asks for the data ahead (for reads from memory; off
+    // for a block the caller just wrote, which is in L1).
+    void add(const float* v, std::size_t n, bool prefetch) {
+        const SlotGrid g = grid_;  // a local copy: the stores to slots cannot alias it
+        const auto trash = static_cast<std::uint32_t>(bins_ + 2);
+        std::uint32_t slots[kRun];
+        std::size_t i = 0;
+        for (; i + kValuesPerLine <= n; i += kValuesPerLine) {
+            if (prefetch) {
+                prefetch_ahead(v + i);
+            }
+            for (std::size_t j = i; j < i + kValuesPerLine; ++j) {
+                slots[j] = histogram_slot(v[j], g, trash);
+            }
+        }
+        for (; i < n; ++i) {
+            slots[i] = histogram_slot(v[i], g, trash);
+        }
+        std::int64_t* c0 = counts_.data();
+        std::int64_t* c1 = c0 + stride_;
+        std::int64_t* c2 = c1 + stride_;
+        std::int64_t* c3 = c2 + stride_;
+        for (i = 0; i + 4 <= n; i += 4) {
+            ++c0[slots[i]];
+            ++c1[slots[i + 1]];
+            ++c2[slots[i + 2]];
+            ++c3[slots[i + 3]];
+        }
+        for (; i < n; ++i) {
+            ++c0[slots[i]];
+        }
+    }
+
+    // Adds these counts into h (same bins).
+    void add_to(Histogram& h) const {
+        for (std::size_t copy = 0; copy < 4; ++copy) {
+            const std::int64_t* c = counts_.data() + copy * stride_;
+            h.below += c[0];
+            h.above += c[bins_ + 1];
+            for (std::size_t b = 0; b < bins_; ++b) {
+                h.counts[b] += c[b + 1];
+            }
+        }
+    }
+
+private:
+    SlotGrid grid_;
+    std::size_t bins_;
+    std::size_t stride_;
+    std::vector<std::int64_t> counts_;
+};
+
+// The KL metric's two histograms, of x and of Q(x) on one grid, counted by the quantize kernels
+// a block at a time while the block is in L1: no pass over the tensor of their own. Each thread
+// counts into its chunk's counters (parallel_for's chunk index).
+class KernelHistograms {
+public:
+    KernelHistograms(Histogram shape, bool count_x, bool count_y)
+        : shape_(std::move(shape)),
+          count_x_(count_x),
+          count_y_(count_y),
+          x_(count_x ? max_chunks() : 0),
+          y_(count_y ? max_chunks() : 0) {}
+
+    // One thread's counters; add() counts a block (at most SlotCounts::kRun values) of x and its
+    // Q(x) as asked.
+    class Local {
+    public:
+        void add(const float* x, const float* y, std::size_t n) const {
+            for (std::size_t i = 0; i < n; i += SlotCounts::kRun) {
+                const std::size_t m = std::min(SlotCounts::kRun, n - i);
+                if (x_ != nullptr) {
+                    x_->add(x + i, m, false);
+                }
+                if (y_ != nullptr) {
+                    y_->add(y + i, m, false);
+                }
+            }
+        }
+
+    private:
+        friend class KernelHistograms;
+        SlotCounts* x_ = nullptr;
+        SlotCounts* y_ = nullptr;
+    };
+
+    // Null-safe: a null `histograms` gives a Local that counts nothing.
+    static Local local(KernelHistograms* histograms, std::size_t chunk) {
+        Local l;
+        if (histograms != nullptr) {
+            if (histograms->count_x_) {
+                l.x_ = &histograms->x_[chunk].emplace(histograms->shape_);
+            }
+            if (histograms->count_y_) {
+                l.y_ = &histograms->y_[chunk].emplace(histograms->shape_);
+            }
+        }
+        return l;
+    }
+
+    // Stops counting Q(x) (a kernel that counts codes instead); before any local().
+    void skip_y() { count_y_ = false; }
+    bool counts_x() const { return count_x_; }
+    bool counts_y() const { return count_y_; }
+    Histogram x() const { return merged(x_); }
+    Histogram y() const { return merged(y_); }
+
+private:
+    Histogram merged(const std::vector<std::optional<SlotCounts>>& parts) const {
+        Histogram h = shape_;
+        for (const std::optional<SlotCounts>& part : parts) {
+            if (part) {
+                part->add_to(h);
+            }
+        }
+        return h;
+    }
+
+    Histogram shape_;
+    bool count_x_;
+    bool count_y_;
+    std::vector<std::optional<SlotCounts>> x_;
+    std::vector<std::optional<SlotCounts>> y_;
+};
+
+}  // namespace quantscope::detail
