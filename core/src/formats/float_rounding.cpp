@@ -161,8 +161,12 @@ std::uint32_t encode_block(const AliasedBits* in, std::uint32_t* codes, std::uin
 
 // Pass 2: codes to float32 bits. Normal codes move their fields into float32's layout;
 // subnormal ones take one exact multiply by the constant 2^(emin - M).
-void decode_block(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
-                  const KernelConstants& k) {
+// SubnormalBits: the format's subnormals are float32's (emin = -126, as bf16 and tf32), so their
+// bits are the mantissa shifted into place; the multiply by 2^(emin - M), itself a float32
+// subnormal there, would take a microcode assist on every element (4x slower for bf16).
+template <bool SubnormalBits>
+void decode_block_with(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
+                       const KernelConstants& k) {
     const std::int32_t M = k.mantissa_bits;
     const std::uint32_t sign_mask = k.sign_mask;
     const std::uint32_t mantissa_mask = (1u << M) - 1u;
@@ -180,9 +184,14 @@ void decode_block(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
         const std::uint32_t mantissa = magnitude & mantissa_mask;
         const std::uint32_t normal_bits =
             ((field + exponent_rebias) << 23) | (mantissa << (23 - M));
-        const float subnormal =
-            static_cast<float>(static_cast<std::int32_t>(mantissa)) * subnormal_scale;
-        std::uint32_t bits = field != 0 ? normal_bits : std::bit_cast<std::uint32_t>(subnormal);
+        std::uint32_t subnormal_bits = 0;
+        if constexpr (SubnormalBits) {
+            subnormal_bits = mantissa << (23 - M);
+        } else {
+            subnormal_bits = std::bit_cast<std::uint32_t>(
+                static_cast<float>(static_cast<std::int32_t>(mantissa)) * subnormal_scale);
+        }
+        std::uint32_t bits = field != 0 ? normal_bits : subnormal_bits;
         bits = field == ieee_special_field ? (mantissa == 0 ? 0x7F800000u : 0x7FC00000u) : bits;
         bits |= sign;
         const auto is_nan = static_cast<std::uint32_t>(magnitude == fn_nan_magnitude) |
@@ -190,6 +199,139 @@ void decode_block(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
                             static_cast<std::uint32_t>((bits & 0x7FFFFFFFu) > 0x7F800000u);
         out[i] = is_nan != 0 ? 0x7FC00000u : bits;
     }
+}
+
+void decode_block(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
+                  const KernelConstants& k) {
+    if (k.min_exponent == -126) {
+        decode_block_with<true>(codes, out, n, k);
+    } else {
+        decode_block_with<false>(codes, out, n, k);
+    }
+}
+
+// The value path: float32 to the format's value directly, without codes, for saturating
+// rounding into formats whose cells 2^q (q = e - M for e in [emin, emax]) and their inverses
+// are normal float32 powers of two (fp16, every FP8, FP6 and FP4). x is scaled by 2^-q to an
+// integer-spaced number, rounded, and scaled back: both scalings are exact. It does half the work
+// of encode_block + decode_block and gives the same values (tested on every code's neighbourhood).
+struct ValueConstants {
+    std::int32_t mantissa_bits;
+    std::int32_t min_exponent;
+    std::int32_t max_exponent;
+    float max_finite;
+    std::uint32_t max_finite_bits;
+    std::uint32_t nan_result;          // float32 bits a NaN input becomes
+    std::uint32_t keep_negative_zero;  // 1 or 0
+};
+
+// Also: a mantissa (for M = 0 a tie at a binade's top picks the even code, which need not be
+// the even multiple of the cell) and normal values (E = 1 under ieee or fn has only subnormals).
+bool value_path_supported(const FloatFormat& f, Saturation saturation) {
+    return saturation == Saturation::Saturate && fast_path_supported(f) && f.mantissa_bits >= 1 &&
+           f.max_exponent >= f.min_exponent && f.min_exponent - f.mantissa_bits >= -126 &&
+           f.max_exponent <= 126;
+}
+
+ValueConstants value_constants_for(const FloatFormat& f) {
+    ValueConstants v{};
+    v.mantissa_bits = f.mantissa_bits;
+    v.min_exponent = f.min_exponent;
+    v.max_exponent = f.max_exponent;
+    v.max_finite = static_cast<float>(f.max_finite);
+    v.max_finite_bits = std::bit_cast<std::uint32_t>(v.max_finite);
+    v.nan_result = f.has_nan ? 0x7FC00000u : 0u;
+    v.keep_negative_zero = f.has_negative_zero ? 1u : 0u;
+    return v;
+}
+
+template <Rounding R>
+std::uint32_t round_values_block(const AliasedBits* in, AliasedBits* out, std::uint32_t n,
+                                 const ValueConstants& v, std::uint32_t hash_key,
+                                 std::uint32_t first_low_index) {
+    const std::int32_t M = v.mantissa_bits;
+    const std::int32_t min_exponent = v.min_exponent;
+    const std::int32_t max_exponent = v.max_exponent;
+    const float max_finite = v.max_finite;
+    const std::uint32_t max_finite_bits = v.max_finite_bits;
+    const std::uint32_t nan_result = v.nan_result;
+    const std::uint32_t keep_negative_zero = v.keep_negative_zero;
+    std::uint32_t beyond = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint32_t bits = in[i];
+        const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;
+        const float magnitude = std::bit_cast<float>(magnitude_bits);
+        const auto e = static_cast<std::int32_t>(magnitude_bits >> 23) - 127;
+        const std::int32_t q = std::clamp(e, min_exponent, max_exponent) - M;  // the cell 2^q
+        const float down = std::bit_cast<float>(static_cast<std::uint32_t>(127 - q) << 23);
+        const float up_scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 + q) << 23);
+        const float a = magnitude * down;  // exact; Inf stays Inf
+        float r = 0;
+        if constexpr (R == Rounding::NearestEven) {
+            r = __builtin_rintf(a);  // the current mode, FE_TONEAREST: ties to even
+        } else if constexpr (R == Rounding::NearestAway) {
+            const float whole = __builtin_truncf(a);
+            r = whole + (a - whole >= 0.5f ? 1.0f : 0.0f);
+        } else if constexpr (R == Rounding::TowardZero) {
+            r = __builtin_truncf(a);
+        } else {
+            // Up when floor(fraction * 2^24) exceeds the 24 random bits, as encode_block does.
+            const float whole = __builtin_floorf(a);
+            const float fraction24 = __builtin_floorf((a - whole) * 16777216.0f);
+            const std::uint32_t random =
+                mix_stochastic_bits((first_low_index + i) * 0x9E3779B1u ^ hash_key) >> 8;
+            r = whole +
+                (fraction24 > static_cast<float>(static_cast<std::int32_t>(random)) ? 1.0f : 0.0f);
+        }
+        float y = r * up_scale;               // exact
+        y = y > max_finite ? max_finite : y;  // saturate (Inf inputs too)
+        const std::uint32_t y_bits = std::bit_cast<std::uint32_t>(y);
+        const auto keep_sign = static_cast<std::uint32_t>(y_bits != 0) | keep_negative_zero;
+        std::uint32_t result = y_bits | ((0u - keep_sign) & (bits & 0x80000000u));
+        const auto is_nan = static_cast<std::uint32_t>(magnitude_bits > 0x7F800000u);
+        result = is_nan != 0 ? nan_result : result;
+        beyond += static_cast<std::uint32_t>(magnitude_bits > max_finite_bits) & (1u - is_nan);
+        out[i] = result;
+    }
+    return beyond;
+}
+
+std::int64_t round_values_chunk(const float* in, float* out, std::size_t n, const ValueConstants& v,
+                                Rounding rounding, std::uint64_t seed, std::uint64_t first_index) {
+    std::int64_t beyond = 0;
+    std::size_t done = 0;
+    while (done < n) {
+        const std::uint64_t index = first_index + done;
+        // Blocks never cross a 2^32 boundary of the index, so its upper half is constant.
+        const std::uint64_t to_boundary = (std::uint64_t{1} << 32) - (index & 0xFFFFFFFFu);
+        const auto count =
+            static_cast<std::uint32_t>(std::min<std::uint64_t>({n - done, kBlock, to_boundary}));
+        const std::uint32_t key = stochastic_key(seed, index);
+        const auto low = static_cast<std::uint32_t>(index);
+        const auto* in_bits = reinterpret_cast<const AliasedBits*>(in + done);
+        auto* out_bits = reinterpret_cast<AliasedBits*>(out + done);
+        detail::prefetch_span(in + done + count, count);  // the next block (prefetch.h)
+        switch (rounding) {
+            case Rounding::NearestEven:
+                beyond += round_values_block<Rounding::NearestEven>(in_bits, out_bits, count, v,
+                                                                    key, low);
+                break;
+            case Rounding::NearestAway:
+                beyond += round_values_block<Rounding::NearestAway>(in_bits, out_bits, count, v,
+                                                                    key, low);
+                break;
+            case Rounding::TowardZero:
+                beyond +=
+                    round_values_block<Rounding::TowardZero>(in_bits, out_bits, count, v, key, low);
+                break;
+            case Rounding::Stochastic:
+                beyond +=
+                    round_values_block<Rounding::Stochastic>(in_bits, out_bits, count, v, key, low);
+                break;
+        }
+        done += count;
+    }
+    return beyond;
 }
 
 template <typename Sink>
@@ -272,14 +414,18 @@ std::int64_t round_to_format_reference(std::span<const float> input, std::span<f
 
 struct FloatRounder::Constants {
     KernelConstants kernel;
+    bool value_path = false;
+    ValueConstants values{};
 };
 
 FloatRounder::FloatRounder(const FloatFormat& format, Rounding rounding, Saturation saturation,
                            std::uint64_t seed)
     : format_(format), rounding_(rounding), saturation_(saturation), seed_(seed) {
     if (fast_path_supported(format)) {
+        const bool value_path = value_path_supported(format, saturation);
         constants_ = std::make_shared<const Constants>(
-            Constants{constants_for(format, rounding, saturation)});
+            Constants{constants_for(format, rounding, saturation), value_path,
+                      value_path ? value_constants_for(format) : ValueConstants{}});
     }
 }
 
@@ -289,6 +435,10 @@ std::int64_t FloatRounder::round(std::span<const float> input, std::span<float> 
     if (!constants_) {
         return round_to_format_reference(input, output, format_, rounding_, saturation_, seed_,
                                          first_index);
+    }
+    if (constants_->value_path) {
+        return round_values_chunk(input.data(), output.data(), input.size(), constants_->values,
+                                  rounding_, seed_, first_index);
     }
     const KernelConstants& k = constants_->kernel;
     float* out = output.data();
