@@ -1,6 +1,7 @@
 #include "scaled_quantizer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -155,25 +156,32 @@ GroupParameters with_scale(double scale, const QuantConfig& config) {
     return g;
 }
 
-// OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's range.
 // Largest finite magnitude of a short block, in one vectorizable loop (NaN and Inf count 0).
 float block_absmax(std::span<const float> block) {
+    // Eight lanes, and non-finite values made 0 before a plain max: one select per value, which
+    // vectorizes (a combined condition became a branch per value).
+    constexpr std::size_t kLanes = 8;
+    float lane[kLanes] = {};
+    const float* x = block.data();
+    const std::size_t n = block.size();
+    std::size_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            const float a = __builtin_fabsf(x[i + j]);
+            const float finite = a <= 3.40282347e38f ? a : 0.0f;
+            lane[j] = finite > lane[j] ? finite : lane[j];
+        }
+    }
+    for (; i < n; ++i) {
+        const float a = __builtin_fabsf(x[i]);
+        const float finite = a <= 3.40282347e38f ? a : 0.0f;
+        lane[0] = finite > lane[0] ? finite : lane[0];
+    }
     float amax = 0;
-    for (float v : block) {
-        const float a = __builtin_fabsf(v);
-        amax = a <= 3.40282347e38f && a > amax ? a : amax;
+    for (float l : lane) {
+        amax = l > amax ? l : amax;
     }
     return amax;
-}
-
-GroupParameters mx_parameters(std::span<const float> block, const QuantConfig& config) {
-    const double amax = block_absmax(block);
-    if (amax == 0) {
-        return with_scale(1.0, config);  // all zero: any scale reproduces it
-    }
-    const int emax_elem = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
-    const int exponent = std::clamp(std::ilogb(amax) - emax_elem, -127, 127);
-    return with_scale(std::ldexp(1.0, exponent), config);
 }
 
 }  // namespace
@@ -291,19 +299,42 @@ void prefetch_group(std::span<const float> values, const GroupLayout& layout, st
     }
 }
 
-std::vector<GroupParameters> choose_groups(std::span<const float> values, const GroupLayout& layout,
-                                           const QuantConfig& config) {
+// Fills `groups` (one entry per group, already sized: no second allocation of what can be
+// tens of MiB for blocks of 32).
+void choose_groups(std::span<const float> values, const GroupLayout& layout,
+                   const QuantConfig& config, std::vector<GroupParameters>& groups) {
     const std::size_t count = layout.groups();
-    std::vector<GroupParameters> groups(count);
+    groups.resize(count);
     if (config.block_scaling == BlockScaling::MX) {
+        // OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's
+        // range; an all-zero block takes scale 1 (any scale reproduces it). The exponent is read
+        // from amax's bits and X built from bits: ilogb and ldexp cost more than the 32 values.
+        const int emax_elem = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
+        const double top_elem = element_max(config);
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
             for (std::size_t g = b; g < e; ++g) {
                 const Run& run = layout.single_runs[g];
                 prefetch_group(values, layout, g + kGroupsAhead, e);
-                groups[g] = mx_parameters(values.subspan(run.offset, run.length), config);
+                const float amax = block_absmax(values.subspan(run.offset, run.length));
+                if (amax == 0) {
+                    groups[g] = with_scale(1.0, config);
+                    continue;
+                }
+                const auto amax_bits = std::bit_cast<std::uint32_t>(amax);
+                const int floor_log2 = amax >= std::numeric_limits<float>::min()
+                                           ? static_cast<int>(amax_bits >> 23) - 127
+                                           : std::ilogb(amax);
+                const int exponent = std::clamp(floor_log2 - emax_elem, -127, 127);
+                const auto scale =
+                    std::bit_cast<double>(static_cast<std::uint64_t>(exponent + 1023) << 52);
+                GroupParameters& p = groups[g];
+                p.scale = static_cast<float>(scale);
+                p.zero_point = 0;
+                p.clip_max = top_elem * p.scale;
+                p.clip_min = -p.clip_max;
             }
         });
-        return groups;
+        return;
     }
     if (config.block_scaling == BlockScaling::NVFP4) {
         // Two-level scaling (NVIDIA NVFP4): an FP32 tensor scale that puts the largest block
@@ -311,34 +342,42 @@ std::vector<GroupParameters> choose_groups(std::span<const float> values, const 
         const double tensor_amax = finite_absmax(values);
         const double tensor_scale =
             tensor_amax > 0 ? static_cast<float>(tensor_amax / (448.0 * 6.0)) : 1.0;
-        const FloatFormat e4m3 = parse_format("fp8_e4m3").float_format();
+        // The block scales are rounded into E4M3 by the bulk rounder, a window of blocks at a time.
+        const FloatRounder to_e4m3(parse_format("fp8_e4m3").float_format(), Rounding::NearestEven,
+                                   Saturation::Saturate);
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
-            for (std::size_t g = b; g < e; ++g) {
-                const Run& run = layout.single_runs[g];
-                prefetch_group(values, layout, g + kGroupsAhead, e);
-                const double amax = block_absmax(values.subspan(run.offset, run.length));
-                const auto wanted = static_cast<float>(amax / 6.0 / tensor_scale);
-                const double block_scale =
-                    encode(e4m3, wanted, Rounding::NearestEven, Saturation::Saturate).value;
-                groups[g] = with_scale(
-                    static_cast<float>(block_scale) * static_cast<float>(tensor_scale), config);
+            constexpr std::size_t kWindow = 256;
+            float wanted[kWindow];
+            float block_scale[kWindow];
+            for (std::size_t w = b; w < e; w += kWindow) {
+                const std::size_t n = std::min(kWindow, e - w);
+                for (std::size_t k = 0; k < n; ++k) {
+                    const Run& run = layout.single_runs[w + k];
+                    prefetch_group(values, layout, w + k + kGroupsAhead, e);
+                    const double amax = block_absmax(values.subspan(run.offset, run.length));
+                    wanted[k] = static_cast<float>(amax / 6.0 / tensor_scale);
+                }
+                to_e4m3.round({wanted, n}, {block_scale, n}, 0);
+                for (std::size_t k = 0; k < n; ++k) {
+                    groups[w + k] =
+                        with_scale(block_scale[k] * static_cast<float>(tensor_scale), config);
+                }
             }
         });
-        return groups;
+        return;
     }
     if (layout.strided && config.calibration.method == CalibrationMethod::MinMax) {
         const std::vector<ClipRange> ranges = strided_minmax_ranges(values, layout, config);
         for (std::size_t g = 0; g < count; ++g) {
             groups[g] = scaled_parameters(ranges[g], config);
         }
-        return groups;
+        return;
     }
     parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
         for (std::size_t g = b; g < e; ++g) {
             groups[g] = scaled_parameters(calibrate_group(values, layout, g, config), config);
         }
     });
-    return groups;
 }
 
 // Quantizes [begin, end) with per-group scales; returns the sums and writes y (and codes).
@@ -401,7 +440,7 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms) {
     const bool keep_codes = options.keep_codes;
-    result.groups = choose_groups(values, layout, config);
+    choose_groups(values, layout, config, result.groups);
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
