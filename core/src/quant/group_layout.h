@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "quantscope/common/buffer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/quant/quant_config.h"
 
@@ -21,7 +22,7 @@ struct Run {
 // Where each group's values are. Tensor, block and axis-0 channel groups are single runs;
 // other channel groups are `outer` runs of `inner` values, `dim * inner` apart.
 struct GroupLayout {
-    std::vector<Run> single_runs;  // used when not strided
+    LargeVector<Run> single_runs;  // used when not strided
     bool strided = false;
     std::size_t outer = 1;
     std::size_t dim = 1;

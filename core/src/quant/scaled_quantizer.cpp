@@ -128,7 +128,7 @@ void for_each_segment(const GroupLayout& layout, std::size_t begin, std::size_t 
         }
         return;
     }
-    const std::vector<Run>& runs = layout.single_runs;
+    const LargeVector<Run>& runs = layout.single_runs;
     auto it = std::upper_bound(runs.begin(), runs.end(), begin,
                                [](std::size_t v, const Run& r) { return v < r.offset; });
     std::size_t g = static_cast<std::size_t>(it - runs.begin()) - 1;
@@ -302,7 +302,7 @@ void prefetch_group(std::span<const float> values, const GroupLayout& layout, st
 // Fills `groups` (one entry per group, already sized: no second allocation of what can be
 // tens of MiB for blocks of 32).
 void choose_groups(std::span<const float> values, const GroupLayout& layout,
-                   const QuantConfig& config, std::vector<GroupParameters>& groups) {
+                   const QuantConfig& config, LargeVector<GroupParameters>& groups) {
     const std::size_t count = layout.groups();
     groups.resize(count);
     if (config.block_scaling == BlockScaling::MX) {
@@ -382,7 +382,7 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
 
 // Quantizes [begin, end) with per-group scales; returns the sums and writes y (and codes).
 MetricSums quantize_range(std::span<const float> values, std::size_t begin, std::size_t end,
-                          const GroupLayout& layout, const std::vector<GroupParameters>& groups,
+                          const GroupLayout& layout, const LargeVector<GroupParameters>& groups,
                           const QuantConfig& config, const ElementRounder& rounder, float* y,
                           std::int32_t* codes, const std::atomic<bool>* cancel = nullptr,
                           const KernelHistograms::Local& histograms = {}) {
@@ -461,7 +461,7 @@ MetricSums measure_scaled(std::span<const float> values, const GroupParameters& 
                           const QuantConfig& config) {
     GroupLayout layout;
     layout.single_runs = {{0, values.size()}};
-    const std::vector<GroupParameters> groups{params};
+    const LargeVector<GroupParameters> groups{params};
     std::vector<MetricSums> partial(max_chunks());
     FloatBuffer scratch(values.size());  // Q(x) is not kept; huge pages make this cheap
     const ElementRounder rounder(config);

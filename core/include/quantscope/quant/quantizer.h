@@ -38,7 +38,7 @@ struct Storage {
 struct QuantResult {
     FloatBuffer dequantized;
     std::vector<std::int32_t> codes;  // filled only when asked for
-    std::vector<GroupParameters> groups;
+    LargeVector<GroupParameters> groups;
     Metrics metrics;
     Storage storage;
     double clip_min = 0;  // the clipping range, for drawing
