@@ -366,6 +366,12 @@ double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size
     return static_cast<double>(best_i) * width;
 }
 
+ClipRange minmax_range(const ValueRange& range, const QuantConfig& config) {
+    const double absmax = std::max(std::fabs(range.lo), std::fabs(range.hi));
+    return config.scheme == Scheme::Symmetric ? ClipRange{-absmax, absmax}
+                                              : ClipRange{range.lo, range.hi};
+}
+
 ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
     const Calibration& c = config.calibration;
     if (c.method == CalibrationMethod::Manual) {
@@ -378,9 +384,7 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
     const bool symmetric = config.scheme == Scheme::Symmetric;
     if (c.method == CalibrationMethod::MinMax) {
         // One vectorized pass: no mean or deviation needed.
-        const ValueRange r = finite_range(values);
-        const double absmax = std::max(std::fabs(r.lo), std::fabs(r.hi));
-        return symmetric ? ClipRange{-absmax, absmax} : ClipRange{r.lo, r.hi};
+        return minmax_range(finite_range(values), config);
     }
     // Only sigma needs the mean and deviation (two passes); the others need the range (one).
     FiniteMoments m;

@@ -573,17 +573,13 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
 
     if (!is_integer_config(config)) {
         partial.front() =
-            detail::quantize_scaled(values, layout, config, options, result, histograms);
+            detail::quantize_scaled(values, layout, config, options, result, histograms, range);
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         GroupParameters g;
         if (range != nullptr && config.calibration.method == CalibrationMethod::MinMax) {
             // The finite range is known: no second pass for it.
-            const ValueRange& r = *range;
-            const double absmax = std::max(std::fabs(r.lo), std::fabs(r.hi));
-            g = parameters_for_range(config.scheme == Scheme::Symmetric ? ClipRange{-absmax, absmax}
-                                                                        : ClipRange{r.lo, r.hi},
-                                     config);
+            g = parameters_for_range(minmax_range(*range, config), config);
         } else {
             g = choose_parameters(values, config);
         }

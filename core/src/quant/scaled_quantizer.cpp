@@ -438,9 +438,16 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result, KernelHistograms* histograms) {
+                           QuantResult& result, KernelHistograms* histograms,
+                           const ValueRange* range) {
     const bool keep_codes = options.keep_codes;
-    choose_groups(values, layout, config, result.groups);
+    if (range != nullptr && config.block_scaling == BlockScaling::None && !layout.strided &&
+        layout.groups() == 1 && config.calibration.method == CalibrationMethod::MinMax) {
+        // Per tensor, range known: no calibration pass.
+        result.groups.assign(1, scaled_parameters(minmax_range(*range, config), config));
+    } else {
+        choose_groups(values, layout, config, result.groups);
+    }
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());

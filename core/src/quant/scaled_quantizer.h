@@ -19,7 +19,8 @@ namespace quantscope::detail {
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result, KernelHistograms* histograms = nullptr);
+                           QuantResult& result, KernelHistograms* histograms = nullptr,
+                           const ValueRange* range = nullptr);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);

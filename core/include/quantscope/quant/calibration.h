@@ -12,6 +12,7 @@
 
 #include <span>
 
+#include "quantscope/quant/histogram.h"
 #include "quantscope/quant/quant_config.h"
 
 namespace quantscope {
@@ -22,6 +23,9 @@ struct ClipRange {
 };
 
 ClipRange calibrate(std::span<const float> values, const QuantConfig& config);
+// What min-max calibration chooses for values of this finite range (a range already known saves
+// calibrate() its pass over the values).
+ClipRange minmax_range(const ValueRange& range, const QuantConfig& config);
 
 // Building blocks, exposed for tests and for sweeps that share them.
 struct FiniteMoments {
