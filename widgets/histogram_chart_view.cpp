@@ -49,6 +49,7 @@ HistogramChartView::HistogramChartView(QWidget* parent) : ZoomableChartView(pare
     clipMin_ = makeLine(tr("Clipping range"), clipPen);
     clipMax_ = makeLine(tr("Clip max"), clipPen);
 
+    HistogramChartView::applyPalette();
     axisX()->setTitleText(tr("value"));
     axisY()->setTitleText(tr("count"));
     axisY()->setLabelFormat("%.0f");
@@ -79,6 +80,13 @@ void HistogramChartView::clear() {
 void HistogramChartView::setPlot(const HistogramPlot& plot) {
     plot_ = plot;
     redraw();
+}
+
+void HistogramChartView::applyPalette() {
+    ZoomableChartView::applyPalette();
+    if (levels_ != nullptr) {  // null while the base constructor runs
+        levels_->setPen(QPen(palette().color(QPalette::Mid), 1.0));
+    }
 }
 
 void HistogramChartView::setLogScale(bool on) {

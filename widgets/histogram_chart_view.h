@@ -55,6 +55,7 @@ signals:
     void clipRangeDragged(double lo, double hi);
 
 protected:
+    void applyPalette() override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -77,7 +78,7 @@ private:
     QLineSeries* originalBase_;
     QAreaSeries* originalArea_;
     QLineSeries* dequantized_;
-    QLineSeries* levels_;
+    QLineSeries* levels_ = nullptr;
     QLineSeries* clipMin_;
     QLineSeries* clipMax_;
 };

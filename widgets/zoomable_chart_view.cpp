@@ -1,6 +1,7 @@
 #include "zoomable_chart_view.h"
 
 #include <QChart>
+#include <QEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QValueAxis>
@@ -16,16 +17,9 @@ ZoomableChartView::ZoomableChartView(QWidget* parent) : QChartView(new QChart, p
     c->setMargins(QMargins(4, 4, 4, 4));
     // Animations would redraw every frame for each config change; the data is the point.
     c->setAnimationOptions(QChart::NoAnimation);
-    // Follow the system palette: the chart theme's own white background would not.
-    c->setBackgroundBrush(palette().base());
-    c->setTitleBrush(palette().text());
-    c->legend()->setLabelColor(palette().color(QPalette::Text));
     axisX_ = new QValueAxis;
     axisY_ = new QValueAxis;
-    for (QValueAxis* axis : {axisX_, axisY_}) {
-        axis->setLabelsColor(palette().color(QPalette::Text));
-        axis->setTitleBrush(palette().text());
-    }
+    ZoomableChartView::applyPalette();
     c->addAxis(axisX_, Qt::AlignBottom);
     c->addAxis(axisY_, Qt::AlignLeft);
     connect(axisX_, &QValueAxis::rangeChanged, this, &ZoomableChartView::xRangeChanged);
@@ -35,6 +29,30 @@ ZoomableChartView::ZoomableChartView(QWidget* parent) : QChartView(new QChart, p
     setToolTip(
         tr("Wheel: zoom along x around the cursor. Drag: pan. Double click or Home: "
            "show everything."));
+}
+
+void ZoomableChartView::applyPalette() {
+    // Follow the system palette: the chart theme's own white background would not.
+    QChart* c = chart();
+    const QPalette p = palette();
+    c->setBackgroundBrush(p.base());
+    c->setTitleBrush(p.text());
+    c->legend()->setLabelColor(p.color(QPalette::Text));
+    QColor grid = p.color(QPalette::Text);
+    grid.setAlpha(40);
+    for (QValueAxis* axis : {axisX_, axisY_}) {
+        axis->setLabelsColor(p.color(QPalette::Text));
+        axis->setTitleBrush(p.text());
+        axis->setLinePenColor(p.color(QPalette::Mid));
+        axis->setGridLineColor(grid);
+    }
+}
+
+void ZoomableChartView::changeEvent(QEvent* event) {
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        applyPalette();
+    }
 }
 
 void ZoomableChartView::setHomeRange(double lo, double hi) {

@@ -34,6 +34,11 @@ signals:
     void xRangeChanged(double lo, double hi);
 
 protected:
+    // Takes the colours of the widget's palette: called at construction and on every palette
+    // change (the system switching between light and dark). Views with palette-coloured series
+    // extend it.
+    virtual void applyPalette();
+    void changeEvent(QEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;

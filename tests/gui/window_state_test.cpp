@@ -1,0 +1,193 @@
+// The window as a desktop user meets it across runs and themes: the dock layout comes back on the
+// next start, files dropped on the window open, and every chart follows the light or dark palette
+// (set at start or switched while the window is open).
+
+#include <QApplication>
+#include <QChart>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QLineSeries>
+#include <QMimeData>
+#include <QPalette>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+#include <QValueAxis>
+
+#include "analysis_session.h"
+#include "error_panel.h"
+#include "histogram_chart_view.h"
+#include "histogram_panel.h"
+#include "main_window.h"
+#include "plot_chart_view.h"
+#include "quantscope/common/generators.h"
+#include "quantscope/io/npy_writer.h"
+
+using namespace quantscope;
+using quantscope::app::AnalysisSession;
+using quantscope::app::MainWindow;
+
+namespace {
+
+constexpr int kTimeout = 30000;
+
+QString screenshotPath(const QString& name) {
+    QDir().mkpath(QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR));
+    return QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR "/") + name;
+}
+
+bool settle(AnalysisSession* session) {
+    return QTest::qWaitFor(
+        [session] {
+            return session->outcome() && !session->isRunning() && !session->isLoading() &&
+                   !session->isComparing() && !session->isSweeping();
+        },
+        kTimeout);
+}
+
+// A dark palette as a desktop's dark theme gives it.
+QPalette darkPalette() {
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(37, 37, 38));
+    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    p.setColor(QPalette::Base, QColor(24, 24, 26));
+    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    p.setColor(QPalette::Text, QColor(235, 235, 235));
+    p.setColor(QPalette::Button, QColor(45, 45, 48));
+    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    p.setColor(QPalette::Mid, QColor(110, 110, 115));
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    return p;
+}
+
+// The chart's colours are the palette's.
+void verifyChartFollows(const widgets::ZoomableChartView* view, const QPalette& p) {
+    QCOMPARE(view->chart()->backgroundBrush().color(), p.color(QPalette::Base));
+    QCOMPARE(view->axisX()->labelsColor(), p.color(QPalette::Text));
+    QCOMPARE(view->axisY()->labelsColor(), p.color(QPalette::Text));
+    QCOMPARE(view->chart()->legend()->labelColor(), p.color(QPalette::Text));
+}
+
+}  // namespace
+
+class WindowStateTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // settings in a test folder, not the user's
+        QSettings().clear();
+    }
+
+    void dockLayoutIsRestoredOnTheNextStart() {
+        QByteArray saved;
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* metrics = window.findChild<QDockWidget*>(QStringLiteral("metricsDock"));
+            auto* sources = window.findChild<QDockWidget*>(QStringLiteral("sourcesDock"));
+            auto* config = window.findChild<QDockWidget*>(QStringLiteral("quantizationDock"));
+            QVERIFY(metrics && sources && config);
+            // The user closes the Metrics dock and stacks Sources and Configuration as tabs.
+            metrics->close();
+            window.tabifyDockWidget(sources, config);
+            QVERIFY(!metrics->isVisible());
+            saved = window.saveState();
+            window.close();  // saves the layout
+        }
+        MainWindow next;
+        next.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&next));
+        auto* metrics = next.findChild<QDockWidget*>(QStringLiteral("metricsDock"));
+        auto* sources = next.findChild<QDockWidget*>(QStringLiteral("sourcesDock"));
+        auto* config = next.findChild<QDockWidget*>(QStringLiteral("quantizationDock"));
+        QVERIFY(!metrics->isVisible());
+        QVERIFY(next.tabifiedDockWidgets(sources).contains(config));
+        QCOMPARE(next.saveState(), saved);
+        // Back to the default layout for the tests that follow.
+        next.close();
+        QSettings().clear();
+    }
+
+    void droppedFilesOpen() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("dropped.npy"));
+        const Tensor t = generate("gaussian:n=3000,seed=4");
+        write_npy(path.toStdString(), t.values, {3000});
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.loadSample();  // as main() does: the built-in sample first
+        QVERIFY(settle(window.session()));
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        const QPoint where = window.rect().center();
+        QDragEnterEvent enter(where, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(where), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const auto& s : window.session()->sources()) {
+                    if (s.spec == path) {
+                        return true;
+                    }
+                }
+                return false;
+            },
+            kTimeout));
+        QVERIFY(settle(window.session()));
+        QCOMPARE(window.session()->tensor()->values.size(), std::size_t{3000});
+
+        // Something that is not a file is refused at the door.
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent refused(where, Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        refused.ignore();
+        QApplication::sendEvent(&window, &refused);
+        QVERIFY(!refused.isAccepted());
+    }
+
+    void chartsFollowTheDarkPalette() {
+        const QPalette light = QApplication::palette();
+        QApplication::setPalette(darkPalette());
+        {
+            // Started under a dark theme.
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.loadSample();
+            QVERIFY(settle(window.session()));
+            verifyChartFollows(window.histogramView(), darkPalette());
+            QCOMPARE(window.histogramView()->levelsSeries()->pen().color(),
+                     darkPalette().color(QPalette::Mid));
+            QVERIFY(window.saveScreenshot(screenshotPath(QStringLiteral("dark-histogram.png"))));
+            // The theme switches back to light while the window is open.
+            QApplication::setPalette(light);
+            QCoreApplication::processEvents();
+            verifyChartFollows(window.histogramView(), light);
+            QCOMPARE(window.histogramView()->levelsSeries()->pen().color(),
+                     light.color(QPalette::Mid));
+            // And to dark again: every chart follows, not just the first.
+            QApplication::setPalette(darkPalette());
+            QCoreApplication::processEvents();
+            for (const auto* view : window.findChildren<widgets::ZoomableChartView*>()) {
+                verifyChartFollows(view, darkPalette());
+            }
+            window.tabs()->setCurrentIndex(MainWindow::ErrorTab);
+            QVERIFY(window.saveScreenshot(screenshotPath(QStringLiteral("dark-error.png"))));
+        }
+        QApplication::setPalette(light);
+    }
+};
+
+QTEST_MAIN(WindowStateTest)
+#include "window_state_test.moc"
