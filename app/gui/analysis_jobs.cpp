@@ -5,6 +5,7 @@
 #include <exception>
 #include <limits>
 
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 
 namespace quantscope::app {
@@ -26,7 +27,10 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
         QuantizeOptions options;
         options.cancel = cancel.get();
         outcome->result = quantize(tensor->values, tensor->info.shape, config, options, *summary);
+        // A request superseded now need not pay for the views' data either.
+        throw_if_cancelled(cancel.get());
         outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
+        throw_if_cancelled(cancel.get());
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);
     } catch (const Cancelled&) {

@@ -8,6 +8,7 @@
 
 #include "config_command.h"
 #include "config_json.h"
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
 
@@ -45,6 +46,11 @@ AnalysisSession::~AnalysisSession() {
     if (jobCancel_) {
         jobCancel_->store(true);  // a running analysis stops early instead of finishing
     }
+    for (const auto& flag : {readCancel_, openCancel_}) {
+        if (flag) {
+            flag->store(true);  // and so do a running read and open
+        }
+    }
     // The jobs hold shared pointers to their inputs, but must not outlive the watchers.
     for (QFutureWatcherBase* w : std::initializer_list<QFutureWatcherBase*>{
              &watcher_, &openWatcher_, &readWatcher_, &compareWatcher_, &sweepWatcher_}) {
@@ -70,12 +76,16 @@ void AnalysisSession::launchOpen() {
     }
     runningOpen_ = pendingOpens_.takeFirst();
     openBusy_ = true;
+    openCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit loadingStarted(tr("Opening %1").arg(runningOpen_.spec));
-    openWatcher_.setFuture(QtConcurrent::run([spec = runningOpen_.spec] {
+    openWatcher_.setFuture(QtConcurrent::run([spec = runningOpen_.spec, cancel = openCancel_] {
         OpenOutcome outcome;
         outcome.spec = spec;
         try {
+            const CancelScope scope(cancel.get());  // generators make their values at open
             outcome.source = open_source(spec.toStdString());
+        } catch (const Cancelled&) {
+            outcome.cancelled = true;
         } catch (const std::exception& e) {
             outcome.error = loadMessage(spec, e);
         }
@@ -91,7 +101,9 @@ void AnalysisSession::onOpenFinished() {
     }
     const OpenOutcome outcome = openWatcher_.result();
     const PendingOpen request = runningOpen_;
-    if (!outcome.error.isEmpty()) {
+    if (outcome.cancelled) {
+        // Nothing to add or report: the user asked for it.
+    } else if (!outcome.error.isEmpty()) {
         emit loadFailed(outcome.error);
     } else {
         sources_.append({outcome.spec, outcome.source});
@@ -151,25 +163,31 @@ void AnalysisSession::selectTensor(int source, int tensor) {
     ++readGeneration_;
     if (!readBusy_) {
         launchRead();
+    } else if (readCancel_) {
+        readCancel_->store(true);  // the running read is stale: its finish launches this one
     }
 }
 
 void AnalysisSession::launchRead() {
     const auto& info = readSource_->tensors()[readIndex_];
     readBusy_ = true;
+    readCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit loadingStarted(tr("Reading %1").arg(QString::fromStdString(info.name)));
-    readWatcher_.setFuture(
-        QtConcurrent::run([source = readSource_, index = readIndex_, generation = readGeneration_] {
-            ReadOutcome outcome;
-            outcome.generation = generation;
-            outcome.sampleRate = source->sample_rate();
-            try {
-                outcome.tensor = std::make_shared<const Tensor>(source->read(index));
-            } catch (const std::exception& e) {
-                outcome.error = loadMessage(QString::fromStdString(source->path()), e);
-            }
-            return outcome;
-        }));
+    readWatcher_.setFuture(QtConcurrent::run([source = readSource_, index = readIndex_,
+                                              generation = readGeneration_, cancel = readCancel_] {
+        ReadOutcome outcome;
+        outcome.generation = generation;
+        outcome.sampleRate = source->sample_rate();
+        try {
+            const CancelScope scope(cancel.get());
+            outcome.tensor = std::make_shared<const Tensor>(source->read(index));
+        } catch (const Cancelled&) {
+            outcome.cancelled = true;
+        } catch (const std::exception& e) {
+            outcome.error = loadMessage(QString::fromStdString(source->path()), e);
+        }
+        return outcome;
+    }));
 }
 
 void AnalysisSession::onReadFinished() {
@@ -183,6 +201,9 @@ void AnalysisSession::onReadFinished() {
         return;
     }
     emit loadingFinished();
+    if (outcome.cancelled) {
+        return;  // the user cancelled it: the previous tensor stays
+    }
     if (!outcome.error.isEmpty()) {
         emit loadFailed(outcome.error);
         return;
@@ -418,6 +439,12 @@ void AnalysisSession::onBitSweepFinished() {
 }
 
 void AnalysisSession::cancelBackgroundWork() {
+    if (readBusy_ && readCancel_) {
+        readCancel_->store(true);
+    }
+    if (openBusy_ && openCancel_) {
+        openCancel_->store(true);
+    }
     cancelledCompareGeneration_ = compareGeneration_;
     sweepRequestedGeneration_ = 0;
     compareWatcher_.cancel();

@@ -127,12 +127,14 @@ private:
         QString spec;
         std::shared_ptr<const Source> source;
         QString error;
+        bool cancelled = false;
     };
     struct ReadOutcome {
         std::shared_ptr<const Tensor> tensor;
         double sampleRate = 0;
         QString error;
         quint64 generation = 0;
+        bool cancelled = false;
     };
 
     void startAnalysis();
@@ -198,6 +200,9 @@ private:
     std::shared_ptr<const ValueSummary> summary_;
     bool openBusy_ = false;
     bool readBusy_ = false;
+    // Set to stop the running read (a newer selection, Cancel, or the session closing).
+    std::shared_ptr<std::atomic<bool>> readCancel_;
+    std::shared_ptr<std::atomic<bool>> openCancel_;  // the same for the running open
     bool compareBusy_ = false;
     bool sweepBusy_ = false;
 };

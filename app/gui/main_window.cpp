@@ -91,10 +91,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     connect(session_, &AnalysisSession::progressChanged, this, &MainWindow::showProgress);
     connect(session_, &AnalysisSession::loadFailed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
-    connect(session_, &AnalysisSession::loadingStarted, this,
-            [this](const QString& what) { statusBar()->showMessage(what); });
-    connect(session_, &AnalysisSession::loadingFinished, this,
-            [this] { statusBar()->clearMessage(); });
+    // Opening and reading show a busy bar with Cancel: a large file or generator takes seconds.
+    connect(session_, &AnalysisSession::loadingStarted, this, [this](const QString& what) {
+        statusBar()->showMessage(what);
+        if (!session_->isComparing() && !session_->isSweeping()) {
+            showProgress(what, 0, 0);
+            task_->setVisible(true);
+            progress_->setRange(0, 0);  // busy: a read reports no steps
+            progress_->setVisible(true);
+            cancel_->setVisible(true);
+        }
+    });
+    connect(session_, &AnalysisSession::loadingFinished, this, [this] {
+        statusBar()->clearMessage();
+        if (!session_->isLoading() && !session_->isComparing() && !session_->isSweeping()) {
+            showProgress(QString(), 0, 0);
+        }
+    });
     connect(session_, &AnalysisSession::viewStateChanged, this, &MainWindow::applyViewState);
 
     resize(1400, 900);
@@ -135,7 +148,7 @@ void MainWindow::createStatusBar() {
     progress_->setVisible(false);
     cancel_ = new QToolButton(this);
     cancel_->setText(tr("Cancel"));
-    cancel_->setToolTip(tr("Stop the comparison or the sweep (Esc)"));
+    cancel_->setToolTip(tr("Stop loading, the comparison or the sweep (Esc)"));
     cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel_->setVisible(false);
     connect(cancel_, &QToolButton::clicked, session_, &AnalysisSession::cancelBackgroundWork);

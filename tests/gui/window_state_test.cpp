@@ -8,10 +8,13 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QLineSeries>
 #include <QMimeData>
 #include <QPalette>
+#include <QProgressBar>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -154,6 +157,56 @@ private slots:
         refused.ignore();
         QApplication::sendEvent(&window, &refused);
         QVERIFY(!refused.isAccepted());
+    }
+
+    // Opening or reading a large tensor stops when the user cancels (the tensor before it stays),
+    // and a newer selection supersedes a running read (the newest one is studied).
+    void loadsCanBeCancelledAndSuperseded() {
+        AnalysisSession session;
+        session.setTensor(generate("gaussian:n=1000,seed=1"));
+        QVERIFY(settle(&session));
+        const auto before = session.tensor();
+        QSignalSpy failed(&session, &AnalysisSession::loadFailed);
+        // 40M values take the generator well over a second: the cancel lands mid-way.
+        session.openSource(QStringLiteral("gen:gaussian:n=40000000,seed=5"), true);
+        QVERIFY(session.isLoading());
+        QElapsedTimer clock;
+        clock.start();
+        session.cancelBackgroundWork();
+        QVERIFY(QTest::qWaitFor([&] { return !session.isLoading(); }, kTimeout));
+        qInfo("load stopped %lld ms after cancel", static_cast<long long>(clock.elapsed()));
+        QVERIFY(settle(&session));
+        QCOMPARE(session.tensor(), before);  // cancelled, not finished
+        QVERIFY(session.sources().isEmpty());
+        QCOMPARE(failed.count(), 0);  // a cancel is not an error
+
+        // Two sources; selecting the big one and then the small one at once: the newest wins.
+        session.openSource(QStringLiteral("gen:gaussian:n=3000000,seed=6"));
+        session.openSource(QStringLiteral("gen:uniform:n=2000,seed=7"));
+        QVERIFY(QTest::qWaitFor([&] { return session.sources().size() == 2; }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return !session.isLoading(); }, kTimeout));
+        session.selectTensor(0, 0);
+        session.selectTensor(1, 0);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return session.tensor() && session.tensor()->values.size() == 2000; }, kTimeout));
+        QVERIFY(settle(&session));
+        QCOMPARE(session.tensor()->values.size(), std::size_t{2000});
+        QCOMPARE(failed.count(), 0);
+    }
+
+    // In the window: a long load shows the busy bar, and Esc (the status bar's Cancel) stops it.
+    void escapeCancelsALoadInTheWindow() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openFiles({QStringLiteral("gen:gaussian:n=40000000,seed=9")});
+        QVERIFY(window.session()->isLoading());
+        QVERIFY(window.progressBar()->isVisible());
+        QCOMPARE(window.progressBar()->maximum(), 0);  // busy, no steps
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(QTest::qWaitFor([&] { return !window.session()->isLoading(); }, kTimeout));
+        QVERIFY(window.session()->sources().isEmpty());
+        QVERIFY(QTest::qWaitFor([&] { return !window.progressBar()->isVisible(); }, kTimeout));
     }
 
     void chartsFollowTheDarkPalette() {

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <random>
 
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 
 namespace quantscope {
@@ -136,12 +137,19 @@ std::size_t checked_count(const ParsedSpec& parsed, double count) {
     return static_cast<std::size_t>(count);
 }
 
+// Values a generator makes between looks at the caller's cancel flag (cancel.h).
+constexpr std::size_t kCancelCheck = 1 << 16;
+
 template <typename Distribution>
 FloatBuffer draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
     std::mt19937_64 engine(seed);
     FloatBuffer values(n);
-    for (float& v : values) {
-        v = static_cast<float>(distribution(engine));
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % kCancelCheck == 0) {
+            throw_if_cancelled(cancel);
+        }
+        values[i] = static_cast<float>(distribution(engine));
     }
     return values;
 }
@@ -167,7 +175,11 @@ FloatBuffer generate_values(const ParsedSpec& parsed) {
         std::mt19937_64 engine(seed);
         std::normal_distribution<double> gauss(0.0, noise > 0 ? noise : 1.0);
         FloatBuffer values(n);
+        const std::atomic<bool>* cancel = current_cancel_flag();
         for (std::size_t i = 0; i < n; ++i) {
+            if (i % kCancelCheck == 0) {
+                throw_if_cancelled(cancel);
+            }
             double x = amplitude * std::sin(omega * static_cast<double>(i) + phase);
             if (noise > 0) {
                 x += gauss(engine);
@@ -215,7 +227,12 @@ FloatBuffer generate_values(const ParsedSpec& parsed) {
     std::normal_distribution<double> bulk(0.0, stddev);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     FloatBuffer values(n);
-    for (float& x : values) {
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % kCancelCheck == 0) {
+            throw_if_cancelled(cancel);
+        }
+        float& x = values[i];
         if (unit(engine) < fraction) {
             // Outliers: magnitude between 0.5x and 1x the outlier scale, random sign.
             const double magnitude = outlier_scale * stddev * (0.5 + 0.5 * unit(engine));

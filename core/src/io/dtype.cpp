@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/formats/format.h"
@@ -367,8 +368,15 @@ void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endia
             break;
     }
     float* o = out.data();
+    // Steps of 1M values (a multiple of every block dtype's 32), each after a look at the
+    // caller's cancel flag: a superseded read of a large tensor stops within a millisecond.
+    const std::atomic<bool>* cancel = current_cancel_flag();
     parallel_for(out.size(), 32, [&](std::size_t, std::size_t begin, std::size_t end) {
-        decode_range(dtype, bytes, big_endian, begin, end, o);
+        constexpr std::size_t kStep = std::size_t{1} << 20;
+        for (std::size_t b = begin; b < end; b += kStep) {
+            throw_if_cancelled(cancel);
+            decode_range(dtype, bytes, big_endian, b, std::min(end, b + kStep), o);
+        }
     });
 }
 

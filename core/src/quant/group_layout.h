@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "quantscope/common/buffer.h"
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/quant/quant_config.h"
 
@@ -32,11 +33,7 @@ struct GroupLayout {
 };
 
 // Throws Cancelled once the caller's flag is set (checked between blocks of work).
-inline void throw_if_cancelled(const std::atomic<bool>* cancel) {
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-        throw Cancelled();
-    }
-}
+using ::quantscope::throw_if_cancelled;
 
 // Throws UsageError when the shape does not hold n values or the granularity does not fit it.
 GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape,
