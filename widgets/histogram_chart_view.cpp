@@ -1,5 +1,7 @@
 #include "histogram_chart_view.h"
 
+#include "count_axis.h"
+
 #include <QAreaSeries>
 #include <QChart>
 #include <QLegendMarker>
@@ -94,15 +96,14 @@ void HistogramChartView::setLogScale(bool on) {
         return;
     }
     logScale_ = on;
-    axisY()->setTitleText(on ? tr("log10(1 + count)") : tr("count"));
-    axisY()->setLabelFormat(on ? "%.1f" : "%.0f");
+    setCountAxis(axisY(), on);
     if (plot_) {
         redraw();
     }
 }
 
 double HistogramChartView::countToY(double count) const {
-    return logScale_ ? std::log10(1 + count) : count;
+    return countToAxis(count, logScale_);
 }
 
 void HistogramChartView::redraw() {

@@ -20,6 +20,7 @@
 
 #include "analysis_session.h"
 #include "compare_model.h"
+#include "count_axis.h"
 #include "plot_chart_view.h"
 #include "step_series.h"
 
@@ -227,11 +228,7 @@ void ComparePanel::showOverlay() {
     const bool log = logScale_->isChecked();
     auto points = [log](const Histogram& h) {
         QList<QPointF> p = widgets::histogramStepPoints(h);
-        if (log) {
-            for (QPointF& point : p) {
-                point.setY(std::log10(1.0 + point.y()));
-            }
-        }
+        widgets::countsToAxis(p, log);
         return p;
     };
     const Histogram& original = whole ? comparison->original : comparison->central;
@@ -247,9 +244,8 @@ void ComparePanel::showOverlay() {
                        points(whole ? row.dequantized : row.centralDequantized),
                        colours[static_cast<qsizetype>(i) % colours.size()], 1.4});
     }
+    widgets::setCountAxis(overlay_->axisY(), log);
     overlay_->setCurves(curves);
-    overlay_->axisY()->setTitleText(log ? tr("log10(1 + count)") : tr("count"));
-    overlay_->axisY()->setLabelFormat(log ? "%.1f" : "%.0f");
     const std::int64_t outside = original.below + original.above;
     overlayNote_->setText(whole ? tr("all values")
                                 : tr("central 99.9 %: [%1, %2]; %3 values outside")

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "analysis_session.h"
+#include "count_axis.h"
 #include "density_image_view.h"
 #include "plot_chart_view.h"
 #include "step_series.h"
@@ -70,13 +71,9 @@ void ErrorPanel::showOutcome() {
     const Histogram& error = outcome->plot.error;
     auto points = widgets::histogramStepPoints(error);
     const bool log = logScale_->isChecked();
-    if (log) {
-        for (auto& p : points) {
-            p.setY(std::log10(1.0 + p.y()));
-        }
-    }
-    histogram_->setAxisTitles(tr("error"), log ? tr("log10(1 + count)") : tr("count"));
-    histogram_->axisY()->setLabelFormat(log ? "%.1f" : "%.0f");
+    widgets::countsToAxis(points, log);
+    histogram_->axisX()->setTitleText(tr("error"));
+    widgets::setCountAxis(histogram_->axisY(), log);
     // The bins span the rounding error of the values inside the clipping range; the clipped
     // values' larger errors are counted beside them (and drawn in the density view).
     QString name = tr("Error (%1 bins)").arg(error.bins());

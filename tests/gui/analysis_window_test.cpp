@@ -494,6 +494,16 @@ private slots:
         window.tabs()->setCurrentIndex(MainWindow::CompareTab);
         QTest::qWait(50);
         QVERIFY(window.saveScreenshot(screenshotPath(QStringLiteral("tab-compare.png"))));
+        // The log scale, where the tails and rarely used levels show.
+        window.comparePanel()->logScaleBox()->setChecked(true);
+        QTest::qWait(50);
+        QVERIFY(window.saveScreenshot(screenshotPath(QStringLiteral("tab-compare-log.png"))));
+        window.comparePanel()->logScaleBox()->setChecked(false);
+        window.tabs()->setCurrentIndex(MainWindow::HistogramTab);
+        window.histogramPanel()->logScaleBox()->setChecked(true);
+        QTest::qWait(50);
+        QVERIFY(window.saveScreenshot(screenshotPath(QStringLiteral("tab-histogram-log.png"))));
+        window.histogramPanel()->logScaleBox()->setChecked(false);
 
         window.tabs()->setCurrentIndex(MainWindow::SweepTab);
         QVERIFY(QTest::qWaitFor([&] { return session->bitSweepIsCurrent(); }, 60000));
