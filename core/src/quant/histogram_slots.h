@@ -152,14 +152,15 @@ public:
     // Q(x) as asked.
     class Local {
     public:
-        void add(const float* x, const float* y, std::size_t n) const {
+        // `prefetch` for blocks read from memory (off for a block the kernel just made).
+        void add(const float* x, const float* y, std::size_t n, bool prefetch = false) const {
             for (std::size_t i = 0; i < n; i += SlotCounts::kRun) {
                 const std::size_t m = std::min(SlotCounts::kRun, n - i);
                 if (x_ != nullptr) {
-                    x_->add(x + i, m, false);
+                    x_->add(x + i, m, prefetch);
                 }
                 if (y_ != nullptr) {
-                    y_->add(y + i, m, false);
+                    y_->add(y + i, m, prefetch);
                 }
             }
         }

@@ -907,29 +907,122 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     if (bins == 0) {
         bins = automatic_bin_count(values.size());
     }
-    plot.original = make_histogram(values, lo, hi, bins);
-    plot.dequantized = make_histogram(result.dequantized, lo, hi, bins);
+    const float* y = result.dequantized.data();
+    {
+        // Original and dequantized on the same bins, in one pass over both arrays.
+        detail::KernelHistograms both(detail::empty_histogram(lo, hi, bins), true, true);
+        parallel_for(values.size(), kBlock,
+                     [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                         const auto counts = detail::KernelHistograms::local(&both, chunk);
+                         for (std::size_t b = begin; b < end; b += kBlock) {
+                             counts.add(values.data() + b, y + b, std::min(kBlock, end - b), true);
+                         }
+                     });
+        plot.original = both.x();
+        plot.dequantized = both.y();
+    }
     // The bins span the errors of the values inside the clipping range (the rounding error the
     // format makes); clipped values, whose errors can be thousands of steps, land in `below` /
     // `above` instead of squeezing the rounding error into one bin. The density view shows them.
-    FloatBuffer error(values.size());
-    FloatBuffer inside(values.size());
+    // E is made a block at a time, twice (for its range, then its counts), instead of being
+    // written out: two tensor-sized arrays cost more than the subtraction.
     const auto clip_lo = static_cast<float>(result.clip_min);
     const auto clip_hi = static_cast<float>(result.clip_max);
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    parallel_for(values.size(), kBlock, [&](std::size_t, std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const float e = values[i] - result.dequantized[i];  // NaN/Inf give NaN: skipped
-            error[i] = e;
-            inside[i] = (values[i] >= clip_lo && values[i] <= clip_hi) ? e : nan;
+    auto errors_of_block = [&](std::size_t b, std::size_t n, float* __restrict e) {
+        const float* __restrict xb = values.data() + b;
+        const float* __restrict yb = y + b;
+        for (std::size_t i = 0; i < n; i += detail::kValuesPerLine) {
+            detail::prefetch_ahead(xb + i);
+            detail::prefetch_ahead(yb + i);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            e[i] = xb[i] - yb[i];  // NaN/Inf give NaN or Inf: skipped
+        }
+    };
+    struct ErrorRanges {
+        ValueRange inside;  // errors of the values inside the clipping range
+        ValueRange all;
+    };
+    std::vector<ErrorRanges> ranges(max_chunks());
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        constexpr float kInf = std::numeric_limits<float>::infinity();
+        float e[kBlock + kLanes];
+        // kLanes lanes per bound, and excluded values made +-Inf before a plain min / max, so
+        // that the loop vectorizes (combined conditions did not).
+        float inside_lo[kLanes], inside_hi[kLanes], all_lo[kLanes], all_hi[kLanes];
+        std::fill(inside_lo, inside_lo + kLanes, kInf);
+        std::fill(all_lo, all_lo + kLanes, kInf);
+        std::fill(inside_hi, inside_hi + kLanes, -kInf);
+        std::fill(all_hi, all_hi + kLanes, -kInf);
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            const std::size_t n = std::min(kBlock, end - b);
+            errors_of_block(b, n, e);
+            // Whole lanes; a short last block's tail is padded with NaN, which both skip.
+            const std::size_t padded = (n + kLanes - 1) / kLanes * kLanes;
+            std::fill(e + n, e + padded, std::numeric_limits<float>::quiet_NaN());
+            const float* x = values.data() + b;
+            for (std::size_t i = 0; i < padded; i += kLanes) {
+                for (std::size_t j = 0; j < kLanes; ++j) {
+                    const float v = e[i + j];
+                    const float xv = i + j < n ? x[i + j] : 0.0f;
+                    const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+                    const bool inside = finite & (xv >= clip_lo) & (xv <= clip_hi);
+                    const float for_lo = finite ? v : kInf;
+                    const float for_hi = finite ? v : -kInf;
+                    const float in_lo = inside ? v : kInf;
+                    const float in_hi = inside ? v : -kInf;
+                    all_lo[j] = for_lo < all_lo[j] ? for_lo : all_lo[j];
+                    all_hi[j] = for_hi > all_hi[j] ? for_hi : all_hi[j];
+                    inside_lo[j] = in_lo < inside_lo[j] ? in_lo : inside_lo[j];
+                    inside_hi[j] = in_hi > inside_hi[j] ? in_hi : inside_hi[j];
+                }
+            }
+        }
+        for (std::size_t j = 1; j < kLanes; ++j) {
+            all_lo[0] = std::min(all_lo[0], all_lo[j]);
+            all_hi[0] = std::max(all_hi[0], all_hi[j]);
+            inside_lo[0] = std::min(inside_lo[0], inside_lo[j]);
+            inside_hi[0] = std::max(inside_hi[0], inside_hi[j]);
+        }
+        ErrorRanges& r = ranges[chunk];
+        r.all = all_lo[0] <= all_hi[0] ? ValueRange{all_lo[0], all_hi[0], true} : ValueRange{};
+        r.inside = inside_lo[0] <= inside_hi[0] ? ValueRange{inside_lo[0], inside_hi[0], true}
+                                                : ValueRange{};
+    });
+    auto merge = [](ValueRange& into, const ValueRange& r) {
+        if (r.any_finite) {
+            into.lo = into.any_finite ? std::min(into.lo, r.lo) : r.lo;
+            into.hi = into.any_finite ? std::max(into.hi, r.hi) : r.hi;
+            into.any_finite = true;
+        }
+    };
+    ValueRange error_range;
+    ValueRange all_errors;
+    for (const ErrorRanges& r : ranges) {
+        merge(error_range, r.inside);
+        merge(all_errors, r.all);
+    }
+    if (!error_range.any_finite) {
+        error_range = all_errors;  // everything clipped: show it all
+    }
+    const Histogram error_shape =
+        detail::empty_histogram(error_range.lo, error_range.hi, automatic_bin_count(values.size()));
+    std::vector<std::optional<detail::SlotCounts>> error_counts(max_chunks());
+    parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        detail::SlotCounts& counts = error_counts[chunk].emplace(error_shape);
+        float e[kBlock];
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            const std::size_t n = std::min(kBlock, end - b);
+            errors_of_block(b, n, e);
+            counts.add(e, n, false);
         }
     });
-    ValueRange error_range = finite_range(inside);
-    if (!error_range.any_finite) {
-        error_range = finite_range(error);  // everything clipped: show it all
+    plot.error = error_shape;
+    for (const std::optional<detail::SlotCounts>& counts : error_counts) {
+        if (counts) {
+            counts->add_to(plot.error);
+        }
     }
-    plot.error =
-        make_histogram(error, error_range.lo, error_range.hi, automatic_bin_count(values.size()));
     plot.clip_min = result.clip_min;
     plot.clip_max = result.clip_max;
     return plot;
