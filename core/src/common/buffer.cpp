@@ -15,13 +15,14 @@ constexpr std::size_t kCacheLine = 64;
 // Freed large buffers kept for the next allocation of the same size. Every analysis of a tensor
 // allocates Q(x) of the tensor's size again; a fresh 64 MiB buffer costs its page faults and the
 // kernel's page zeroing (a quarter of a per-block INT4 run at 16M values), a reused one nothing.
-// Bounded: a few blocks, 512 MiB in all.
+// Bounded: a few blocks, 512 MiB in all, the oldest freed first.
 class BufferCache {
 public:
     static BufferCache& instance() {
         static BufferCache cache;
         return cache;
     }
+    BufferCache() { blocks_.reserve(kMaxBlocks); }
     void* take(std::size_t rounded) {
         const std::lock_guard<std::mutex> lock(mutex_);
         for (std::size_t i = 0; i < blocks_.size(); ++i) {
@@ -34,13 +35,29 @@ public:
         }
         return nullptr;
     }
+    // Keeps the block, freeing the oldest ones it displaces: the newest frees are the sizes the
+    // next analysis asks for again. (Refusing them instead left the cache full of sizes from
+    // earlier configs, and every later 64 MiB result was faulted and zeroed afresh.)
     bool keep(void* pointer, std::size_t rounded) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        if (blocks_.size() >= kMaxBlocks || total_ + rounded > kMaxBytes) {
+        if (rounded > kMaxBytes) {
             return false;
         }
-        blocks_.push_back({pointer, rounded});
-        total_ += rounded;
+        std::vector<void*> displaced;
+        displaced.reserve(kMaxBlocks);  // no allocation after blocks leave the list
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            while (!blocks_.empty() &&
+                   (blocks_.size() >= kMaxBlocks || total_ + rounded > kMaxBytes)) {
+                displaced.push_back(blocks_.front().pointer);
+                total_ -= blocks_.front().bytes;
+                blocks_.erase(blocks_.begin());
+            }
+            blocks_.push_back({pointer, rounded});  // capacity reserved: cannot throw
+            total_ += rounded;
+        }
+        for (void* p : displaced) {
+            std::free(p);
+        }
         return true;
     }
     ~BufferCache() {
@@ -54,7 +71,7 @@ private:
         void* pointer;
         std::size_t bytes;
     };
-    static constexpr std::size_t kMaxBlocks = 4;
+    static constexpr std::size_t kMaxBlocks = 6;
     static constexpr std::size_t kMaxBytes = std::size_t{512} << 20;
     std::mutex mutex_;
     std::vector<Block> blocks_;

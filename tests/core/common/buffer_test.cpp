@@ -3,12 +3,20 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cstdint>
 
 #include "quantscope/common/buffer.h"
 
 namespace quantscope {
 namespace {
+
+long minor_faults() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return usage.ru_minflt;
+}
 
 TEST(FloatBuffer, LargeBuffersAreHugePageAlignedAndReused) {
     const std::size_t n = std::size_t{8} << 20;  // 32 MiB of floats
@@ -25,6 +33,31 @@ TEST(FloatBuffer, LargeBuffersAreHugePageAlignedAndReused) {
     EXPECT_NE(c.data(), b.data());
     FloatBuffer small(100);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(small.data()) % 64, 0u);
+}
+
+// A full cache keeps the newest freed blocks (the sizes the next analysis asks for again), not
+// the first ones it met.
+TEST(FloatBuffer, CacheKeepsTheNewestSizes) {
+    const float* newest = nullptr;
+    std::size_t newest_size = 0;
+    for (std::size_t k = 0; k < 10; ++k) {
+        const std::size_t n = (std::size_t{1} << 20) + k * (std::size_t{1} << 19);  // 4..22 MiB
+        FloatBuffer b(n);
+        for (std::size_t i = 0; i < n; i += 1024) {
+            b[i] = 1.0f;  // every page touched, as an analysis does
+        }
+        newest = b.data();
+        newest_size = n;
+    }
+    // The block comes back with its pages still mapped: writing all of it faults nothing
+    // (a block that went back to the system faults at least once per 2 MiB).
+    const long faults_before = minor_faults();
+    FloatBuffer again(newest_size);
+    EXPECT_EQ(again.data(), newest);
+    for (std::size_t i = 0; i < again.size(); i += 1024) {
+        again[i] = 2.0f;
+    }
+    EXPECT_LT(minor_faults() - faults_before, 5);
 }
 
 }  // namespace
