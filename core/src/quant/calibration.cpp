@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "../common/prefetch.h"
+#include "histogram_slots.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -61,6 +63,41 @@ std::vector<std::int64_t> count_bins(std::span<const float> values, double lo, d
         }
     }
     return total;
+}
+
+// Counts of finite |x| on `bins` equal bins over [0, absmax], for the KL and MSE searches: the
+// histogram builders' float arithmetic (histogram_slots.h), 8 wide, in about a quarter of
+// count_bins' time. (order_statistics keeps count_bins: its selection pass repeats that exact
+// bin arithmetic value by value.)
+std::vector<std::int64_t> abs_bin_counts(std::span<const float> values, double absmax,
+                                         std::size_t bins) {
+    const Histogram shape = detail::empty_histogram(0, absmax, bins);
+    std::vector<std::optional<detail::SlotCounts>> partial(max_chunks());
+    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        detail::SlotCounts& counts = partial[chunk].emplace(shape);
+        float magnitude[detail::SlotCounts::kRun];
+        for (std::size_t b = begin; b < end; b += detail::SlotCounts::kRun) {
+            const std::size_t n = std::min(detail::SlotCounts::kRun, end - b);
+            const float* x = values.data() + b;
+            for (std::size_t i = 0; i < n; i += detail::kValuesPerLine) {
+                detail::prefetch_ahead(x + i);
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                magnitude[i] = __builtin_fabsf(x[i]);  // NaN stays NaN, Inf Inf: both skipped
+            }
+            counts.add(magnitude, n, false);
+        }
+    });
+    Histogram h = shape;
+    for (const std::optional<detail::SlotCounts>& counts : partial) {
+        if (counts) {
+            counts->add_to(h);
+        }
+    }
+    // Nothing lies outside [0, absmax] but rounding at the ends: those join the edge bins.
+    h.counts.front() += h.below;
+    h.counts.back() += h.above;
+    return h.counts;
 }
 
 // The k-th and (k+1)-th smallest finite (absolute) values, 0-based. A histogram finds the bins
@@ -167,7 +204,7 @@ double mse_threshold(std::span<const float> values, const FiniteMoments& m,
     // clipped ones their distance to the top level.
     constexpr std::size_t kBins = 2048;
     constexpr int kGrid = 256;
-    const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
+    const std::vector<std::int64_t> hist = abs_bin_counts(values, absmax, kBins);
     const double width = absmax / kBins;
     const bool integer =
         config.format.kind() == FormatKind::Integer && config.block_scaling == BlockScaling::None;
@@ -424,7 +461,7 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
                 return {0, 0};
             }
             constexpr std::size_t kBins = 2048;
-            const std::vector<std::int64_t> hist = count_bins(values, 0, absmax, kBins, true);
+            const std::vector<std::int64_t> hist = abs_bin_counts(values, absmax, kBins);
             // Target: the number of positive levels of the format (128 for INT8, as TensorRT).
             const int bits = config.format.bits();
             const std::size_t target = std::size_t{1} << (bits - 1);
