@@ -7,12 +7,18 @@
 #include <QList>
 #include <QPointF>
 #include <QWidget>
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
+
+#include "quantscope/common/tensor.h"
 
 namespace quantscope::widgets {
 
 class PlotChartView;
+
+struct SignalOverview;
 
 struct SignalData {
     std::shared_ptr<const void> keepAlive;  // owns the arrays below
@@ -23,9 +29,28 @@ struct SignalData {
     std::size_t samples = 0;
     double dx = 1;  // x units per sample: 1 / sample rate, or 1 for an index
     QString xTitle;
+    // The whole signal already decimated (by the analysis job): the unzoomed view draws it
+    // without touching the samples on the GUI thread. Optional.
+    std::shared_ptr<const SignalOverview> overview;
 };
 
 enum class SignalTrace { Original, Quantized, Error };
+
+// Which values of a tensor form its signal: every value of a 1-D tensor, or channel 0 of
+// [frames, channels] audio (at most kMaxSignalChannels channels); nullopt for other shapes.
+inline constexpr std::int64_t kMaxSignalChannels = 16;
+struct SignalLayout {
+    std::size_t samples = 0;
+    std::size_t stride = 1;
+};
+std::optional<SignalLayout> signalLayout(std::span<const std::int64_t> shape, std::size_t count);
+
+// Each trace of the whole signal, decimated to `columns` (see decimatedTrace).
+struct SignalOverview {
+    int columns = 0;
+    std::array<QList<QPointF>, 3> traces;  // indexed by SignalTrace
+};
+SignalOverview signalOverview(const SignalData& signal, int columns);
 
 // Points of samples [begin, end) of a trace: every sample when there are at most 2 * columns
 // (the quantized trace as a staircase), else the min and max of each of `columns` slices.

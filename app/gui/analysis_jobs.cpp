@@ -13,11 +13,13 @@ namespace quantscope::app {
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config, quint64 generation,
                                              std::shared_ptr<const ValueSummary> summary,
-                                             std::shared_ptr<const std::atomic<bool>> cancel) {
+                                             std::shared_ptr<const std::atomic<bool>> cancel,
+                                             double sampleRate) {
     auto outcome = std::make_shared<AnalysisOutcome>();
     outcome->tensor = tensor;
     outcome->config = config;
     outcome->generation = generation;
+    outcome->sampleRate = sampleRate;
     try {
         check_config(config);
         if (!summary) {
@@ -33,12 +35,35 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
         throw_if_cancelled(cancel.get());
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);
+        throw_if_cancelled(cancel.get());
+        if (const auto signal = signalData(outcome)) {
+            // Decimated here, not on the GUI thread: a 16M-sample trace is 50 ms of work.
+            outcome->signalOverview = std::make_shared<const widgets::SignalOverview>(
+                widgets::signalOverview(*signal, kSignalOverviewColumns));
+        }
     } catch (const Cancelled&) {
         outcome->cancelled = true;
     } catch (const std::exception& e) {
         outcome->error = QString::fromStdString(e.what());
     }
     return outcome;
+}
+
+std::optional<widgets::SignalData> signalData(std::shared_ptr<const AnalysisOutcome> outcome) {
+    const auto layout =
+        widgets::signalLayout(outcome->tensor->info.shape, outcome->tensor->values.size());
+    if (!layout || outcome->result.dequantized.size() != outcome->tensor->values.size()) {
+        return std::nullopt;
+    }
+    widgets::SignalData signal;
+    signal.samples = layout->samples;
+    signal.stride = layout->stride;
+    signal.original = outcome->tensor->values;
+    signal.quantized = outcome->result.dequantized;
+    signal.dx = outcome->sampleRate > 0 ? 1.0 / outcome->sampleRate : 1.0;
+    signal.overview = outcome->signalOverview;
+    signal.keepAlive = std::move(outcome);
+    return signal;
 }
 
 widgets::DensityImage errorDensity(std::span<const float> values,

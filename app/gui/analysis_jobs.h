@@ -8,12 +8,14 @@
 #include <QString>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "density_image_view.h"
 #include "quantscope/common/tensor.h"
 #include "quantscope/quant/quantizer.h"
 #include "quantscope/quant/sweep.h"
+#include "signal_chart_view.h"
 
 namespace quantscope::app {
 
@@ -30,7 +32,17 @@ struct AnalysisOutcome {
     // The tensor's value summary (range and histogram of x), computed by the first job on a
     // tensor and handed to the next ones so that a config change does not redo it.
     std::shared_ptr<const ValueSummary> summary;
+    double sampleRate = 0;  // of the tensor's source (0: none, x is the index)
+    // The signal view's unzoomed traces, for tensors that are signals (signalData).
+    std::shared_ptr<const widgets::SignalOverview> signalOverview;
 };
+
+// The signal the Signal tab draws for an outcome (1-D tensors, channel 0 of audio), without its
+// titles; nullopt for other shapes. keepAlive holds `outcome`.
+std::optional<widgets::SignalData> signalData(std::shared_ptr<const AnalysisOutcome> outcome);
+// Columns of the overview the job decimates the whole signal to: about a plot's width in pixels
+// (every point costs the painter more than the decimation).
+inline constexpr int kSignalOverviewColumns = 1000;
 
 // Cells of the error-against-value density image.
 inline constexpr int kDensityColumns = 400;
@@ -40,7 +52,8 @@ inline constexpr int kDensityRows = 200;
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config, quint64 generation,
                                              std::shared_ptr<const ValueSummary> summary = {},
-                                             std::shared_ptr<const std::atomic<bool>> cancel = {});
+                                             std::shared_ptr<const std::atomic<bool>> cancel = {},
+                                             double sampleRate = 0);
 
 // The 2-D histogram of (x, x - Q(x)): the sawtooth of rounding error inside the clipping range,
 // the straight lines of the clipped tails outside it.

@@ -276,8 +276,8 @@ void AnalysisSession::launchJob() {
     emit analysisStarted();
     watcher_.setFuture(
         QtConcurrent::run([tensor = tensor_, config = config_, generation = generation_,
-                           summary = summary_, cancel = jobCancel_] {
-            return runAnalysis(tensor, config, generation, summary, cancel);
+                           summary = summary_, cancel = jobCancel_, rate = sampleRate()] {
+            return runAnalysis(tensor, config, generation, summary, cancel, rate);
         }));
 }
 

@@ -31,34 +31,38 @@ bool SignalPanel::showsSignal() const {
     return stack_->currentWidget() == view_;
 }
 
+void SignalPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (stale_) {
+        showOutcome();
+    }
+}
+
 void SignalPanel::showOutcome() {
+    if (!isVisible()) {
+        stale_ = true;
+        return;
+    }
+    stale_ = false;
     const auto outcome = session_->outcome();
     if (!outcome) {
         return;
     }
-    const Shape& shape = outcome->tensor->info.shape;
-    widgets::SignalData signal;
-    if (shape.size() <= 1) {
-        signal.samples = outcome->tensor->values.size();
-    } else if (shape.size() == 2 && shape[1] >= 1 && shape[1] <= kMaxChannels) {
-        signal.samples = static_cast<std::size_t>(shape[0]);
-        signal.stride = static_cast<std::size_t>(shape[1]);
-    } else {
-        note_->setText(tr("The signal view draws 1-D tensors and audio ([frames, channels]); "
-                          "this tensor's shape is %1.\nThe Histogram and Error tabs show it.")
-                           .arg(QString::fromStdString(shape_to_string(shape))));
+    auto found = signalData(outcome);
+    if (!found) {
+        if (outcome->result.dequantized.size() != outcome->tensor->values.size()) {
+            return;
+        }
+        note_->setText(
+            tr("The signal view draws 1-D tensors and audio ([frames, channels]); this tensor's "
+               "shape is %1.\nThe Histogram and Error tabs show it.")
+                .arg(QString::fromStdString(shape_to_string(outcome->tensor->info.shape))));
         stack_->setCurrentWidget(note_);
         view_->clear();
         return;
     }
-    if (outcome->result.dequantized.size() != outcome->tensor->values.size()) {
-        return;
-    }
-    signal.keepAlive = outcome;
-    signal.original = outcome->tensor->values;
-    signal.quantized = outcome->result.dequantized;
-    const double rate = session_->sampleRate();
-    signal.dx = rate > 0 ? 1.0 / rate : 1.0;
+    widgets::SignalData signal = std::move(*found);
+    const double rate = outcome->sampleRate;
     signal.xTitle = rate > 0 ? tr("time (s)") : tr("index");
     if (signal.stride > 1) {
         signal.xTitle += tr(", channel 0 of %1").arg(signal.stride);

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+class QShowEvent;
+
 class QLabel;
 class QStackedLayout;
 
@@ -24,11 +26,14 @@ public:
     widgets::SignalChartView* view() const { return view_; }
     bool showsSignal() const;
 
-    // Tensors of rank 1, or [frames, channels] with at most this many channels (audio).
-    static constexpr std::int64_t kMaxChannels = 16;
+protected:
+    // A hidden tab only notes that a new result came; it draws it when shown (the traces are
+    // thousands of points for the painter, wasted on a tab nobody looks at).
+    void showEvent(QShowEvent* event) override;
 
 private:
     void showOutcome();
+    bool stale_ = false;
 
     AnalysisSession* session_;
     widgets::SignalChartView* view_;

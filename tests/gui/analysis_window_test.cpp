@@ -220,8 +220,10 @@ private slots:
         QVERIFY(density.xLo <= -1.0 && density.xHi >= 1.0);  // a unit sine
         QVERIFY(density.yHi >= result.metrics.max_abs_error);
 
-        // Signal tab: decimated to about two points per pixel column; zoomed in, every
-        // sample is drawn, and the quantized trace is the staircase of Q(x).
+        // Signal tab (drawn once shown: a hidden tab only notes the new result): decimated to
+        // about two points per pixel column; zoomed in, every sample is drawn, and the quantized
+        // trace is the staircase of Q(x).
+        window.tabs()->setCurrentIndex(MainWindow::SignalTab);
         QVERIFY(window.signalPanel()->showsSignal());
         widgets::SignalChartView* signal = window.signalPanel()->view();
         QLineSeries* original = signal->signalChart()->curveSeries(0);
