@@ -301,8 +301,8 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::showOutcome() {
-    if (progress_->maximum() == 0) {
-        progress_->setVisible(false);
+    if (progress_->maximum() == 0 && !session_->isLoading()) {
+        progress_->setVisible(false);  // a busy bar, but not a read's that is still running
     }
     const auto outcome = session_->outcome();
     const Metrics& m = outcome->result.metrics;
