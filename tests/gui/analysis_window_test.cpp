@@ -35,6 +35,7 @@
 #include "config_panel.h"
 #include "density_image_view.h"
 #include "error_panel.h"
+#include "gui_test_support.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
 #include "main_window.h"
@@ -54,22 +55,9 @@ using quantscope::app::MainWindow;
 
 namespace {
 
-constexpr int kTimeout = 30000;
-
-QString screenshotPath(const QString& name) {
-    QDir().mkpath(QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR));
-    return QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR "/") + name;
-}
-
-// Waits until the session has studied a tensor and every job is idle.
-bool settle(AnalysisSession* session) {
-    return QTest::qWaitFor(
-        [session] {
-            return session->outcome() && !session->isRunning() && !session->isLoading() &&
-                   !session->isComparing() && !session->isSweeping();
-        },
-        kTimeout);
-}
+using gui_test::kTimeout;
+using gui_test::screenshotPath;
+using gui_test::settle;
 
 QuantConfig int4Config() {
     QuantConfig config;

@@ -23,6 +23,7 @@
 
 #include "analysis_session.h"
 #include "error_panel.h"
+#include "gui_test_support.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
 #include "main_window.h"
@@ -36,21 +37,9 @@ using quantscope::app::MainWindow;
 
 namespace {
 
-constexpr int kTimeout = 30000;
-
-QString screenshotPath(const QString& name) {
-    QDir().mkpath(QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR));
-    return QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR "/") + name;
-}
-
-bool settle(AnalysisSession* session) {
-    return QTest::qWaitFor(
-        [session] {
-            return session->outcome() && !session->isRunning() && !session->isLoading() &&
-                   !session->isComparing() && !session->isSweeping();
-        },
-        kTimeout);
-}
+using gui_test::kTimeout;
+using gui_test::screenshotPath;
+using gui_test::settle;
 
 // A dark palette as a desktop's dark theme gives it.
 QPalette darkPalette() {

@@ -296,80 +296,77 @@ std::uint32_t round_values_block(const AliasedBits* in, AliasedBits* out, std::u
     return beyond;
 }
 
-std::int64_t round_values_chunk(const float* in, float* out, std::size_t n, const ValueConstants& v,
-                                Rounding rounding, std::uint64_t seed, std::uint64_t first_index) {
+// Walks [0, n) of a chunk in blocks of at most kBlock that never cross a 2^32 boundary of the
+// element index (so its upper half, folded into the stochastic key, is constant in a block), and
+// asks for each next block ahead (prefetch.h). fn(done, count, key, low_index) rounds one block
+// and returns how many of its inputs lay beyond the largest finite value.
+template <typename BlockFn>
+std::int64_t for_each_block(const float* in, std::size_t n, std::uint64_t seed,
+                            std::uint64_t first_index, BlockFn&& fn) {
     std::int64_t beyond = 0;
     std::size_t done = 0;
     while (done < n) {
         const std::uint64_t index = first_index + done;
-        // Blocks never cross a 2^32 boundary of the index, so its upper half is constant.
         const std::uint64_t to_boundary = (std::uint64_t{1} << 32) - (index & 0xFFFFFFFFu);
         const auto count =
             static_cast<std::uint32_t>(std::min<std::uint64_t>({n - done, kBlock, to_boundary}));
-        const std::uint32_t key = stochastic_key(seed, index);
-        const auto low = static_cast<std::uint32_t>(index);
-        const auto* in_bits = reinterpret_cast<const AliasedBits*>(in + done);
-        auto* out_bits = reinterpret_cast<AliasedBits*>(out + done);
-        detail::prefetch_span(in + done + count, count);  // the next block (prefetch.h)
-        switch (rounding) {
-            case Rounding::NearestEven:
-                beyond += round_values_block<Rounding::NearestEven>(in_bits, out_bits, count, v,
-                                                                    key, low);
-                break;
-            case Rounding::NearestAway:
-                beyond += round_values_block<Rounding::NearestAway>(in_bits, out_bits, count, v,
-                                                                    key, low);
-                break;
-            case Rounding::TowardZero:
-                beyond +=
-                    round_values_block<Rounding::TowardZero>(in_bits, out_bits, count, v, key, low);
-                break;
-            case Rounding::Stochastic:
-                beyond +=
-                    round_values_block<Rounding::Stochastic>(in_bits, out_bits, count, v, key, low);
-                break;
-        }
+        detail::prefetch_span(in + done + count, count);
+        beyond += fn(done, count, stochastic_key(seed, index), static_cast<std::uint32_t>(index));
         done += count;
     }
     return beyond;
+}
+
+std::int64_t round_values_chunk(const float* in, float* out, std::size_t n, const ValueConstants& v,
+                                Rounding rounding, std::uint64_t seed, std::uint64_t first_index) {
+    return for_each_block(
+        in, n, seed, first_index,
+        [&](std::size_t done, std::uint32_t count, std::uint32_t key,
+            std::uint32_t low) -> std::uint32_t {
+            const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
+            auto* o = reinterpret_cast<AliasedBits*>(out + done);
+            switch (rounding) {
+                case Rounding::NearestEven:
+                    return round_values_block<Rounding::NearestEven>(i, o, count, v, key, low);
+                case Rounding::NearestAway:
+                    return round_values_block<Rounding::NearestAway>(i, o, count, v, key, low);
+                case Rounding::TowardZero:
+                    return round_values_block<Rounding::TowardZero>(i, o, count, v, key, low);
+                case Rounding::Stochastic:
+                    return round_values_block<Rounding::Stochastic>(i, o, count, v, key, low);
+            }
+            return 0;
+        });
 }
 
 template <typename Sink>
 std::int64_t encode_chunk(const float* in, std::size_t n, const KernelConstants& k,
                           Rounding rounding, std::uint64_t seed, std::uint64_t first_index,
                           Sink&& sink) {
-    std::int64_t beyond = 0;
-    std::size_t done = 0;
     alignas(64) std::uint32_t codes[kBlock];
-    while (done < n) {
-        const std::uint64_t index = first_index + done;
-        // Blocks never cross a 2^32 boundary of the index, so its upper half is constant.
-        const std::uint64_t to_boundary = (std::uint64_t{1} << 32) - (index & 0xFFFFFFFFu);
-        const auto count =
-            static_cast<std::uint32_t>(std::min<std::uint64_t>({n - done, kBlock, to_boundary}));
-        const std::uint32_t key = stochastic_key(seed, index);
-        const auto low = static_cast<std::uint32_t>(index);
-        const auto* in_bits = reinterpret_cast<const AliasedBits*>(in + done);
-        // The next block, 4 KiB on: the hardware prefetcher does not keep up (prefetch.h).
-        detail::prefetch_span(in + done + count, count);
-        switch (rounding) {
-            case Rounding::NearestEven:
-                beyond += encode_block<Rounding::NearestEven>(in_bits, codes, count, k, key, low);
-                break;
-            case Rounding::NearestAway:
-                beyond += encode_block<Rounding::NearestAway>(in_bits, codes, count, k, key, low);
-                break;
-            case Rounding::TowardZero:
-                beyond += encode_block<Rounding::TowardZero>(in_bits, codes, count, k, key, low);
-                break;
-            case Rounding::Stochastic:
-                beyond += encode_block<Rounding::Stochastic>(in_bits, codes, count, k, key, low);
-                break;
-        }
-        sink(done, count, codes);
-        done += count;
-    }
-    return beyond;
+    return for_each_block(
+        in, n, seed, first_index,
+        [&](std::size_t done, std::uint32_t count, std::uint32_t key,
+            std::uint32_t low) -> std::uint32_t {
+            const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
+            std::uint32_t beyond = 0;
+            switch (rounding) {
+                case Rounding::NearestEven:
+                    beyond = encode_block<Rounding::NearestEven>(i, codes, count, k, key, low);
+                    break;
+                case Rounding::NearestAway:
+                    beyond = encode_block<Rounding::NearestAway>(i, codes, count, k, key, low);
+                    break;
+                case Rounding::TowardZero:
+                    beyond = encode_block<Rounding::TowardZero>(i, codes, count, k, key, low);
+                    break;
+                case Rounding::Stochastic:
+                    beyond = encode_block<Rounding::Stochastic>(i, codes, count, k, key, low);
+                    break;
+            }
+            sink(done, count, codes);
+            return beyond;
+        });
 }
 
 template <typename ChunkFn>
