@@ -73,69 +73,43 @@ inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t sk
     return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(slot)) : skip;
 }
 
-// One thread's counts on a grid: four interleaved copies of (below, bins, above, trash), so that
-// the count loop has no branch and neighbouring values in one bin (common near a distribution's
-// peak) do not serialize on one counter's store-to-load latency.
-class SlotCounts {
+// One thread's counts of small indices (0 .. slots-1): eight interleaved copies of 32-bit
+// counters, so that the count loop has no branch and neighbouring values with one index (common
+// near a distribution's peak) do not serialize on one counter's store-to-load latency. The copies
+// are moved into 64-bit totals long before a 32-bit counter could wrap.
+class ScatterCounts {
 public:
-    // Values add() takes at a time.
-    static constexpr std::size_t kRun = 2048;
-
-    SlotCounts(const Histogram& shape)
-        : grid_(shape),
-          bins_(shape.bins()),
-          stride_((shape.bins() + 3 + 15) / 16 * 16),  // copies a cache line apart
+    explicit ScatterCounts(std::size_t slots)
+        : stride_((slots + 15) / 16 * 16),  // copies a cache line apart
           counts_(kCopies * stride_, 0),
-          totals_(shape.bins() + 3, 0) {}
+          totals_(slots, 0) {}
 
-    // Counts v[0..n), n <= kRun. `prefetch` asks for the data ahead (for reads from memory; off
-    // for a block the caller just wrote, which is in L1).
-    void add(const float* v, std::size_t n, bool prefetch) {
-        const SlotGrid g = grid_;  // a local copy: the stores to slots cannot alias it
-        const auto trash = static_cast<std::uint32_t>(bins_ + 2);
-        std::uint32_t slots[kRun];
-        std::size_t i = 0;
-        for (; i + kValuesPerLine <= n; i += kValuesPerLine) {
-            if (prefetch) {
-                prefetch_ahead(v + i);
-            }
-            for (std::size_t j = i; j < i + kValuesPerLine; ++j) {
-                slots[j] = histogram_slot(v[j], g, trash);
-            }
-        }
-        for (; i < n; ++i) {
-            slots[i] = histogram_slot(v[i], g, trash);
-        }
+    // Counts each index[0..n), every one below slots().
+    void add(const std::uint32_t* index, std::size_t n) {
         std::uint32_t* c = counts_.data();
         const std::size_t s = stride_;
-        for (i = 0; i + kCopies <= n; i += kCopies) {
+        std::size_t i = 0;
+        for (; i + kCopies <= n; i += kCopies) {
             for (std::size_t k = 0; k < kCopies; ++k) {
-                ++c[k * s + slots[i + k]];
+                ++c[k * s + index[i + k]];
             }
         }
         for (; i < n; ++i) {
-            ++c[slots[i]];
+            ++c[index[i]];
         }
         counted_ += n;
         if (counted_ >= kFlushEvery) {
-            flush();  // 32-bit counters: moved to 64 bits long before they could wrap
+            flush();
         }
     }
 
-    // Adds these counts into h (same bins).
-    void add_to(Histogram& h) const {
-        auto count = [&](std::size_t slot) {
-            std::int64_t total = totals_[slot];
-            for (std::size_t copy = 0; copy < kCopies; ++copy) {
-                total += counts_[copy * stride_ + slot];
-            }
-            return total;
-        };
-        h.below += count(0);
-        h.above += count(bins_ + 1);
-        for (std::size_t b = 0; b < bins_; ++b) {
-            h.counts[b] += count(b + 1);
+    std::size_t slots() const { return totals_.size(); }
+    std::int64_t count(std::size_t slot) const {
+        std::int64_t total = totals_[slot];
+        for (std::size_t copy = 0; copy < kCopies; ++copy) {
+            total += counts_[copy * stride_ + slot];
         }
+        return total;
     }
 
 private:
@@ -156,12 +130,56 @@ private:
         counted_ = 0;
     }
 
-    SlotGrid grid_;
-    std::size_t bins_;
     std::size_t stride_;
     std::vector<std::uint32_t> counts_;
     std::vector<std::int64_t> totals_;
     std::uint64_t counted_ = 0;
+};
+
+// One thread's counts on a grid: slots (below, bins, above) plus a trash slot for non-finite
+// values.
+class SlotCounts {
+public:
+    // Values add() takes at a time.
+    static constexpr std::size_t kRun = 2048;
+
+    explicit SlotCounts(const Histogram& shape)
+        : grid_(shape), bins_(shape.bins()), counts_(shape.bins() + 3) {}
+
+    // Counts v[0..n), n <= kRun. `prefetch` asks for the data ahead (for reads from memory; off
+    // for a block the caller just wrote, which is in L1).
+    void add(const float* v, std::size_t n, bool prefetch) {
+        const SlotGrid g = grid_;  // a local copy: the stores to slots cannot alias it
+        const auto trash = static_cast<std::uint32_t>(bins_ + 2);
+        std::uint32_t slots[kRun];
+        std::size_t i = 0;
+        for (; i + kValuesPerLine <= n; i += kValuesPerLine) {
+            if (prefetch) {
+                prefetch_ahead(v + i);
+            }
+            for (std::size_t j = i; j < i + kValuesPerLine; ++j) {
+                slots[j] = histogram_slot(v[j], g, trash);
+            }
+        }
+        for (; i < n; ++i) {
+            slots[i] = histogram_slot(v[i], g, trash);
+        }
+        counts_.add(slots, n);
+    }
+
+    // Adds these counts into h (same bins).
+    void add_to(Histogram& h) const {
+        h.below += counts_.count(0);
+        h.above += counts_.count(bins_ + 1);
+        for (std::size_t b = 0; b < bins_; ++b) {
+            h.counts[b] += counts_.count(b + 1);
+        }
+    }
+
+private:
+    SlotGrid grid_;
+    std::size_t bins_;
+    ScatterCounts counts_;
 };
 
 // The KL metric's two histograms, of x and of Q(x) on one grid, counted by the quantize kernels
@@ -215,9 +233,14 @@ public:
 
     // Stops counting Q(x) (a kernel that counts codes instead); before any local().
     void skip_y() { count_y_ = false; }
+    // Stops counting x, for a caller that counts it on this grid itself (see joint_counts.h)
+    // and then gives it with set_x(); before any local().
+    void skip_x() { count_x_ = false; }
+    void set_x(Histogram x) { given_x_ = std::move(x); }
     bool counts_x() const { return count_x_; }
     bool counts_y() const { return count_y_; }
-    Histogram x() const { return merged(x_); }
+    const Histogram& shape() const { return shape_; }
+    Histogram x() const { return given_x_ ? *given_x_ : merged(x_); }
     Histogram y() const { return merged(y_); }
 
 private:
@@ -236,6 +259,7 @@ private:
     bool count_y_;
     std::vector<std::optional<SlotCounts>> x_;
     std::vector<std::optional<SlotCounts>> y_;
+    std::optional<Histogram> given_x_;
 };
 
 }  // namespace quantscope::detail

@@ -4,8 +4,11 @@
 
 #include <limits>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "quantscope/common/error.h"
@@ -252,6 +255,106 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
         EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
         EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
         EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
+    }
+}
+
+// Per tensor, the kernels count the histogram of x and the codes with one increment per value,
+// on the joint index slot + code, and recover both afterwards. Values at every rounding
+// threshold (the first float of each code, from the scalar reference, and the float before it),
+// at every bin edge and its neighbours, +-0, subnormals and non-finite values must land exactly
+// where separate counts put them, for every deterministic rounding.
+TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
+    Tensor base = generate("gaussian:n=200000,seed=3");
+    for (float& v : base.values) {
+        v = std::clamp(v, -3.9f, 3.9f);
+    }
+    base.values[0] = -4.0f;  // the finite range, whatever is added below
+    base.values[1] = 4.0f;
+    base.values[2] = std::numeric_limits<float>::quiet_NaN();
+    base.values[3] = -std::numeric_limits<float>::infinity();
+    base.values[4] = 0.0f;
+    base.values[5] = -0.0f;
+    base.values[6] = std::numeric_limits<float>::denorm_min();
+    base.values[7] = -std::numeric_limits<float>::min();
+    const ValueRange range = finite_range(base.values);
+    ASSERT_EQ(range.lo, -4.0);
+    ASSERT_EQ(range.hi, 4.0);
+    const std::size_t bins = automatic_bin_count(base.values.size());
+    std::vector<float> edges;
+    for (std::size_t j = 0; j <= bins; ++j) {
+        const auto e = static_cast<float>(
+            range.lo + (range.hi - range.lo) * static_cast<double>(j) / static_cast<double>(bins));
+        for (float v : {std::nextafter(e, -5.0f), e, std::nextafter(e, 5.0f)}) {
+            edges.push_back(std::clamp(v, -4.0f, 4.0f));
+        }
+    }
+    auto key = [](float v) {  // floats as integers in their order
+        const auto bits = std::bit_cast<std::int32_t>(v);
+        return bits < 0 ? bits ^ 0x7FFFFFFF : bits;
+    };
+    auto from_key = [](std::int32_t k) { return std::bit_cast<float>(k < 0 ? k ^ 0x7FFFFFFF : k); };
+    struct Case {
+        const char* format;
+        Scheme scheme;
+    };
+    for (const Case& k : std::vector<Case>{{"int8", Scheme::Symmetric},
+                                           {"uint8", Scheme::Affine},
+                                           {"int4", Scheme::Symmetric},
+                                           {"int2", Scheme::Symmetric},
+                                           {"int12", Scheme::Symmetric}}) {
+        for (Rounding rounding :
+             {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero}) {
+            QuantConfig c;
+            c.format = parse_format(k.format);
+            c.scheme = k.scheme;
+            c.rounding = rounding;
+            const GroupParameters g = parameters_for_range(calibrate(base.values, c), c);
+            // The first float of each level inside [-4, 4], by bisection on the reference.
+            std::vector<float> thresholds;
+            std::int32_t lo = key(-4.0f);
+            float level = quantize_value_reference(-4.0f, g, c, 0);
+            while (lo < key(4.0f)) {
+                std::int32_t a = lo;  // Q(from_key(a)) == level
+                std::int32_t b = key(4.0f);
+                if (quantize_value_reference(from_key(b), g, c, 0) == level) {
+                    break;
+                }
+                while (std::int64_t{b} - a > 1) {
+                    const auto m = static_cast<std::int32_t>((std::int64_t{a} + b) / 2);
+                    (quantize_value_reference(from_key(m), g, c, 0) == level ? a : b) = m;
+                }
+                thresholds.push_back(from_key(a));
+                thresholds.push_back(from_key(b));
+                lo = b;
+                level = quantize_value_reference(from_key(b), g, c, 0);
+            }
+            ASSERT_GT(thresholds.size(), 2u) << describe(c);
+            Tensor t = base;
+            std::size_t at = 8;
+            for (const std::vector<float>* extra : {&thresholds, &edges}) {
+                for (float v : *extra) {
+                    t.values[at] = v;
+                    at += 7;  // spread over both threads' shares, 7 apart
+                    at %= t.values.size();
+                    at = std::max<std::size_t>(at, 8);
+                }
+            }
+            ASSERT_EQ(finite_range(t.values).lo, -4.0);
+            ASSERT_EQ(finite_range(t.values).hi, 4.0);
+            const QuantResult cold = quantize(t.values, {}, c);
+            const ValueSummary summary = summarize_values(t.values);
+            const QuantResult warm = quantize(t.values, {}, c, {}, summary);
+            Histogram q = make_histogram(cold.dequantized, summary.histogram.lo,
+                                         summary.histogram.hi, summary.histogram.bins());
+            q.counts.front() += q.below;
+            q.counts.back() += q.above;
+            q.below = q.above = 0;
+            EXPECT_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q))
+                << describe(c);
+            EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
+            EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
+            EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
+        }
     }
 }
 
