@@ -126,6 +126,15 @@ TEST(Granularity, BatchedBlocksEqualTheScalarReference) {
     x[5] = std::numeric_limits<float>::quiet_NaN();
     x[cols * 7 + 33] = std::numeric_limits<float>::infinity();
     x[cols * 900 + 100] = -std::numeric_limits<float>::infinity();
+    // Blocks the calibration must get right on its own: all NaN, subnormal, near the float
+    // maximum, all zero, and constant below zero (an affine zero point at the top code).
+    for (std::size_t i = 0; i < 48; ++i) {
+        x[cols * 50 + i] = std::numeric_limits<float>::quiet_NaN();
+        x[cols * 60 + i] = std::numeric_limits<float>::denorm_min() * static_cast<float>(i % 5);
+        x[cols * 70 + i] = (i % 2 == 0 ? 3e38f : -2e38f);
+        x[cols * 80 + i] = 0.0f;
+        x[cols * 90 + i] = -2.5f;
+    }
     const std::vector<std::int64_t> shape{static_cast<std::int64_t>(rows),
                                           static_cast<std::int64_t>(cols)};
     for (const char* granularity : {"block:8", "block:24", "block:32", "block:40", "block:7"}) {
@@ -145,15 +154,21 @@ TEST(Granularity, BatchedBlocksEqualTheScalarReference) {
                     ASSERT_TRUE(got == expected || (std::isnan(got) && std::isnan(expected)))
                         << granularity << " " << describe(c) << " element " << i;
                 }
-                EXPECT_EQ(r.metrics.nan_count, 1);
+                EXPECT_EQ(r.metrics.nan_count, 49);
                 EXPECT_EQ(r.metrics.inf_count, 2);
                 // Each group's parameters are its own calibration.
-                const std::size_t g = 123 * per_row + 2;
-                const std::size_t first = 123 * cols + 2 * block;
-                const GroupParameters alone = choose_parameters(
-                    std::span<const float>(x.data() + first, std::min(block, cols - 2 * block)), c);
-                EXPECT_EQ(r.groups[g].scale, alone.scale);
-                EXPECT_EQ(r.groups[g].zero_point, alone.zero_point);
+                for (std::size_t g = 0; g < r.groups.size(); ++g) {
+                    const std::size_t row = g / per_row;
+                    const std::size_t col = g % per_row * block;
+                    const GroupParameters alone =
+                        choose_parameters(std::span<const float>(x.data() + row * cols + col,
+                                                                 std::min(block, cols - col)),
+                                          c);
+                    ASSERT_EQ(r.groups[g].scale, alone.scale) << granularity << " group " << g;
+                    ASSERT_EQ(r.groups[g].zero_point, alone.zero_point) << g;
+                    ASSERT_EQ(r.groups[g].clip_min, alone.clip_min) << g;
+                    ASSERT_EQ(r.groups[g].clip_max, alone.clip_max) << g;
+                }
             }
         }
     }
