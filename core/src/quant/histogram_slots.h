@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "../common/prefetch.h"
+#include "joint_counts.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
 
@@ -41,6 +43,7 @@ struct SlotGrid {
     float last_bin = 0;      // bins - 1
     float above = 0;         // bins + 1
 
+    SlotGrid() = default;
     // lo < hi (see empty_histogram).
     SlotGrid(double lo, double hi, std::size_t bins) {
         first_inside = static_cast<float>(lo);
@@ -58,6 +61,17 @@ struct SlotGrid {
     }
     explicit SlotGrid(const Histogram& h) : SlotGrid(h.lo, h.hi, h.bins()) {}
 };
+
+// The slot of a finite value: histogram_slot without the non-finite guard.
+inline std::uint32_t finite_histogram_slot(float v, const SlotGrid& g) {
+    float bin = __builtin_floorf((v - g.origin) * g.scale);
+    bin = bin >= 0.0f ? bin : 0.0f;
+    bin = bin <= g.last_bin ? bin : g.last_bin;
+    float slot = bin + 1.0f;
+    slot = v < g.first_inside ? 0.0f : slot;
+    slot = v > g.last_inside ? g.above : slot;
+    return static_cast<std::uint32_t>(static_cast<std::int32_t>(slot));
+}
 
 // Non-finite values get `skip`. Written without branches so that the loops calling it vectorize;
 // a NaN position (an infinite scale) falls into the first bin instead of reaching a conversion.
@@ -182,13 +196,29 @@ private:
     ScatterCounts counts_;
 };
 
+// The code of an integer kernel's Q(x), rint(Q / s) + z - qmin: exact, since Q = (q - z) s with
+// an error far below half a step. Finite Q only.
+struct JointCode {
+    float inv_scale = 1;
+    float zero_point = 0;
+    float qmin = 0;
+    std::size_t codes = 1;  // qmax - qmin + 1
+
+    std::uint32_t index(float q) const {
+        return static_cast<std::uint32_t>(
+            static_cast<std::int32_t>(__builtin_rintf(q * inv_scale) + zero_point - qmin));
+    }
+};
+
 // The KL metric's two histograms, of x and of Q(x) on one grid, counted by the quantize kernels
 // a block at a time while the block is in L1: no pass over the tensor of their own. Each thread
-// counts into its chunk's counters (parallel_for's chunk index).
+// counts into its chunk's counters (parallel_for's chunk index). Per tensor, both can be counted
+// with one increment per value (count_jointly, joint_counts.h).
 class KernelHistograms {
 public:
     KernelHistograms(Histogram shape, bool count_x, bool count_y)
         : shape_(std::move(shape)),
+          grid_(shape_),
           count_x_(count_x),
           count_y_(count_y),
           x_(count_x ? max_chunks() : 0),
@@ -208,13 +238,46 @@ public:
                 if (y_ != nullptr) {
                     y_->add(y + i, m, prefetch);
                 }
+                if (joint_ != nullptr) {
+                    add_joint(x + i, y + i, m);
+                }
             }
         }
 
     private:
         friend class KernelHistograms;
+
+        // u = slot(x) + index of y for finite x (whose y is finite too), the last slot
+        // otherwise.
+        void add_joint(const float* x, const float* y, std::size_t n) const {
+            const SlotGrid g = grid_;
+            const auto trash = static_cast<std::uint32_t>(joint_->slots() - 1);
+            std::uint32_t index[SlotCounts::kRun];
+            if (code_) {
+                const JointCode c = *code_;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const bool finite = __builtin_fabsf(x[i]) <= std::numeric_limits<float>::max();
+                    const float yi = finite ? y[i] : 0.0f;
+                    index[i] = finite ? finite_histogram_slot(x[i], g) + c.index(yi) : trash;
+                }
+            } else {
+                for (std::size_t i = 0; i < n; ++i) {
+                    const bool finite = __builtin_fabsf(x[i]) <= std::numeric_limits<float>::max();
+                    const float xi = finite ? x[i] : 0.0f;
+                    const float yi = finite ? y[i] : 0.0f;
+                    const std::uint32_t u =
+                        finite_histogram_slot(xi, g) + finite_histogram_slot(yi, g);
+                    index[i] = finite ? u : trash;
+                }
+            }
+            joint_->add(index, n);
+        }
+
         SlotCounts* x_ = nullptr;
         SlotCounts* y_ = nullptr;
+        ScatterCounts* joint_ = nullptr;
+        SlotGrid grid_;
+        std::optional<JointCode> code_;
     };
 
     // Null-safe: a null `histograms` gives a Local that counts nothing.
@@ -227,23 +290,107 @@ public:
             if (histograms->count_y_) {
                 l.y_ = &histograms->y_[chunk].emplace(histograms->shape_);
             }
+            if (!histograms->joint_.empty()) {
+                l.joint_ = &histograms->joint_[chunk].emplace(histograms->joint_slots() + 1);
+                l.grid_ = histograms->grid_;
+                l.code_ = histograms->code_;
+            }
         }
         return l;
     }
 
     // Stops counting Q(x) (a kernel that counts codes instead); before any local().
     void skip_y() { count_y_ = false; }
-    // Stops counting x, for a caller that counts it on this grid itself (see joint_counts.h)
-    // and then gives it with set_x(); before any local().
-    void skip_x() { count_x_ = false; }
-    void set_x(Histogram x) { given_x_ = std::move(x); }
+    // Counts x and Q(x) with one increment per value, for a kernel whose Q never decreases and
+    // maps finite values to finite values (per tensor, deterministic rounding); finish_joint()
+    // must follow the kernels. Q(x) enters the joint index by its slot, or with `code` (integer
+    // kernels) by its code, which is cheaper to compute. Only when both histograms were to be
+    // counted; before any local().
+    void count_jointly(std::optional<JointCode> code = {}) {
+        if (count_x_ && count_y_) {
+            count_x_ = count_y_ = false;
+            code_ = code;
+            joint_.resize(max_chunks());
+        }
+    }
+    bool counts_jointly() const { return !joint_.empty(); }
+
+    // After kernels that counted jointly: both histograms from the joint counts. quantize(v, q, n)
+    // sets q[k] = Q(v[k]) exactly as the kernels did, for n <= kSearchBatch finite floats.
+    // Throws std::logic_error if a count has no pair of slots (Q broke the contract).
+    template <class Quantize>
+    void finish_joint(Quantize&& quantize) {
+        const std::size_t slots = joint_slots();  // without the trash slot
+        std::vector<std::int64_t> totals(slots, 0);
+        for (const std::optional<ScatterCounts>& part : joint_) {
+            if (part) {
+                for (std::size_t u = 0; u < slots; ++u) {
+                    totals[u] += part->count(u);
+                }
+            }
+        }
+        std::vector<std::int64_t> wanted;
+        for (std::size_t u = 0; u < slots; ++u) {
+            if (totals[u] > 0) {
+                wanted.push_back(static_cast<std::int64_t>(u));
+            }
+        }
+        const SlotGrid g = grid_;
+        const auto trash = static_cast<std::uint32_t>(shape_.bins() + 2);
+        auto y_index = [&](float q) {
+            return code_ ? code_->index(q) : finite_histogram_slot(q, g);
+        };
+        float q[kSearchBatch];
+        const std::vector<float> first =
+            first_floats_reaching(wanted, [&](const float* v, std::size_t n, std::int64_t* sum) {
+                quantize(v, q, n);
+                for (std::size_t k = 0; k < n; ++k) {
+                    sum[k] = std::int64_t{finite_histogram_slot(v[k], g)} + y_index(q[k]);
+                }
+            });
+        Histogram x = shape_;
+        Histogram y = shape_;
+        auto add = [](Histogram& h, std::uint32_t slot, std::int64_t count) {
+            if (slot == 0) {
+                h.below += count;
+            } else if (slot > h.bins()) {
+                h.above += count;
+            } else {
+                h.counts[slot - 1] += count;
+            }
+        };
+        for (std::size_t i = 0; i < wanted.size(); i += kSearchBatch) {
+            const std::size_t n = std::min(kSearchBatch, wanted.size() - i);
+            quantize(first.data() + i, q, n);
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint32_t sx = histogram_slot(first[i + k], g, trash);
+                const std::uint32_t sy = histogram_slot(q[k], g, trash);
+                if (sx == trash || sy == trash ||
+                    std::int64_t{sx} + y_index(q[k]) != wanted[i + k]) {
+                    throw std::logic_error("joint histogram counts without their pair of slots");
+                }
+                const std::int64_t count = totals[static_cast<std::size_t>(wanted[i + k])];
+                add(x, sx, count);
+                add(y, sy, count);
+            }
+        }
+        given_x_ = std::move(x);
+        given_y_ = std::move(y);
+    }
+
     bool counts_x() const { return count_x_; }
     bool counts_y() const { return count_y_; }
-    const Histogram& shape() const { return shape_; }
     Histogram x() const { return given_x_ ? *given_x_ : merged(x_); }
-    Histogram y() const { return merged(y_); }
+    Histogram y() const { return given_y_ ? *given_y_ : merged(y_); }
 
 private:
+    // Joint indices: slots 0 .. bins+1 of x plus the index of Q(x) (its slot, 0 .. bins+1, or
+    // its code); the trash slot comes after.
+    std::size_t joint_slots() const {
+        const std::size_t y_indices = code_ ? code_->codes : shape_.bins() + 2;
+        return shape_.bins() + 2 + y_indices - 1;
+    }
+
     Histogram merged(const std::vector<std::optional<SlotCounts>>& parts) const {
         Histogram h = shape_;
         for (const std::optional<SlotCounts>& part : parts) {
@@ -255,11 +402,15 @@ private:
     }
 
     Histogram shape_;
+    SlotGrid grid_;
     bool count_x_;
     bool count_y_;
     std::vector<std::optional<SlotCounts>> x_;
     std::vector<std::optional<SlotCounts>> y_;
+    std::vector<std::optional<ScatterCounts>> joint_;
+    std::optional<JointCode> code_;
     std::optional<Histogram> given_x_;
+    std::optional<Histogram> given_y_;
 };
 
 }  // namespace quantscope::detail

@@ -5,14 +5,12 @@
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "../common/prefetch.h"
 #include "error_sums.h"
 #include "group_layout.h"
 #include "histogram_slots.h"
-#include "joint_counts.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/calibration.h"
@@ -554,12 +552,11 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
 namespace {
 
 // How a per-tensor integer kernel counts codes (q - qmin) among finite values, while a block is
-// still in L1: the KL metric's histogram of Q(x) then needs no pass over the tensor. With a grid
-// it counts u = slot of x + code instead (joint_counts.h), which gives the histogram of x too.
+// still in L1: the KL metric's histogram of Q(x) then needs no pass over the tensor (when the
+// histogram of x is known; otherwise both are counted jointly instead, joint_counts.h).
 struct CodeCounting {
     detail::ScatterCounts* counts = nullptr;
-    const detail::SlotGrid* grid = nullptr;  // null: codes only
-    std::uint32_t trash = 0;                 // the index of non-finite values
+    std::uint32_t trash = 0;  // the index of non-finite values
 };
 
 // Runs the kernel over one run with one set of parameters, counting codes as `codes_to_count`
@@ -584,86 +581,15 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
             const float inv_scale = p.inv_scale;  // locals: loads from `p` would not vectorize
             const float zero_point = p.zero_point;
             const float qmin = p.qmin;
-            if (codes_to_count->grid != nullptr) {
-                const detail::SlotGrid g = *codes_to_count->grid;
-                for (std::size_t i = 0; i < n; ++i) {
-                    const float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
-                    const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-                    const auto code = static_cast<std::uint32_t>(
-                        static_cast<std::int32_t>(finite ? q - qmin : 0.0f));
-                    const std::uint32_t slot = detail::histogram_slot(x[i], g, 0);
-                    index[i] = finite ? slot + code : trash;
-                }
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    const float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
-                    const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-                    const auto code = static_cast<std::uint32_t>(
-                        static_cast<std::int32_t>(finite ? q - qmin : 0.0f));
-                    index[i] = finite ? code : trash;
-                }
+            for (std::size_t i = 0; i < n; ++i) {
+                const float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
+                const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
+                const auto code =
+                    static_cast<std::uint32_t>(static_cast<std::int32_t>(finite ? q - qmin : 0.0f));
+                index[i] = finite ? code : trash;
             }
             codes_to_count->counts->add(index, n);
         }
-    }
-}
-
-// The code of a finite x as the per-tensor kernel makes it (quantize_block_fused, then the code
-// from Q(x) as in quantize_run), for joint_cells.
-template <Rounding R>
-std::int32_t kernel_code(float x, const KernelParams& p) {
-    float q = round_to_integer<R>(x * p.inv_scale, p.seed, 0) + p.zero_point;
-    q = q < p.qmin ? p.qmin : q;
-    q = q > p.qmax ? p.qmax : q;
-    const float y = (q - p.zero_point) * p.scale;
-    return static_cast<std::int32_t>(__builtin_rintf(y * p.inv_scale) + p.zero_point - p.qmin);
-}
-
-template <Rounding R>
-std::vector<detail::JointCell> kernel_joint_cells(std::size_t count, const detail::SlotGrid& g,
-                                                  const KernelParams& p) {
-    return detail::joint_cells(
-        count, [&](float v) { return detail::histogram_slot(v, g, 0); },
-        [&](float v) { return kernel_code<R>(v, p); });
-}
-
-// Splits joint counts (index u = slot + code) into the histogram of x on `shape` and the code
-// counts.
-void split_joint_counts(const std::vector<std::int64_t>& joint, const KernelParams& p,
-                        Rounding rounding, Histogram& x, std::vector<std::int64_t>& code_counts) {
-    const detail::SlotGrid g(x);
-    std::vector<detail::JointCell> cells;
-    switch (rounding) {
-        case Rounding::NearestEven:
-            cells = kernel_joint_cells<Rounding::NearestEven>(joint.size(), g, p);
-            break;
-        case Rounding::NearestAway:
-            cells = kernel_joint_cells<Rounding::NearestAway>(joint.size(), g, p);
-            break;
-        case Rounding::TowardZero:
-            cells = kernel_joint_cells<Rounding::TowardZero>(joint.size(), g, p);
-            break;
-        case Rounding::Stochastic:
-            throw std::logic_error("joint counts need deterministic rounding");
-    }
-    const std::size_t bins = x.bins();
-    for (std::size_t u = 0; u < joint.size(); ++u) {
-        if (joint[u] == 0) {
-            continue;
-        }
-        const detail::JointCell cell = cells[u];
-        if (cell.slot < 0 || static_cast<std::size_t>(cell.code) >= code_counts.size()) {
-            throw std::logic_error("a joint count without its slot and code");
-        }
-        const auto slot = static_cast<std::size_t>(cell.slot);
-        if (slot == 0) {
-            x.below += joint[u];
-        } else if (slot > bins) {
-            x.above += joint[u];
-        } else {
-            x.counts[slot - 1] += joint[u];
-        }
-        code_counts[static_cast<std::size_t>(cell.code)] += joint[u];
     }
 }
 
@@ -721,54 +647,51 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         result.groups[0] = g;
         const KernelParams p = kernel_params(g, config);
         const int bits = config.format.bits();
-        const bool count_codes = code_counts != nullptr && bits <= 16;
-        const std::size_t code_total = std::size_t{1} << bits;
-        // The histogram of x joins the code counts for deterministic rounding (joint_counts.h);
-        // up to 12 bits, where recovering the pairs stays a few thousand searches.
-        const bool joint = count_codes && histograms != nullptr && histograms->counts_x() &&
-                           config.rounding != Rounding::Stochastic && bits <= 12;
-        std::optional<detail::SlotGrid> grid;
+        // Both histograms unknown and rounding deterministic: one joint count gives both.
+        // Otherwise, with the histogram of x known, the codes give the one of Q(x).
+        const bool joint = histograms != nullptr && config.rounding != Rounding::Stochastic;
+        if (joint) {
+            std::optional<detail::JointCode> code;
+            if (bits <= 12) {  // Q(x) by its code: a smaller joint table than by its slot
+                code = detail::JointCode{p.inv_scale, p.zero_point, p.qmin,
+                                         static_cast<std::size_t>(p.qmax - p.qmin) + 1};
+            }
+            histograms->count_jointly(code);
+        }
+        const bool count_codes = code_counts != nullptr && bits <= 16 &&
+                                 (histograms == nullptr || !histograms->counts_jointly());
         if (count_codes && histograms != nullptr) {
             histograms->skip_y();  // the code counts give the histogram of Q(x)
         }
-        std::size_t slots = code_total;  // indices below `slots` are codes, `slots` is trash
-        if (joint) {
-            histograms->skip_x();
-            grid.emplace(histograms->shape());
-            slots = histograms->shape().bins() + 2 + code_total - 1;
-        }
+        const std::size_t code_total = std::size_t{1} << bits;
         std::vector<std::optional<detail::ScatterCounts>> counts(count_codes ? max_chunks() : 0);
         parallel_for(values.size(), kBlock,
                      [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                          MetricSums sums;
                          CodeCounting counting;
                          if (count_codes) {
-                             counting.counts = &counts[chunk].emplace(slots + 1);
-                             counting.grid = grid ? &*grid : nullptr;
-                             counting.trash = static_cast<std::uint32_t>(slots);
+                             counting.counts = &counts[chunk].emplace(code_total + 1);
+                             counting.trash = static_cast<std::uint32_t>(code_total);
                          }
                          quantize_run(values, {begin, end - begin}, p, y, codes, sums,
                                       options.cancel, Histograms::local(histograms, chunk),
                                       count_codes ? &counting : nullptr);
                          partial[chunk] = sums;
                      });
+        if (histograms != nullptr && histograms->counts_jointly()) {
+            histograms->finish_joint([&](const float* v, float* q, std::size_t n) {
+                MetricSums unused;
+                quantize_block(v, q, nullptr, n, 0, p, unused);  // the kernel itself
+            });
+        }
         if (count_codes) {
-            std::vector<std::int64_t> totals(slots, 0);
+            code_counts->assign(code_total, 0);
             for (const std::optional<detail::ScatterCounts>& c : counts) {
-                if (!c) {
-                    continue;
+                if (c) {
+                    for (std::size_t q = 0; q < code_total; ++q) {
+                        (*code_counts)[q] += c->count(q);
+                    }
                 }
-                for (std::size_t u = 0; u < slots; ++u) {
-                    totals[u] += c->count(u);
-                }
-            }
-            if (joint) {
-                Histogram x = histograms->shape();
-                code_counts->assign(code_total, 0);
-                split_joint_counts(totals, p, config.rounding, x, *code_counts);
-                histograms->set_x(std::move(x));
-            } else {
-                *code_counts = std::move(totals);
             }
         }
     } else if (!layout.strided) {

@@ -452,11 +452,27 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
     const ElementRounder rounder(config);
+    // Per tensor with deterministic rounding, Q never decreases: one joint count gives both
+    // histograms (joint_counts.h).
+    const bool per_tensor = !layout.strided && layout.groups() == 1;
+    if (histograms != nullptr && per_tensor && config.rounding != Rounding::Stochastic) {
+        histograms->count_jointly();
+    }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         partial[chunk] =
             quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
                            options.cancel, KernelHistograms::local(histograms, chunk));
     });
+    if (histograms != nullptr && histograms->counts_jointly()) {
+        GroupLayout one;
+        one.single_runs = {{0, kSearchBatch}};
+        histograms->finish_joint([&](const float* v, float* q, std::size_t n) {
+            one.single_runs.front().length = n;
+            // The kernel itself, on finite values (their Q is finite: rounding saturates).
+            quantize_range(std::span<const float>(v, n), 0, n, one, result.groups, config, rounder,
+                           q, nullptr);
+        });
+    }
     MetricSums total;
     for (const MetricSums& s : partial) {
         total += s;

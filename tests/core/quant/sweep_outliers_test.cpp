@@ -258,11 +258,11 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
     }
 }
 
-// Per tensor, the kernels count the histogram of x and the codes with one increment per value,
-// on the joint index slot + code, and recover both afterwards. Values at every rounding
-// threshold (the first float of each code, from the scalar reference, and the float before it),
-// at every bin edge and its neighbours, +-0, subnormals and non-finite values must land exactly
-// where separate counts put them, for every deterministic rounding.
+// Per tensor, the kernels count the histograms of x and of Q(x) with one increment per value, on
+// the joint index slot(x) + code or slot of Q(x), and recover both afterwards. Values at every
+// rounding threshold (the first float of each code, from the scalar reference, and the float before
+// it), at every bin edge and its neighbours, +-0, subnormals and non-finite values must land
+// exactly where separate counts put them, for every deterministic rounding.
 TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
     Tensor base = generate("gaussian:n=200000,seed=3");
     for (float& v : base.values) {
@@ -301,7 +301,12 @@ TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
                                            {"uint8", Scheme::Affine},
                                            {"int4", Scheme::Symmetric},
                                            {"int2", Scheme::Symmetric},
-                                           {"int12", Scheme::Symmetric}}) {
+                                           {"int12", Scheme::Symmetric},
+                                           {"int16", Scheme::Symmetric},
+                                           {"fp8_e4m3", Scheme::Scaled},
+                                           {"fp4_e2m1", Scheme::Scaled},
+                                           {"fp6_e3m2", Scheme::Direct},
+                                           {"fp16", Scheme::Scaled}}) {
         for (Rounding rounding :
              {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero}) {
             QuantConfig c;
