@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../common/prefetch.h"
+#include "block_reductions.h"
 #include "error_sums.h"
 #include "group_layout.h"
 #include "histogram_slots.h"
@@ -346,34 +347,10 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
 void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
                              const QuantConfig& config, GroupParameters* groups,
                              KernelParams* params) {
-    // GCC's vector types: the auto-vectorizer left this loop nest scalar inside the batch.
-    using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
-    constexpr float kInf = std::numeric_limits<float>::infinity();
-    constexpr float kMax = std::numeric_limits<float>::max();
     float lo[kBlock / kLanes];
     float hi[kBlock / kLanes];
     for (std::size_t g = 0; g < count; ++g) {
-        // Non-finite values become +-Inf, so each lane is a plain min / max.
-        Lanes l = Lanes{} + kInf;
-        Lanes h = Lanes{} - kInf;
-        const float* b = x + g * len;
-        for (std::size_t i = 0; i < len; i += kLanes) {
-            Lanes v;
-            std::memcpy(&v, b + i, sizeof v);
-            const auto finite = (v >= -kMax) & (v <= kMax);  // NaN and +-Inf fail
-            const Lanes for_lo = finite ? v : Lanes{} + kInf;
-            const Lanes for_hi = finite ? v : Lanes{} - kInf;
-            l = for_lo < l ? for_lo : l;
-            h = for_hi > h ? for_hi : h;
-        }
-        float low = l[0];
-        float high = h[0];
-        for (std::size_t j = 1; j < kLanes; ++j) {
-            low = l[j] < low ? l[j] : low;
-            high = h[j] > high ? h[j] : high;
-        }
-        lo[g] = low;
-        hi[g] = high;
+        detail::short_block_min_max(x + g * len, len, lo[g], hi[g]);
     }
     // parameters_for_range(minmax_range(range)) for each: a group with no finite value has the
     // range [0, 0].

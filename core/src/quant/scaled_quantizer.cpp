@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "../common/prefetch.h"
+#include "block_reductions.h"
 #include "error_sums.h"
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/error.h"
@@ -156,32 +157,9 @@ GroupParameters with_scale(double scale, const QuantConfig& config) {
     return g;
 }
 
-// Largest finite magnitude of a short block, in one vectorizable loop (NaN and Inf count 0).
+// Largest finite magnitude of a short block (NaN and Inf count 0).
 float block_absmax(std::span<const float> block) {
-    // Eight lanes, and non-finite values made 0 before a plain max: one select per value, which
-    // vectorizes (a combined condition became a branch per value).
-    constexpr std::size_t kLanes = 8;
-    float lane[kLanes] = {};
-    const float* x = block.data();
-    const std::size_t n = block.size();
-    std::size_t i = 0;
-    for (; i + kLanes <= n; i += kLanes) {
-        for (std::size_t j = 0; j < kLanes; ++j) {
-            const float a = __builtin_fabsf(x[i + j]);
-            const float finite = a <= 3.40282347e38f ? a : 0.0f;
-            lane[j] = finite > lane[j] ? finite : lane[j];
-        }
-    }
-    for (; i < n; ++i) {
-        const float a = __builtin_fabsf(x[i]);
-        const float finite = a <= 3.40282347e38f ? a : 0.0f;
-        lane[0] = finite > lane[0] ? finite : lane[0];
-    }
-    float amax = 0;
-    for (float l : lane) {
-        amax = l > amax ? l : amax;
-    }
-    return amax;
+    return short_block_absmax(block.data(), block.size());
 }
 
 }  // namespace
@@ -299,70 +277,155 @@ void prefetch_group(std::span<const float> values, const GroupLayout& layout, st
     }
 }
 
+// Chooses the parameters of groups [g0, g1) of a layout that is not strided, each group from its
+// own values only: MX and NVFP4 block scales, or the configured calibration of each group. Run a
+// window of groups at a time, in a pass of its own (choose_groups) or, for aligned short blocks,
+// by the quantize pass just before it quantizes the window, while the values are in L1.
+class GroupChooser {
+public:
+    // `range`: the tensor's finite range when known (NVFP4's tensor scale needs it).
+    GroupChooser(std::span<const float> values, const GroupLayout& layout,
+                 const QuantConfig& config, const ValueRange* range)
+        : values_(values), layout_(layout), config_(config) {
+        if (config.block_scaling == BlockScaling::MX) {
+            emax_elem_ = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
+            top_elem_ = element_max(config);
+        } else if (config.block_scaling == BlockScaling::NVFP4) {
+            // Two-level scaling (NVIDIA NVFP4): an FP32 tensor scale that puts the largest block
+            // scale at E4M3's top (448), and per-block E4M3 scales amax_block / 6 in its units.
+            const double tensor_amax =
+                range != nullptr
+                    ? (range->any_finite ? std::max(std::fabs(range->lo), std::fabs(range->hi))
+                                         : 0.0)
+                    : finite_absmax(values);
+            tensor_scale_ = tensor_amax > 0 ? static_cast<float>(tensor_amax / (448.0 * 6.0)) : 1.0;
+            // The block scales are rounded into E4M3 by the bulk rounder, a window at a time.
+            to_e4m3_.emplace(parse_format("fp8_e4m3").float_format(), Rounding::NearestEven,
+                             Saturation::Saturate);
+        }
+    }
+
+    // `prefetch` asks for groups ahead (a pass of its own reads from memory).
+    void choose(std::size_t g0, std::size_t g1, GroupParameters* groups, bool prefetch) const {
+        if (config_.block_scaling == BlockScaling::MX) {
+            choose_mx(g0, g1, groups, prefetch);
+        } else if (config_.block_scaling == BlockScaling::NVFP4) {
+            choose_nvfp4(g0, g1, groups, prefetch);
+        } else if (config_.calibration.method == CalibrationMethod::MinMax) {
+            // calibrate()'s min-max, without its call chain per block.
+            for (std::size_t g = g0; g < g1; ++g) {
+                const std::span<const float> b = block(g);
+                float lo = 0;
+                float hi = 0;
+                short_block_min_max(b.data(), b.size(), lo, hi);
+                const ValueRange range = lo <= hi ? ValueRange{lo, hi, true} : ValueRange{};
+                groups[g] = scaled_parameters(minmax_range(range, config_), config_);
+            }
+        } else {
+            for (std::size_t g = g0; g < g1; ++g) {
+                groups[g] =
+                    scaled_parameters(calibrate_group(values_, layout_, g, config_), config_);
+            }
+        }
+    }
+
+private:
+    std::span<const float> block(std::size_t g) const {
+        const Run& run = layout_.single_runs[g];
+        return values_.subspan(run.offset, run.length);
+    }
+
+    // OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's range;
+    // an all-zero block takes scale 1 (any scale reproduces it). The exponent is read from
+    // amax's bits and X built from bits: ilogb and ldexp cost more than the 32 values.
+    void choose_mx(std::size_t g0, std::size_t g1, GroupParameters* groups, bool prefetch) const {
+        for (std::size_t g = g0; g < g1; ++g) {
+            if (prefetch) {
+                prefetch_group(values_, layout_, g + kGroupsAhead, g1);
+            }
+            const float amax = block_absmax(block(g));
+            if (amax == 0) {
+                groups[g] = with_scale(1.0, config_);
+                continue;
+            }
+            const auto amax_bits = std::bit_cast<std::uint32_t>(amax);
+            const int floor_log2 = amax >= std::numeric_limits<float>::min()
+                                       ? static_cast<int>(amax_bits >> 23) - 127
+                                       : std::ilogb(amax);
+            const int exponent = std::clamp(floor_log2 - emax_elem_, -127, 127);
+            const auto scale =
+                std::bit_cast<double>(static_cast<std::uint64_t>(exponent + 1023) << 52);
+            GroupParameters& p = groups[g];
+            p.scale = static_cast<float>(scale);
+            p.zero_point = 0;
+            p.clip_max = top_elem_ * p.scale;
+            p.clip_min = -p.clip_max;
+        }
+    }
+
+    void choose_nvfp4(std::size_t g0, std::size_t g1, GroupParameters* groups,
+                      bool prefetch) const {
+        constexpr std::size_t kWindow = 256;
+        float wanted[kWindow];
+        float block_scale[kWindow];
+        for (std::size_t w = g0; w < g1; w += kWindow) {
+            const std::size_t n = std::min(kWindow, g1 - w);
+            for (std::size_t k = 0; k < n; ++k) {
+                if (prefetch) {
+                    prefetch_group(values_, layout_, w + k + kGroupsAhead, g1);
+                }
+                const double amax = block_absmax(block(w + k));
+                wanted[k] = static_cast<float>(amax / 6.0 / tensor_scale_);
+            }
+            to_e4m3_->round({wanted, n}, {block_scale, n}, 0);
+            for (std::size_t k = 0; k < n; ++k) {
+                groups[w + k] =
+                    with_scale(block_scale[k] * static_cast<float>(tensor_scale_), config_);
+            }
+        }
+    }
+
+    std::span<const float> values_;
+    const GroupLayout& layout_;
+    const QuantConfig& config_;
+    int emax_elem_ = 0;
+    double top_elem_ = 0;
+    double tensor_scale_ = 1;
+    std::optional<FloatRounder> to_e4m3_;
+};
+
+// The length L of every group when the groups are consecutive blocks [g L, (g + 1) L) whose
+// length divides kBlock (so that no quantize window splits one), else 0.
+std::size_t aligned_block_length(const GroupLayout& layout, const QuantConfig& config) {
+    if (layout.strided || config.granularity.kind != Granularity::Kind::Block ||
+        layout.single_runs.empty()) {
+        return 0;
+    }
+    const std::size_t length = layout.single_runs.front().length;
+    if (length == 0 || kBlock % length != 0) {
+        return 0;
+    }
+    for (std::size_t g = 0; g < layout.single_runs.size(); ++g) {
+        const Run& run = layout.single_runs[g];
+        if (run.offset != g * length || run.length != length) {
+            return 0;
+        }
+    }
+    return length;
+}
+
 // Fills `groups` (one entry per group, already sized: no second allocation of what can be
 // tens of MiB for blocks of 32).
 void choose_groups(std::span<const float> values, const GroupLayout& layout,
-                   const QuantConfig& config, LargeVector<GroupParameters>& groups) {
+                   const QuantConfig& config, LargeVector<GroupParameters>& groups,
+                   const ValueRange* range) {
     const std::size_t count = layout.groups();
     groups.resize(count);
-    if (config.block_scaling == BlockScaling::MX) {
-        // OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's
-        // range; an all-zero block takes scale 1 (any scale reproduces it). The exponent is read
-        // from amax's bits and X built from bits: ilogb and ldexp cost more than the 32 values.
-        const int emax_elem = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
-        const double top_elem = element_max(config);
+    if (!layout.strided && (config.block_scaling != BlockScaling::None ||
+                            config.granularity.kind == Granularity::Kind::Block)) {
+        const GroupChooser chooser(values, layout, config, range);
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
-            for (std::size_t g = b; g < e; ++g) {
-                const Run& run = layout.single_runs[g];
-                prefetch_group(values, layout, g + kGroupsAhead, e);
-                const float amax = block_absmax(values.subspan(run.offset, run.length));
-                if (amax == 0) {
-                    groups[g] = with_scale(1.0, config);
-                    continue;
-                }
-                const auto amax_bits = std::bit_cast<std::uint32_t>(amax);
-                const int floor_log2 = amax >= std::numeric_limits<float>::min()
-                                           ? static_cast<int>(amax_bits >> 23) - 127
-                                           : std::ilogb(amax);
-                const int exponent = std::clamp(floor_log2 - emax_elem, -127, 127);
-                const auto scale =
-                    std::bit_cast<double>(static_cast<std::uint64_t>(exponent + 1023) << 52);
-                GroupParameters& p = groups[g];
-                p.scale = static_cast<float>(scale);
-                p.zero_point = 0;
-                p.clip_max = top_elem * p.scale;
-                p.clip_min = -p.clip_max;
-            }
-        });
-        return;
-    }
-    if (config.block_scaling == BlockScaling::NVFP4) {
-        // Two-level scaling (NVIDIA NVFP4): an FP32 tensor scale that puts the largest block
-        // scale at E4M3's top (448), and per-block E4M3 scales amax_block / 6 in its units.
-        const double tensor_amax = finite_absmax(values);
-        const double tensor_scale =
-            tensor_amax > 0 ? static_cast<float>(tensor_amax / (448.0 * 6.0)) : 1.0;
-        // The block scales are rounded into E4M3 by the bulk rounder, a window of blocks at a time.
-        const FloatRounder to_e4m3(parse_format("fp8_e4m3").float_format(), Rounding::NearestEven,
-                                   Saturation::Saturate);
-        parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
-            constexpr std::size_t kWindow = 256;
-            float wanted[kWindow];
-            float block_scale[kWindow];
-            for (std::size_t w = b; w < e; w += kWindow) {
-                const std::size_t n = std::min(kWindow, e - w);
-                for (std::size_t k = 0; k < n; ++k) {
-                    const Run& run = layout.single_runs[w + k];
-                    prefetch_group(values, layout, w + k + kGroupsAhead, e);
-                    const double amax = block_absmax(values.subspan(run.offset, run.length));
-                    wanted[k] = static_cast<float>(amax / 6.0 / tensor_scale);
-                }
-                to_e4m3.round({wanted, n}, {block_scale, n}, 0);
-                for (std::size_t k = 0; k < n; ++k) {
-                    groups[w + k] =
-                        with_scale(block_scale[k] * static_cast<float>(tensor_scale), config);
-                }
-            }
+            chooser.choose(b, e, groups.data(), true);
         });
         return;
     }
@@ -385,7 +448,9 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           const GroupLayout& layout, const LargeVector<GroupParameters>& groups,
                           const QuantConfig& config, const ElementRounder& rounder, float* y,
                           std::int32_t* codes, const std::atomic<bool>* cancel = nullptr,
-                          const KernelHistograms::Local& histograms = {}) {
+                          const KernelHistograms::Local& histograms = {},
+                          const GroupChooser* chooser = nullptr, std::size_t block_length = 0,
+                          GroupParameters* chosen = nullptr) {
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float scale[kBlock];
@@ -395,6 +460,10 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
     for (std::size_t b = begin; b < end; b += kBlock) {
         throw_if_cancelled(cancel);
         const std::size_t n = std::min(kBlock, end - b);
+        if (chooser != nullptr) {
+            // Aligned short blocks: this window's groups, from values about to be in L1 anyway.
+            chooser->choose(b / block_length, (b + n) / block_length, chosen, false);
+        }
         for_each_segment(layout, b, b + n, [&](std::size_t s, std::size_t e, std::size_t g) {
             const auto sc = static_cast<float>(groups[g].scale);
             // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
@@ -445,8 +514,15 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
         layout.groups() == 1 && config.calibration.method == CalibrationMethod::MinMax) {
         // Per tensor, range known: no calibration pass.
         result.groups.assign(1, scaled_parameters(minmax_range(*range, config), config));
+    } else if (aligned_block_length(layout, config) == 0) {
+        choose_groups(values, layout, config, result.groups, range);
     } else {
-        choose_groups(values, layout, config, result.groups);
+        result.groups.resize(layout.groups());  // chosen by the quantize pass, window by window
+    }
+    const std::size_t block_length = aligned_block_length(layout, config);
+    std::optional<GroupChooser> chooser;
+    if (block_length != 0) {
+        chooser.emplace(values, layout, config, range);
     }
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
@@ -461,7 +537,8 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         partial[chunk] =
             quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
-                           options.cancel, KernelHistograms::local(histograms, chunk));
+                           options.cancel, KernelHistograms::local(histograms, chunk),
+                           chooser ? &*chooser : nullptr, block_length, result.groups.data());
     });
     if (histograms != nullptr && histograms->counts_jointly()) {
         GroupLayout one;

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <vector>
@@ -83,6 +85,59 @@ TEST(ScaledFormats, EveryElementMatchesTheScalarReference) {
                 EXPECT_NEAR(result.metrics.mse, reference.sum_e2 / static_cast<double>(x.size()),
                             1e-6 * result.metrics.mse + 1e-12)
                     << describe(c);
+            }
+        }
+    }
+}
+
+// Aligned short blocks (rows a multiple of the block) are calibrated by the quantize pass, a
+// window at a time; other layouts in a pass of their own. The same block values must get the
+// same parameters and the same Q(x) either way: rows of 2 blocks (aligned), and the same rows
+// with a short third block of tiny values (not aligned; the tensor's absmax, which NVFP4's
+// tensor scale depends on, is unchanged). With all-zero, subnormal, NaN and Inf blocks, and
+// enough rows to split across the cores.
+TEST(ScaledFormats, BlocksCalibratedInTheQuantizePassEqualASeparatePass) {
+    for (const char* name : {"mxfp4", "mxfp8_e4m3", "mxint8", "nvfp4", "nf4", "fp8_e4m3"}) {
+        QuantConfig c = config_named(name);
+        if (c.block_scaling == BlockScaling::None && c.format.kind() != FormatKind::Lookup) {
+            c.granularity = parse_granularity("block:32");
+        }
+        const auto block = static_cast<std::size_t>(c.granularity.block);
+        const std::size_t rows = 8200;
+        const std::size_t aligned_cols = 2 * block;
+        const std::size_t cols = aligned_cols + 8;
+        std::vector<float> a = gaussian(rows * aligned_cols, 5);
+        for (std::size_t i = 0; i < block; ++i) {
+            a[3 * aligned_cols + i] = 0.0f;                                      // all zero
+            a[5 * aligned_cols + i] = std::numeric_limits<float>::denorm_min();  // subnormal
+        }
+        a[7 * aligned_cols + 3] = std::numeric_limits<float>::quiet_NaN();
+        a[9 * aligned_cols + block + 1] = -std::numeric_limits<float>::infinity();
+        a[11 * aligned_cols] = 1e30f;
+        std::vector<float> b(rows * cols, 1e-3f);
+        for (std::size_t r = 0; r < rows; ++r) {
+            std::copy_n(a.begin() + static_cast<std::ptrdiff_t>(r * aligned_cols), aligned_cols,
+                        b.begin() + static_cast<std::ptrdiff_t>(r * cols));
+        }
+        const std::vector<std::int64_t> aligned_shape{static_cast<std::int64_t>(rows),
+                                                      static_cast<std::int64_t>(aligned_cols)};
+        const std::vector<std::int64_t> shape{static_cast<std::int64_t>(rows),
+                                              static_cast<std::int64_t>(cols)};
+        const QuantResult inline_pass = quantize(a, aligned_shape, c);
+        const QuantResult separate_pass = quantize(b, shape, c);
+        ASSERT_EQ(inline_pass.groups.size(), rows * 2) << name;
+        ASSERT_EQ(separate_pass.groups.size(), rows * 3) << name;
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t k = 0; k < 2; ++k) {
+                const GroupParameters& g = inline_pass.groups[r * 2 + k];
+                const GroupParameters& h = separate_pass.groups[r * 3 + k];
+                ASSERT_EQ(g.scale, h.scale) << name << " row " << r << " block " << k;
+                ASSERT_EQ(g.clip_max, h.clip_max) << name << " row " << r << " block " << k;
+            }
+            for (std::size_t i = 0; i < aligned_cols; ++i) {
+                const float p = inline_pass.dequantized[r * aligned_cols + i];
+                const float q = separate_pass.dequantized[r * cols + i];
+                ASSERT_TRUE(p == q || (std::isnan(p) && std::isnan(q))) << name << " row " << r;
             }
         }
     }
