@@ -94,18 +94,44 @@ void BM_KlCalibration(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-// The per-tensor INT8 analysis as sweeps and the GUI run it: the value summary (range and the
-// histogram of x) computed once per tensor, then quantize + dequantize + every metric.
-void BM_Int8PerTensorWithSummary(benchmark::State& state) {
+// The analysis as sweeps and the GUI run it: the value summary (range and the histogram of x,
+// which the KL metric needs and which does not depend on the config) computed once per tensor,
+// then quantize + dequantize + every metric for the config.
+void run_with_summary(benchmark::State& state, std::string_view format,
+                      std::string_view granularity = "") {
     const Tensor& t = bench::gaussian(state.range(0));
     const ValueSummary summary = summarize_values(t.values);
     QuantConfig config;
+    apply_format(config, format);
+    if (!granularity.empty()) {
+        config.granularity = parse_granularity(granularity);
+    }
+    const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
     for (auto _ : state) {
-        QuantResult r = quantize(t.values, {}, config, {}, summary);
+        QuantResult r = quantize(t.values, shape, config, {}, summary);
         benchmark::DoNotOptimize(r.metrics.kl_divergence);
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
     state.SetBytesProcessed(state.iterations() * state.range(0) * 8);
+}
+
+void BM_Int8PerTensorWithSummary(benchmark::State& state) {
+    run_with_summary(state, "int8");
+}
+void BM_Int8PerChannelAxis0WithSummary(benchmark::State& state) {
+    run_with_summary(state, "int8", "channel:0");
+}
+void BM_Int8PerChannelLastAxisWithSummary(benchmark::State& state) {
+    run_with_summary(state, "int8", "channel:1");
+}
+void BM_Int4Block32WithSummary(benchmark::State& state) {
+    run_with_summary(state, "int4", "block:32");
+}
+void BM_Fp8E4M3ScaledWithSummary(benchmark::State& state) {
+    run_with_summary(state, "fp8_e4m3");
+}
+void BM_Mxfp4WithSummary(benchmark::State& state) {
+    run_with_summary(state, "mxfp4");
 }
 
 void BM_HistogramPlot(benchmark::State& state) {
@@ -137,6 +163,17 @@ BENCHMARK(BM_Nvfp4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Nf4)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_KlCalibration)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Int8PerTensorWithSummary)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Int8PerChannelAxis0WithSummary)
+    ->Arg(k16M)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Int8PerChannelLastAxisWithSummary)
+    ->Arg(k16M)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Int4Block32WithSummary)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Fp8E4M3ScaledWithSummary)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Mxfp4WithSummary)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_HistogramPlot)->Arg(k16M)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
