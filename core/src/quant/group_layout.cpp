@@ -31,11 +31,13 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
             // The exact size first: growing by push_back allocated (and page-faulted) every
             // intermediate size, 4 MiB of faults per call for blocks of 32 at 16M values.
             if (row > 0) {
-                layout.single_runs.reserve(n / row * ((row + block - 1) / block));
-            }
-            for (std::size_t start = 0; row > 0 && start < n; start += row) {
-                for (std::size_t b = 0; b < row; b += block) {
-                    layout.single_runs.push_back({start + b, std::min(block, row - b)});
+                const std::size_t per_row = (row + block - 1) / block;
+                layout.single_runs.resize(n / row * per_row);  // elements left unset: all written
+                Run* run = layout.single_runs.data();
+                for (std::size_t start = 0; start < n; start += row) {
+                    for (std::size_t b = 0; b < row; b += block) {
+                        *run++ = {start + b, std::min(block, row - b)};
+                    }
                 }
             }
             break;

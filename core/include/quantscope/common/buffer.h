@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,14 @@ namespace detail {
 void* allocate_large_buffer(std::size_t bytes);
 void free_large_buffer(void* pointer, std::size_t bytes) noexcept;
 }  // namespace detail
+
+// Element types whose resize may leave new elements unset even though they have member
+// initializers, because every producer writes each element (specialized next to such a type).
+// They must be implicit-lifetime types (an aggregate, say): their objects then exist as soon as
+// the storage does. A tensor's half a million block parameters were written twice otherwise,
+// the first time on one thread.
+template <typename T>
+struct LeftUnsetOnResize : std::false_type {};
 
 template <typename T>
 class LargeBufferAllocator {
@@ -39,7 +48,9 @@ public:
     // resize(n) leaves new elements unset: every producer writes all of them.
     template <typename U>
     void construct(U* pointer) noexcept {
-        ::new (static_cast<void*>(pointer)) U;
+        if constexpr (!LeftUnsetOnResize<U>::value) {
+            ::new (static_cast<void*>(pointer)) U;
+        }
     }
     template <typename U, typename... Args>
     void construct(U* pointer, Args&&... args) {

@@ -12,7 +12,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <type_traits>
 #include <vector>
+
+#include "quantscope/common/buffer.h"
 
 #include "quantscope/common/tensor.h"
 #include "quantscope/quant/calibration.h"
@@ -28,6 +31,10 @@ struct GroupParameters {
     double clip_min = 0;  // the range the codes cover: (qmin - z) * s .. (qmax - z) * s
     double clip_max = 0;
 };
+
+// quantize() writes every group's parameters: resizing QuantResult::groups leaves them unset.
+template <>
+struct LeftUnsetOnResize<GroupParameters> : std::true_type {};
 
 struct Storage {
     double bits_per_value = 0;  // including scales, zero points and kept outliers
