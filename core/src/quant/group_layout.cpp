@@ -5,6 +5,7 @@
 #include <string>
 
 #include "quantscope/common/error.h"
+#include "quantscope/common/parallel.h"
 #include "quantscope/common/tensor.h"
 
 namespace quantscope::detail {
@@ -33,12 +34,17 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
             if (row > 0) {
                 const std::size_t per_row = (row + block - 1) / block;
                 layout.single_runs.resize(n / row * per_row);  // elements left unset: all written
-                Run* run = layout.single_runs.data();
-                for (std::size_t start = 0; start < n; start += row) {
-                    for (std::size_t b = 0; b < row; b += block) {
-                        *run++ = {start + b, std::min(block, row - b)};
-                    }
-                }
+                Run* runs = layout.single_runs.data();
+                // Half a million runs for blocks of 32 at 16M values: written on both cores.
+                parallel_for_tasks(n / row, n,
+                                   [&](std::size_t, std::size_t begin, std::size_t end) {
+                                       Run* run = runs + begin * per_row;
+                                       for (std::size_t r = begin; r < end; ++r) {
+                                           for (std::size_t b = 0; b < row; b += block) {
+                                               *run++ = {r * row + b, std::min(block, row - b)};
+                                           }
+                                       }
+                                   });
             }
             break;
         }
