@@ -197,7 +197,8 @@ private:
 };
 
 // The code of an integer kernel's Q(x), rint(Q / s) + z - qmin: exact, since Q = (q - z) s with
-// an error far below half a step. Finite Q only.
+// an error far below half a step. Clamped to the codes: (q - z) s can overflow to +-Inf at the
+// end codes of a range near the float maximum, and those are the end codes.
 struct JointCode {
     float inv_scale = 1;
     float zero_point = 0;
@@ -205,8 +206,11 @@ struct JointCode {
     std::size_t codes = 1;  // qmax - qmin + 1
 
     std::uint32_t index(float q) const {
-        return static_cast<std::uint32_t>(
-            static_cast<std::int32_t>(__builtin_rintf(q * inv_scale) + zero_point - qmin));
+        float code = __builtin_rintf(q * inv_scale) + zero_point - qmin;
+        const auto top = static_cast<float>(codes - 1);
+        code = code >= 0.0f ? code : 0.0f;
+        code = code <= top ? code : top;
+        return static_cast<std::uint32_t>(static_cast<std::int32_t>(code));
     }
 };
 
@@ -364,14 +368,17 @@ public:
             quantize(first.data() + i, q, n);
             for (std::size_t k = 0; k < n; ++k) {
                 const std::uint32_t sx = histogram_slot(first[i + k], g, trash);
-                const std::uint32_t sy = histogram_slot(q[k], g, trash);
-                if (sx == trash || sy == trash ||
-                    std::int64_t{sx} + y_index(q[k]) != wanted[i + k]) {
+                if (sx == trash || std::int64_t{sx} + y_index(q[k]) != wanted[i + k]) {
                     throw std::logic_error("joint histogram counts without their pair of slots");
                 }
                 const std::int64_t count = totals[static_cast<std::size_t>(wanted[i + k])];
                 add(x, sx, count);
-                add(y, sy, count);
+                // An infinite Q(x) (an end level beyond the float maximum) is not counted, as
+                // SlotCounts skips it.
+                const std::uint32_t sy = histogram_slot(q[k], g, trash);
+                if (sy != trash) {
+                    add(y, sy, count);
+                }
             }
         }
         given_x_ = std::move(x);

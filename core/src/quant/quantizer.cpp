@@ -598,8 +598,13 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
             const float inv_scale = p.inv_scale;  // locals: loads from `p` would not vectorize
             const float zero_point = p.zero_point;
             const float qmin = p.qmin;
+            const float qmax = p.qmax;
             for (std::size_t i = 0; i < n; ++i) {
-                const float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
+                // Clamped: (q - z) s overflows to +-Inf at the end codes of a range near the
+                // float maximum, and those are the end codes.
+                float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
+                q = q >= qmin ? q : qmin;
+                q = q <= qmax ? q : qmax;
                 const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
                 const auto code =
                     static_cast<std::uint32_t>(static_cast<std::int32_t>(finite ? q - qmin : 0.0f));

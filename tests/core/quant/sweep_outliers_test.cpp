@@ -363,5 +363,30 @@ TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
     }
 }
 
+// A range from -FLT_MAX to FLT_MAX under uint8 affine: the lowest level, (0 - 128) s, overflows
+// to -Inf. Every path counts codes within the table, and the cold run (joint counts) agrees with
+// the warm one (codes) and with separate counts, which skip the infinite Q(x).
+TEST(ValueSummary, LevelsBeyondTheFloatMaximumStayInTheCodeTable) {
+    constexpr float kMax = std::numeric_limits<float>::max();
+    std::vector<float> x(600000);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        x[i] = i % 3 == 0 ? -kMax : (i % 3 == 1 ? kMax : static_cast<float>(i) * 1e30f);
+    }
+    QuantConfig c;
+    c.format = parse_format("uint8");
+    c.scheme = Scheme::Affine;
+    const QuantResult cold = quantize(x, {}, c);
+    ASSERT_TRUE(std::isinf(cold.dequantized[0]));  // the premise: Q(-FLT_MAX) = -Inf
+    const ValueSummary summary = summarize_values(x);
+    const QuantResult warm = quantize(x, {}, c, {}, summary);
+    Histogram q = make_histogram(cold.dequantized, summary.histogram.lo, summary.histogram.hi,
+                                 summary.histogram.bins());
+    q.counts.front() += q.below;
+    q.counts.back() += q.above;
+    q.below = q.above = 0;
+    EXPECT_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q));
+    EXPECT_TRUE(std::isfinite(warm.metrics.kl_divergence));
+}
+
 }  // namespace
 }  // namespace quantscope
