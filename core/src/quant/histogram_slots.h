@@ -62,7 +62,8 @@ struct SlotGrid {
     explicit SlotGrid(const Histogram& h) : SlotGrid(h.lo, h.hi, h.bins()) {}
 };
 
-// The slot of a finite value: histogram_slot without the non-finite guard.
+// The slot of a finite value: histogram_slot without the non-finite guard. A NaN position (an
+// infinite scale) fails both clamps and lands in the first bin, never in a conversion.
 inline std::uint32_t finite_histogram_slot(float v, const SlotGrid& g) {
     float bin = __builtin_floorf((v - g.origin) * g.scale);
     bin = bin >= 0.0f ? bin : 0.0f;
@@ -73,18 +74,12 @@ inline std::uint32_t finite_histogram_slot(float v, const SlotGrid& g) {
     return static_cast<std::uint32_t>(static_cast<std::int32_t>(slot));
 }
 
-// Non-finite values get `skip`. Written without branches so that the loops calling it vectorize;
-// a NaN position (an infinite scale) falls into the first bin instead of reaching a conversion.
+// Non-finite values get `skip`. Written without branches so that the loops calling it vectorize
+// (finite_histogram_slot keeps even NaN positions, from an infinite scale, out of a conversion).
 inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
-    float bin = __builtin_floorf((v - g.origin) * g.scale);
-    bin = bin >= 0.0f ? bin : 0.0f;
-    bin = bin <= g.last_bin ? bin : g.last_bin;
-    float slot = bin + 1.0f;
-    slot = v < g.first_inside ? 0.0f : slot;
-    slot = v > g.last_inside ? g.above : slot;
     const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
-    slot = finite ? slot : 0.0f;  // never convert NaN
-    return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(slot)) : skip;
+    const std::uint32_t slot = finite_histogram_slot(v, g);
+    return finite ? slot : skip;
 }
 
 // One thread's counts of small indices (0 .. slots-1): eight interleaved copies of 32-bit

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "quantscope/common/error.h"
@@ -216,6 +217,17 @@ TEST(ValueSummary, KlFromCodeCountsEqualsKlFromValues) {
 // The kernels count the KL metric's histograms of x and Q(x) as they go (no summary given);
 // the metric must equal KL between make_histogram of x and of Q(x) on x's range, and every
 // metric must equal the run that is handed a summary, for every kind of config and granularity.
+// The KL metric from separate histograms of x (the summary's) and of Q(x) on its bins, Q(x)
+// beyond them joining the edge bins.
+double kl_of_separate_counts(const ValueSummary& summary, std::span<const float> dequantized) {
+    Histogram q = make_histogram(dequantized, summary.histogram.lo, summary.histogram.hi,
+                                 summary.histogram.bins());
+    q.counts.front() += q.below;
+    q.counts.back() += q.above;
+    q.below = q.above = 0;
+    return kl_divergence(summary.histogram, q);
+}
+
 TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
     Tensor t = generate("mixture:n=1200000,seed=8");
     t.values[17] = std::numeric_limits<float>::quiet_NaN();
@@ -244,12 +256,8 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
         }
         const QuantResult cold = quantize(t.values, shape, c);
         const QuantResult warm = quantize(t.values, shape, c, {}, summary);
-        Histogram q = make_histogram(cold.dequantized, summary.histogram.lo, summary.histogram.hi,
-                                     summary.histogram.bins());
-        q.counts.front() += q.below;
-        q.counts.back() += q.above;
-        q.below = q.above = 0;
-        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q))
+        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
+                         kl_of_separate_counts(summary, cold.dequantized))
             << describe(c);
         EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
         EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
@@ -349,12 +357,7 @@ TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
             const QuantResult cold = quantize(t.values, {}, c);
             const ValueSummary summary = summarize_values(t.values);
             const QuantResult warm = quantize(t.values, {}, c, {}, summary);
-            Histogram q = make_histogram(cold.dequantized, summary.histogram.lo,
-                                         summary.histogram.hi, summary.histogram.bins());
-            q.counts.front() += q.below;
-            q.counts.back() += q.above;
-            q.below = q.above = 0;
-            EXPECT_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q))
+            EXPECT_EQ(cold.metrics.kl_divergence, kl_of_separate_counts(summary, cold.dequantized))
                 << describe(c);
             EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
             EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
@@ -379,12 +382,7 @@ TEST(ValueSummary, LevelsBeyondTheFloatMaximumStayInTheCodeTable) {
     ASSERT_TRUE(std::isinf(cold.dequantized[0]));  // the premise: Q(-FLT_MAX) = -Inf
     const ValueSummary summary = summarize_values(x);
     const QuantResult warm = quantize(x, {}, c, {}, summary);
-    Histogram q = make_histogram(cold.dequantized, summary.histogram.lo, summary.histogram.hi,
-                                 summary.histogram.bins());
-    q.counts.front() += q.below;
-    q.counts.back() += q.above;
-    q.below = q.above = 0;
-    EXPECT_EQ(cold.metrics.kl_divergence, kl_divergence(summary.histogram, q));
+    EXPECT_EQ(cold.metrics.kl_divergence, kl_of_separate_counts(summary, cold.dequantized));
     EXPECT_TRUE(std::isfinite(warm.metrics.kl_divergence));
 }
 
