@@ -476,7 +476,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
             t[i] = x[i] * inv_scale[i];
         }
         for (std::size_t i = 0; i < n; i += kValuesPerLine) {
-            prefetch_ahead(x + i);  // the block after this one (kBlock floats = kPrefetchBytes)
+            prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
         }
         rounder.round(t, r, n, b);
         float* yb = y + b;
