@@ -88,14 +88,29 @@ struct KernelParams {
     std::uint32_t seed;
 };
 
-// Per-element parameters for per-channel quantization along the last axis: element i of a
-// block uses entry i (the arrays are offset to the block's first element).
+// The fused kernel's lanes: kLanes independent float accumulators per sum let GCC keep them in
+// vector registers: one AVX2 register per sum (with 16 lanes the nine sums took 18 of the 16
+// registers, and the spills cost a quarter of the time). Each lane sums at most kBlock / kLanes
+// values, so float precision is ample before the block's total is added in double.
+constexpr std::size_t kLanes = 8;
+
+// Per-element parameters for per-channel quantization along the last axis, kLanes channels at a
+// time: their 1/s, then s, z, clip_min and clip_max, then the next kLanes channels'. One pointer
+// where five separate arrays left GCC short of registers in the kernel, which then kept its sums
+// in memory. Element i of a block uses channel i (`packed` is offset to the block's first
+// element, a multiple of kLanes).
 struct ParamArrays {
-    const float* scale = nullptr;
-    const float* inv_scale = nullptr;
-    const float* zero_point = nullptr;
-    const float* clip_min = nullptr;
-    const float* clip_max = nullptr;
+    static constexpr std::size_t kFields = 5;
+    const float* packed = nullptr;
+
+    const float* lanes(std::size_t i) const { return packed + i / kLanes * kFields * kLanes; }
+    float inv_scale(std::size_t i) const { return lanes(i)[i % kLanes]; }
+    float scale(std::size_t i) const { return lanes(i)[kLanes + i % kLanes]; }
+    float zero_point(std::size_t i) const { return lanes(i)[2 * kLanes + i % kLanes]; }
+    float clip_min(std::size_t i) const { return lanes(i)[3 * kLanes + i % kLanes]; }
+    float clip_max(std::size_t i) const { return lanes(i)[4 * kLanes + i % kLanes]; }
+    // The arrays from element i on, i a multiple of kLanes.
+    ParamArrays from(std::size_t i) const { return {lanes(i)}; }
 };
 
 // Where the fused kernel takes its parameters from: one set for the whole call; one per element
@@ -115,11 +130,11 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
     for (std::size_t i = 0; i < n; ++i) {
         KernelParams p = uniform;
         if constexpr (PerElement) {
-            p.scale = a.scale[i];
-            p.inv_scale = a.inv_scale[i];
-            p.zero_point = a.zero_point[i];
-            p.clip_min = a.clip_min[i];
-            p.clip_max = a.clip_max[i];
+            p.scale = a.scale(i);
+            p.inv_scale = a.inv_scale(i);
+            p.zero_point = a.zero_point(i);
+            p.clip_min = a.clip_min(i);
+            p.clip_max = a.clip_max(i);
         }
         const float xi = x[i];
         if (!std::isfinite(xi)) {
@@ -140,12 +155,8 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
     detail::accumulate_error_sums_scalar(x, y, n, sums);
 }
 
-// The hot loop: quantize + dequantize + every metric sum in one pass over a cache-sized block.
-// kLanes independent float accumulators per sum let GCC keep them in vector registers: one AVX2
-// register per sum (with 16 lanes the nine sums took 18 of the 16 registers, and the spills cost
-// a quarter of the time). Each lane sums at most kBlock / kLanes values, so float precision is
-// ample before the block's total is added in double.
-constexpr std::size_t kLanes = 8;
+// The hot loop: quantize + dequantize + every metric sum in one pass over a cache-sized block,
+// kLanes values at a time.
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
 // waited on store-to-load forwarding (a fifth of a block:32 run).
@@ -190,13 +201,14 @@ template <Rounding R, ParamMode Mode>
                 block_end += per_block.block_len;
             }
         }
+        const float* __restrict lanes = PerElement ? a.lanes(i) : nullptr;
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
-            const float inv = PerElement ? a.inv_scale[i + j] : inv_uniform;
-            const float scale = PerElement ? a.scale[i + j] : scale_uniform;
-            const float zp = PerElement ? a.zero_point[i + j] : zp_uniform;
-            const float cmin = PerElement ? a.clip_min[i + j] : cmin_uniform;
-            const float cmax = PerElement ? a.clip_max[i + j] : cmax_uniform;
+            const float inv = PerElement ? lanes[j] : inv_uniform;
+            const float scale = PerElement ? lanes[kLanes + j] : scale_uniform;
+            const float zp = PerElement ? lanes[2 * kLanes + j] : zp_uniform;
+            const float cmin = PerElement ? lanes[3 * kLanes + j] : cmin_uniform;
+            const float cmax = PerElement ? lanes[4 * kLanes + j] : cmax_uniform;
             float q = round_to_integer<R>(xi * inv, p.seed, first_index + i + j) + zp;
             q = q < qmin ? qmin : q;
             q = q > qmax ? qmax : q;
@@ -238,8 +250,7 @@ template <Rounding R, ParamMode Mode>
     if (bad_total == 0 && whole < n) {
         ParamArrays tail = a;
         if constexpr (PerElement) {
-            tail = {a.scale + whole, a.inv_scale + whole, a.zero_point + whole, a.clip_min + whole,
-                    a.clip_max + whole};
+            tail = a.from(whole);
         }
         quantize_block_scalar<PerElement>(x + whole, y + whole, nullptr, n - whole,
                                           first_index + whole, p, tail, sums);
@@ -280,8 +291,8 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
     if (codes != nullptr) {
         // Codes follow from Q(x) exactly: q = Q(x) / s + z is an integer-valued float.
         for (std::size_t i = 0; i < n; ++i) {
-            const float scale = PerElement ? a.scale[i] : p.scale;
-            const float zp = PerElement ? a.zero_point[i] : p.zero_point;
+            const float scale = PerElement ? a.scale(i) : p.scale;
+            const float zp = PerElement ? a.zero_point(i) : p.zero_point;
             codes[i] = static_cast<std::int32_t>(__builtin_rintf(y[i] / scale + zp));
         }
     }
@@ -788,18 +799,20 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         }
         if (layout.inner == 1) {
             // Channels along the last axis: per-element parameter arrays over each row.
-            std::vector<float> scale(layout.dim), inv(layout.dim), zp(layout.dim), cmin(layout.dim),
-                cmax(layout.dim);
+            constexpr std::size_t kFields = ParamArrays::kFields;
+            std::vector<float> packed((layout.dim + kLanes - 1) / kLanes * kFields * kLanes, 1.0f);
             KernelParams uniform{};
             for (std::size_t c = 0; c < layout.dim; ++c) {
                 const KernelParams p = kernel_params(result.groups[c], config);
-                scale[c] = p.scale;
-                inv[c] = p.inv_scale;
-                zp[c] = p.zero_point;
-                cmin[c] = p.clip_min;
-                cmax[c] = p.clip_max;
+                float* lanes = packed.data() + c / kLanes * kFields * kLanes + c % kLanes;
+                lanes[0] = p.inv_scale;
+                lanes[kLanes] = p.scale;
+                lanes[2 * kLanes] = p.zero_point;
+                lanes[3 * kLanes] = p.clip_min;
+                lanes[4 * kLanes] = p.clip_max;
                 uniform = p;
             }
+            const ParamArrays params{packed.data()};
             parallel_for_tasks(
                 layout.outer, values.size(),
                 [&](std::size_t chunk, std::size_t begin, std::size_t end) {
@@ -810,8 +823,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                         for (std::size_t c0 = 0; c0 < layout.dim; c0 += kBlock) {
                             const std::size_t offset = o * layout.dim + c0;
                             const std::size_t n = std::min(kBlock, layout.dim - c0);
-                            const ParamArrays a{scale.data() + c0, inv.data() + c0, zp.data() + c0,
-                                                cmin.data() + c0, cmax.data() + c0};
+                            const ParamArrays a = params.from(c0);  // c0: a multiple of kBlock
                             quantize_block_with<true>(values.data() + offset, y + offset,
                                                       codes ? codes + offset : nullptr, n, offset,
                                                       uniform, a, sums);
