@@ -341,6 +341,56 @@ double percentile(std::span<const float> values, double p, bool of_absolute_valu
     return a + (rank - static_cast<double>(k)) * (b - a);
 }
 
+namespace {
+
+// KL divergence of threshold candidate i (the first i bins): the reference is those bins with
+// everything beyond folded into the last one; the candidate merges them into target_bins groups,
+// each group's mass spread evenly over the positions where the reference is non-zero. Infinity
+// when either is empty. p and q: scratch of hist.size().
+double candidate_kl(std::span<const std::int64_t> hist, const std::vector<double>& suffix,
+                    std::size_t i, std::size_t target_bins, std::vector<double>& p,
+                    std::vector<double>& q) {
+    for (std::size_t k = 0; k < i; ++k) {
+        p[k] = static_cast<double>(hist[k]);
+    }
+    p[i - 1] += suffix[i];
+    const std::size_t merged = i / target_bins;
+    for (std::size_t j = 0; j < target_bins; ++j) {
+        const std::size_t start = j * merged;
+        const std::size_t stop = j + 1 == target_bins ? i : start + merged;
+        double total = 0;
+        std::size_t nonzero = 0;
+        for (std::size_t k = start; k < stop; ++k) {
+            total += static_cast<double>(hist[k]);
+            nonzero += p[k] != 0 ? 1 : 0;
+        }
+        for (std::size_t k = start; k < stop; ++k) {
+            q[k] = p[k] != 0 && nonzero > 0 ? total / static_cast<double>(nonzero) : 0.0;
+        }
+    }
+    double p_sum = 0;
+    double q_sum = 0;
+    for (std::size_t k = 0; k < i; ++k) {
+        p_sum += p[k];
+        q_sum += q[k];
+    }
+    if (p_sum == 0 || q_sum == 0) {
+        return std::numeric_limits<double>::infinity();
+    }
+    double kl = 0;
+    for (std::size_t k = 0; k < i; ++k) {
+        if (p[k] == 0) {
+            continue;
+        }
+        const double pk = p[k] / p_sum;
+        const double qk = std::max(q[k] / q_sum, 1e-12);  // a lost mass costs, finitely
+        kl += pk * std::log(pk / qk);
+    }
+    return kl;
+}
+
+}  // namespace
+
 double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size_t target_bins) {
     const std::size_t bins = hist.size();
     if (bins == 0 || target_bins == 0 || target_bins >= bins) {
@@ -351,53 +401,39 @@ double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size
     for (std::size_t i = bins; i-- > 0;) {
         suffix[i] = suffix[i + 1] + static_cast<double>(hist[i]);
     }
-    std::vector<double> p(bins);
-    std::vector<double> q(bins);
+    // The candidates are independent: the cores take every other one (the cost of a candidate
+    // grows with i, so contiguous halves would leave one core with three quarters of the work).
+    // Each keeps its first smallest KL; across cores the smallest KL wins, the smaller i on a tie:
+    // the serial loop's choice.
+    struct Best {
+        double kl = std::numeric_limits<double>::infinity();
+        std::size_t i = 0;
+    };
+    const std::size_t candidates = bins - target_bins + 1;
+    const std::size_t ways = std::min<std::size_t>(max_chunks(), candidates);
+    std::vector<Best> best(ways);
+    parallel_for_tasks(
+        ways, candidates * bins, [&](std::size_t, std::size_t begin, std::size_t end) {
+            std::vector<double> p(bins);
+            std::vector<double> q(bins);
+            for (std::size_t way = begin; way < end; ++way) {
+                Best& mine = best[way];
+                mine.i = bins + 1;
+                for (std::size_t i = target_bins + way; i <= bins; i += ways) {
+                    const double kl = candidate_kl(hist, suffix, i, target_bins, p, q);
+                    if (kl < mine.kl) {
+                        mine.kl = kl;
+                        mine.i = i;
+                    }
+                }
+            }
+        });
     double best_kl = std::numeric_limits<double>::infinity();
     std::size_t best_i = bins;
-    for (std::size_t i = target_bins; i <= bins; ++i) {
-        // Reference: the first i bins, with everything beyond folded into the last one.
-        for (std::size_t k = 0; k < i; ++k) {
-            p[k] = static_cast<double>(hist[k]);
-        }
-        p[i - 1] += suffix[i];
-        // Candidate: the first i bins merged into target_bins groups, each group's mass spread
-        // evenly over the positions where the reference is non-zero.
-        const std::size_t merged = i / target_bins;
-        for (std::size_t j = 0; j < target_bins; ++j) {
-            const std::size_t start = j * merged;
-            const std::size_t stop = j + 1 == target_bins ? i : start + merged;
-            double total = 0;
-            std::size_t nonzero = 0;
-            for (std::size_t k = start; k < stop; ++k) {
-                total += static_cast<double>(hist[k]);
-                nonzero += p[k] != 0 ? 1 : 0;
-            }
-            for (std::size_t k = start; k < stop; ++k) {
-                q[k] = p[k] != 0 && nonzero > 0 ? total / static_cast<double>(nonzero) : 0.0;
-            }
-        }
-        double p_sum = 0;
-        double q_sum = 0;
-        for (std::size_t k = 0; k < i; ++k) {
-            p_sum += p[k];
-            q_sum += q[k];
-        }
-        if (p_sum == 0 || q_sum == 0) {
-            continue;
-        }
-        double kl = 0;
-        for (std::size_t k = 0; k < i; ++k) {
-            if (p[k] == 0) {
-                continue;
-            }
-            const double pk = p[k] / p_sum;
-            const double qk = std::max(q[k] / q_sum, 1e-12);  // a lost mass costs, finitely
-            kl += pk * std::log(pk / qk);
-        }
-        if (kl < best_kl) {
-            best_kl = kl;
-            best_i = i;
+    for (const Best& b : best) {
+        if (b.kl < best_kl || (b.kl == best_kl && b.i < best_i)) {
+            best_kl = b.kl;
+            best_i = b.i;
         }
     }
     return static_cast<double>(best_i) * width;

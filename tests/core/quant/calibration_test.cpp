@@ -136,6 +136,85 @@ TEST(KlThreshold, KeepsEverythingWhenNothingIsInTheTail) {
     EXPECT_LT(kl_threshold(spiky, 2048.0, 128), 1000.0);
 }
 
+// The serial TensorRT-style search, written out here: candidates i = target .. bins, the first
+// smallest KL wins.
+double serial_kl_threshold(const std::vector<std::int64_t>& hist, double absmax,
+                           std::size_t target) {
+    const std::size_t bins = hist.size();
+    double best_kl = std::numeric_limits<double>::infinity();
+    std::size_t best_i = bins;
+    for (std::size_t i = target; i <= bins; ++i) {
+        std::vector<double> p(hist.begin(), hist.begin() + static_cast<std::ptrdiff_t>(i));
+        for (std::size_t k = i; k < bins; ++k) {
+            p[i - 1] += static_cast<double>(hist[k]);
+        }
+        std::vector<double> q(i, 0.0);
+        const std::size_t merged = i / target;
+        for (std::size_t j = 0; j < target; ++j) {
+            const std::size_t start = j * merged;
+            const std::size_t stop = j + 1 == target ? i : start + merged;
+            double total = 0;
+            std::size_t nonzero = 0;
+            for (std::size_t k = start; k < stop; ++k) {
+                total += static_cast<double>(hist[k]);
+                nonzero += p[k] != 0 ? 1 : 0;
+            }
+            for (std::size_t k = start; k < stop; ++k) {
+                q[k] = p[k] != 0 ? total / static_cast<double>(nonzero) : 0.0;
+            }
+        }
+        double p_sum = 0;
+        double q_sum = 0;
+        for (std::size_t k = 0; k < i; ++k) {
+            p_sum += p[k];
+            q_sum += q[k];
+        }
+        if (p_sum == 0 || q_sum == 0) {
+            continue;
+        }
+        double kl = 0;
+        for (std::size_t k = 0; k < i; ++k) {
+            if (p[k] != 0) {
+                const double pk = p[k] / p_sum;
+                kl += pk * std::log(pk / std::max(q[k] / q_sum, 1e-12));
+            }
+        }
+        if (kl < best_kl) {
+            best_kl = kl;
+            best_i = i;
+        }
+    }
+    return static_cast<double>(best_i) * absmax / static_cast<double>(bins);
+}
+
+// The search runs on both cores, every other candidate each: it must choose what the serial
+// search chooses, on Gaussian-like and heavy-tailed histograms and on ties (a single occupied
+// bin gives KL 0 for every candidate: the first one wins).
+TEST(KlThreshold, SearchOnBothCoresEqualsTheSerialSearch) {
+    std::vector<std::vector<std::int64_t>> cases;
+    std::vector<std::int64_t> gaussian(2048, 0);
+    std::vector<std::int64_t> heavy(2048, 0);
+    for (std::size_t i = 0; i < 2048; ++i) {
+        const double t = static_cast<double>(i) / 300.0;
+        gaussian[i] = static_cast<std::int64_t>(1e6 * std::exp(-t * t / 2));
+        heavy[i] = static_cast<std::int64_t>(1e6 / (1 + t * t * t));
+    }
+    heavy[2000] += 50;
+    std::vector<std::int64_t> single(2048, 0);
+    single[5] = 100;
+    std::vector<std::int64_t> small(300, 0);
+    for (std::size_t i = 0; i < small.size(); ++i) {
+        small[i] = static_cast<std::int64_t>((i * 7919) % 13);
+    }
+    for (const auto* hist : {&gaussian, &heavy, &single, &small}) {
+        for (std::size_t target : {std::size_t{128}, std::size_t{8}, std::size_t{255}}) {
+            EXPECT_EQ(kl_threshold(*hist, 3.0, target), serial_kl_threshold(*hist, 3.0, target))
+                << hist->size() << " bins, target " << target;
+        }
+    }
+    EXPECT_EQ(kl_threshold(single, 2048.0, 128), 128.0);
+}
+
 TEST(CalibrationText, ParsesPrintsAndRejects) {
     for (std::string_view text :
          {"minmax", "percentile:99.9", "kl", "mse", "sigma:3", "manual:-1,2.5"}) {
