@@ -31,8 +31,9 @@ endif()
 # Hot loops vectorize best with the widest x86-64 level the CPU has. The app is built from
 # source on the machine that runs it, so `auto` reads /proc/cpuinfo: x86-64-v4 (AVX-512 F, BW,
 # CD, DQ, VL) when present (its masked and 512-bit forms made the float-format and per-channel
-# paths 10-30 % faster than v3), else v3 (AVX2, FMA), else v2. Results are bit-identical on every
-# level: the arithmetic is IEEE float either way, and -ffp-contract=off keeps FMA out.
+# paths 10-30 % faster than v3), else v3 (AVX2, FMA), else v2. Q(x), codes and parameters are
+# bit-identical on every level (IEEE float arithmetic, and -ffp-contract=off keeps FMA out); the
+# metric sums use as many float lanes as a register holds, so their last digits can differ.
 set(QUANTSCOPE_ARCH "auto" CACHE STRING "x86-64 level to build for: auto, x86-64-v4, x86-64-v3, x86-64-v2, native or none")
 if(QUANTSCOPE_ARCH STREQUAL "auto")
     set(_arch "none")

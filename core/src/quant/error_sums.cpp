@@ -26,13 +26,12 @@ void accumulate_error_sums_scalar(const float* x, const float* y, std::size_t n,
     }
 }
 
-// kLanes float accumulators per sum stay in vector registers, one AVX2 register per sum (as in
-// the integer kernel: more lanes spill); callers
-// pass blocks of at most a few thousand values, so float partial sums lose nothing that matters
+// kSumLanes float accumulators per sum stay in vector registers (error_sums.h); callers pass
+// blocks of at most a few thousand values, so float partial sums lose nothing that matters
 // before they are added in double.
 void accumulate_error_sums(const float* __restrict x, const float* __restrict y, std::size_t n,
                            MetricSums& sums) {
-    constexpr std::size_t kLanes = 8;
+    constexpr std::size_t kLanes = kSumLanes;
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};

@@ -88,16 +88,10 @@ struct KernelParams {
     std::uint32_t seed;
 };
 
-// The fused kernel's lanes: kLanes independent float accumulators per sum let GCC keep them in
-// vector registers, one register per sum. 16 with AVX-512 (32 registers; 5-10 % faster than 8);
-// 8 with AVX2, where 16 lanes took 18 of the 16 registers and the spills cost a quarter of the
-// time. Each lane sums at most kBlock / kLanes values, so float precision is ample before the
-// block's total is added in double. Blocks batch in the kernel when their length is a multiple.
-#if defined(__AVX512F__)
-constexpr std::size_t kLanes = 16;
-#else
-constexpr std::size_t kLanes = 8;
-#endif
+// The fused kernel's lanes: kLanes independent float accumulators per sum (error_sums.h). Each
+// lane sums at most kBlock / kLanes values, so float precision is ample before the block's total
+// is added in double. Blocks batch in the kernel when their length is a multiple.
+constexpr std::size_t kLanes = detail::kSumLanes;
 
 // Per-element parameters for per-channel quantization along the last axis, kLanes channels at a
 // time: their 1/s, then s, z, clip_min and clip_max, then the next kLanes channels'. One pointer
