@@ -246,8 +246,9 @@ public:
     private:
         friend class KernelHistograms;
 
-        // u = slot(x) + index of y for finite x (whose y is finite too), the last slot
-        // otherwise.
+        // u = slot(x) + index of Q(x) for finite x, the trash slot otherwise. Q(x) of a finite
+        // x is finite or, for an end level beyond the float maximum, +-Inf, which takes the
+        // edge slot or code: u still never decreases.
         void add_joint(const float* x, const float* y, std::size_t n) const {
             const SlotGrid g = grid_;
             const auto trash = static_cast<std::uint32_t>(joint_->slots() - 1);
@@ -300,11 +301,10 @@ public:
 
     // Stops counting Q(x) (a kernel that counts codes instead); before any local().
     void skip_y() { count_y_ = false; }
-    // Counts x and Q(x) with one increment per value, for a kernel whose Q never decreases and
-    // maps finite values to finite values (per tensor, deterministic rounding); finish_joint()
-    // must follow the kernels. Q(x) enters the joint index by its slot, or with `code` (integer
-    // kernels) by its code, which is cheaper to compute. Only when both histograms were to be
-    // counted; before any local().
+    // Counts x and Q(x) with one increment per value, for a kernel whose Q never decreases (per
+    // tensor, deterministic rounding); finish_joint() must follow the kernels. Q(x) enters the
+    // joint index by its slot, or with `code` (integer kernels) by its code, which is cheaper to
+    // compute. Only when both histograms were to be counted; before any local().
     void count_jointly(std::optional<JointCode> code = {}) {
         if (count_x_ && count_y_) {
             count_x_ = count_y_ = false;
