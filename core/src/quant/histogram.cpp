@@ -63,8 +63,8 @@ ValueRange small_finite_range(std::span<const float> values) {
 }  // namespace
 
 ValueRange finite_range(std::span<const float> values) {
-    if (values.size() < 4096) {
-        return small_finite_range(values);
+    if (values.size() < kParallelThreshold) {
+        return small_finite_range(values);  // parallel_for would run it on this thread anyway
     }
     std::vector<ValueRange> ranges(max_chunks());
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
