@@ -80,19 +80,26 @@ public:
     }
 
 private:
+    // The midpoints ascend, so t passes a prefix of them: its level is the one after the last
+    // midpoint it passes (the first level when it passes none). One select per midpoint and
+    // value, which vectorizes; a count of passed midpoints followed by a table lookup left the
+    // lookup scalar.
     void round_lookup_nearest(const float* t, float* r, std::size_t n) const {
-        alignas(64) float index[kBlock];
-        std::fill(index, index + n, 0.0f);
+        const float first = levels_.front();
+        for (std::size_t i = 0; i < n; ++i) {
+            r[i] = first;
+        }
         for (std::size_t m = 0; m < mid_below_.size(); ++m) {
             const float mid = mid_below_[m];
-            const float tie_up = tie_up_[m];
+            const bool tie_up = tie_up_[m] != 0.0f;
+            const float level = levels_[m + 1];
             for (std::size_t i = 0; i < n; ++i) {
-                index[i] += t[i] > mid ? 1.0f : (t[i] == mid ? tie_up : 0.0f);
+                const bool passes = t[i] > mid || (tie_up && t[i] == mid);
+                r[i] = passes ? level : r[i];
             }
         }
         for (std::size_t i = 0; i < n; ++i) {
-            const float v = levels_[static_cast<std::size_t>(index[i])];
-            r[i] = std::isfinite(t[i]) ? v : t[i];
+            r[i] = __builtin_fabsf(t[i]) <= std::numeric_limits<float>::max() ? r[i] : t[i];
         }
     }
 

@@ -143,6 +143,36 @@ TEST(ScaledFormats, BlocksCalibratedInTheQuantizePassEqualASeparatePass) {
     }
 }
 
+// The vectorized lookup rounding (NF4) at every midpoint between levels: the float just below,
+// the midpoint rounded to float, and the float just above, against the reference's encode in
+// double, under both nearest modes.
+TEST(ScaledFormats, LookupRoundingAtEveryMidpoint) {
+    for (Rounding rounding : {Rounding::NearestEven, Rounding::NearestAway}) {
+        QuantConfig c = config_named("nf4", rounding);
+        c.scheme = Scheme::Direct;
+        c.granularity = parse_granularity("tensor");
+        const LookupFormat* f = c.format.as_lookup();
+        ASSERT_NE(f, nullptr);
+        std::vector<float> x;
+        for (double mid : f->midpoints) {
+            const auto m = static_cast<float>(mid);
+            for (float v : {std::nextafter(m, -2.0f), m, std::nextafter(m, 2.0f)}) {
+                x.push_back(v);
+                x.push_back(-v);
+            }
+        }
+        x.push_back(std::numeric_limits<float>::quiet_NaN());
+        x.push_back(5.0f);  // beyond the top level: saturates
+        const QuantResult r = quantize(x, c);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const float expected = quantize_value_reference(x[i], r.groups[0], c, i);
+            const float got = r.dequantized[i];
+            ASSERT_TRUE(got == expected || (std::isnan(got) && std::isnan(expected)))
+                << describe(c) << " x " << x[i];
+        }
+    }
+}
+
 TEST(ScaledFormats, DirectRoundsTheValuesAsTheyAre) {
     const std::vector<float> x = gaussian(10000, 3, 100.0f);
     QuantConfig c = config_named("fp8_e4m3");
