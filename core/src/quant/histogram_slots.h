@@ -74,6 +74,16 @@ inline std::uint32_t finite_histogram_slot(float v, const SlotGrid& g) {
     return static_cast<std::uint32_t>(static_cast<std::int32_t>(slot));
 }
 
+// The slot of a value inside the grid's range (lo <= v <= hi), for which it equals
+// finite_histogram_slot: the two edge comparisons left out. It never decreases on all floats
+// (values outside clamp to the edge bins), which the joint counts need; NaN gets slot 1.
+inline std::uint32_t clamped_histogram_slot(float v, const SlotGrid& g) {
+    float bin = __builtin_floorf((v - g.origin) * g.scale);
+    bin = bin >= 0.0f ? bin : 0.0f;
+    bin = bin <= g.last_bin ? bin : g.last_bin;
+    return static_cast<std::uint32_t>(static_cast<std::int32_t>(bin + 1.0f));
+}
+
 // Non-finite values get `skip`. Written without branches so that the loops calling it vectorize
 // (finite_histogram_slot keeps even NaN positions, from an infinite scale, out of a conversion).
 inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
@@ -243,6 +253,15 @@ public:
             }
         }
 
+        // For an integer kernel that makes the joint indices itself (u = clamped slot of x +
+        // code, for blocks of finite values): whether it should, on which grid, and where the
+        // indices go.
+        bool takes_joint_indices() const { return joint_ != nullptr && code_.has_value(); }
+        const SlotGrid& grid() const { return grid_; }
+        void add_joint_indices(const std::uint32_t* index, std::size_t n) const {
+            joint_->add(index, n);
+        }
+
     private:
         friend class KernelHistograms;
 
@@ -258,7 +277,7 @@ public:
                 for (std::size_t i = 0; i < n; ++i) {
                     const bool finite = __builtin_fabsf(x[i]) <= std::numeric_limits<float>::max();
                     const float yi = finite ? y[i] : 0.0f;
-                    index[i] = finite ? finite_histogram_slot(x[i], g) + c.index(yi) : trash;
+                    index[i] = finite ? clamped_histogram_slot(x[i], g) + c.index(yi) : trash;
                 }
             } else {
                 for (std::size_t i = 0; i < n; ++i) {
@@ -304,7 +323,9 @@ public:
     // Counts x and Q(x) with one increment per value, for a kernel whose Q never decreases (per
     // tensor, deterministic rounding); finish_joint() must follow the kernels. Q(x) enters the
     // joint index by its slot, or with `code` (integer kernels) by its code, which is cheaper to
-    // compute. Only when both histograms were to be counted; before any local().
+    // compute; x then enters by its clamped slot, so every finite x must lie inside the grid (as
+    // when the grid is x's finite range). Only when both histograms were to be counted; before
+    // any local().
     void count_jointly(std::optional<JointCode> code = {}) {
         if (count_x_ && count_y_) {
             count_x_ = count_y_ = false;
@@ -336,6 +357,9 @@ public:
         }
         const SlotGrid g = grid_;
         const auto trash = static_cast<std::uint32_t>(shape_.bins() + 2);
+        auto x_index = [&](float v) {
+            return code_ ? clamped_histogram_slot(v, g) : finite_histogram_slot(v, g);
+        };
         auto y_index = [&](float q) {
             return code_ ? code_->index(q) : finite_histogram_slot(q, g);
         };
@@ -344,7 +368,7 @@ public:
             first_floats_reaching(wanted, [&](const float* v, std::size_t n, std::int64_t* sum) {
                 quantize(v, q, n);
                 for (std::size_t k = 0; k < n; ++k) {
-                    sum[k] = std::int64_t{finite_histogram_slot(v[k], g)} + y_index(q[k]);
+                    sum[k] = std::int64_t{x_index(v[k])} + y_index(q[k]);
                 }
             });
         Histogram x = shape_;
@@ -362,8 +386,8 @@ public:
             const std::size_t n = std::min(kSearchBatch, wanted.size() - i);
             quantize(first.data() + i, q, n);
             for (std::size_t k = 0; k < n; ++k) {
-                const std::uint32_t sx = histogram_slot(first[i + k], g, trash);
-                if (sx == trash || std::int64_t{sx} + y_index(q[k]) != wanted[i + k]) {
+                const std::uint32_t sx = x_index(first[i + k]);  // first[] is finite
+                if (std::int64_t{sx} + y_index(q[k]) != wanted[i + k]) {
                     throw std::logic_error("joint histogram counts without their pair of slots");
                 }
                 const std::int64_t count = totals[static_cast<std::size_t>(wanted[i + k])];

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -159,13 +160,22 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
 // waited on store-to-load forwarding (a fifth of a block:32 run).
-template <Rounding R, ParamMode Mode>
+// With JointIndex (per tensor), it also writes each value's joint index for the KL metric's
+// histograms, clamped slot of x on `grid` + code (KernelHistograms::count_jointly): no second
+// loop over the block for them. The indices are valid only when no value was NaN or Inf.
+template <Rounding R, ParamMode Mode, bool JointIndex = false>
 [[gnu::noinline]] void quantize_block_fused(const float* __restrict x, float* __restrict y,
                                             std::size_t n, std::uint64_t first_index,
                                             const KernelParams& p, const ParamArrays& a,
                                             MetricSums& sums, float& nonfinite,
-                                            const BlockParams& per_block = {}) {
+                                            const BlockParams& per_block = {},
+                                            std::uint32_t* __restrict joint_index = nullptr,
+                                            const detail::SlotGrid* grid = nullptr) {
     constexpr bool PerElement = Mode == ParamMode::PerElement;
+    static_assert(!JointIndex || Mode == ParamMode::Uniform);
+    const float g_origin = JointIndex ? grid->origin : 0.0f;
+    const float g_scale = JointIndex ? grid->scale : 0.0f;
+    const float g_last_bin = JointIndex ? grid->last_bin : 0.0f;
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};
@@ -213,6 +223,16 @@ template <Rounding R, ParamMode Mode>
             q = q > qmax ? qmax : q;
             const float yi = (q - zp) * scale;
             y[i + j] = yi;
+            if constexpr (JointIndex) {
+                // clamped_histogram_slot(xi) + (q - qmin); NaN (its block is redone) kept out
+                // of the conversion.
+                float bin = __builtin_floorf((xi - g_origin) * g_scale);
+                bin = bin >= 0.0f ? bin : 0.0f;
+                bin = bin <= g_last_bin ? bin : g_last_bin;
+                float u = bin + 1.0f + (q - qmin);
+                u = __builtin_fabsf(xi) <= 3.40282347e38f ? u : 0.0f;
+                joint_index[i + j] = static_cast<std::uint32_t>(static_cast<std::int32_t>(u));
+            }
             const float e = xi - yi;
             const float ae = __builtin_fabsf(e);
             x2[j] += xi * xi;
@@ -300,6 +320,36 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
 void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
                     std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
     quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums);
+}
+
+// quantize_block without codes that also writes the joint indices (quantize_block_fused's
+// JointIndex) of whole kLanes steps, and returns how many values they cover: 0 when the block
+// held NaN or Inf (then redone by the scalar path), else n rounded down to kLanes.
+std::size_t quantize_block_joint(const float* x, float* y, std::size_t n, std::uint64_t first_index,
+                                 const KernelParams& p, MetricSums& sums, std::uint32_t* index,
+                                 const detail::SlotGrid& grid) {
+    float nonfinite = 0;
+    switch (p.rounding) {
+        case Rounding::NearestEven:
+            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, true>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
+            break;
+        case Rounding::NearestAway:
+            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, true>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
+            break;
+        case Rounding::TowardZero:
+            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, true>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
+            break;
+        case Rounding::Stochastic:  // not monotone: never counted jointly
+            throw std::logic_error("joint indices need deterministic rounding");
+    }
+    if (nonfinite != 0) {
+        quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
+        return 0;
+    }
+    return n / kLanes * kLanes;
 }
 
 // Consecutive groups of block_len elements each (a multiple of kLanes), groups[k] for the k-th,
@@ -596,9 +646,19 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
         detail::throw_if_cancelled(cancel);
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
-        quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
-                       offset, p, sums);
-        histograms.add(values.data() + offset, y + offset, n);
+        if (codes == nullptr && histograms.takes_joint_indices()) {
+            // The kernel makes the joint indices as it goes; the rest (a tail shorter than a
+            // lane step, or a block with NaN or Inf) is counted from x and Q(x).
+            std::uint32_t index[kBlock];
+            const std::size_t done = quantize_block_joint(
+                values.data() + offset, y + offset, n, offset, p, sums, index, histograms.grid());
+            histograms.add_joint_indices(index, done);
+            histograms.add(values.data() + offset + done, y + offset + done, n - done);
+        } else {
+            quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
+                           offset, p, sums);
+            histograms.add(values.data() + offset, y + offset, n);
+        }
         if (codes_to_count != nullptr) {
             // y = (q - z) s, so rint(y / s) + z = q exactly (the float error is far below 1/2).
             std::uint32_t index[kBlock];
