@@ -253,11 +253,13 @@ public:
             }
         }
 
-        // For an integer kernel that makes the joint indices itself (u = clamped slot of x +
-        // code, for blocks of finite values): whether it should, on which grid, and where the
-        // indices go.
-        bool takes_joint_indices() const { return joint_ != nullptr && code_.has_value(); }
+        // For kernels that make the joint indices themselves, for blocks of finite values:
+        // u = clamped slot of x + code (integer kernels, takes_code_indices) or + slot of Q(x)
+        // (the others, takes_slot_indices), on grid(); non-finite x gets trash().
+        bool takes_code_indices() const { return joint_ != nullptr && code_.has_value(); }
+        bool takes_slot_indices() const { return joint_ != nullptr && !code_.has_value(); }
         const SlotGrid& grid() const { return grid_; }
+        std::uint32_t trash() const { return static_cast<std::uint32_t>(joint_->slots() - 1); }
         void add_joint_indices(const std::uint32_t* index, std::size_t n) const {
             joint_->add(index, n);
         }
@@ -265,8 +267,8 @@ public:
     private:
         friend class KernelHistograms;
 
-        // u = slot(x) + index of Q(x) for finite x, the trash slot otherwise. Q(x) of a finite
-        // x is finite or, for an end level beyond the float maximum, +-Inf, which takes the
+        // u = clamped slot of x + index of Q(x) for finite x, the trash slot otherwise. Q(x) of a
+        // finite x is finite or, for an end level beyond the float maximum, +-Inf, which takes the
         // edge slot or code: u still never decreases.
         void add_joint(const float* x, const float* y, std::size_t n) const {
             const SlotGrid g = grid_;
@@ -285,7 +287,7 @@ public:
                     const float xi = finite ? x[i] : 0.0f;
                     const float yi = finite ? y[i] : 0.0f;
                     const std::uint32_t u =
-                        finite_histogram_slot(xi, g) + finite_histogram_slot(yi, g);
+                        clamped_histogram_slot(xi, g) + finite_histogram_slot(yi, g);
                     index[i] = finite ? u : trash;
                 }
             }
@@ -323,9 +325,9 @@ public:
     // Counts x and Q(x) with one increment per value, for a kernel whose Q never decreases (per
     // tensor, deterministic rounding); finish_joint() must follow the kernels. Q(x) enters the
     // joint index by its slot, or with `code` (integer kernels) by its code, which is cheaper to
-    // compute; x then enters by its clamped slot, so every finite x must lie inside the grid (as
-    // when the grid is x's finite range). Only when both histograms were to be counted; before
-    // any local().
+    // compute. x enters by its clamped slot, so every finite x must lie inside the grid (as when
+    // the grid is x's finite range). Only when both histograms were to be counted; before any
+    // local().
     void count_jointly(std::optional<JointCode> code = {}) {
         if (count_x_ && count_y_) {
             count_x_ = count_y_ = false;
@@ -357,9 +359,7 @@ public:
         }
         const SlotGrid g = grid_;
         const auto trash = static_cast<std::uint32_t>(shape_.bins() + 2);
-        auto x_index = [&](float v) {
-            return code_ ? clamped_histogram_slot(v, g) : finite_histogram_slot(v, g);
-        };
+        auto x_index = [&](float v) { return clamped_histogram_slot(v, g); };
         auto y_index = [&](float q) {
             return code_ ? code_->index(q) : finite_histogram_slot(q, g);
         };

@@ -646,7 +646,7 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
         detail::throw_if_cancelled(cancel);
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
-        if (codes == nullptr && histograms.takes_joint_indices()) {
+        if (codes == nullptr && histograms.takes_code_indices()) {
             // The kernel makes the joint indices as it goes; the rest (a tail shorter than a
             // lane step, or a block with NaN or Inf) is counted from x and Q(x).
             std::uint32_t index[kBlock];
