@@ -186,6 +186,11 @@ public:
         counts_.add(slots, n);
     }
 
+    // Counts slots a kernel computed itself (histogram_slot on this grid, trash() for what is
+    // not counted), n <= kRun.
+    void add_slots(const std::uint32_t* slots, std::size_t n) { counts_.add(slots, n); }
+    std::uint32_t trash() const { return static_cast<std::uint32_t>(bins_ + 2); }
+
     // Adds these counts into h (same bins).
     void add_to(Histogram& h) const {
         h.below += counts_.count(0);
@@ -257,6 +262,16 @@ public:
         // u = clamped slot of x + code (integer kernels, takes_code_indices) or + slot of Q(x)
         // (the others, takes_slot_indices), on grid(); non-finite x gets trash().
         bool takes_code_indices() const { return joint_ != nullptr && code_.has_value(); }
+        // For kernels that compute the slots of x and of Q(x) themselves (histogram_slot on
+        // grid(), slot_trash() where histogram_slot gives its skip value), for blocks of finite
+        // x: whether to (both histograms counted, apart), and where they go.
+        bool takes_slots() const { return x_ != nullptr && y_ != nullptr; }
+        std::uint32_t slot_trash() const { return x_->trash(); }
+        void add_slots(const std::uint32_t* x_slots, const std::uint32_t* y_slots,
+                       std::size_t n) const {
+            x_->add_slots(x_slots, n);
+            y_->add_slots(y_slots, n);
+        }
         bool takes_slot_indices() const { return joint_ != nullptr && !code_.has_value(); }
         const SlotGrid& grid() const { return grid_; }
         std::uint32_t trash() const { return static_cast<std::uint32_t>(joint_->slots() - 1); }
@@ -305,6 +320,7 @@ public:
     static Local local(KernelHistograms* histograms, std::size_t chunk) {
         Local l;
         if (histograms != nullptr) {
+            l.grid_ = histograms->grid_;
             if (histograms->count_x_) {
                 l.x_ = &histograms->x_[chunk].emplace(histograms->shape_);
             }
@@ -313,7 +329,6 @@ public:
             }
             if (!histograms->joint_.empty()) {
                 l.joint_ = &histograms->joint_[chunk].emplace(histograms->joint_slots() + 1);
-                l.grid_ = histograms->grid_;
                 l.code_ = histograms->code_;
             }
         }

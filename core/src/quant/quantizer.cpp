@@ -163,19 +163,25 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 // With JointIndex (per tensor), it also writes each value's joint index for the KL metric's
 // histograms, clamped slot of x on `grid` + code (KernelHistograms::count_jointly): no second
 // loop over the block for them. The indices are valid only when no value was NaN or Inf.
-template <Rounding R, ParamMode Mode, bool JointIndex = false>
-[[gnu::noinline]] void quantize_block_fused(const float* __restrict x, float* __restrict y,
-                                            std::size_t n, std::uint64_t first_index,
-                                            const KernelParams& p, const ParamArrays& a,
-                                            MetricSums& sums, float& nonfinite,
-                                            const BlockParams& per_block = {},
-                                            std::uint32_t* __restrict joint_index = nullptr,
-                                            const detail::SlotGrid* grid = nullptr) {
+// With Indices::Slots (one group per call), it writes the slots of x and of Q(x) instead
+// (histogram_slot on `grid`, `slot_trash` for an infinite Q(x)), for the two histograms' counters.
+enum class Indices { None, Joint, Slots };
+
+template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
+[[gnu::noinline]] void quantize_block_fused(
+    const float* __restrict x, float* __restrict y, std::size_t n, std::uint64_t first_index,
+    const KernelParams& p, const ParamArrays& a, MetricSums& sums, float& nonfinite,
+    const BlockParams& per_block = {}, std::uint32_t* __restrict joint_index = nullptr,
+    const detail::SlotGrid* grid = nullptr, std::uint32_t* __restrict y_slots = nullptr,
+    std::uint32_t slot_trash = 0) {
     constexpr bool PerElement = Mode == ParamMode::PerElement;
-    static_assert(!JointIndex || Mode == ParamMode::Uniform);
-    const float g_origin = JointIndex ? grid->origin : 0.0f;
-    const float g_scale = JointIndex ? grid->scale : 0.0f;
-    const float g_last_bin = JointIndex ? grid->last_bin : 0.0f;
+    constexpr bool JointIndex = Out == Indices::Joint;
+    constexpr bool Slots = Out == Indices::Slots;
+    static_assert(Out == Indices::None || Mode == ParamMode::Uniform);
+    const detail::SlotGrid g = Out != Indices::None ? *grid : detail::SlotGrid{};
+    const float g_origin = g.origin;
+    const float g_scale = g.scale;
+    const float g_last_bin = g.last_bin;
     alignas(64) float x2[kLanes] = {};
     alignas(64) float y2[kLanes] = {};
     alignas(64) float xy[kLanes] = {};
@@ -232,6 +238,13 @@ template <Rounding R, ParamMode Mode, bool JointIndex = false>
                 float u = bin + 1.0f + (q - qmin);
                 u = __builtin_fabsf(xi) <= 3.40282347e38f ? u : 0.0f;
                 joint_index[i + j] = static_cast<std::uint32_t>(static_cast<std::int32_t>(u));
+            }
+            if constexpr (Slots) {
+                // joint_index holds the x slots here. NaN x (its block is redone) gets a safe
+                // slot; an infinite Q(x) is not counted, as histogram_slot skips it.
+                joint_index[i + j] = detail::finite_histogram_slot(xi, g);
+                const std::uint32_t sy = detail::finite_histogram_slot(yi, g);
+                y_slots[i + j] = __builtin_fabsf(yi) <= 3.40282347e38f ? sy : slot_trash;
             }
             const float e = xi - yi;
             const float ae = __builtin_fabsf(e);
@@ -331,19 +344,54 @@ std::size_t quantize_block_joint(const float* x, float* y, std::size_t n, std::u
     float nonfinite = 0;
     switch (p.rounding) {
         case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, true>(
+            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, Indices::Joint>(
                 x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
             break;
         case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, true>(
+            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, Indices::Joint>(
                 x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
             break;
         case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, true>(
+            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, Indices::Joint>(
                 x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
             break;
         case Rounding::Stochastic:  // not monotone: never counted jointly
             throw std::logic_error("joint indices need deterministic rounding");
+    }
+    if (nonfinite != 0) {
+        quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
+        return 0;
+    }
+    return n / kLanes * kLanes;
+}
+
+// The same with the slots of x and of Q(x) (quantize_block_fused's Slots); any rounding.
+std::size_t quantize_block_slots(const float* x, float* y, std::size_t n, std::uint64_t first_index,
+                                 const KernelParams& p, MetricSums& sums, std::uint32_t* x_slots,
+                                 std::uint32_t* y_slots, const detail::SlotGrid& grid,
+                                 std::uint32_t slot_trash) {
+    float nonfinite = 0;
+    switch (p.rounding) {
+        case Rounding::NearestEven:
+            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, Indices::Slots>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
+                slot_trash);
+            break;
+        case Rounding::NearestAway:
+            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, Indices::Slots>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
+                slot_trash);
+            break;
+        case Rounding::TowardZero:
+            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, Indices::Slots>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
+                slot_trash);
+            break;
+        case Rounding::Stochastic:
+            quantize_block_fused<Rounding::Stochastic, ParamMode::Uniform, Indices::Slots>(
+                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
+                slot_trash);
+            break;
     }
     if (nonfinite != 0) {
         quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
@@ -653,6 +701,15 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
             const std::size_t done = quantize_block_joint(
                 values.data() + offset, y + offset, n, offset, p, sums, index, histograms.grid());
             histograms.add_joint_indices(index, done);
+            histograms.add(values.data() + offset + done, y + offset + done, n - done);
+        } else if (codes == nullptr && histograms.takes_slots()) {
+            // The kernel computes both histograms' slots as it goes.
+            std::uint32_t x_slots[kBlock];
+            std::uint32_t y_slots[kBlock];
+            const std::size_t done =
+                quantize_block_slots(values.data() + offset, y + offset, n, offset, p, sums,
+                                     x_slots, y_slots, histograms.grid(), histograms.slot_trash());
+            histograms.add_slots(x_slots, y_slots, done);
             histograms.add(values.data() + offset + done, y + offset + done, n - done);
         } else {
             quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
