@@ -77,6 +77,26 @@ inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::u
     return t;
 }
 
+// Calls fn.template operator()<R>() with the rounding as a template argument: the kernels are
+// instantiated once per rounding.
+template <class Fn>
+void with_rounding(Rounding rounding, Fn&& fn) {
+    switch (rounding) {
+        case Rounding::NearestEven:
+            fn.template operator()<Rounding::NearestEven>();
+            break;
+        case Rounding::NearestAway:
+            fn.template operator()<Rounding::NearestAway>();
+            break;
+        case Rounding::TowardZero:
+            fn.template operator()<Rounding::TowardZero>();
+            break;
+        case Rounding::Stochastic:
+            fn.template operator()<Rounding::Stochastic>();
+            break;
+    }
+}
+
 struct KernelParams {
     float scale;
     float inv_scale;
@@ -294,28 +314,10 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
                          MetricSums& sums) {
     float nonfinite = 0;
-    switch (p.rounding) {
-        case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven,
-                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-                x, y, n, first_index, p, a, sums, nonfinite);
-            break;
-        case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway,
-                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-                x, y, n, first_index, p, a, sums, nonfinite);
-            break;
-        case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero,
-                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-                x, y, n, first_index, p, a, sums, nonfinite);
-            break;
-        case Rounding::Stochastic:
-            quantize_block_fused<Rounding::Stochastic,
-                                 PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-                x, y, n, first_index, p, a, sums, nonfinite);
-            break;
-    }
+    with_rounding(p.rounding, [&]<Rounding R>() {
+        quantize_block_fused<R, PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
+            x, y, n, first_index, p, a, sums, nonfinite);
+    });
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
@@ -342,22 +344,14 @@ std::size_t quantize_block_joint(const float* x, float* y, std::size_t n, std::u
                                  const KernelParams& p, MetricSums& sums, std::uint32_t* index,
                                  const detail::SlotGrid& grid) {
     float nonfinite = 0;
-    switch (p.rounding) {
-        case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, Indices::Joint>(
+    with_rounding(p.rounding, [&]<Rounding R>() {
+        if constexpr (R == Rounding::Stochastic) {
+            throw std::logic_error("joint indices need deterministic rounding");  // not monotone
+        } else {
+            quantize_block_fused<R, ParamMode::Uniform, Indices::Joint>(
                 x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
-            break;
-        case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, Indices::Joint>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
-            break;
-        case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, Indices::Joint>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
-            break;
-        case Rounding::Stochastic:  // not monotone: never counted jointly
-            throw std::logic_error("joint indices need deterministic rounding");
-    }
+        }
+    });
     if (nonfinite != 0) {
         quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
         return 0;
@@ -371,28 +365,10 @@ std::size_t quantize_block_slots(const float* x, float* y, std::size_t n, std::u
                                  std::uint32_t* y_slots, const detail::SlotGrid& grid,
                                  std::uint32_t slot_trash) {
     float nonfinite = 0;
-    switch (p.rounding) {
-        case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven, ParamMode::Uniform, Indices::Slots>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
-                slot_trash);
-            break;
-        case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway, ParamMode::Uniform, Indices::Slots>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
-                slot_trash);
-            break;
-        case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero, ParamMode::Uniform, Indices::Slots>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
-                slot_trash);
-            break;
-        case Rounding::Stochastic:
-            quantize_block_fused<Rounding::Stochastic, ParamMode::Uniform, Indices::Slots>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots,
-                slot_trash);
-            break;
-    }
+    with_rounding(p.rounding, [&]<Rounding R>() {
+        quantize_block_fused<R, ParamMode::Uniform, Indices::Slots>(
+            x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots, slot_trash);
+    });
     if (nonfinite != 0) {
         quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
         return 0;
@@ -407,24 +383,10 @@ void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t firs
                      const KernelParams* groups, std::size_t block_len, MetricSums& sums) {
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
-    switch (groups->rounding) {
-        case Rounding::NearestEven:
-            quantize_block_fused<Rounding::NearestEven, ParamMode::PerBlock>(
-                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
-            break;
-        case Rounding::NearestAway:
-            quantize_block_fused<Rounding::NearestAway, ParamMode::PerBlock>(
-                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
-            break;
-        case Rounding::TowardZero:
-            quantize_block_fused<Rounding::TowardZero, ParamMode::PerBlock>(
-                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
-            break;
-        case Rounding::Stochastic:
-            quantize_block_fused<Rounding::Stochastic, ParamMode::PerBlock>(
-                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block);
-            break;
-    }
+    with_rounding(groups->rounding, [&]<Rounding R>() {
+        quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
+                                                     nonfinite, per_block);
+    });
     if (nonfinite != 0) {
         for (std::size_t b = 0; b < n; b += block_len) {
             quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
