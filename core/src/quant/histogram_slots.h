@@ -258,9 +258,8 @@ public:
             }
         }
 
-        // For kernels that make the joint indices themselves, for blocks of finite values:
-        // u = clamped slot of x + code (integer kernels, takes_code_indices) or + slot of Q(x)
-        // (the others, takes_slot_indices), on grid(); non-finite x gets trash().
+        // For the integer kernel that makes the joint indices itself, for blocks of finite
+        // values: u = clamped slot of x on grid() + code; they go to add_joint_indices().
         bool takes_code_indices() const { return joint_ != nullptr && code_.has_value(); }
         // For kernels that compute the slots of x and of Q(x) themselves (histogram_slot on
         // grid(), slot_trash() where histogram_slot gives its skip value), for blocks of finite
@@ -272,9 +271,7 @@ public:
             x_->add_slots(x_slots, n);
             y_->add_slots(y_slots, n);
         }
-        bool takes_slot_indices() const { return joint_ != nullptr && !code_.has_value(); }
         const SlotGrid& grid() const { return grid_; }
-        std::uint32_t trash() const { return static_cast<std::uint32_t>(joint_->slots() - 1); }
         void add_joint_indices(const std::uint32_t* index, std::size_t n) const {
             joint_->add(index, n);
         }
@@ -419,8 +416,6 @@ public:
         given_y_ = std::move(y);
     }
 
-    bool counts_x() const { return count_x_; }
-    bool counts_y() const { return count_y_; }
     Histogram x() const { return given_x_ ? *given_x_ : merged(x_); }
     Histogram y() const { return given_y_ ? *given_y_ : merged(y_); }
 
