@@ -17,6 +17,7 @@
 #include "joint_counts.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
+#include "slot_pair_counts.h"
 
 namespace quantscope::detail {
 
@@ -90,6 +91,25 @@ inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t sk
     const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
     const std::uint32_t slot = finite_histogram_slot(v, g);
     return finite ? slot : skip;
+}
+
+// slots[i] = histogram_slot(v[i], grid, trash) for i < n. `prefetch` asks for the data ahead
+// (for reads from memory; off for a block the caller just wrote, which is in L1).
+inline void fill_histogram_slots(const float* v, std::size_t n, const SlotGrid& grid,
+                                 std::uint32_t trash, std::uint32_t* slots, bool prefetch) {
+    const SlotGrid g = grid;  // a local copy: the stores to slots cannot alias it
+    std::size_t i = 0;
+    for (; i + kValuesPerLine <= n; i += kValuesPerLine) {
+        if (prefetch) {
+            prefetch_ahead(v + i);
+        }
+        for (std::size_t j = i; j < i + kValuesPerLine; ++j) {
+            slots[j] = histogram_slot(v[j], g, trash);
+        }
+    }
+    for (; i < n; ++i) {
+        slots[i] = histogram_slot(v[i], g, trash);
+    }
 }
 
 // One thread's counts of small indices (0 .. slots-1): eight interleaved copies of 32-bit
@@ -168,21 +188,8 @@ public:
     // Counts v[0..n), n <= kRun. `prefetch` asks for the data ahead (for reads from memory; off
     // for a block the caller just wrote, which is in L1).
     void add(const float* v, std::size_t n, bool prefetch) {
-        const SlotGrid g = grid_;  // a local copy: the stores to slots cannot alias it
-        const auto trash = static_cast<std::uint32_t>(bins_ + 2);
         std::uint32_t slots[kRun];
-        std::size_t i = 0;
-        for (; i + kValuesPerLine <= n; i += kValuesPerLine) {
-            if (prefetch) {
-                prefetch_ahead(v + i);
-            }
-            for (std::size_t j = i; j < i + kValuesPerLine; ++j) {
-                slots[j] = histogram_slot(v[j], g, trash);
-            }
-        }
-        for (; i < n; ++i) {
-            slots[i] = histogram_slot(v[i], g, trash);
-        }
+        fill_histogram_slots(v, n, grid_, trash(), slots, prefetch);
         counts_.add(slots, n);
     }
 
@@ -236,7 +243,8 @@ public:
           count_x_(count_x),
           count_y_(count_y),
           x_(count_x ? max_chunks() : 0),
-          y_(count_y ? max_chunks() : 0) {}
+          y_(count_y ? max_chunks() : 0),
+          pairs_(count_x && count_y ? max_chunks() : 0) {}
 
     // One thread's counters; add() counts a block (at most SlotCounts::kRun values) of x and its
     // Q(x) as asked.
@@ -246,6 +254,18 @@ public:
         void add(const float* x, const float* y, std::size_t n, bool prefetch = false) const {
             for (std::size_t i = 0; i < n; i += SlotCounts::kRun) {
                 const std::size_t m = std::min(SlotCounts::kRun, n - i);
+                if (pairs_ != nullptr) {
+                    // A few lines of slots at a time, to leave L1 to the counters and the data.
+                    constexpr std::size_t kStep = 256;
+                    for (std::size_t j = 0; j < m; j += kStep) {
+                        const std::size_t k = std::min(kStep, m - j);
+                        std::uint32_t x_slots[kStep];
+                        std::uint32_t y_slots[kStep];
+                        fill_histogram_slots(x + i + j, k, grid_, slot_trash(), x_slots, prefetch);
+                        fill_histogram_slots(y + i + j, k, grid_, slot_trash(), y_slots, prefetch);
+                        pairs_->add(x_slots, y_slots, k);
+                    }
+                }
                 if (x_ != nullptr) {
                     x_->add(x + i, m, prefetch);
                 }
@@ -264,12 +284,12 @@ public:
         // For kernels that compute the slots of x and of Q(x) themselves (histogram_slot on
         // grid(), slot_trash() where histogram_slot gives its skip value), for blocks of finite
         // x: whether to (both histograms counted, apart), and where they go.
-        bool takes_slots() const { return x_ != nullptr && y_ != nullptr; }
-        std::uint32_t slot_trash() const { return x_->trash(); }
+        bool takes_slots() const { return pairs_ != nullptr; }
+        std::uint32_t slot_trash() const { return static_cast<std::uint32_t>(pairs_->slots() - 1); }
+        // n <= SlotCounts::kRun.
         void add_slots(const std::uint32_t* x_slots, const std::uint32_t* y_slots,
                        std::size_t n) const {
-            x_->add_slots(x_slots, n);
-            y_->add_slots(y_slots, n);
+            pairs_->add(x_slots, y_slots, n);
         }
         const SlotGrid& grid() const { return grid_; }
         void add_joint_indices(const std::uint32_t* index, std::size_t n) const {
@@ -308,6 +328,7 @@ public:
 
         SlotCounts* x_ = nullptr;
         SlotCounts* y_ = nullptr;
+        SlotPairCounts* pairs_ = nullptr;  // both histograms, counted apart
         ScatterCounts* joint_ = nullptr;
         SlotGrid grid_;
         std::optional<JointCode> code_;
@@ -318,10 +339,12 @@ public:
         Local l;
         if (histograms != nullptr) {
             l.grid_ = histograms->grid_;
-            if (histograms->count_x_) {
+            if (histograms->count_x_ && histograms->count_y_) {
+                // slots 0 .. bins+1 and the trash slot
+                l.pairs_ = &histograms->pairs_[chunk].emplace(histograms->shape_.bins() + 3);
+            } else if (histograms->count_x_) {
                 l.x_ = &histograms->x_[chunk].emplace(histograms->shape_);
-            }
-            if (histograms->count_y_) {
+            } else if (histograms->count_y_) {
                 l.y_ = &histograms->y_[chunk].emplace(histograms->shape_);
             }
             if (!histograms->joint_.empty()) {
@@ -416,8 +439,8 @@ public:
         given_y_ = std::move(y);
     }
 
-    Histogram x() const { return given_x_ ? *given_x_ : merged(x_); }
-    Histogram y() const { return given_y_ ? *given_y_ : merged(y_); }
+    Histogram x() const { return given_x_ ? *given_x_ : merged(x_, true); }
+    Histogram y() const { return given_y_ ? *given_y_ : merged(y_, false); }
 
 private:
     // Joint indices: slots 0 .. bins+1 of x plus the index of Q(x) (its slot, 0 .. bins+1, or
@@ -427,11 +450,31 @@ private:
         return shape_.bins() + 2 + y_indices - 1;
     }
 
-    Histogram merged(const std::vector<std::optional<SlotCounts>>& parts) const {
+    // From the separate counts, or from the pair counts' marginal (x or Q(x)).
+    Histogram merged(const std::vector<std::optional<SlotCounts>>& parts, bool of_x) const {
         Histogram h = shape_;
         for (const std::optional<SlotCounts>& part : parts) {
             if (part) {
                 part->add_to(h);
+            }
+        }
+        auto add = [&h](std::size_t slot, std::int64_t count) {
+            if (slot == 0) {
+                h.below += count;
+            } else if (slot <= h.bins()) {
+                h.counts[slot - 1] += count;
+            } else if (slot == h.bins() + 1) {
+                h.above += count;
+            }  // the trash slot is not counted
+        };
+        auto skip = [](std::size_t, std::int64_t) {};
+        for (const std::optional<SlotPairCounts>& part : pairs_) {
+            if (part) {
+                if (of_x) {
+                    part->for_each_count(add, skip);
+                } else {
+                    part->for_each_count(skip, add);
+                }
             }
         }
         return h;
@@ -443,6 +486,7 @@ private:
     bool count_y_;
     std::vector<std::optional<SlotCounts>> x_;
     std::vector<std::optional<SlotCounts>> y_;
+    std::vector<std::optional<SlotPairCounts>> pairs_;
     std::vector<std::optional<ScatterCounts>> joint_;
     std::optional<JointCode> code_;
     std::optional<Histogram> given_x_;

@@ -724,12 +724,14 @@ namespace {
 // Quantizes without outliers; the KL metric is left to the caller.
 // `range` (optional) is the values' finite range, for per-tensor min-max calibration;
 // `histograms` (optional) counts x and Q(x) as it asks; `code_counts` (optional) receives how
-// often each code occurred, for per-tensor integer configs, and then Q(x) is not counted.
+// often each code occurred, for per-tensor integer configs, and then Q(x) is not counted;
+// `strided_ranges` (optional) are strided_minmax_ranges of a min-max config's strided channels.
 QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
                           const QuantConfig& config, const QuantizeOptions& options,
                           const ValueRange* range = nullptr,
                           detail::KernelHistograms* histograms = nullptr,
-                          std::vector<std::int64_t>* code_counts = nullptr) {
+                          std::vector<std::int64_t>* code_counts = nullptr,
+                          const std::vector<ClipRange>* strided_ranges = nullptr) {
     using Histograms = detail::KernelHistograms;
     const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
     const std::size_t group_count = layout.groups();
@@ -744,8 +746,8 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     std::vector<MetricSums> partial(max_chunks());
 
     if (!is_integer_config(config)) {
-        partial.front() =
-            detail::quantize_scaled(values, layout, config, options, result, histograms, range);
+        partial.front() = detail::quantize_scaled(values, layout, config, options, result,
+                                                  histograms, range, strided_ranges);
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         GroupParameters g;
@@ -862,7 +864,8 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         // from one row-major pass; other methods gather each channel.
         if (config.calibration.method == CalibrationMethod::MinMax) {
             const std::vector<ClipRange> ranges =
-                detail::strided_minmax_ranges(values, layout, config);
+                strided_ranges != nullptr ? *strided_ranges
+                                          : detail::strided_minmax_ranges(values, layout, config);
             for (std::size_t c = 0; c < layout.dim; ++c) {
                 result.groups[c] = parameters_for_range(ranges[c], config);
             }
@@ -1023,7 +1026,8 @@ QuantResult quantize_with_outliers(std::span<const float> values,
 // (then the kernels count it as they go).
 QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
                                 const QuantConfig& config, const QuantizeOptions& options,
-                                const ValueRange& range, const Histogram* x_histogram) {
+                                const ValueRange& range, const Histogram* x_histogram,
+                                const std::vector<ClipRange>* strided_ranges = nullptr) {
     check_config(config);
     const Histogram shape_of_bins =
         detail::empty_histogram(range.lo, range.hi, automatic_bin_count(values.size()));
@@ -1038,8 +1042,8 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
     }
     detail::KernelHistograms histograms(shape_of_bins, x_histogram == nullptr, true);
     std::vector<std::int64_t> code_counts;
-    QuantResult result =
-        quantize_core(values, shape, config, options, &range, &histograms, &code_counts);
+    QuantResult result = quantize_core(values, shape, config, options, &range, &histograms,
+                                       &code_counts, strided_ranges);
     const Histogram p = x_histogram != nullptr ? *x_histogram : histograms.x();
     if (!code_counts.empty()) {
         // From the code counts the kernel kept: the histogram of Q(x) without counting it.
@@ -1064,6 +1068,20 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options) {
     // The histogram of x is counted by the kernels, in the same pass as Q(x).
+    if (config.outlier_threshold <= 0 && config.calibration.method == CalibrationMethod::MinMax &&
+        config.granularity.kind == Granularity::Kind::Channel &&
+        config.block_scaling == BlockScaling::None) {
+        check_config(config);
+        const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
+        if (layout.strided) {
+            // Channels strided through memory: their calibration pass gives the finite range too,
+            // so there is no pass of its own for it.
+            ValueRange range;
+            const std::vector<ClipRange> ranges =
+                detail::strided_minmax_ranges(values, layout, config, &range);
+            return quantize_with_range(values, shape, config, options, range, nullptr, &ranges);
+        }
+    }
     return quantize_with_range(values, shape, config, options, finite_range(values), nullptr);
 }
 

@@ -200,7 +200,8 @@ GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& con
 }
 
 std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
-                                             const GroupLayout& layout, const QuantConfig& config) {
+                                             const GroupLayout& layout, const QuantConfig& config,
+                                             ValueRange* finite_out) {
     constexpr float kInf = std::numeric_limits<float>::infinity();
     const std::size_t width = layout.dim * layout.inner;  // one outer slice
     std::vector<std::vector<float>> lows(max_chunks());
@@ -232,6 +233,8 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
                            }
                        });
     std::vector<ClipRange> ranges(layout.dim);
+    float all_lo = kInf;
+    float all_hi = -kInf;
     for (std::size_t c = 0; c < layout.dim; ++c) {
         float lo = kInf;
         float hi = -kInf;
@@ -244,6 +247,8 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
                 hi = std::max(hi, highs[t][c * layout.inner + i]);
             }
         }
+        all_lo = std::min(all_lo, lo);
+        all_hi = std::max(all_hi, hi);
         if (!(lo <= hi)) {
             lo = hi = 0;  // no finite value in this channel
         }
@@ -253,6 +258,9 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
         } else {
             ranges[c] = {lo, hi};
         }
+    }
+    if (finite_out != nullptr) {
+        *finite_out = all_lo <= all_hi ? ValueRange{all_lo, all_hi, true} : ValueRange{};
     }
     return ranges;
 }
@@ -425,7 +433,7 @@ std::size_t aligned_block_length(const GroupLayout& layout, const QuantConfig& c
 // tens of MiB for blocks of 32).
 void choose_groups(std::span<const float> values, const GroupLayout& layout,
                    const QuantConfig& config, LargeVector<GroupParameters>& groups,
-                   const ValueRange* range) {
+                   const ValueRange* range, const std::vector<ClipRange>* strided_ranges) {
     const std::size_t count = layout.groups();
     groups.resize(count);
     if (!layout.strided && (config.block_scaling != BlockScaling::None ||
@@ -437,7 +445,9 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
         return;
     }
     if (layout.strided && config.calibration.method == CalibrationMethod::MinMax) {
-        const std::vector<ClipRange> ranges = strided_minmax_ranges(values, layout, config);
+        const std::vector<ClipRange> ranges = strided_ranges != nullptr
+                                                  ? *strided_ranges
+                                                  : strided_minmax_ranges(values, layout, config);
         for (std::size_t g = 0; g < count; ++g) {
             groups[g] = scaled_parameters(ranges[g], config);
         }
@@ -515,14 +525,14 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms,
-                           const ValueRange* range) {
+                           const ValueRange* range, const std::vector<ClipRange>* strided_ranges) {
     const bool keep_codes = options.keep_codes;
     if (range != nullptr && config.block_scaling == BlockScaling::None && !layout.strided &&
         layout.groups() == 1 && config.calibration.method == CalibrationMethod::MinMax) {
         // Per tensor, range known: no calibration pass.
         result.groups.assign(1, scaled_parameters(minmax_range(*range, config), config));
     } else if (aligned_block_length(layout, config) == 0) {
-        choose_groups(values, layout, config, result.groups, range);
+        choose_groups(values, layout, config, result.groups, range, strided_ranges);
     } else {
         result.groups.resize(layout.groups());  // chosen by the quantize pass, window by window
     }

@@ -20,7 +20,8 @@ namespace quantscope::detail {
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms = nullptr,
-                           const ValueRange* range = nullptr);
+                           const ValueRange* range = nullptr,
+                           const std::vector<ClipRange>* strided_ranges = nullptr);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);
@@ -37,9 +38,12 @@ float quantize_scaled_value_reference(float x, const GroupParameters& params,
 double element_max(const QuantConfig& config);
 
 // Min-max ranges of every strided channel in one row-major pass (no gathering; the channel
-// loop runs along contiguous memory). Symmetric configs get [-absmax, absmax].
+// loop runs along contiguous memory). Symmetric configs get [-absmax, absmax]. `finite_out`
+// (optional) receives the finite range of all the values, finite_range's result, from the same
+// pass.
 std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
-                                             const GroupLayout& layout, const QuantConfig& config);
+                                             const GroupLayout& layout, const QuantConfig& config,
+                                             ValueRange* finite_out = nullptr);
 
 // The calibrated clipping range of group `group` (gathers strided channels).
 ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
