@@ -198,7 +198,8 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
     constexpr bool PerElement = Mode == ParamMode::PerElement;
     constexpr bool JointIndex = Out == Indices::Joint;
     constexpr bool Slots = Out == Indices::Slots;
-    static_assert(Out == Indices::None || Mode == ParamMode::Uniform);
+    static_assert(Out == Indices::None || Mode == ParamMode::Uniform ||
+                  (Out == Indices::Slots && Mode == ParamMode::PerElement));
     const detail::SlotGrid g = Out != Indices::None ? *grid : detail::SlotGrid{};
     const float g_origin = g.origin;
     const float g_scale = g.scale;
@@ -360,18 +361,21 @@ std::size_t quantize_block_joint(const float* x, float* y, std::size_t n, std::u
     return n / kLanes * kLanes;
 }
 
-// The same with the slots of x and of Q(x) (quantize_block_fused's Slots); any rounding.
+// The same with the slots of x and of Q(x) (quantize_block_fused's Slots); any rounding. With
+// PerElement, the parameters come from `a` (then `p` gives the rounding and the code range).
+template <bool PerElement = false>
 std::size_t quantize_block_slots(const float* x, float* y, std::size_t n, std::uint64_t first_index,
                                  const KernelParams& p, MetricSums& sums, std::uint32_t* x_slots,
                                  std::uint32_t* y_slots, const detail::SlotGrid& grid,
-                                 std::uint32_t slot_trash) {
+                                 std::uint32_t slot_trash, const ParamArrays& a = {}) {
+    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
     float nonfinite = 0;
     with_rounding(p.rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, ParamMode::Uniform, Indices::Slots>(
-            x, y, n, first_index, p, {}, sums, nonfinite, {}, x_slots, &grid, y_slots, slot_trash);
+        quantize_block_fused<R, kMode, Indices::Slots>(x, y, n, first_index, p, a, sums, nonfinite,
+                                                       {}, x_slots, &grid, y_slots, slot_trash);
     });
     if (nonfinite != 0) {
-        quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
+        quantize_block_scalar<PerElement>(x, y, nullptr, n, first_index, p, a, sums);
         return 0;
     }
     return n / kLanes * kLanes;
@@ -911,10 +915,21 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             const std::size_t offset = o * layout.dim + c0;
                             const std::size_t n = std::min(kBlock, layout.dim - c0);
                             const ParamArrays a = params.from(c0);  // c0: a multiple of kBlock
-                            quantize_block_with<true>(values.data() + offset, block,
-                                                      codes ? codes + offset : nullptr, n, offset,
-                                                      uniform, a, sums);
-                            counts.add(values.data() + offset, block, n);
+                            if (codes == nullptr && counts.takes_slots()) {
+                                // The kernel computes both histograms' slots as it goes.
+                                std::uint32_t x_slots[kBlock];
+                                std::uint32_t y_slots[kBlock];
+                                const std::size_t done = quantize_block_slots<true>(
+                                    values.data() + offset, block, n, offset, uniform, sums,
+                                    x_slots, y_slots, counts.grid(), counts.slot_trash(), a);
+                                counts.add_slots(x_slots, y_slots, done);
+                                counts.add(values.data() + offset + done, block + done, n - done);
+                            } else {
+                                quantize_block_with<true>(values.data() + offset, block,
+                                                          codes ? codes + offset : nullptr, n,
+                                                          offset, uniform, a, sums);
+                                counts.add(values.data() + offset, block, n);
+                            }
                             detail::stream_store(y + offset, block, n);
                         }
                     }
