@@ -198,8 +198,7 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
     constexpr bool PerElement = Mode == ParamMode::PerElement;
     constexpr bool JointIndex = Out == Indices::Joint;
     constexpr bool Slots = Out == Indices::Slots;
-    static_assert(Out == Indices::None || Mode == ParamMode::Uniform ||
-                  (Out == Indices::Slots && Mode == ParamMode::PerElement));
+    static_assert(Out == Indices::None || Mode == ParamMode::Uniform || Out == Indices::Slots);
     const detail::SlotGrid g = Out != Indices::None ? *grid : detail::SlotGrid{};
     const float g_origin = g.origin;
     const float g_scale = g.scale;
@@ -398,6 +397,31 @@ void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t firs
                            sums);
         }
     }
+}
+
+// quantize_blocks that also computes the slots of x and of Q(x) (quantize_block_fused's Slots);
+// returns how many values they cover: n, or 0 when a block held NaN or Inf (then redone by the
+// scalar path).
+std::size_t quantize_blocks_slots(const float* x, float* y, std::size_t n,
+                                  std::uint64_t first_index, const KernelParams* groups,
+                                  std::size_t block_len, MetricSums& sums, std::uint32_t* x_slots,
+                                  std::uint32_t* y_slots, const detail::SlotGrid& grid,
+                                  std::uint32_t slot_trash) {
+    float nonfinite = 0;
+    const BlockParams per_block{groups, block_len};
+    with_rounding(groups->rounding, [&]<Rounding R>() {
+        quantize_block_fused<R, ParamMode::PerBlock, Indices::Slots>(
+            x, y, n, first_index, *groups, {}, sums, nonfinite, per_block, x_slots, &grid, y_slots,
+            slot_trash);
+    });
+    if (nonfinite != 0) {
+        for (std::size_t b = 0; b < n; b += block_len) {
+            quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
+                           sums);
+        }
+        return 0;
+    }
+    return n;
 }
 
 KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
@@ -858,9 +882,22 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             batch[k] = kernel_params(g, config);
                         }
                     }
-                    quantize_blocks(values.data() + first.offset, y + first.offset, length,
-                                    first.offset, batch.data(), first.length, sums);
-                    counts.add(values.data() + first.offset, y + first.offset, length);
+                    const float* xb = values.data() + first.offset;
+                    float* yb = y + first.offset;
+                    if (counts.takes_slots()) {
+                        // The kernel computes both histograms' slots as it goes.
+                        std::uint32_t x_slots[kBlock];
+                        std::uint32_t y_slots[kBlock];
+                        const std::size_t done = quantize_blocks_slots(
+                            xb, yb, length, first.offset, batch.data(), first.length, sums, x_slots,
+                            y_slots, counts.grid(), counts.slot_trash());
+                        counts.add_slots(x_slots, y_slots, done);
+                        counts.add(xb + done, yb + done, length - done);
+                    } else {
+                        quantize_blocks(xb, yb, length, first.offset, batch.data(), first.length,
+                                        sums);
+                        counts.add(xb, yb, length);
+                    }
                 }
                 partial[chunk] = sums;
             });
