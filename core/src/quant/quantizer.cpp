@@ -773,6 +773,9 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     float* y = result.dequantized.data();
     std::int32_t* codes = options.keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    std::vector<std::pair<double, double>> task_extents(max_chunks(), {kInf, -kInf});
+    bool extent_known = false;  // task_extents hold the groups' clipping ranges' union
 
     if (!is_integer_config(config)) {
         partial.front() = detail::quantize_scaled(values, layout, config, options, result,
@@ -841,6 +844,15 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         parallel_for_tasks(
             group_count, values.size(), [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                 MetricSums sums;
+                // The union of this task's clipping ranges, from groups just written (in cache),
+                // instead of a pass over all of them afterwards (16 MiB for blocks of 32).
+                std::pair<double, double> extent = task_extents[chunk];
+                auto widen = [&](std::size_t from, std::size_t to) {
+                    for (std::size_t k = from; k < to; ++k) {
+                        extent.first = std::min(extent.first, result.groups[k].clip_min);
+                        extent.second = std::max(extent.second, result.groups[k].clip_max);
+                    }
+                };
                 const Histograms::Local counts = Histograms::local(histograms, chunk);
                 std::vector<KernelParams> batch;
                 std::size_t gi = begin;
@@ -854,6 +866,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                         result.groups[gi] = g;
                         quantize_run(values, first, kernel_params(g, config), y, codes, sums,
                                      options.cancel, counts);
+                        widen(gi, gi + 1);
                         ++gi;
                         continue;
                     }
@@ -882,6 +895,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             batch[k] = kernel_params(g, config);
                         }
                     }
+                    widen(first_group, gi);
                     const float* xb = values.data() + first.offset;
                     float* yb = y + first.offset;
                     if (counts.takes_slots()) {
@@ -899,8 +913,10 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                         counts.add(xb, yb, length);
                     }
                 }
+                task_extents[chunk] = extent;
                 partial[chunk] = sums;
             });
+        extent_known = true;
     } else {
         // Strided channels: calibrate each channel, then sweep the rows. Min-max ranges come
         // from one row-major pass; other methods gather each channel.
@@ -995,7 +1011,14 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         total += s;
     }
     result.metrics = finish_metrics(total);
-    const std::pair<double, double> extent = clip_extent(result.groups);
+    std::pair<double, double> extent{kInf, -kInf};
+    if (extent_known && group_count > 0) {
+        for (const std::pair<double, double>& e : task_extents) {
+            extent = {std::min(extent.first, e.first), std::max(extent.second, e.second)};
+        }
+    } else {
+        extent = clip_extent(result.groups);
+    }
     result.clip_min = extent.first;
     result.clip_max = extent.second;
     result.storage = storage_for(static_cast<std::int64_t>(values.size()),
