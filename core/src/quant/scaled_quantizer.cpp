@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -199,44 +198,6 @@ GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& con
     }
     return with_scale(scale, config);
 }
-
-namespace {
-
-// low[k] = min(low[k], x[k]) and high[k] = max(high[k], x[k]) over the finite x[k], k < n: one
-// row folded into its channels' running ranges. Written with a GCC vector type of one line: the
-// plain loop, split at each prefetched line, was vectorized with an aliasing check per line,
-// which took a quarter of the pass.
-void fold_row_min_max(const float* x, float* low, float* high, std::size_t n) {
-    constexpr float kInf = std::numeric_limits<float>::infinity();
-    constexpr float kMax = std::numeric_limits<float>::max();
-    using Line = float __attribute__((vector_size(kValuesPerLine * sizeof(float))));
-    std::size_t k = 0;
-    for (; k + kValuesPerLine <= n; k += kValuesPerLine) {
-        prefetch_ahead(x + k);
-        Line v;
-        Line l;
-        Line h;
-        std::memcpy(&v, x + k, sizeof v);
-        std::memcpy(&l, low + k, sizeof l);
-        std::memcpy(&h, high + k, sizeof h);
-        // Non-finite values become +-Inf first, so that each lane is a plain min / max.
-        const auto finite = (v >= -kMax) & (v <= kMax);  // NaN and +-Inf fail
-        const Line for_lo = finite ? v : Line{} + kInf;
-        const Line for_hi = finite ? v : Line{} - kInf;
-        l = for_lo < l ? for_lo : l;
-        h = for_hi > h ? for_hi : h;
-        std::memcpy(low + k, &l, sizeof l);
-        std::memcpy(high + k, &h, sizeof h);
-    }
-    for (; k < n; ++k) {
-        const float v = x[k];
-        const bool finite = v >= -kMax && v <= kMax;
-        low[k] = finite && v < low[k] ? v : low[k];
-        high[k] = finite && v > high[k] ? v : high[k];
-    }
-}
-
-}  // namespace
 
 std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
                                              const GroupLayout& layout, const QuantConfig& config,
