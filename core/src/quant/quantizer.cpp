@@ -424,19 +424,25 @@ std::size_t quantize_blocks_slots(const float* x, float* y, std::size_t n,
     return n;
 }
 
-KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
-    KernelParams p;
-    p.scale = static_cast<float>(g.scale);
+// The kernel's parameters for group `g`, on `base`'s code range, rounding and seed (those of the
+// config, from kernel_params of any group).
+KernelParams with_group(KernelParams base, const GroupParameters& g) {
+    base.scale = static_cast<float>(g.scale);
     // 1/s rounded once from double: keeps exact ties (x/s = 42.5) exact in float.
-    p.inv_scale = static_cast<float>(1.0 / static_cast<double>(p.scale));
-    p.zero_point = static_cast<float>(g.zero_point);
+    base.inv_scale = static_cast<float>(1.0 / static_cast<double>(base.scale));
+    base.zero_point = static_cast<float>(g.zero_point);
+    base.clip_min = static_cast<float>(g.clip_min);
+    base.clip_max = static_cast<float>(g.clip_max);
+    return base;
+}
+
+KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
+    KernelParams p{};
     p.qmin = static_cast<float>(config.format.integer_format().min_code());
     p.qmax = static_cast<float>(config.format.integer_format().max_code());
-    p.clip_min = static_cast<float>(g.clip_min);
-    p.clip_max = static_cast<float>(g.clip_max);
     p.rounding = config.rounding;
     p.seed = seed32(config.seed);
-    return p;
+    return with_group(p, g);
 }
 
 // Min-max calibration of `count` adjacent groups of `len` values each (len a multiple of kLanes,
@@ -446,11 +452,20 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
 // two equal.
 void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
                              const QuantConfig& config, GroupParameters* groups,
-                             KernelParams* params) {
+                             KernelParams* params, ValueRange* seen = nullptr) {
     float lo[kBlock / kLanes];
     float hi[kBlock / kLanes];
     for (std::size_t g = 0; g < count; ++g) {
         detail::short_block_min_max(x + g * len, len, lo[g], hi[g]);
+    }
+    if (seen != nullptr) {  // the finite range of the blocks, into *seen
+        for (std::size_t g = 0; g < count; ++g) {
+            if (lo[g] <= hi[g]) {
+                seen->lo = seen->any_finite ? std::min<double>(seen->lo, lo[g]) : lo[g];
+                seen->hi = seen->any_finite ? std::max<double>(seen->hi, hi[g]) : hi[g];
+                seen->any_finite = true;
+            }
+        }
     }
     // parameters_for_range(minmax_range(range)) for each: a group with no finite value has the
     // range [0, 0].
@@ -750,22 +765,95 @@ ValueSummary summarize_values(std::span<const float> values) {
 
 namespace {
 
+// What a cold quantize() learned in the pass that found the finite range: the groups' min-max
+// calibration, which the quantize pass then does not repeat.
+struct KnownCalibration {
+    const GroupLayout* layout = nullptr;                     // make_layout's, when it was made
+    const std::vector<ClipRange>* strided_ranges = nullptr;  // strided channels
+    LargeVector<GroupParameters>* groups = nullptr;          // contiguous groups, integer formats
+};
+
+// Whether the batch kernel takes a run of groups of this length (else one group at a time).
+bool batches_groups_of(std::size_t length) {
+    return length % kLanes == 0 && length <= kBlock / 2;
+}
+
+// The min-max parameters of every group of a contiguous layout (blocks, channels along axis 0)
+// of an integer config, and the finite range of all values, in one pass.
+ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLayout& layout,
+                                   const QuantConfig& config,
+                                   LargeVector<GroupParameters>& groups) {
+    const std::size_t group_count = layout.groups();
+    groups.resize(group_count);  // every group is written below
+    std::vector<ValueRange> seen(max_chunks());
+    parallel_for_tasks(
+        group_count, values.size(), [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+            ValueRange range;
+            KernelParams unused[kBlock / kLanes];
+            std::size_t gi = begin;
+            while (gi < end) {
+                const Run& first = layout.single_runs[gi];
+                if (!batches_groups_of(first.length)) {
+                    const ValueRange r = finite_range(values.subspan(first.offset, first.length));
+                    groups[gi] = parameters_for_range(minmax_range(r, config), config);
+                    if (r.any_finite) {
+                        range.lo = range.any_finite ? std::min(range.lo, r.lo) : r.lo;
+                        range.hi = range.any_finite ? std::max(range.hi, r.hi) : r.hi;
+                        range.any_finite = true;
+                    }
+                    ++gi;
+                    continue;
+                }
+                const std::size_t first_group = gi;
+                std::size_t length = 0;
+                while (gi < end && length + first.length <= kBlock &&
+                       layout.single_runs[gi].length == first.length &&
+                       layout.single_runs[gi].offset == first.offset + length) {
+                    length += first.length;
+                    ++gi;
+                }
+                calibrate_blocks_minmax(values.data() + first.offset, gi - first_group,
+                                        first.length, config, &groups[first_group], unused, &range);
+            }
+            seen[chunk] = range;
+        });
+    ValueRange all;
+    for (const ValueRange& r : seen) {
+        if (r.any_finite) {
+            all.lo = all.any_finite ? std::min(all.lo, r.lo) : r.lo;
+            all.hi = all.any_finite ? std::max(all.hi, r.hi) : r.hi;
+            all.any_finite = true;
+        }
+    }
+    return all;
+}
+
 // Quantizes without outliers; the KL metric is left to the caller.
 // `range` (optional) is the values' finite range, for per-tensor min-max calibration;
 // `histograms` (optional) counts x and Q(x) as it asks; `code_counts` (optional) receives how
 // often each code occurred, for per-tensor integer configs, and then Q(x) is not counted;
-// `strided_ranges` (optional) are strided_minmax_ranges of a min-max config's strided channels.
+// `known` (optional) is the min-max calibration of a cold call's first pass.
 QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
                           const QuantConfig& config, const QuantizeOptions& options,
                           const ValueRange* range = nullptr,
                           detail::KernelHistograms* histograms = nullptr,
                           std::vector<std::int64_t>* code_counts = nullptr,
-                          const std::vector<ClipRange>* strided_ranges = nullptr) {
+                          const KnownCalibration& known = {}) {
+    const std::vector<ClipRange>* strided_ranges = known.strided_ranges;
     using Histograms = detail::KernelHistograms;
-    const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
+    GroupLayout made;
+    if (known.layout == nullptr) {
+        made = make_layout(values.size(), shape, config.granularity);
+    }
+    const GroupLayout& layout = known.layout != nullptr ? *known.layout : made;
     const std::size_t group_count = layout.groups();
     QuantResult result;
-    result.groups.resize(group_count);
+    const bool groups_known = known.groups != nullptr && known.groups->size() == group_count;
+    if (groups_known) {
+        result.groups = std::move(*known.groups);
+    } else {
+        result.groups.resize(group_count);
+    }
     result.dequantized.resize(values.size());
     if (options.keep_codes) {
         result.codes.resize(values.size());
@@ -858,11 +946,12 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 std::size_t gi = begin;
                 while (gi < end) {
                     const Run& first = layout.single_runs[gi];
-                    if (codes != nullptr || first.length % kLanes != 0 ||
-                        first.length > kBlock / 2) {
+                    if (codes != nullptr || !batches_groups_of(first.length)) {
                         // A long group (a channel) or one the batch kernel does not take.
                         const GroupParameters g =
-                            choose_parameters(values.subspan(first.offset, first.length), config);
+                            groups_known ? result.groups[gi]
+                                         : choose_parameters(
+                                               values.subspan(first.offset, first.length), config);
                         result.groups[gi] = g;
                         quantize_run(values, first, kernel_params(g, config), y, codes, sums,
                                      options.cancel, counts);
@@ -883,7 +972,12 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     }
                     const std::size_t count = gi - first_group;
                     batch.resize(count);
-                    if (config.calibration.method == CalibrationMethod::MinMax) {
+                    if (groups_known) {
+                        const KernelParams base = kernel_params(result.groups[first_group], config);
+                        for (std::size_t k = 0; k < count; ++k) {
+                            batch[k] = with_group(base, result.groups[first_group + k]);
+                        }
+                    } else if (config.calibration.method == CalibrationMethod::MinMax) {
                         calibrate_blocks_minmax(values.data() + first.offset, count, first.length,
                                                 config, &result.groups[first_group], batch.data());
                     } else {
@@ -1110,7 +1204,7 @@ QuantResult quantize_with_outliers(std::span<const float> values,
 QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
                                 const QuantConfig& config, const QuantizeOptions& options,
                                 const ValueRange& range, const Histogram* x_histogram,
-                                const std::vector<ClipRange>* strided_ranges = nullptr) {
+                                const KnownCalibration& known = {}) {
     check_config(config);
     const Histogram shape_of_bins =
         detail::empty_histogram(range.lo, range.hi, automatic_bin_count(values.size()));
@@ -1125,8 +1219,8 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
     }
     detail::KernelHistograms histograms(shape_of_bins, x_histogram == nullptr, true);
     std::vector<std::int64_t> code_counts;
-    QuantResult result = quantize_core(values, shape, config, options, &range, &histograms,
-                                       &code_counts, strided_ranges);
+    QuantResult result =
+        quantize_core(values, shape, config, options, &range, &histograms, &code_counts, known);
     const Histogram p = x_histogram != nullptr ? *x_histogram : histograms.x();
     if (!code_counts.empty()) {
         // From the code counts the kernel kept: the histogram of Q(x) without counting it.
@@ -1150,20 +1244,28 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
 
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options) {
-    // The histogram of x is counted by the kernels, in the same pass as Q(x).
+    // The histogram of x is counted by the kernels, in the same pass as Q(x). Min-max groups are
+    // calibrated in the pass that finds the finite range, which needs no pass of its own then.
     if (config.outlier_threshold <= 0 && config.calibration.method == CalibrationMethod::MinMax &&
-        config.granularity.kind == Granularity::Kind::Channel &&
+        config.granularity.kind != Granularity::Kind::Tensor &&
         config.block_scaling == BlockScaling::None) {
         check_config(config);
         const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
         if (layout.strided) {
-            // Channels strided through memory: their calibration pass gives the finite range too,
-            // so there is no pass of its own for it.
             ValueRange range;
             const std::vector<ClipRange> ranges =
                 detail::strided_minmax_ranges(values, layout, config, &range);
-            return quantize_with_range(values, shape, config, options, range, nullptr, &ranges);
+            return quantize_with_range(values, shape, config, options, range, nullptr,
+                                       {.layout = &layout, .strided_ranges = &ranges});
         }
+        if (is_integer_config(config) && layout.groups() > 1) {
+            LargeVector<GroupParameters> groups;
+            const ValueRange range = calibrate_groups_minmax(values, layout, config, groups);
+            return quantize_with_range(values, shape, config, options, range, nullptr,
+                                       {.layout = &layout, .groups = &groups});
+        }
+        return quantize_with_range(values, shape, config, options, finite_range(values), nullptr,
+                                   {.layout = &layout});
     }
     return quantize_with_range(values, shape, config, options, finite_range(values), nullptr);
 }

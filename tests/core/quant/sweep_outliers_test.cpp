@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "quantscope/common/error.h"
@@ -285,6 +286,82 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
         EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
         for (std::size_t g = 0; g < cold.groups.size(); ++g) {
             ASSERT_EQ(cold.groups[g].scale, warm.groups[g].scale) << describe(c) << " group " << g;
+        }
+    }
+}
+
+// A cold call finds the finite range in the pass that calibrates min-max groups (strided
+// channels, blocks, channels along axis 0). The range must be the summary's even when its ends
+// lie in a short last block, a block the batch kernel does not take, or next to NaN and Inf, and
+// a group of NaN only contributes nothing: every group and the result must equal the run handed
+// the summary.
+TEST(ValueSummary, RangeFromTheCalibrationPassEqualsTheSummarys) {
+    constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    struct Case {
+        const char* format;
+        const char* granularity;
+        std::vector<std::int64_t> shape;
+        std::size_t low_at;   // where the smallest value goes
+        std::size_t high_at;  // where the largest goes
+    };
+    // [60, 100]: block:32 leaves a last block of 4 in each row; block:7 does not batch;
+    // [5, 12, 100] puts channel:1 in the middle (strided).
+    for (const Case& k : std::vector<Case>{{"int8", "block:32", {60, 100}, 5999, 99},
+                                           {"int4", "block:7", {60, 100}, 6, 5998},
+                                           {"uint8", "block:16", {60, 100}, 97, 5903},
+                                           {"int8", "channel:0", {60, 100}, 5999, 0},
+                                           {"int8", "channel:1", {60, 100}, 5999, 99},
+                                           {"int8", "channel:1", {5, 12, 100}, 5999, 1},
+                                           {"fp8_e4m3", "channel:1", {60, 100}, 5998, 3}}) {
+        Tensor t = generate("gaussian:n=6000,seed=12");
+        t.values[k.low_at] = -9.5f;
+        t.values[k.high_at] = 7.25f;
+        t.values[1] = kNan;
+        t.values[2] = -kInf;
+        for (std::size_t i = 200; i < 300; ++i) {  // row 2 (a channel:0 group) is NaN only
+            t.values[i] = kNan;
+        }
+        t.info.shape = k.shape;
+        QuantConfig c;
+        apply_format(c, k.format);
+        c.granularity = parse_granularity(k.granularity);
+        if (std::string_view(k.format) == "uint8") {
+            c.scheme = Scheme::Affine;
+        }
+        const ValueSummary summary = summarize_values(t.values);
+        ASSERT_EQ(summary.range.lo, -9.5);
+        const QuantResult cold = quantize(t.values, k.shape, c);
+        const QuantResult warm = quantize(t.values, k.shape, c, {}, summary);
+        EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
+        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
+                         kl_of_separate_counts(summary, cold.dequantized))
+            << describe(c);
+        EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
+        EXPECT_EQ(cold.clip_min, warm.clip_min) << describe(c);
+        EXPECT_EQ(cold.clip_max, warm.clip_max) << describe(c);
+        ASSERT_EQ(cold.groups.size(), warm.groups.size());
+        for (std::size_t g = 0; g < cold.groups.size(); ++g) {
+            ASSERT_EQ(cold.groups[g].scale, warm.groups[g].scale) << describe(c) << " group " << g;
+            ASSERT_EQ(cold.groups[g].zero_point, warm.groups[g].zero_point) << describe(c);
+            ASSERT_EQ(cold.groups[g].clip_min, warm.groups[g].clip_min) << describe(c);
+            ASSERT_EQ(cold.groups[g].clip_max, warm.groups[g].clip_max) << describe(c);
+        }
+        // Kept codes take the one-group-at-a-time kernels: the same groups and values.
+        QuantizeOptions with_codes;
+        with_codes.keep_codes = true;
+        const QuantResult coded = quantize(t.values, k.shape, c, with_codes);
+        EXPECT_EQ(coded.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
+        for (std::size_t g = 0; g < cold.groups.size(); ++g) {
+            ASSERT_EQ(coded.groups[g].scale, warm.groups[g].scale) << describe(c) << " group " << g;
+        }
+        for (std::size_t i = 0; i < t.values.size(); ++i) {
+            ASSERT_TRUE(cold.dequantized[i] == warm.dequantized[i] ||
+                        (std::isnan(cold.dequantized[i]) && std::isnan(warm.dequantized[i])))
+                << describe(c) << " at " << i;
+            ASSERT_TRUE(coded.dequantized[i] == warm.dequantized[i] ||
+                        (std::isnan(coded.dequantized[i]) && std::isnan(warm.dequantized[i])))
+                << describe(c) << " at " << i;
         }
     }
 }
