@@ -305,11 +305,13 @@ TEST(ValueSummary, RangeFromTheCalibrationPassEqualsTheSummarys) {
         std::size_t low_at;   // where the smallest value goes
         std::size_t high_at;  // where the largest goes
     };
-    // [60, 100]: block:32 leaves a last block of 4 in each row; block:7 does not batch;
-    // [5, 12, 100] puts channel:1 in the middle (strided).
+    // [60, 100]: block:32 leaves a last block of 4 in each row; block:7 does not batch; block:24
+    // over rows of 40 leaves blocks of 16, which batch where 24 does not (AVX-512); [5, 12, 100]
+    // puts channel:1 in the middle (strided).
     for (const Case& k : std::vector<Case>{{"int8", "block:32", {60, 100}, 5999, 99},
                                            {"int4", "block:7", {60, 100}, 6, 5998},
                                            {"uint8", "block:16", {60, 100}, 97, 5903},
+                                           {"int8", "block:24", {150, 40}, 430, 4025},
                                            {"int8", "channel:0", {60, 100}, 5999, 0},
                                            {"int8", "channel:1", {60, 100}, 5999, 99},
                                            {"int8", "channel:1", {5, 12, 100}, 5999, 1},
