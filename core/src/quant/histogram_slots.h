@@ -123,8 +123,9 @@ public:
           counts_(kCopies * stride_, 0),
           totals_(slots, 0) {}
 
-    // Counts each index[0..n), every one below slots().
-    void add(const std::uint32_t* index, std::size_t n) {
+    // Counts each index[0..n), every one below slots(). Never inlined: inlined into the per-tensor
+    // kernel loop it ran about 3 % slower.
+    [[gnu::noinline]] void add(const std::uint32_t* index, std::size_t n) {
         std::uint32_t* c = counts_.data();
         const std::size_t s = stride_;
         std::size_t i = 0;
