@@ -445,6 +445,15 @@ KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) 
     return with_group(p, g);
 }
 
+// into = the union of into and r (finite ranges; one without finite values adds nothing).
+void include_range(ValueRange& into, const ValueRange& r) {
+    if (r.any_finite) {
+        into.lo = into.any_finite ? std::min(into.lo, r.lo) : r.lo;
+        into.hi = into.any_finite ? std::max(into.hi, r.hi) : r.hi;
+        into.any_finite = true;
+    }
+}
+
 // Min-max calibration of `count` adjacent groups of `len` values each (len a multiple of kLanes,
 // count * len <= kBlock), into their parameters and the kernel's: what choose_parameters and
 // kernel_params give group by group, in loops over the batch (for blocks of 32 the calls cost
@@ -460,11 +469,7 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
     }
     if (seen != nullptr) {  // the finite range of the blocks, into *seen
         for (std::size_t g = 0; g < count; ++g) {
-            if (lo[g] <= hi[g]) {
-                seen->lo = seen->any_finite ? std::min<double>(seen->lo, lo[g]) : lo[g];
-                seen->hi = seen->any_finite ? std::max<double>(seen->hi, hi[g]) : hi[g];
-                seen->any_finite = true;
-            }
+            include_range(*seen, {lo[g], hi[g], lo[g] <= hi[g]});
         }
     }
     // parameters_for_range(minmax_range(range)) for each: a group with no finite value has the
@@ -778,6 +783,20 @@ bool batches_groups_of(std::size_t length) {
     return length % kLanes == 0 && length <= kBlock / 2;
 }
 
+// The end of the batch that starts at group `gi`: the adjacent groups of its length that follow,
+// before `end`, at most kBlock values in all.
+std::size_t batch_end(const GroupLayout& layout, std::size_t gi, std::size_t end) {
+    const Run& first = layout.single_runs[gi];
+    std::size_t length = 0;
+    while (gi < end && length + first.length <= kBlock &&
+           layout.single_runs[gi].length == first.length &&
+           layout.single_runs[gi].offset == first.offset + length) {
+        length += first.length;
+        ++gi;
+    }
+    return gi;
+}
+
 // The min-max parameters of every group of a contiguous layout (blocks, channels along axis 0)
 // of an integer config, and the finite range of all values, in one pass.
 ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLayout& layout,
@@ -796,22 +815,12 @@ ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLay
                 if (!batches_groups_of(first.length)) {
                     const ValueRange r = finite_range(values.subspan(first.offset, first.length));
                     groups[gi] = parameters_for_range(minmax_range(r, config), config);
-                    if (r.any_finite) {
-                        range.lo = range.any_finite ? std::min(range.lo, r.lo) : r.lo;
-                        range.hi = range.any_finite ? std::max(range.hi, r.hi) : r.hi;
-                        range.any_finite = true;
-                    }
+                    include_range(range, r);
                     ++gi;
                     continue;
                 }
                 const std::size_t first_group = gi;
-                std::size_t length = 0;
-                while (gi < end && length + first.length <= kBlock &&
-                       layout.single_runs[gi].length == first.length &&
-                       layout.single_runs[gi].offset == first.offset + length) {
-                    length += first.length;
-                    ++gi;
-                }
+                gi = batch_end(layout, gi, end);
                 calibrate_blocks_minmax(values.data() + first.offset, gi - first_group,
                                         first.length, config, &groups[first_group], unused, &range);
             }
@@ -819,11 +828,7 @@ ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLay
         });
     ValueRange all;
     for (const ValueRange& r : seen) {
-        if (r.any_finite) {
-            all.lo = all.any_finite ? std::min(all.lo, r.lo) : r.lo;
-            all.hi = all.any_finite ? std::max(all.hi, r.hi) : r.hi;
-            all.any_finite = true;
-        }
+        include_range(all, r);
     }
     return all;
 }
@@ -963,14 +968,9 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     // length, then quantize them in one kernel call.
                     detail::throw_if_cancelled(options.cancel);
                     const std::size_t first_group = gi;
-                    std::size_t length = 0;
-                    while (gi < end && length + first.length <= kBlock &&
-                           layout.single_runs[gi].length == first.length &&
-                           layout.single_runs[gi].offset == first.offset + length) {
-                        length += first.length;
-                        ++gi;
-                    }
+                    gi = batch_end(layout, gi, end);
                     const std::size_t count = gi - first_group;
+                    const std::size_t length = count * first.length;
                     batch.resize(count);
                     if (groups_known) {
                         const KernelParams base = kernel_params(result.groups[first_group], config);
