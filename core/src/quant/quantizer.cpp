@@ -462,10 +462,15 @@ void include_range(ValueRange& into, const ValueRange& r) {
 void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
                              const QuantConfig& config, GroupParameters* groups,
                              KernelParams* params, ValueRange* seen = nullptr) {
-    float lo[kBlock / kLanes];
-    float hi[kBlock / kLanes];
+    constexpr std::size_t kWidth = 8;  // groups per vector step below
+    constexpr std::size_t kMaxGroups = kBlock / kLanes + kWidth;
+    alignas(64) float lo[kMaxGroups];
+    alignas(64) float hi[kMaxGroups];
     for (std::size_t g = 0; g < count; ++g) {
         detail::short_block_min_max(x + g * len, len, lo[g], hi[g]);
+    }
+    for (std::size_t g = count; g < (count + kWidth - 1) / kWidth * kWidth; ++g) {
+        lo[g] = hi[g] = 0;  // padding lanes, never stored
     }
     if (seen != nullptr) {  // the finite range of the blocks, into *seen
         for (std::size_t g = 0; g < count; ++g) {
@@ -473,7 +478,11 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         }
     }
     // parameters_for_range(minmax_range(range)) for each: a group with no finite value has the
-    // range [0, 0].
+    // range [0, 0]. The arithmetic runs on kWidth groups at a time in GCC vector types (the
+    // group loop stayed scalar, its two double divisions the larger part of calibrating a
+    // block), then the two structs are written group by group.
+    using Doubles = double __attribute__((vector_size(kWidth * sizeof(double))));
+    using Floats = float __attribute__((vector_size(kWidth * sizeof(float))));
     const IntegerFormat& f = config.format.integer_format();
     const auto min_code = static_cast<double>(f.min_code());
     const auto max_code = static_cast<double>(f.max_code());
@@ -481,32 +490,57 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
     const double steps =
         symmetric ? (f.is_signed ? (1 << (f.bits - 1)) - 1 : (1 << f.bits) - 1) : (1 << f.bits) - 1;
     const std::uint32_t seed = seed32(config.seed);
-    for (std::size_t g = 0; g < count; ++g) {
-        const bool any = lo[g] <= hi[g];
-        const double range_lo = any ? lo[g] : 0.0;
-        const double range_hi = any ? hi[g] : 0.0;
-        double scale = 1.0;
-        std::int32_t zero_point = 0;
+    alignas(64) float scales[kMaxGroups];
+    alignas(64) float inv_scales[kMaxGroups];
+    alignas(64) double lo_over_scale[kMaxGroups];  // affine: a / scale, for the zero point
+    constexpr float kMax = std::numeric_limits<float>::max();
+    constexpr float kMin = std::numeric_limits<float>::min();
+    for (std::size_t g = 0; g < count; g += kWidth) {
+        Floats l;
+        Floats h;
+        std::memcpy(&l, lo + g, sizeof l);
+        std::memcpy(&h, hi + g, sizeof h);
+        const Doubles dl = __builtin_convertvector(l, Doubles);
+        const Doubles dh = __builtin_convertvector(h, Doubles);
+        const auto any = dl <= dh;
+        const Doubles range_lo = any ? dl : Doubles{};
+        const Doubles range_hi = any ? dh : Doubles{};
+        Doubles scale;
         if (symmetric) {
-            const double absmax = std::max(std::fabs(range_lo), std::fabs(range_hi));
-            scale = absmax > 0 ? absmax / steps : 1.0;
+            const Doubles abs_lo = range_lo < 0 ? -range_lo : range_lo;
+            const Doubles abs_hi = range_hi < 0 ? -range_hi : range_hi;
+            const Doubles absmax = abs_lo < abs_hi ? abs_hi : abs_lo;  // std::max
+            scale = absmax > 0 ? absmax / steps : Doubles{} + 1.0;
         } else {
-            const double a = std::min(range_lo, 0.0);
-            const double span = std::max(range_hi, 0.0) - a;
-            scale = span > 0 ? span / steps : 1.0;
-            zero_point = static_cast<std::int32_t>(
-                std::clamp(min_code - __builtin_nearbyint(a / scale), min_code, max_code));
+            const Doubles a = Doubles{} < range_lo ? Doubles{} : range_lo;    // std::min(lo, 0)
+            const Doubles top = range_hi < Doubles{} ? Doubles{} : range_hi;  // std::max(hi, 0)
+            const Doubles span = top - a;
+            scale = span > 0 ? span / steps : Doubles{} + 1.0;
+            const Doubles q = a / scale;
+            std::memcpy(lo_over_scale + g, &q, sizeof q);
         }
-        auto s = static_cast<float>(scale);
-        if (!(s > 0) || !(s <= std::numeric_limits<float>::max())) {
-            s = s > 0 ? std::numeric_limits<float>::max() : std::numeric_limits<float>::min();
-        }
+        Floats sc = __builtin_convertvector(scale, Floats);
+        // A scale too small or too large for a float32.
+        const auto usable = (sc > 0) & (sc <= kMax);
+        sc = usable ? sc : (sc > 0 ? Floats{} + kMax : Floats{} + kMin);
+        // 1/s rounded once from double, as kernel_params does.
+        const Floats inv =
+            __builtin_convertvector(1.0 / __builtin_convertvector(sc, Doubles), Floats);
+        std::memcpy(scales + g, &sc, sizeof sc);
+        std::memcpy(inv_scales + g, &inv, sizeof inv);
+    }
+    for (std::size_t g = 0; g < count; ++g) {
+        const std::int32_t zero_point =
+            symmetric ? 0
+                      : static_cast<std::int32_t>(std::clamp(
+                            min_code - __builtin_nearbyint(lo_over_scale[g]), min_code, max_code));
+        const float s = scales[g];
         const float clip_min = static_cast<float>(f.min_code() - zero_point) * s;
         const float clip_max = static_cast<float>(f.max_code() - zero_point) * s;
         groups[g] = {s, zero_point, clip_min, clip_max};
         KernelParams& p = params[g];
         p.scale = s;
-        p.inv_scale = static_cast<float>(1.0 / static_cast<double>(s));
+        p.inv_scale = inv_scales[g];
         p.zero_point = static_cast<float>(zero_point);
         p.qmin = static_cast<float>(min_code);
         p.qmax = static_cast<float>(max_code);
