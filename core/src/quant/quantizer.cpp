@@ -458,7 +458,8 @@ void include_range(ValueRange& into, const ValueRange& r) {
 // count * len <= kBlock), into their parameters and the kernel's: what choose_parameters and
 // kernel_params give group by group, in loops over the batch (for blocks of 32 the calls cost
 // more than quantizing the values). Granularity.BatchedBlocksEqualTheScalarReference holds the
-// two equal.
+// two equal. `params` may be null (only the groups wanted); `seen` (optional) widens by the
+// blocks' finite range.
 void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
                              const QuantConfig& config, GroupParameters* groups,
                              KernelParams* params, ValueRange* seen = nullptr) {
@@ -538,6 +539,9 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         const float clip_min = static_cast<float>(f.min_code() - zero_point) * s;
         const float clip_max = static_cast<float>(f.max_code() - zero_point) * s;
         groups[g] = {s, zero_point, clip_min, clip_max};
+        if (params == nullptr) {
+            continue;
+        }
         KernelParams& p = params[g];
         p.scale = s;
         p.inv_scale = inv_scales[g];
@@ -842,7 +846,6 @@ ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLay
     parallel_for_tasks(
         group_count, values.size(), [&](std::size_t chunk, std::size_t begin, std::size_t end) {
             ValueRange range;
-            KernelParams unused[kBlock / kLanes];
             std::size_t gi = begin;
             while (gi < end) {
                 const Run& first = layout.single_runs[gi];
@@ -856,7 +859,8 @@ ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLay
                 const std::size_t first_group = gi;
                 gi = batch_end(layout, gi, end);
                 calibrate_blocks_minmax(values.data() + first.offset, gi - first_group,
-                                        first.length, config, &groups[first_group], unused, &range);
+                                        first.length, config, &groups[first_group], nullptr,
+                                        &range);
             }
             seen[chunk] = range;
         });
@@ -1049,9 +1053,12 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         // Strided channels: calibrate each channel, then sweep the rows. Min-max ranges come
         // from one row-major pass; other methods gather each channel.
         if (config.calibration.method == CalibrationMethod::MinMax) {
-            const std::vector<ClipRange> ranges =
-                strided_ranges != nullptr ? *strided_ranges
-                                          : detail::strided_minmax_ranges(values, layout, config);
+            std::vector<ClipRange> computed;
+            if (strided_ranges == nullptr) {
+                computed = detail::strided_minmax_ranges(values, layout, config);
+            }
+            const std::vector<ClipRange>& ranges =
+                strided_ranges != nullptr ? *strided_ranges : computed;
             for (std::size_t c = 0; c < layout.dim; ++c) {
                 result.groups[c] = parameters_for_range(ranges[c], config);
             }

@@ -431,9 +431,12 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
         return;
     }
     if (layout.strided && config.calibration.method == CalibrationMethod::MinMax) {
-        const std::vector<ClipRange> ranges = strided_ranges != nullptr
-                                                  ? *strided_ranges
-                                                  : strided_minmax_ranges(values, layout, config);
+        std::vector<ClipRange> computed;
+        if (strided_ranges == nullptr) {
+            computed = strided_minmax_ranges(values, layout, config);
+        }
+        const std::vector<ClipRange>& ranges =
+            strided_ranges != nullptr ? *strided_ranges : computed;
         for (std::size_t g = 0; g < count; ++g) {
             groups[g] = scaled_parameters(ranges[g], config);
         }
