@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../common/prefetch.h"
+#include "block_joint_counts.h"
 #include "joint_counts.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -293,6 +294,12 @@ public:
             pairs_->add(x_slots, y_slots, n);
         }
         const SlotGrid& grid() const { return grid_; }
+        // For the block-scaled kernel that counts both histograms jointly per block scale
+        // (count_jointly_per_block), for blocks of any values: 0 for a non-finite x, otherwise
+        // the row of the block's scale + clamped slot of x on grid() + element_code() of Q(x)'s
+        // element value.
+        BlockJointCounts* block_joint() const { return block_joint_; }
+        const ElementCode& element_code() const { return element_code_; }
         void add_joint_indices(const std::uint32_t* index, std::size_t n) const {
             joint_->add(index, n);
         }
@@ -331,6 +338,8 @@ public:
         SlotCounts* y_ = nullptr;
         SlotPairCounts* pairs_ = nullptr;  // both histograms, counted apart
         ScatterCounts* joint_ = nullptr;
+        BlockJointCounts* block_joint_ = nullptr;
+        ElementCode element_code_;
         SlotGrid grid_;
         std::optional<JointCode> code_;
     };
@@ -352,6 +361,11 @@ public:
                 l.joint_ = &histograms->joint_[chunk].emplace(histograms->joint_slots() + 1);
                 l.code_ = histograms->code_;
             }
+            if (!histograms->block_joint_.empty()) {
+                l.element_code_ = *histograms->element_code_;
+                l.block_joint_ = &histograms->block_joint_[chunk].emplace(
+                    histograms->shape_.bins() + 2, l.element_code_.codes());
+            }
         }
         return l;
     }
@@ -372,6 +386,88 @@ public:
         }
     }
     bool counts_jointly() const { return !joint_.empty(); }
+
+    // Counts x and Q(x) with one increment per value, per block scale (block_joint_counts.h), for
+    // a block-scaled kernel with deterministic rounding into a format `code` applies to;
+    // finish_block_joint() must follow the kernels. Every finite x must lie inside the grid, as
+    // for count_jointly. Only when both histograms were to be counted; before any local().
+    void count_jointly_per_block(const ElementCode& code) {
+        if (count_x_ && count_y_) {
+            count_x_ = count_y_ = false;
+            element_code_ = code;
+            block_joint_.resize(max_chunks());
+        }
+    }
+    bool counts_jointly_per_block() const { return !block_joint_.empty(); }
+
+    // After kernels that counted jointly per block: both histograms. round(scale, v, r, n) sets
+    // r[k] to the element value the kernels gave v[k] in a block of that scale, whose Q(v[k]) is
+    // then r[k] * scale, for n <= kSearchBatch finite floats. Throws std::logic_error if a count
+    // has no pair of slots.
+    template <class Round>
+    void finish_block_joint(Round&& round) {
+        const ElementCode code = *element_code_;
+        const std::size_t width = shape_.bins() + 2 + code.codes() - 1;
+        std::vector<std::vector<std::int64_t>> rows(BlockJointCounts::kIds);
+        std::vector<float> scale_of(BlockJointCounts::kIds, 0.0f);
+        for (const std::optional<BlockJointCounts>& part : block_joint_) {
+            if (part) {
+                part->for_each_row(
+                    [&](std::uint32_t id, float scale, const std::vector<std::int64_t>& counts) {
+                        std::vector<std::int64_t>& row = rows[id];
+                        row.resize(width, 0);
+                        for (std::size_t u = 0; u < width; ++u) {
+                            row[u] += counts[u];
+                        }
+                        scale_of[id] = scale;
+                    });
+            }
+        }
+        const SlotGrid g = grid_;
+        const auto trash = static_cast<std::uint32_t>(shape_.bins() + 2);
+        Histogram x = shape_;
+        Histogram y = shape_;
+        float r[kSearchBatch];
+        for (std::size_t id = 0; id < rows.size(); ++id) {
+            const std::vector<std::int64_t>& row = rows[id];
+            std::vector<std::int64_t> wanted;
+            for (std::size_t u = 0; u < row.size(); ++u) {
+                if (row[u] > 0) {
+                    wanted.push_back(static_cast<std::int64_t>(u));
+                }
+            }
+            if (wanted.empty()) {
+                continue;
+            }
+            const float scale = scale_of[id];
+            const std::vector<float> first = first_floats_reaching(
+                wanted, [&](const float* v, std::size_t n, std::int64_t* sum) {
+                    round(scale, v, r, n);
+                    for (std::size_t k = 0; k < n; ++k) {
+                        sum[k] = std::int64_t{clamped_histogram_slot(v[k], g)} + code.index(r[k]);
+                    }
+                });
+            for (std::size_t i = 0; i < wanted.size(); i += kSearchBatch) {
+                const std::size_t n = std::min(kSearchBatch, wanted.size() - i);
+                round(scale, first.data() + i, r, n);
+                for (std::size_t k = 0; k < n; ++k) {
+                    const std::uint32_t sx = clamped_histogram_slot(first[i + k], g);
+                    if (std::int64_t{sx} + code.index(r[k]) != wanted[i + k]) {
+                        throw std::logic_error(
+                            "joint histogram counts without their pair of slots");
+                    }
+                    const std::int64_t count = row[static_cast<std::size_t>(wanted[i + k])];
+                    add_to_slot(x, sx, count);
+                    const std::uint32_t sy = histogram_slot(r[k] * scale, g, trash);
+                    if (sy != trash) {
+                        add_to_slot(y, sy, count);
+                    }
+                }
+            }
+        }
+        given_x_ = std::move(x);
+        given_y_ = std::move(y);
+    }
 
     // After kernels that counted jointly: both histograms from the joint counts. quantize(v, q, n)
     // sets q[k] = Q(v[k]) exactly as the kernels did, for n <= kSearchBatch finite floats.
@@ -409,15 +505,6 @@ public:
             });
         Histogram x = shape_;
         Histogram y = shape_;
-        auto add = [](Histogram& h, std::uint32_t slot, std::int64_t count) {
-            if (slot == 0) {
-                h.below += count;
-            } else if (slot > h.bins()) {
-                h.above += count;
-            } else {
-                h.counts[slot - 1] += count;
-            }
-        };
         for (std::size_t i = 0; i < wanted.size(); i += kSearchBatch) {
             const std::size_t n = std::min(kSearchBatch, wanted.size() - i);
             quantize(first.data() + i, q, n);
@@ -427,12 +514,12 @@ public:
                     throw std::logic_error("joint histogram counts without their pair of slots");
                 }
                 const std::int64_t count = totals[static_cast<std::size_t>(wanted[i + k])];
-                add(x, sx, count);
+                add_to_slot(x, sx, count);
                 // An infinite Q(x) (an end level beyond the float maximum) is not counted, as
                 // SlotCounts skips it.
                 const std::uint32_t sy = histogram_slot(q[k], g, trash);
                 if (sy != trash) {
-                    add(y, sy, count);
+                    add_to_slot(y, sy, count);
                 }
             }
         }
@@ -444,6 +531,17 @@ public:
     Histogram y() const { return given_y_ ? *given_y_ : merged(y_, false); }
 
 private:
+    // Slot 0 is below, bins+1 above (the trash slot is never passed).
+    static void add_to_slot(Histogram& h, std::uint32_t slot, std::int64_t count) {
+        if (slot == 0) {
+            h.below += count;
+        } else if (slot > h.bins()) {
+            h.above += count;
+        } else {
+            h.counts[slot - 1] += count;
+        }
+    }
+
     // Joint indices: slots 0 .. bins+1 of x plus the index of Q(x) (its slot, 0 .. bins+1, or
     // its code); the trash slot comes after.
     std::size_t joint_slots() const {
@@ -490,6 +588,8 @@ private:
     std::vector<std::optional<SlotPairCounts>> pairs_;
     std::vector<std::optional<ScatterCounts>> joint_;
     std::optional<JointCode> code_;
+    std::vector<std::optional<BlockJointCounts>> block_joint_;
+    std::optional<ElementCode> element_code_;
     std::optional<Histogram> given_x_;
     std::optional<Histogram> given_y_;
 };

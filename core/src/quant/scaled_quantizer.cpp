@@ -449,6 +449,210 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
     });
 }
 
+// What the output stage of aligned blocks writes for the KL metric's histograms.
+enum class WindowCounts { None, Slots, Joint };
+struct WindowIndices {
+    SlotGrid grid;
+    std::uint32_t slot_trash = 0;              // Slots: for an infinite Q(x)
+    const std::uint32_t* block_row = nullptr;  // Joint: each block's row of joint counts
+    ElementCode code;
+};
+
+// The output stage of a window of aligned blocks, each of `length` values (a multiple of
+// kSumLanes) under one scale: y = r * s (NaN and Inf pass through), the metric sums and the
+// clipped count in registers, and the histograms' indices as asked: the slots of x and of Q(x)
+// (histogram_slot) in `first` and `second`, or the joint indices (Local::block_joint) in `first`.
+// Returns false, leaving `sums` as it was, when the window holds NaN or Inf: the caller redoes
+// its sums (y and the joint indices are right; the slots are not). Never inlined, for the sums
+// to stay in registers (as quantize_block_fused).
+template <WindowCounts Out>
+[[gnu::noinline]] bool finish_aligned_blocks(
+    const float* __restrict x, const float* __restrict t, const float* __restrict r,
+    const float* __restrict block_scale, float* __restrict y, std::size_t n, std::size_t length,
+    float clip_limit, MetricSums& sums, const WindowIndices& out, std::uint32_t* __restrict first,
+    std::uint32_t* __restrict second) {
+    constexpr std::size_t kLanes = kSumLanes;
+    const SlotGrid g = out.grid;
+    const ElementCode code = out.code;
+    const std::uint32_t slot_trash = out.slot_trash;
+    alignas(64) float x2[kLanes] = {};
+    alignas(64) float y2[kLanes] = {};
+    alignas(64) float xy[kLanes] = {};
+    alignas(64) float se[kLanes] = {};
+    alignas(64) float se2[kLanes] = {};
+    alignas(64) float emax[kLanes] = {};
+    alignas(64) float clipped[kLanes] = {};
+    alignas(64) float zeroed[kLanes] = {};
+    alignas(64) float bad[kLanes] = {};
+    float s = 0;
+    std::uint32_t row = 0;
+    std::size_t block_end = 0;
+    std::size_t block = 0;
+    for (std::size_t i = 0; i < n; i += kLanes) {
+        if (i == block_end) {
+            s = block_scale[block];
+            if constexpr (Out == WindowCounts::Joint) {
+                row = out.block_row[block];
+            }
+            ++block;
+            block_end += length;
+        }
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            const float xi = x[i + j];
+            const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
+            const float yi = finite ? r[i + j] * s : xi;
+            y[i + j] = yi;
+            if constexpr (Out == WindowCounts::Slots) {
+                first[i + j] = finite_histogram_slot(xi, g);
+                second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
+            }
+            if constexpr (Out == WindowCounts::Joint) {
+                const std::uint32_t u = clamped_histogram_slot(xi, g) + code.index(r[i + j]);
+                first[i + j] = finite ? row + u : 0;
+            }
+            const float e = xi - yi;
+            const float ae = __builtin_fabsf(e);
+            const float at = __builtin_fabsf(t[i + j]);
+            x2[j] += xi * xi;
+            y2[j] += yi * yi;
+            xy[j] += xi * yi;
+            se[j] += e;
+            se2[j] += e * e;
+            emax[j] = ae > emax[j] ? ae : emax[j];
+            clipped[j] += (at > clip_limit && at <= 3.40282347e38f) ? 1.0f : 0.0f;
+            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
+            bad[j] += finite ? 0.0f : 1.0f;
+        }
+    }
+    MetricSums window;
+    float bad_total = 0;
+    for (std::size_t j = 0; j < kLanes; ++j) {
+        window.sum_x2 += x2[j];
+        window.sum_y2 += y2[j];
+        window.sum_xy += xy[j];
+        window.sum_e += se[j];
+        window.sum_e2 += se2[j];
+        window.max_abs_e = std::max<double>(window.max_abs_e, emax[j]);
+        window.clipped += static_cast<std::int64_t>(clipped[j]);
+        window.zeroed += static_cast<std::int64_t>(zeroed[j]);
+        bad_total += bad[j];
+    }
+    if (bad_total != 0) {
+        return false;
+    }
+    window.count = static_cast<std::int64_t>(n);
+    sums += window;
+    return true;
+}
+
+// The row id of an MX block scale 2^e, e in [-127, 127]: its float32 exponent field (0 for the
+// subnormal 2^-127).
+std::uint32_t mx_scale_id(float scale) {
+    return std::bit_cast<std::uint32_t>(scale) >> 23;
+}
+
+// Aligned short blocks (aligned_block_length): each window's groups are chosen from values
+// about to be in L1 anyway, and each block is scaled by its one scale, without per-value scale
+// arrays.
+MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t begin,
+                                   std::size_t end, std::size_t length, const GroupChooser& chooser,
+                                   GroupParameters* groups, const QuantConfig& config,
+                                   const ElementRounder& rounder, float* y, std::int32_t* codes,
+                                   const std::atomic<bool>* cancel,
+                                   const KernelHistograms::Local& histograms) {
+    MetricSums sums;
+    const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
+    alignas(64) float block_scale[kBlock];  // one per block
+    alignas(64) std::uint32_t block_row[kBlock];
+    alignas(64) float t[kBlock];
+    alignas(64) float r[kBlock];
+    alignas(64) std::uint32_t x_slots[kBlock];
+    alignas(64) std::uint32_t y_slots[kBlock];
+    BlockJointCounts* const joint = histograms.block_joint();
+    const WindowCounts mode = joint != nullptr           ? WindowCounts::Joint
+                              : histograms.takes_slots() ? WindowCounts::Slots
+                                                         : WindowCounts::None;
+    WindowIndices out;
+    if (mode != WindowCounts::None) {
+        out.grid = histograms.grid();
+    }
+    if (mode == WindowCounts::Slots) {
+        out.slot_trash = histograms.slot_trash();
+    } else if (mode == WindowCounts::Joint) {
+        out.block_row = block_row;
+        out.code = histograms.element_code();
+    }
+    for (std::size_t b = begin; b < end; b += kBlock) {
+        throw_if_cancelled(cancel);
+        const std::size_t n = std::min(kBlock, end - b);
+        const std::size_t g0 = b / length;
+        const std::size_t blocks = n / length;
+        chooser.choose(g0, g0 + blocks, groups, false);
+        const float* x = values.data() + b;
+        for (std::size_t k = 0; k < blocks; ++k) {
+            const auto sc = static_cast<float>(groups[g0 + k].scale);
+            // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
+            const float inv = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
+            block_scale[k] = sc;
+            const float* xk = x + k * length;
+            float* tk = t + k * length;
+            for (std::size_t i = 0; i < length; ++i) {
+                tk[i] = xk[i] * inv;
+            }
+        }
+        if (mode == WindowCounts::Joint) {
+            for (std::size_t k = 0; k < blocks; ++k) {
+                block_row[k] = joint->row(mx_scale_id(block_scale[k]), block_scale[k]);
+            }
+        }
+        for (std::size_t i = 0; i < n; i += kValuesPerLine) {
+            prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
+        }
+        rounder.round(t, r, n, b);
+        float* yb = y + b;
+        bool finite = true;
+        switch (mode) {
+            case WindowCounts::None:
+                finite = finish_aligned_blocks<WindowCounts::None>(
+                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
+                break;
+            case WindowCounts::Slots:
+                finite = finish_aligned_blocks<WindowCounts::Slots>(
+                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
+                break;
+            case WindowCounts::Joint:
+                finite = finish_aligned_blocks<WindowCounts::Joint>(
+                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
+                break;
+        }
+        if (!finite) {
+            // NaN or Inf inside: the sums exactly, skipping them.
+            accumulate_error_sums_scalar(x, yb, n, sums);
+            sums.clipped += count_clipped(t, n, clip_limit);
+        }
+        if (mode == WindowCounts::Joint) {
+            joint->add(x_slots, n);
+        } else if (mode == WindowCounts::Slots && finite) {
+            histograms.add_slots(x_slots, y_slots, n);
+        } else {
+            histograms.add(x, yb, n);
+        }
+        if (codes != nullptr) {
+            const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
+            for (std::size_t i = 0; i < n; ++i) {
+                codes[b + i] =
+                    std::isfinite(r[i])
+                        ? static_cast<std::int32_t>(
+                              config.format
+                                  .encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
+                                  .code)
+                        : 0;
+            }
+        }
+    }
+    return sums;
+}
+
 // Quantizes [begin, end) with per-group scales; returns the sums and writes y (and codes).
 MetricSums quantize_range(std::span<const float> values, std::size_t begin, std::size_t end,
                           const GroupLayout& layout, const LargeVector<GroupParameters>& groups,
@@ -457,6 +661,10 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           const KernelHistograms::Local& histograms = {},
                           const GroupChooser* chooser = nullptr, std::size_t block_length = 0,
                           GroupParameters* chosen = nullptr) {
+    if (chooser != nullptr && block_length % kSumLanes == 0) {
+        return quantize_aligned_blocks(values, begin, end, block_length, *chooser, chosen, config,
+                                       rounder, y, codes, cancel, histograms);
+    }
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float scale[kBlock];
@@ -540,6 +748,16 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     if (histograms != nullptr && per_tensor && config.rounding != Rounding::Stochastic) {
         histograms->count_jointly();
     }
+    // MX blocks with deterministic rounding into a float element format: one joint count per
+    // block scale gives both histograms (block_joint_counts.h).
+    const FloatFormat* element = config.format.as_float();
+    if (histograms != nullptr && block_length % kSumLanes == 0 && block_length != 0 &&
+        config.block_scaling == BlockScaling::MX && element != nullptr &&
+        config.rounding != Rounding::Stochastic) {
+        if (const std::optional<ElementCode> code = ElementCode::of(*element)) {
+            histograms->count_jointly_per_block(*code);
+        }
+    }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         partial[chunk] =
             quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
@@ -554,6 +772,17 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
             // The kernel itself, on finite values (their Q is finite: rounding saturates).
             quantize_range(std::span<const float>(v, n), 0, n, one, result.groups, config, rounder,
                            q, nullptr);
+        });
+    }
+    if (histograms != nullptr && histograms->counts_jointly_per_block()) {
+        histograms->finish_block_joint([&](float scale, const float* v, float* r, std::size_t n) {
+            // The kernel's own arithmetic (quantize_aligned_blocks).
+            const float inv = static_cast<float>(1.0 / static_cast<double>(scale));
+            float t[kSearchBatch];
+            for (std::size_t k = 0; k < n; ++k) {
+                t[k] = v[k] * inv;
+            }
+            rounder.round(t, r, n, 0);
         });
     }
     MetricSums total;

@@ -233,12 +233,12 @@ double kl_of_separate_counts(const ValueSummary& summary, std::span<const float>
 // pairs of slots (slot_pair_counts.h): near pairs in one cell, far ones apart. The cases below
 // give pairs at every distance: fine steps (int8 channels), steps of many bins (int2 blocks of 4,
 // fp4 channels), clipped values (percentile), a random offset (stochastic), Q(x) beyond the grid
-// (affine levels, fp4 saturation).
+// (affine levels, fp4 saturation). MX blocks with deterministic rounding count both jointly per
+// block scale instead (block_joint_counts.h): every MX float element format and nearest mode.
 TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
     Tensor t = generate("mixture:n=1200000,seed=8");
     t.values[17] = std::numeric_limits<float>::quiet_NaN();
     t.values[400000] = std::numeric_limits<float>::infinity();
-    const std::vector<std::int64_t> shape{1200, 1000};
     const ValueSummary summary = summarize_values(t.values);
     struct Case {
         const char* format;
@@ -247,45 +247,59 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
         Rounding rounding = Rounding::NearestEven;
         Scheme scheme = Scheme::Symmetric;  // integer formats
     };
-    for (const Case& k :
-         std::vector<Case>{{"int8", "tensor"},
-                           {"int8", "channel:0"},
-                           {"int8", "channel:1"},
-                           {"int8", "channel:1", "percentile:99"},
-                           {"uint8", "channel:0", "minmax", Rounding::NearestAway, Scheme::Affine},
-                           {"int4", "block:32"},
-                           {"int4", "block:7"},
-                           {"int2", "block:4"},
-                           {"int4", "tensor", "minmax", Rounding::Stochastic},
-                           {"int4", "channel:1", "minmax", Rounding::Stochastic},
-                           {"int16", "tensor"},
-                           {"fp8_e4m3", "tensor"},
-                           {"fp8_e5m2", "channel:1"},
-                           {"fp4_e2m1", "channel:1"},
-                           {"mxfp4", ""},
-                           {"nvfp4", ""},
-                           {"nf4", ""}}) {
-        QuantConfig c;
-        apply_format(c, k.format);
-        if (std::string_view(k.granularity).size() > 0) {
-            c.granularity = parse_granularity(k.granularity);
-        }
-        c.calibration = parse_calibration(k.calibration);
-        c.rounding = k.rounding;
-        if (c.format.as_integer() != nullptr) {
-            c.scheme = k.scheme;
-        }
-        const QuantResult cold = quantize(t.values, shape, c);
-        const QuantResult warm = quantize(t.values, shape, c, {}, summary);
-        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
-                         kl_of_separate_counts(summary, cold.dequantized))
-            << describe(c);
-        EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
-        EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
-        EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
-        EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
-        for (std::size_t g = 0; g < cold.groups.size(); ++g) {
-            ASSERT_EQ(cold.groups[g].scale, warm.groups[g].scale) << describe(c) << " group " << g;
+    // Rows of 1000 end in a short block of 8 for blocks of 32; rows of 960 hold whole blocks
+    // (the kernels for aligned blocks).
+    const std::vector<std::vector<std::int64_t>> shapes{{1200, 1000}, {1250, 960}};
+    for (const std::vector<std::int64_t>& shape : shapes) {
+        for (const Case& k : std::vector<Case>{
+                 {"int8", "tensor"},
+                 {"int8", "channel:0"},
+                 {"int8", "channel:1"},
+                 {"int8", "channel:1", "percentile:99"},
+                 {"uint8", "channel:0", "minmax", Rounding::NearestAway, Scheme::Affine},
+                 {"int4", "block:32"},
+                 {"int4", "block:7"},
+                 {"int2", "block:4"},
+                 {"int4", "tensor", "minmax", Rounding::Stochastic},
+                 {"int4", "channel:1", "minmax", Rounding::Stochastic},
+                 {"int16", "tensor"},
+                 {"fp8_e4m3", "tensor"},
+                 {"fp8_e5m2", "channel:1"},
+                 {"fp4_e2m1", "channel:1"},
+                 {"mxfp4", ""},
+                 {"mxfp4", "", "minmax", Rounding::NearestAway},
+                 {"mxfp4", "", "minmax", Rounding::TowardZero},
+                 {"mxfp4", "", "minmax", Rounding::Stochastic},
+                 {"mxfp6_e2m3", ""},
+                 {"mxfp6_e3m2", ""},
+                 {"mxfp8_e4m3", ""},
+                 {"mxfp8_e5m2", "", "minmax", Rounding::NearestAway},
+                 {"mxint8", ""},
+                 {"nvfp4", ""},
+                 {"nf4", ""}}) {
+            QuantConfig c;
+            apply_format(c, k.format);
+            if (std::string_view(k.granularity).size() > 0) {
+                c.granularity = parse_granularity(k.granularity);
+            }
+            c.calibration = parse_calibration(k.calibration);
+            c.rounding = k.rounding;
+            if (c.format.as_integer() != nullptr) {
+                c.scheme = k.scheme;
+            }
+            const QuantResult cold = quantize(t.values, shape, c);
+            const QuantResult warm = quantize(t.values, shape, c, {}, summary);
+            EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
+                             kl_of_separate_counts(summary, cold.dequantized))
+                << describe(c);
+            EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
+            EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
+            EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
+            EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
+            for (std::size_t g = 0; g < cold.groups.size(); ++g) {
+                ASSERT_EQ(cold.groups[g].scale, warm.groups[g].scale)
+                    << describe(c) << " group " << g;
+            }
         }
     }
 }
