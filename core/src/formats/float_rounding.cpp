@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../common/prefetch.h"
+#include "float_value_rounding.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/formats/float_format.h"
 
@@ -26,11 +27,7 @@ namespace quantscope {
 
 namespace {
 
-// Formats the fast path covers: subnormal formats whose normal range starts inside float32's
-// normal range (every named preset except E8M0).
-bool fast_path_supported(const FloatFormat& f) {
-    return f.has_subnormals && f.min_exponent >= -126;
-}
+using detail::fast_path_supported;
 
 struct KernelConstants {
     // encode
@@ -210,88 +207,27 @@ void decode_block(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
     }
 }
 
-// The value path: float32 to the format's value directly, without codes, for saturating
-// rounding into formats whose cells 2^q (q = e - M for e in [emin, emax]) and their inverses
-// are normal float32 powers of two (fp16, every FP8, FP6 and FP4). x is scaled by 2^-q to an
-// integer-spaced number, rounded, and scaled back: both scalings are exact. It does half the work
-// of encode_block + decode_block and gives the same values (tested on every code's neighbourhood).
-struct ValueConstants {
-    std::int32_t mantissa_bits;
-    std::int32_t min_exponent;
-    std::int32_t max_exponent;
-    float max_finite;
-    std::uint32_t max_finite_bits;
-    std::uint32_t nan_result;          // float32 bits a NaN input becomes
-    std::uint32_t keep_negative_zero;  // 1 or 0
-};
-
-// Also: a mantissa (for M = 0 a tie at a binade's top picks the even code, which need not be
-// the even multiple of the cell) and normal values (E = 1 under ieee or fn has only subnormals).
-bool value_path_supported(const FloatFormat& f, Saturation saturation) {
-    return saturation == Saturation::Saturate && fast_path_supported(f) && f.mantissa_bits >= 1 &&
-           f.max_exponent >= f.min_exponent && f.min_exponent - f.mantissa_bits >= -126 &&
-           f.max_exponent <= 126;
-}
-
-ValueConstants value_constants_for(const FloatFormat& f) {
-    ValueConstants v{};
-    v.mantissa_bits = f.mantissa_bits;
-    v.min_exponent = f.min_exponent;
-    v.max_exponent = f.max_exponent;
-    v.max_finite = static_cast<float>(f.max_finite);
-    v.max_finite_bits = std::bit_cast<std::uint32_t>(v.max_finite);
-    v.nan_result = f.has_nan ? 0x7FC00000u : 0u;
-    v.keep_negative_zero = f.has_negative_zero ? 1u : 0u;
-    return v;
-}
+// The value path (float_value_rounding.h), a block at a time.
+using detail::value_constants_for;
+using detail::value_path_supported;
+using detail::ValueConstants;
 
 template <Rounding R>
 std::uint32_t round_values_block(const AliasedBits* in, AliasedBits* out, std::uint32_t n,
                                  const ValueConstants& v, std::uint32_t hash_key,
                                  std::uint32_t first_low_index) {
-    const std::int32_t M = v.mantissa_bits;
-    const std::int32_t min_exponent = v.min_exponent;
-    const std::int32_t max_exponent = v.max_exponent;
-    const float max_finite = v.max_finite;
-    const std::uint32_t max_finite_bits = v.max_finite_bits;
-    const std::uint32_t nan_result = v.nan_result;
-    const std::uint32_t keep_negative_zero = v.keep_negative_zero;
+    const ValueConstants c = v;  // a local copy: the stores to out cannot alias it
     std::uint32_t beyond = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
         const std::uint32_t bits = in[i];
-        const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;
-        const float magnitude = std::bit_cast<float>(magnitude_bits);
-        const auto e = static_cast<std::int32_t>(magnitude_bits >> 23) - 127;
-        const std::int32_t q = std::clamp(e, min_exponent, max_exponent) - M;  // the cell 2^q
-        const float down = std::bit_cast<float>(static_cast<std::uint32_t>(127 - q) << 23);
-        const float up_scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 + q) << 23);
-        const float a = magnitude * down;  // exact; Inf stays Inf
-        float r = 0;
-        if constexpr (R == Rounding::NearestEven) {
-            r = __builtin_rintf(a);  // the current mode, FE_TONEAREST: ties to even
-        } else if constexpr (R == Rounding::NearestAway) {
-            const float whole = __builtin_truncf(a);
-            r = whole + (a - whole >= 0.5f ? 1.0f : 0.0f);
-        } else if constexpr (R == Rounding::TowardZero) {
-            r = __builtin_truncf(a);
-        } else {
-            // Up when floor(fraction * 2^24) exceeds the 24 random bits, as encode_block does.
-            const float whole = __builtin_floorf(a);
-            const float fraction24 = __builtin_floorf((a - whole) * 16777216.0f);
-            const std::uint32_t random =
-                mix_stochastic_bits((first_low_index + i) * 0x9E3779B1u ^ hash_key) >> 8;
-            r = whole +
-                (fraction24 > static_cast<float>(static_cast<std::int32_t>(random)) ? 1.0f : 0.0f);
+        std::uint32_t random = 0;
+        if constexpr (R == Rounding::Stochastic) {
+            random = mix_stochastic_bits((first_low_index + i) * 0x9E3779B1u ^ hash_key) >> 8;
         }
-        float y = r * up_scale;               // exact
-        y = y > max_finite ? max_finite : y;  // saturate (Inf inputs too)
-        const std::uint32_t y_bits = std::bit_cast<std::uint32_t>(y);
-        const auto keep_sign = static_cast<std::uint32_t>(y_bits != 0) | keep_negative_zero;
-        std::uint32_t result = y_bits | ((0u - keep_sign) & (bits & 0x80000000u));
-        const auto is_nan = static_cast<std::uint32_t>(magnitude_bits > 0x7F800000u);
-        result = is_nan != 0 ? nan_result : result;
-        beyond += static_cast<std::uint32_t>(magnitude_bits > max_finite_bits) & (1u - is_nan);
-        out[i] = result;
+        out[i] = detail::round_value_bits<R>(bits, c, random);
+        const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;
+        beyond += static_cast<std::uint32_t>(magnitude_bits > c.max_finite_bits) &
+                  static_cast<std::uint32_t>(magnitude_bits <= 0x7F800000u);
     }
     return beyond;
 }
