@@ -909,8 +909,13 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     bool extent_known = false;  // task_extents hold the groups' clipping ranges' union
 
     if (!is_integer_config(config)) {
+        std::optional<std::pair<double, double>> extent;
         partial.front() = detail::quantize_scaled(values, layout, config, options, result,
-                                                  histograms, range, strided_ranges);
+                                                  histograms, range, strided_ranges, &extent);
+        if (extent) {
+            task_extents.front() = *extent;
+            extent_known = true;
+        }
     } else if (group_count == 1 && !layout.strided) {
         // Per tensor: calibrate once, then split the single run across the cores.
         GroupParameters g;

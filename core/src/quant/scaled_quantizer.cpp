@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "../common/prefetch.h"
+#include "../formats/float_value_rounding.h"
 #include "block_reductions.h"
 #include "error_sums.h"
 #include "quantscope/common/buffer.h"
@@ -484,18 +485,15 @@ template <WindowCounts Out>
     alignas(64) float clipped[kLanes] = {};
     alignas(64) float zeroed[kLanes] = {};
     alignas(64) float bad[kLanes] = {};
-    float s = 0;
-    std::uint32_t row = 0;
-    std::size_t block_end = 0;
-    std::size_t block = 0;
+    // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without
+    // a branch (which kept GCC from vectorizing some instantiations).
+    const int shift = std::countr_zero(length);
     for (std::size_t i = 0; i < n; i += kLanes) {
-        if (i == block_end) {
-            s = block_scale[block];
-            if constexpr (Out == WindowCounts::Joint) {
-                row = out.block_row[block];
-            }
-            ++block;
-            block_end += length;
+        const std::size_t block = i >> shift;
+        const float s = block_scale[block];
+        std::uint32_t row = 0;
+        if constexpr (Out == WindowCounts::Joint) {
+            row = out.block_row[block];
         }
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
@@ -545,6 +543,130 @@ template <WindowCounts Out>
     return true;
 }
 
+// MX blocks into a float element format under a deterministic rounding, fused: one loop over
+// a window scales each value by its block's 1/s, rounds it into the element format
+// (float_value_rounding.h, as the bulk rounder does), scales it back, and computes what
+// finish_aligned_blocks does, without the scaled and rounded values going through L1 arrays.
+// Returns false as finish_aligned_blocks does.
+template <Rounding R, WindowCounts Out>
+[[gnu::noinline]] bool quantize_mx_fused(const float* __restrict x,
+                                         const float* __restrict block_scale,
+                                         const float* __restrict block_inv, float* __restrict y,
+                                         std::size_t n, std::size_t length, float clip_limit,
+                                         const ValueConstants& element, MetricSums& sums,
+                                         const WindowIndices& out, std::uint32_t* __restrict first,
+                                         std::uint32_t* __restrict second) {
+    constexpr std::size_t kLanes = kSumLanes;
+    const SlotGrid g = out.grid;
+    const ElementCode code = out.code;
+    const std::uint32_t slot_trash = out.slot_trash;
+    const ValueConstants v = element;
+    alignas(64) float x2[kLanes] = {};
+    alignas(64) float y2[kLanes] = {};
+    alignas(64) float xy[kLanes] = {};
+    alignas(64) float se[kLanes] = {};
+    alignas(64) float se2[kLanes] = {};
+    alignas(64) float emax[kLanes] = {};
+    alignas(64) float clipped[kLanes] = {};
+    alignas(64) float zeroed[kLanes] = {};
+    alignas(64) float bad[kLanes] = {};
+    // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without
+    // a branch (which kept GCC from vectorizing some instantiations).
+    const int shift = std::countr_zero(length);
+    for (std::size_t i = 0; i < n; i += kLanes) {
+        const std::size_t block = i >> shift;
+        const float s = block_scale[block];
+        const float inv = block_inv[block];
+        std::uint32_t row = 0;
+        if constexpr (Out == WindowCounts::Joint) {
+            row = out.block_row[block];
+        }
+        if (i % kValuesPerLine == 0) {
+            prefetch_ahead(x + i);  // the windows ahead, a line a step (kPrefetchBytes)
+        }
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            const float xi = x[i + j];
+            const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
+            const float ti = xi * inv;
+            const float ri =
+                std::bit_cast<float>(round_value_bits<R>(std::bit_cast<std::uint32_t>(ti), v));
+            const float yi = finite ? ri * s : xi;
+            y[i + j] = yi;
+            if constexpr (Out == WindowCounts::Slots) {
+                first[i + j] = finite_histogram_slot(xi, g);
+                second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
+            }
+            if constexpr (Out == WindowCounts::Joint) {
+                const std::uint32_t u = clamped_histogram_slot(xi, g) + code.index(ri);
+                first[i + j] = finite ? row + u : 0;
+            }
+            const float e = xi - yi;
+            const float ae = __builtin_fabsf(e);
+            const float at = __builtin_fabsf(ti);
+            x2[j] += xi * xi;
+            y2[j] += yi * yi;
+            xy[j] += xi * yi;
+            se[j] += e;
+            se2[j] += e * e;
+            emax[j] = ae > emax[j] ? ae : emax[j];
+            clipped[j] += (at > clip_limit && at <= 3.40282347e38f) ? 1.0f : 0.0f;
+            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
+            bad[j] += finite ? 0.0f : 1.0f;
+        }
+    }
+    MetricSums window;
+    float bad_total = 0;
+    for (std::size_t j = 0; j < kLanes; ++j) {
+        window.sum_x2 += x2[j];
+        window.sum_y2 += y2[j];
+        window.sum_xy += xy[j];
+        window.sum_e += se[j];
+        window.sum_e2 += se2[j];
+        window.max_abs_e = std::max<double>(window.max_abs_e, emax[j]);
+        window.clipped += static_cast<std::int64_t>(clipped[j]);
+        window.zeroed += static_cast<std::int64_t>(zeroed[j]);
+        bad_total += bad[j];
+    }
+    if (bad_total != 0) {
+        return false;
+    }
+    window.count = static_cast<std::int64_t>(n);
+    sums += window;
+    return true;
+}
+
+// quantize_mx_fused for a deterministic rounding and a way of counting.
+bool quantize_mx_window(const float* x, const float* block_scale, const float* block_inv, float* y,
+                        std::size_t n, std::size_t length, float clip_limit,
+                        const ValueConstants& element, Rounding rounding, WindowCounts mode,
+                        MetricSums& sums, const WindowIndices& out, std::uint32_t* first,
+                        std::uint32_t* second) {
+    auto with_counts = [&]<Rounding R>() {
+        switch (mode) {
+            case WindowCounts::Slots:
+                return quantize_mx_fused<R, WindowCounts::Slots>(x, block_scale, block_inv, y, n,
+                                                                 length, clip_limit, element, sums,
+                                                                 out, first, second);
+            case WindowCounts::Joint:
+                return quantize_mx_fused<R, WindowCounts::Joint>(x, block_scale, block_inv, y, n,
+                                                                 length, clip_limit, element, sums,
+                                                                 out, first, second);
+            default:
+                return quantize_mx_fused<R, WindowCounts::None>(x, block_scale, block_inv, y, n,
+                                                                length, clip_limit, element, sums,
+                                                                out, first, second);
+        }
+    };
+    switch (rounding) {
+        case Rounding::NearestAway:
+            return with_counts.template operator()<Rounding::NearestAway>();
+        case Rounding::TowardZero:
+            return with_counts.template operator()<Rounding::TowardZero>();
+        default:  // nearest-even (stochastic never comes here)
+            return with_counts.template operator()<Rounding::NearestEven>();
+    }
+}
+
 // The row id of an MX block scale 2^e, e in [-127, 127]: its float32 exponent field (0 for the
 // subnormal 2^-127).
 std::uint32_t mx_scale_id(float scale) {
@@ -559,10 +681,12 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                                    GroupParameters* groups, const QuantConfig& config,
                                    const ElementRounder& rounder, float* y, std::int32_t* codes,
                                    const std::atomic<bool>* cancel,
-                                   const KernelHistograms::Local& histograms) {
+                                   const KernelHistograms::Local& histograms,
+                                   const ValueConstants* fused_mx, float& largest_scale) {
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float block_scale[kBlock];  // one per block
+    alignas(64) float block_inv[kBlock];
     alignas(64) std::uint32_t block_row[kBlock];
     alignas(64) float t[kBlock];
     alignas(64) float r[kBlock];
@@ -592,12 +716,18 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         for (std::size_t k = 0; k < blocks; ++k) {
             const auto sc = static_cast<float>(groups[g0 + k].scale);
             // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
-            const float inv = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
             block_scale[k] = sc;
-            const float* xk = x + k * length;
-            float* tk = t + k * length;
-            for (std::size_t i = 0; i < length; ++i) {
-                tk[i] = xk[i] * inv;
+            block_inv[k] = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
+            largest_scale = sc > largest_scale ? sc : largest_scale;
+        }
+        if (fused_mx == nullptr) {
+            for (std::size_t k = 0; k < blocks; ++k) {
+                const float* xk = x + k * length;
+                float* tk = t + k * length;
+                const float inv = block_inv[k];
+                for (std::size_t i = 0; i < length; ++i) {
+                    tk[i] = xk[i] * inv;
+                }
             }
         }
         if (mode == WindowCounts::Joint) {
@@ -605,25 +735,43 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 block_row[k] = joint->row(mx_scale_id(block_scale[k]), block_scale[k]);
             }
         }
-        for (std::size_t i = 0; i < n; i += kValuesPerLine) {
-            prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
+        if (fused_mx == nullptr) {
+            for (std::size_t i = 0; i < n; i += kValuesPerLine) {
+                prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
+            }
         }
-        rounder.round(t, r, n, b);
         float* yb = y + b;
         bool finite = true;
-        switch (mode) {
-            case WindowCounts::None:
-                finite = finish_aligned_blocks<WindowCounts::None>(
-                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
-                break;
-            case WindowCounts::Slots:
-                finite = finish_aligned_blocks<WindowCounts::Slots>(
-                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
-                break;
-            case WindowCounts::Joint:
-                finite = finish_aligned_blocks<WindowCounts::Joint>(
-                    x, t, r, block_scale, yb, n, length, clip_limit, sums, out, x_slots, y_slots);
-                break;
+        if (fused_mx != nullptr) {
+            finite =
+                quantize_mx_window(x, block_scale, block_inv, yb, n, length, clip_limit, *fused_mx,
+                                   config.rounding, mode, sums, out, x_slots, y_slots);
+            if (!finite) {
+                for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
+                    for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
+                        t[i] = x[i] * block_inv[k];
+                    }
+                }
+            }
+        } else {
+            rounder.round(t, r, n, b);
+            switch (mode) {
+                case WindowCounts::None:
+                    finite = finish_aligned_blocks<WindowCounts::None>(x, t, r, block_scale, yb, n,
+                                                                       length, clip_limit, sums,
+                                                                       out, x_slots, y_slots);
+                    break;
+                case WindowCounts::Slots:
+                    finite = finish_aligned_blocks<WindowCounts::Slots>(x, t, r, block_scale, yb, n,
+                                                                        length, clip_limit, sums,
+                                                                        out, x_slots, y_slots);
+                    break;
+                case WindowCounts::Joint:
+                    finite = finish_aligned_blocks<WindowCounts::Joint>(x, t, r, block_scale, yb, n,
+                                                                        length, clip_limit, sums,
+                                                                        out, x_slots, y_slots);
+                    break;
+            }
         }
         if (!finite) {
             // NaN or Inf inside: the sums exactly, skipping them.
@@ -660,10 +808,13 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           std::int32_t* codes, const std::atomic<bool>* cancel = nullptr,
                           const KernelHistograms::Local& histograms = {},
                           const GroupChooser* chooser = nullptr, std::size_t block_length = 0,
-                          GroupParameters* chosen = nullptr) {
+                          GroupParameters* chosen = nullptr,
+                          const ValueConstants* fused_mx = nullptr,
+                          float* largest_scale = nullptr) {
     if (chooser != nullptr && block_length % kSumLanes == 0) {
         return quantize_aligned_blocks(values, begin, end, block_length, *chooser, chosen, config,
-                                       rounder, y, codes, cancel, histograms);
+                                       rounder, y, codes, cancel, histograms, fused_mx,
+                                       *largest_scale);
     }
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
@@ -722,18 +873,19 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms,
-                           const ValueRange* range, const std::vector<ClipRange>* strided_ranges) {
+                           const ValueRange* range, const std::vector<ClipRange>* strided_ranges,
+                           std::optional<std::pair<double, double>>* clip_extent) {
     const bool keep_codes = options.keep_codes;
+    const std::size_t block_length = aligned_block_length(layout, config);
     if (range != nullptr && config.block_scaling == BlockScaling::None && !layout.strided &&
         layout.groups() == 1 && config.calibration.method == CalibrationMethod::MinMax) {
         // Per tensor, range known: no calibration pass.
         result.groups.assign(1, scaled_parameters(minmax_range(*range, config), config));
-    } else if (aligned_block_length(layout, config) == 0) {
+    } else if (block_length == 0) {
         choose_groups(values, layout, config, result.groups, range, strided_ranges);
     } else {
         result.groups.resize(layout.groups());  // chosen by the quantize pass, window by window
     }
-    const std::size_t block_length = aligned_block_length(layout, config);
     std::optional<GroupChooser> chooser;
     if (block_length != 0) {
         chooser.emplace(values, layout, config, range);
@@ -741,6 +893,7 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;
     std::vector<MetricSums> partial(max_chunks());
+    std::vector<float> largest_scale(max_chunks(), 0.0f);  // of each task's aligned blocks
     const ElementRounder rounder(config);
     // Per tensor with deterministic rounding, Q never decreases: one joint count gives both
     // histograms (joint_counts.h).
@@ -749,20 +902,26 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
         histograms->count_jointly();
     }
     // MX blocks with deterministic rounding into a float element format: one joint count per
-    // block scale gives both histograms (block_joint_counts.h).
+    // block scale gives both histograms (block_joint_counts.h), and the kernel rounds in its
+    // loop (quantize_mx_fused) unless codes are kept.
     const FloatFormat* element = config.format.as_float();
-    if (histograms != nullptr && block_length % kSumLanes == 0 && block_length != 0 &&
-        config.block_scaling == BlockScaling::MX && element != nullptr &&
-        config.rounding != Rounding::Stochastic) {
+    const bool mx_deterministic = block_length % kSumLanes == 0 && block_length != 0 &&
+                                  config.block_scaling == BlockScaling::MX && element != nullptr &&
+                                  config.rounding != Rounding::Stochastic;
+    if (histograms != nullptr && mx_deterministic) {
         if (const std::optional<ElementCode> code = ElementCode::of(*element)) {
             histograms->count_jointly_per_block(*code);
         }
     }
+    std::optional<ValueConstants> fused_mx;
+    if (mx_deterministic && !keep_codes && value_path_supported(*element, Saturation::Saturate)) {
+        fused_mx = value_constants_for(*element);
+    }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        partial[chunk] =
-            quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
-                           options.cancel, KernelHistograms::local(histograms, chunk),
-                           chooser ? &*chooser : nullptr, block_length, result.groups.data());
+        partial[chunk] = quantize_range(
+            values, begin, end, layout, result.groups, config, rounder, y, codes, options.cancel,
+            KernelHistograms::local(histograms, chunk), chooser ? &*chooser : nullptr, block_length,
+            result.groups.data(), fused_mx ? &*fused_mx : nullptr, &largest_scale[chunk]);
     });
     if (histograms != nullptr && histograms->counts_jointly()) {
         GroupLayout one;
@@ -784,6 +943,12 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
             }
             rounder.round(t, r, n, 0);
         });
+    }
+    if (block_length != 0 && clip_extent != nullptr && layout.groups() > 0) {
+        // Every group's clipping range is +-element_max * scale (with_scale).
+        const float largest = *std::max_element(largest_scale.begin(), largest_scale.end());
+        const double top = with_scale(largest, config).clip_max;
+        *clip_extent = std::pair<double, double>{-top, top};
     }
     MetricSums total;
     for (const MetricSums& s : partial) {

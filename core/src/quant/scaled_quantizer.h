@@ -7,7 +7,9 @@
 // where R rounds to the element format with saturation. NaN and Inf pass through unchanged.
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <utility>
 
 #include "group_layout.h"
 #include "histogram_slots.h"
@@ -17,11 +19,14 @@
 namespace quantscope::detail {
 
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
+// `clip_extent` (optional) receives the union of the groups' clipping ranges when the kernel
+// found it on the way (aligned blocks), and is left alone otherwise.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms = nullptr,
                            const ValueRange* range = nullptr,
-                           const std::vector<ClipRange>* strided_ranges = nullptr);
+                           const std::vector<ClipRange>* strided_ranges = nullptr,
+                           std::optional<std::pair<double, double>>* clip_extent = nullptr);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);

@@ -140,6 +140,19 @@ TEST(ScaledFormats, BlocksCalibratedInTheQuantizePassEqualASeparatePass) {
                 ASSERT_TRUE(p == q || (std::isnan(p) && std::isnan(q))) << name << " row " << r;
             }
         }
+        // The aligned kernels find the clipping extent and count the clipped values on the way;
+        // the short blocks of 1e-3 change neither (a tiny scale, nothing clipped).
+        EXPECT_EQ(inline_pass.clip_min, separate_pass.clip_min) << name;
+        EXPECT_EQ(inline_pass.clip_max, separate_pass.clip_max) << name;
+        const auto clipped = [](const QuantResult& q) {
+            return std::llround(q.metrics.clipped_fraction * static_cast<double>(q.metrics.count));
+        };
+        if (c.block_scaling == BlockScaling::MX) {  // its power of two clips a block's top
+            EXPECT_GT(clipped(inline_pass), 0) << name;
+        }
+        EXPECT_EQ(clipped(inline_pass), clipped(separate_pass)) << name;
+        EXPECT_EQ(inline_pass.metrics.nan_count, 1) << name;
+        EXPECT_EQ(inline_pass.metrics.inf_count, 1) << name;
     }
 }
 
