@@ -32,6 +32,7 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
             // The exact size first: growing by push_back allocated (and page-faulted) every
             // intermediate size, 4 MiB of faults per call for blocks of 32 at 16M values.
             if (row > 0) {
+                layout.block_length = row % block == 0 ? block : 0;
                 const std::size_t per_row = (row + block - 1) / block;
                 layout.single_runs.resize(n / row * per_row);  // elements left unset: all written
                 Run* runs = layout.single_runs.data();

@@ -24,6 +24,9 @@ struct Run {
 // other channel groups are `outer` runs of `inner` values, `dim * inner` apart.
 struct GroupLayout {
     LargeVector<Run> single_runs;  // used when not strided
+    // L when the runs are the consecutive blocks [g L, (g + 1) L) (block granularity whose rows
+    // hold whole blocks), else 0: for kernels that need not read the runs.
+    std::size_t block_length = 0;
     bool strided = false;
     std::size_t outer = 1;
     std::size_t dim = 1;

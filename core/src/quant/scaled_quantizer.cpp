@@ -333,6 +333,9 @@ public:
 
 private:
     std::span<const float> block(std::size_t g) const {
+        if (const std::size_t length = layout_.block_length; length != 0) {
+            return values_.subspan(g * length, length);  // without reading the runs
+        }
         const Run& run = layout_.single_runs[g];
         return values_.subspan(run.offset, run.length);
     }
@@ -399,19 +402,10 @@ private:
 // The length L of every group when the groups are consecutive blocks [g L, (g + 1) L) whose
 // length divides kBlock (so that no quantize window splits one), else 0.
 std::size_t aligned_block_length(const GroupLayout& layout, const QuantConfig& config) {
-    if (layout.strided || config.granularity.kind != Granularity::Kind::Block ||
-        layout.single_runs.empty()) {
+    const std::size_t length = layout.block_length;
+    if (layout.strided || config.granularity.kind != Granularity::Kind::Block || length == 0 ||
+        kBlock % length != 0) {
         return 0;
-    }
-    const std::size_t length = layout.single_runs.front().length;
-    if (length == 0 || kBlock % length != 0) {
-        return 0;
-    }
-    for (std::size_t g = 0; g < layout.single_runs.size(); ++g) {
-        const Run& run = layout.single_runs[g];
-        if (run.offset != g * length || run.length != length) {
-            return 0;
-        }
     }
     return length;
 }
