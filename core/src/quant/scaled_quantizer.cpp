@@ -307,12 +307,13 @@ public:
         }
     }
 
-    // `prefetch` asks for groups ahead (a pass of its own reads from memory).
-    void choose(std::size_t g0, std::size_t g1, GroupParameters* groups, bool prefetch) const {
+    // Writes the parameters of groups g0 .. g1-1 to out[0 .. g1-g0). `prefetch` asks for groups
+    // ahead (a pass of its own reads from memory).
+    void choose(std::size_t g0, std::size_t g1, GroupParameters* out, bool prefetch) const {
         if (config_.block_scaling == BlockScaling::MX) {
-            choose_mx(g0, g1, groups, prefetch);
+            choose_mx(g0, g1, out, prefetch);
         } else if (config_.block_scaling == BlockScaling::NVFP4) {
-            choose_nvfp4(g0, g1, groups, prefetch);
+            choose_nvfp4(g0, g1, out, prefetch);
         } else if (config_.calibration.method == CalibrationMethod::MinMax) {
             // calibrate()'s min-max, without its call chain per block.
             for (std::size_t g = g0; g < g1; ++g) {
@@ -321,11 +322,11 @@ public:
                 float hi = 0;
                 short_block_min_max(b.data(), b.size(), lo, hi);
                 const ValueRange range = lo <= hi ? ValueRange{lo, hi, true} : ValueRange{};
-                groups[g] = scaled_parameters(minmax_range(range, config_), config_);
+                out[g - g0] = scaled_parameters(minmax_range(range, config_), config_);
             }
         } else {
             for (std::size_t g = g0; g < g1; ++g) {
-                groups[g] =
+                out[g - g0] =
                     scaled_parameters(calibrate_group(values_, layout_, g, config_), config_);
             }
         }
@@ -343,14 +344,14 @@ private:
     // OCP MX v1.0 section 6.3: X = 2^(floor(log2(amax)) - emax_elem), clamped to E8M0's range;
     // an all-zero block takes scale 1 (any scale reproduces it). The exponent is read from
     // amax's bits and X built from bits: ilogb and ldexp cost more than the 32 values.
-    void choose_mx(std::size_t g0, std::size_t g1, GroupParameters* groups, bool prefetch) const {
+    void choose_mx(std::size_t g0, std::size_t g1, GroupParameters* out, bool prefetch) const {
         for (std::size_t g = g0; g < g1; ++g) {
             if (prefetch) {
                 prefetch_group(values_, layout_, g + kGroupsAhead, g1);
             }
             const float amax = block_absmax(block(g));
             if (amax == 0) {
-                groups[g] = with_scale(1.0, config_);
+                out[g - g0] = with_scale(1.0, config_);
                 continue;
             }
             const auto amax_bits = std::bit_cast<std::uint32_t>(amax);
@@ -360,7 +361,7 @@ private:
             const int exponent = std::clamp(floor_log2 - emax_elem_, -127, 127);
             const auto scale =
                 std::bit_cast<double>(static_cast<std::uint64_t>(exponent + 1023) << 52);
-            GroupParameters& p = groups[g];
+            GroupParameters& p = out[g - g0];
             p.scale = static_cast<float>(scale);
             p.zero_point = 0;
             p.clip_max = top_elem_ * p.scale;
@@ -368,8 +369,7 @@ private:
         }
     }
 
-    void choose_nvfp4(std::size_t g0, std::size_t g1, GroupParameters* groups,
-                      bool prefetch) const {
+    void choose_nvfp4(std::size_t g0, std::size_t g1, GroupParameters* out, bool prefetch) const {
         constexpr std::size_t kWindow = 256;
         float wanted[kWindow];
         float block_scale[kWindow];
@@ -384,7 +384,7 @@ private:
             }
             to_e4m3_->round({wanted, n}, {block_scale, n}, 0);
             for (std::size_t k = 0; k < n; ++k) {
-                groups[w + k] =
+                out[w + k - g0] =
                     with_scale(block_scale[k] * static_cast<float>(tensor_scale_), config_);
             }
         }
@@ -421,7 +421,7 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
                             config.granularity.kind == Granularity::Kind::Block)) {
         const GroupChooser chooser(values, layout, config, range);
         parallel_for_tasks(count, values.size(), [&](std::size_t, std::size_t b, std::size_t e) {
-            chooser.choose(b, e, groups.data(), true);
+            chooser.choose(b, e, groups.data() + b, true);
         });
         return;
     }
@@ -705,10 +705,11 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         const std::size_t n = std::min(kBlock, end - b);
         const std::size_t g0 = b / length;
         const std::size_t blocks = n / length;
-        chooser.choose(g0, g0 + blocks, groups, false);
+        GroupParameters* window_groups = groups + g0;
+        chooser.choose(g0, g0 + blocks, window_groups, false);
         const float* x = values.data() + b;
         for (std::size_t k = 0; k < blocks; ++k) {
-            const auto sc = static_cast<float>(groups[g0 + k].scale);
+            const auto sc = static_cast<float>(window_groups[k].scale);
             // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
             block_scale[k] = sc;
             block_inv[k] = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
@@ -821,7 +822,8 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
         const std::size_t n = std::min(kBlock, end - b);
         if (chooser != nullptr) {
             // Aligned short blocks: this window's groups, from values about to be in L1 anyway.
-            chooser->choose(b / block_length, (b + n) / block_length, chosen, false);
+            chooser->choose(b / block_length, (b + n) / block_length, chosen + b / block_length,
+                            false);
         }
         for_each_segment(layout, b, b + n, [&](std::size_t s, std::size_t e, std::size_t g) {
             const auto sc = static_cast<float>(groups[g].scale);
