@@ -667,11 +667,62 @@ std::uint32_t mx_scale_id(float scale) {
     return std::bit_cast<std::uint32_t>(scale) >> 23;
 }
 
+// A block's scale and its inverse as the kernels use them; `largest` keeps the largest scale.
+void set_block_scale(const GroupParameters& group, float& scale, float& inv, float& largest) {
+    const auto sc = static_cast<float>(group.scale);
+    // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
+    scale = sc;
+    inv = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
+    largest = sc > largest ? sc : largest;
+}
+
+// The values of a per-tensor window beyond its last whole vector (fewer than kSumLanes), one at a
+// time with the fused kernel's arithmetic: Q(x) and the histograms' indices, not the sums.
+void quantize_tail(const float* x, float* y, std::size_t n, float scale, float inv,
+                   const ValueConstants& element, Rounding rounding, WindowCounts mode,
+                   const WindowIndices& out, std::uint32_t row, std::uint32_t* first,
+                   std::uint32_t* second) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto t = std::bit_cast<std::uint32_t>(x[i] * inv);
+        const std::uint32_t bits = rounding == Rounding::NearestAway
+                                       ? round_value_bits<Rounding::NearestAway>(t, element)
+                                   : rounding == Rounding::TowardZero
+                                       ? round_value_bits<Rounding::TowardZero>(t, element)
+                                       : round_value_bits<Rounding::NearestEven>(t, element);
+        const float r = std::bit_cast<float>(bits);
+        const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
+        y[i] = finite ? r * scale : x[i];
+        if (mode == WindowCounts::Slots) {
+            first[i] = finite_histogram_slot(x[i], out.grid);
+            second[i] = finite ? finite_histogram_slot(y[i], out.grid) : out.slot_trash;
+        } else if (mode == WindowCounts::Joint) {
+            first[i] =
+                finite ? row + clamped_histogram_slot(x[i], out.grid) + out.code.index(r) : 0;
+        }
+    }
+}
+
+// Counts a window's values into the histograms from the indices the kernel wrote (`slots_valid`:
+// the slots are, which they are not when x held NaN or Inf), or from x and Q(x).
+void count_window(const KernelHistograms::Local& histograms, WindowCounts mode,
+                  BlockJointCounts* joint, const float* x, const float* y, std::size_t n,
+                  bool slots_valid, const std::uint32_t* first, const std::uint32_t* second) {
+    if (mode == WindowCounts::Joint) {
+        joint->add(first, n);
+    } else if (mode == WindowCounts::Slots && slots_valid) {
+        histograms.add_slots(first, second, n);
+    } else {
+        histograms.add(x, y, n);
+    }
+}
+
 // Aligned short blocks (aligned_block_length): each window's groups are chosen from values
 // about to be in L1 anyway, and each block is scaled by its one scale, without per-value scale
-// arrays.
+// arrays. Without a chooser, the one group of a per-tensor config (groups[0]) scales every value,
+// and only the fused kernel (`fused`) runs: windows of kBlock are its blocks, and a window's
+// values beyond its last whole vector go through quantize_tail.
 MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t begin,
-                                   std::size_t end, std::size_t length, const GroupChooser& chooser,
+                                   std::size_t end, std::size_t length, const GroupChooser* chooser,
                                    GroupParameters* groups, const QuantConfig& config,
                                    const ElementRounder& rounder, float* y, std::int32_t* codes,
                                    const std::atomic<bool>* cancel,
@@ -700,20 +751,47 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         out.block_row = block_row;
         out.code = histograms.element_code();
     }
+    const bool uniform = chooser == nullptr;
+    if (uniform) {
+        set_block_scale(groups[0], block_scale[0], block_inv[0], largest_scale);
+        if (mode == WindowCounts::Joint) {
+            block_row[0] = joint->row(0, block_scale[0]);
+        }
+    }
     for (std::size_t b = begin; b < end; b += kBlock) {
         throw_if_cancelled(cancel);
         const std::size_t n = std::min(kBlock, end - b);
+        const float* x = values.data() + b;
+        float* yb = y + b;
+        if (uniform) {
+            const std::size_t whole = n / kSumLanes * kSumLanes;
+            bool finite =
+                quantize_mx_window(x, block_scale, block_inv, yb, whole, kBlock, clip_limit,
+                                   *fused_mx, config.rounding, mode, sums, out, x_slots, y_slots);
+            quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0], *fused_mx,
+                          config.rounding, mode, out, block_row[0], x_slots + whole,
+                          y_slots + whole);
+            for (std::size_t i = 0; i < n; ++i) {  // rare: NaN or Inf inside, or a tail
+                if (!finite || i >= whole) {
+                    t[i] = x[i] * block_inv[0];
+                }
+            }
+            if (!finite) {
+                accumulate_error_sums_scalar(x, yb, n, sums);
+                sums.clipped += count_clipped(t, n, clip_limit);
+            } else if (whole < n) {
+                accumulate_error_sums_scalar(x + whole, yb + whole, n - whole, sums);
+                sums.clipped += count_clipped(t + whole, n - whole, clip_limit);
+            }
+            count_window(histograms, mode, joint, x, yb, n, finite && whole == n, x_slots, y_slots);
+            continue;
+        }
         const std::size_t g0 = b / length;
         const std::size_t blocks = n / length;
         GroupParameters* window_groups = groups + g0;
-        chooser.choose(g0, g0 + blocks, window_groups, false);
-        const float* x = values.data() + b;
+        chooser->choose(g0, g0 + blocks, window_groups, false);
         for (std::size_t k = 0; k < blocks; ++k) {
-            const auto sc = static_cast<float>(window_groups[k].scale);
-            // A zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
-            block_scale[k] = sc;
-            block_inv[k] = sc > 0 ? static_cast<float>(1.0 / static_cast<double>(sc)) : 0.0f;
-            largest_scale = sc > largest_scale ? sc : largest_scale;
+            set_block_scale(window_groups[k], block_scale[k], block_inv[k], largest_scale);
         }
         if (fused_mx == nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {
@@ -735,7 +813,6 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
             }
         }
-        float* yb = y + b;
         bool finite = true;
         if (fused_mx != nullptr) {
             finite =
@@ -773,13 +850,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             accumulate_error_sums_scalar(x, yb, n, sums);
             sums.clipped += count_clipped(t, n, clip_limit);
         }
-        if (mode == WindowCounts::Joint) {
-            joint->add(x_slots, n);
-        } else if (mode == WindowCounts::Slots && finite) {
-            histograms.add_slots(x_slots, y_slots, n);
-        } else {
-            histograms.add(x, yb, n);
-        }
+        count_window(histograms, mode, joint, x, yb, n, finite, x_slots, y_slots);
         if (codes != nullptr) {
             const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
             for (std::size_t i = 0; i < n; ++i) {
@@ -807,9 +878,13 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           const ValueConstants* fused_mx = nullptr,
                           float* largest_scale = nullptr) {
     if (chooser != nullptr && block_length % kSumLanes == 0) {
-        return quantize_aligned_blocks(values, begin, end, block_length, *chooser, chosen, config,
+        return quantize_aligned_blocks(values, begin, end, block_length, chooser, chosen, config,
                                        rounder, y, codes, cancel, histograms, fused_mx,
                                        *largest_scale);
+    }
+    if (fused_mx != nullptr && chooser == nullptr) {  // per tensor
+        return quantize_aligned_blocks(values, begin, end, kBlock, nullptr, chosen, config, rounder,
+                                       y, codes, cancel, histograms, fused_mx, *largest_scale);
     }
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
@@ -893,25 +968,29 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     const ElementRounder rounder(config);
     // Per tensor with deterministic rounding, Q never decreases: one joint count gives both
     // histograms (joint_counts.h).
+    // With deterministic rounding into a float element format, per tensor or in MX blocks, the
+    // kernel rounds in its loop (quantize_mx_fused) unless codes are kept, and one joint count
+    // per scale gives both histograms (block_joint_counts.h); otherwise, per tensor, Q never
+    // decreases and one joint count by slots does (joint_counts.h).
     const bool per_tensor = !layout.strided && layout.groups() == 1;
-    if (histograms != nullptr && per_tensor && config.rounding != Rounding::Stochastic) {
-        histograms->count_jointly();
-    }
-    // MX blocks with deterministic rounding into a float element format: one joint count per
-    // block scale gives both histograms (block_joint_counts.h), and the kernel rounds in its
-    // loop (quantize_mx_fused) unless codes are kept.
     const FloatFormat* element = config.format.as_float();
-    const bool mx_deterministic = block_length % kSumLanes == 0 && block_length != 0 &&
-                                  config.block_scaling == BlockScaling::MX && element != nullptr &&
-                                  config.rounding != Rounding::Stochastic;
-    if (histograms != nullptr && mx_deterministic) {
+    const bool deterministic = config.rounding != Rounding::Stochastic;
+    const bool mx = block_length % kSumLanes == 0 && block_length != 0 &&
+                    config.block_scaling == BlockScaling::MX;
+    std::optional<ValueConstants> fused_mx;
+    if ((per_tensor || mx) && element != nullptr && deterministic && !keep_codes &&
+        value_path_supported(*element, Saturation::Saturate)) {
+        fused_mx = value_constants_for(*element);
+    }
+    if (histograms != nullptr && deterministic && element != nullptr &&
+        (mx || (per_tensor && fused_mx))) {
         if (const std::optional<ElementCode> code = ElementCode::of(*element)) {
             histograms->count_jointly_per_block(*code);
         }
     }
-    std::optional<ValueConstants> fused_mx;
-    if (mx_deterministic && !keep_codes && value_path_supported(*element, Saturation::Saturate)) {
-        fused_mx = value_constants_for(*element);
+    if (histograms != nullptr && per_tensor && deterministic &&
+        !histograms->counts_jointly_per_block()) {
+        histograms->count_jointly();
     }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         partial[chunk] = quantize_range(

@@ -304,6 +304,54 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
     }
 }
 
+// Per tensor, float formats are rounded inside the kernel's loop a vector at a time, and the
+// values after a window's last whole vector one at a time; x and Q(x) are counted jointly. A
+// length that leaves a tail (and NaN, Inf in it), every nearest mode and a format beyond the
+// joint code (fp16 keeps the slot-based joint count): Q(x) equal to the scalar reference, the
+// KL metric equal to separate counts, every metric equal to the unfused kernel's.
+TEST(ValueSummary, PerTensorFloatKernelTailsAndJointCounts) {
+    Tensor t = generate("mixture:n=300013,seed=9");  // 300013 = 292 windows of 1024 + 1005
+    t.values[300005] = std::numeric_limits<float>::quiet_NaN();
+    t.values[300011] = -std::numeric_limits<float>::infinity();
+    const ValueSummary summary = summarize_values(t.values);
+    for (const char* format : {"fp8_e4m3", "fp8_e5m2", "fp6_e3m2", "fp4_e2m1", "fp16"}) {
+        for (const Rounding rounding :
+             {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero}) {
+            QuantConfig c;
+            apply_format(c, format);
+            c.rounding = rounding;
+            const QuantResult cold = quantize(t.values, c);
+            ASSERT_EQ(cold.groups.size(), 1u);
+            for (std::size_t i = 0; i < t.values.size(); ++i) {
+                const float want = quantize_value_reference(t.values[i], cold.groups[0], c, i);
+                const float got = cold.dequantized[i];
+                ASSERT_TRUE(got == want || (std::isnan(got) && std::isnan(want)))
+                    << describe(c) << " value " << i;
+            }
+            EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
+                             kl_of_separate_counts(summary, cold.dequantized))
+                << describe(c);
+            // Keeping the codes takes the unfused kernel (round, then measure, then count): the
+            // same metrics to the last bit.
+            QuantizeOptions keep;
+            keep.keep_codes = true;
+            const std::vector<std::int64_t> shape{static_cast<std::int64_t>(t.values.size())};
+            const QuantResult unfused = quantize(t.values, shape, c, keep);
+            EXPECT_EQ(cold.metrics.mse, unfused.metrics.mse) << describe(c);
+            EXPECT_EQ(cold.metrics.sqnr_db, unfused.metrics.sqnr_db) << describe(c);
+            EXPECT_EQ(cold.metrics.max_abs_error, unfused.metrics.max_abs_error) << describe(c);
+            EXPECT_EQ(cold.metrics.cosine_similarity, unfused.metrics.cosine_similarity)
+                << describe(c);
+            EXPECT_EQ(cold.metrics.clipped_fraction, unfused.metrics.clipped_fraction)
+                << describe(c);
+            EXPECT_EQ(cold.metrics.zero_fraction, unfused.metrics.zero_fraction) << describe(c);
+            EXPECT_EQ(cold.metrics.kl_divergence, unfused.metrics.kl_divergence) << describe(c);
+            EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
+            EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
+        }
+    }
+}
+
 // A cold call finds the finite range in the pass that calibrates min-max groups (strided
 // channels, blocks, channels along axis 0). The range must be the summary's even when its ends
 // lie in a short last block, a block the batch kernel does not take, or next to NaN and Inf, and
