@@ -289,7 +289,8 @@ public:
         bool takes_code_indices() const { return joint_ != nullptr && code_.has_value(); }
         // For kernels that compute the slots of x and of Q(x) themselves (histogram_slot on
         // grid(), slot_trash() where histogram_slot gives its skip value), for blocks of finite
-        // x: whether to (both histograms counted, apart), and where they go.
+        // x: whether to (both histograms counted, apart), and where they go. x is counted only
+        // on its own finite range, so clamped_histogram_slot gives the slots of x.
         bool takes_slots() const { return pairs_ != nullptr; }
         std::uint32_t slot_trash() const { return static_cast<std::uint32_t>(pairs_->slots() - 1); }
         // n <= SlotCounts::kRun.

@@ -185,7 +185,7 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 // histograms, clamped slot of x on `grid` + code (KernelHistograms::count_jointly): no second
 // loop over the block for them. The indices are valid only when no value was NaN or Inf.
 // With Indices::Slots (one group per call), it writes the slots of x and of Q(x) instead
-// (histogram_slot on `grid`, `slot_trash` for an infinite Q(x)), for the two histograms' counters.
+// (Local::takes_slots; `slot_trash` for an infinite Q(x)), for the two histograms' counters.
 enum class Indices { None, Joint, Slots };
 
 template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
@@ -238,6 +238,7 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
             }
         }
         const float* __restrict lanes = PerElement ? a.lanes(i) : nullptr;
+#pragma omp simd
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const float inv = PerElement ? lanes[j] : inv_uniform;
@@ -263,7 +264,7 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
             if constexpr (Slots) {
                 // joint_index holds the x slots here. NaN x (its block is redone) gets a safe
                 // slot; an infinite Q(x) is not counted, as histogram_slot skips it.
-                joint_index[i + j] = detail::finite_histogram_slot(xi, g);
+                joint_index[i + j] = detail::clamped_histogram_slot(xi, g);
                 const std::uint32_t sy = detail::finite_histogram_slot(yi, g);
                 y_slots[i + j] = __builtin_fabsf(yi) <= 3.40282347e38f ? sy : slot_trash;
             }

@@ -456,7 +456,8 @@ struct WindowIndices {
 // The output stage of a window of aligned blocks, each of `length` values (a multiple of
 // kSumLanes) under one scale: y = r * s (NaN and Inf pass through), the metric sums and the
 // clipped count in registers, and the histograms' indices as asked: the slots of x and of Q(x)
-// (histogram_slot) in `first` and `second`, or the joint indices (Local::block_joint) in `first`.
+// (Local::takes_slots) in `first` and `second`, or the joint indices (Local::block_joint) in
+// `first`.
 // Returns false, leaving `sums` as it was, when the window holds NaN or Inf: the caller redoes
 // its sums (y and the joint indices are right; the slots are not). Never inlined, for the sums
 // to stay in registers (as quantize_block_fused).
@@ -489,13 +490,14 @@ template <WindowCounts Out>
         if constexpr (Out == WindowCounts::Joint) {
             row = out.block_row[block];
         }
+#pragma omp simd
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
             const float yi = finite ? r[i + j] * s : xi;
             y[i + j] = yi;
             if constexpr (Out == WindowCounts::Slots) {
-                first[i + j] = finite_histogram_slot(xi, g);
+                first[i + j] = clamped_histogram_slot(xi, g);
                 second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
             }
             if constexpr (Out == WindowCounts::Joint) {
@@ -578,6 +580,7 @@ template <Rounding R, WindowCounts Out>
         if (i % kValuesPerLine == 0) {
             prefetch_ahead(x + i);  // the windows ahead, a line a step (kPrefetchBytes)
         }
+#pragma omp simd
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
@@ -587,7 +590,7 @@ template <Rounding R, WindowCounts Out>
             const float yi = finite ? ri * s : xi;
             y[i + j] = yi;
             if constexpr (Out == WindowCounts::Slots) {
-                first[i + j] = finite_histogram_slot(xi, g);
+                first[i + j] = clamped_histogram_slot(xi, g);
                 second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
             }
             if constexpr (Out == WindowCounts::Joint) {
@@ -693,7 +696,7 @@ void quantize_tail(const float* x, float* y, std::size_t n, float scale, float i
         const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
         y[i] = finite ? r * scale : x[i];
         if (mode == WindowCounts::Slots) {
-            first[i] = finite_histogram_slot(x[i], out.grid);
+            first[i] = clamped_histogram_slot(x[i], out.grid);
             second[i] = finite ? finite_histogram_slot(y[i], out.grid) : out.slot_trash;
         } else if (mode == WindowCounts::Joint) {
             first[i] =
