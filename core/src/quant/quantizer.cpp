@@ -985,10 +985,14 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 // instead of a pass over all of them afterwards (16 MiB for blocks of 32).
                 std::pair<double, double> extent = task_extents[chunk];
                 auto widen = [&](std::size_t from, std::size_t to) {
+                    // In locals: through `extent` itself every step waited on the last store.
+                    double lo = extent.first;
+                    double hi = extent.second;
                     for (std::size_t k = from; k < to; ++k) {
-                        extent.first = std::min(extent.first, result.groups[k].clip_min);
-                        extent.second = std::max(extent.second, result.groups[k].clip_max);
+                        lo = std::min(lo, result.groups[k].clip_min);
+                        hi = std::max(hi, result.groups[k].clip_max);
                     }
+                    extent = {lo, hi};
                 };
                 const Histograms::Local counts = Histograms::local(histograms, chunk);
                 std::vector<KernelParams> batch;
