@@ -31,8 +31,10 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
             const auto block = static_cast<std::size_t>(g.block);
             // The exact size first: growing by push_back allocated (and page-faulted) every
             // intermediate size, 4 MiB of faults per call for blocks of 32 at 16M values.
-            if (row > 0) {
-                layout.block_length = row % block == 0 ? block : 0;
+            if (row > 0 && row % block == 0) {
+                layout.block_length = block;
+                layout.uniform_blocks = n / block;
+            } else if (row > 0) {
                 const std::size_t per_row = (row + block - 1) / block;
                 layout.single_runs.resize(n / row * per_row);  // elements left unset: all written
                 Run* runs = layout.single_runs.data();

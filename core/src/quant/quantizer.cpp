@@ -825,7 +825,10 @@ bool batches_groups_of(std::size_t length) {
 // The end of the batch that starts at group `gi`: the adjacent groups of its length that follow,
 // before `end`, at most kBlock values in all.
 std::size_t batch_end(const GroupLayout& layout, std::size_t gi, std::size_t end) {
-    const Run& first = layout.single_runs[gi];
+    const Run first = layout.run(gi);
+    if (layout.block_length != 0) {
+        return std::min(end, gi + std::max<std::size_t>(1, kBlock / first.length));
+    }
     std::size_t length = 0;
     while (gi < end && length + first.length <= kBlock &&
            layout.single_runs[gi].length == first.length &&
@@ -849,7 +852,7 @@ ValueRange calibrate_groups_minmax(std::span<const float> values, const GroupLay
             ValueRange range;
             std::size_t gi = begin;
             while (gi < end) {
-                const Run& first = layout.single_runs[gi];
+                const Run first = layout.run(gi);
                 if (!batches_groups_of(first.length)) {
                     const ValueRange r = finite_range(values.subspan(first.offset, first.length));
                     groups[gi] = parameters_for_range(minmax_range(r, config), config);
@@ -998,7 +1001,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 std::vector<KernelParams> batch;
                 std::size_t gi = begin;
                 while (gi < end) {
-                    const Run& first = layout.single_runs[gi];
+                    const Run first = layout.run(gi);
                     if (codes != nullptr || !batches_groups_of(first.length)) {
                         // A long group (a channel) or one the batch kernel does not take.
                         const GroupParameters g =
@@ -1312,7 +1315,7 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
                                        {.layout = &layout, .strided_ranges = &ranges});
         }
         if (is_integer_config(config) && layout.groups() > 1 &&
-            !batches_groups_of(layout.single_runs.front().length)) {
+            !batches_groups_of(layout.run(0).length)) {
             // Long groups (channels along axis 0): calibrated in the range pass, each group is
             // read once less. Short blocks stay calibrated in the quantize pass, in L1: a pass
             // writing their parameters (16 MiB for blocks of 32) was 1-1.5 ms slower.

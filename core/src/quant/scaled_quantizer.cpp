@@ -137,6 +137,15 @@ void for_each_segment(const GroupLayout& layout, std::size_t begin, std::size_t 
         }
         return;
     }
+    if (const std::size_t length = layout.block_length; length != 0) {
+        for (std::size_t pos = begin; pos < end;) {
+            const std::size_t g = pos / length;
+            const std::size_t stop = std::min(end, (g + 1) * length);
+            fn(pos, stop, g);
+            pos = stop;
+        }
+        return;
+    }
     const LargeVector<Run>& runs = layout.single_runs;
     auto it = std::upper_bound(runs.begin(), runs.end(), begin,
                                [](std::size_t v, const Run& r) { return v < r.offset; });
@@ -255,7 +264,7 @@ std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
 ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
                           std::size_t group, const QuantConfig& config) {
     if (!layout.strided) {
-        const Run& run = layout.single_runs[group];
+        const Run run = layout.run(group);
         return calibrate(values.subspan(run.offset, run.length), config);
     }
     FloatBuffer gathered(layout.outer * layout.inner);
@@ -274,7 +283,7 @@ constexpr std::size_t kGroupsAhead = 32;
 void prefetch_group(std::span<const float> values, const GroupLayout& layout, std::size_t g,
                     std::size_t groups_end) {
     if (g < groups_end) {
-        const Run& run = layout.single_runs[g];
+        const Run run = layout.run(g);
         prefetch_span(values.data() + run.offset, run.length);
     }
 }
@@ -334,10 +343,7 @@ public:
 
 private:
     std::span<const float> block(std::size_t g) const {
-        if (const std::size_t length = layout_.block_length; length != 0) {
-            return values_.subspan(g * length, length);  // without reading the runs
-        }
-        const Run& run = layout_.single_runs[g];
+        const Run run = layout_.run(g);
         return values_.subspan(run.offset, run.length);
     }
 
