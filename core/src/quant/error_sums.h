@@ -2,7 +2,9 @@
 // The metric sums of a block of (x, Q(x)) pairs, for paths that produce Q(x) first (float,
 // lookup and block-scaled formats). Internal to core/quant.
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 #include "quantscope/quant/metrics.h"
 
@@ -17,6 +19,62 @@ inline constexpr std::size_t kSumLanes = 16;
 #else
 inline constexpr std::size_t kSumLanes = 8;
 #endif
+
+// The sums of the vectorized kernels, kSumLanes float accumulators each (a vector register each
+// when the caller's lane loop, under `#pragma omp simd`, vectorizes): lane j adds its pairs with
+// add(j, x, y). Kernels pass blocks of at most a few thousand values, so float partial sums lose
+// nothing that matters before they are folded in double.
+struct LaneSums {
+    alignas(64) float x2[kSumLanes] = {};
+    alignas(64) float y2[kSumLanes] = {};
+    alignas(64) float xy[kSumLanes] = {};
+    alignas(64) float se[kSumLanes] = {};
+    alignas(64) float se2[kSumLanes] = {};
+    alignas(64) float emax[kSumLanes] = {};
+    alignas(64) float clipped[kSumLanes] = {};
+    alignas(64) float zeroed[kSumLanes] = {};
+    alignas(64) float bad[kSumLanes] = {};
+
+    // A non-finite x counts as bad (NaN fails the comparison, Inf exceeds the largest float):
+    // the caller then redoes its block exactly.
+    void add(std::size_t j, float x, float y) {
+        const float e = x - y;
+        const float ae = __builtin_fabsf(e);
+        x2[j] += x * x;
+        y2[j] += y * y;
+        xy[j] += x * y;
+        se[j] += e;
+        se2[j] += e * e;
+        emax[j] = ae > emax[j] ? ae : emax[j];
+        zeroed[j] += ((y == 0.0f) & (x != 0.0f)) ? 1.0f : 0.0f;
+        bad[j] += __builtin_fabsf(x) <= 3.40282347e38f ? 0.0f : 1.0f;
+    }
+    void add_clipped(std::size_t j, bool was_clipped) { clipped[j] += was_clipped ? 1.0f : 0.0f; }
+
+    // Adds the lanes, `count` pairs, to `sums` and returns true, unless a pair was bad: then
+    // `sums` is left as it was.
+    bool fold_into(MetricSums& sums, std::size_t count) const {
+        float bad_total = 0;
+        MetricSums lanes;
+        for (std::size_t j = 0; j < kSumLanes; ++j) {
+            lanes.sum_x2 += x2[j];
+            lanes.sum_y2 += y2[j];
+            lanes.sum_xy += xy[j];
+            lanes.sum_e += se[j];
+            lanes.sum_e2 += se2[j];
+            lanes.max_abs_e = std::max<double>(lanes.max_abs_e, emax[j]);
+            lanes.clipped += static_cast<std::int64_t>(clipped[j]);
+            lanes.zeroed += static_cast<std::int64_t>(zeroed[j]);
+            bad_total += bad[j];
+        }
+        if (bad_total != 0) {
+            return false;
+        }
+        lanes.count = static_cast<std::int64_t>(count);
+        sums += lanes;
+        return true;
+    }
+};
 
 // Adds the sums of n pairs; NaN and Inf in x are counted and skipped. `clipped` is not touched:
 // the caller knows which values saturated.

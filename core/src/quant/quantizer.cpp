@@ -203,15 +203,7 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
     const float g_origin = g.origin;
     const float g_scale = g.scale;
     const float g_last_bin = g.last_bin;
-    alignas(64) float x2[kLanes] = {};
-    alignas(64) float y2[kLanes] = {};
-    alignas(64) float xy[kLanes] = {};
-    alignas(64) float se[kLanes] = {};
-    alignas(64) float se2[kLanes] = {};
-    alignas(64) float emax[kLanes] = {};
-    alignas(64) float clipped[kLanes] = {};
-    alignas(64) float zeroed[kLanes] = {};
-    alignas(64) float bad[kLanes] = {};
+    detail::LaneSums lane_sums;
     float inv_uniform = p.inv_scale;
     float scale_uniform = p.scale;
     float zp_uniform = p.zero_point;
@@ -268,40 +260,14 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
                 const std::uint32_t sy = detail::finite_histogram_slot(yi, g);
                 y_slots[i + j] = __builtin_fabsf(yi) <= 3.40282347e38f ? sy : slot_trash;
             }
-            const float e = xi - yi;
-            const float ae = __builtin_fabsf(e);
-            x2[j] += xi * xi;
-            y2[j] += yi * yi;
-            xy[j] += xi * yi;
-            se[j] += e;
-            se2[j] += e * e;
-            emax[j] = ae > emax[j] ? ae : emax[j];
-            clipped[j] += ((xi < cmin) | (xi > cmax)) ? 1.0f : 0.0f;
-            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
-            // NaN fails the comparison, Inf exceeds the largest float: both count as bad.
-            bad[j] += __builtin_fabsf(xi) <= 3.40282347e38f ? 0.0f : 1.0f;
+            lane_sums.add(j, xi, yi);
+            lane_sums.add_clipped(j, (xi < cmin) | (xi > cmax));
         }
     }
-    float bad_total = 0;
-    MetricSums block;
-    for (std::size_t j = 0; j < kLanes; ++j) {
-        block.sum_x2 += x2[j];
-        block.sum_y2 += y2[j];
-        block.sum_xy += xy[j];
-        block.sum_e += se[j];
-        block.sum_e2 += se2[j];
-        block.max_abs_e = std::max<double>(block.max_abs_e, emax[j]);
-        block.clipped += static_cast<std::int64_t>(clipped[j]);
-        block.zeroed += static_cast<std::int64_t>(zeroed[j]);
-        bad_total += bad[j];
-    }
-    block.count = static_cast<std::int64_t>(whole);
-    nonfinite = bad_total;
-    if (bad_total == 0) {
-        sums += block;
-    }
+    const bool all_finite = lane_sums.fold_into(sums, whole);
+    nonfinite = all_finite ? 0.0f : 1.0f;
     // The tail (and, when the block held NaN or Inf, the caller redoes it all) goes scalar.
-    if (bad_total == 0 && whole < n) {
+    if (all_finite && whole < n) {
         ParamArrays tail = a;
         if constexpr (PerElement) {
             tail = a.from(whole);

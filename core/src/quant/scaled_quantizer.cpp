@@ -459,121 +459,33 @@ struct WindowIndices {
     ElementCode code;
 };
 
-// The output stage of a window of aligned blocks, each of `length` values (a multiple of
-// kSumLanes) under one scale: y = r * s (NaN and Inf pass through), the metric sums and the
-// clipped count in registers, and the histograms' indices as asked: the slots of x and of Q(x)
-// (Local::takes_slots) in `first` and `second`, or the joint indices (Local::block_joint) in
-// `first`.
-// Returns false, leaving `sums` as it was, when the window holds NaN or Inf: the caller redoes
-// its sums (y and the joint indices are right; the slots are not). Never inlined, for the sums
-// to stay in registers (as quantize_block_fused).
-template <WindowCounts Out>
-[[gnu::noinline]] bool finish_aligned_blocks(
-    const float* __restrict x, const float* __restrict t, const float* __restrict r,
-    const float* __restrict block_scale, float* __restrict y, std::size_t n, std::size_t length,
-    float clip_limit, MetricSums& sums, const WindowIndices& out, std::uint32_t* __restrict first,
-    std::uint32_t* __restrict second) {
-    constexpr std::size_t kLanes = kSumLanes;
-    const SlotGrid g = out.grid;
-    const ElementCode code = out.code;
-    const std::uint32_t slot_trash = out.slot_trash;
-    alignas(64) float x2[kLanes] = {};
-    alignas(64) float y2[kLanes] = {};
-    alignas(64) float xy[kLanes] = {};
-    alignas(64) float se[kLanes] = {};
-    alignas(64) float se2[kLanes] = {};
-    alignas(64) float emax[kLanes] = {};
-    alignas(64) float clipped[kLanes] = {};
-    alignas(64) float zeroed[kLanes] = {};
-    alignas(64) float bad[kLanes] = {};
-    // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without
-    // a branch (which kept GCC from vectorizing some instantiations).
-    const int shift = std::countr_zero(length);
-    for (std::size_t i = 0; i < n; i += kLanes) {
-        const std::size_t block = i >> shift;
-        const float s = block_scale[block];
-        std::uint32_t row = 0;
-        if constexpr (Out == WindowCounts::Joint) {
-            row = out.block_row[block];
-        }
-#pragma omp simd
-        for (std::size_t j = 0; j < kLanes; ++j) {
-            const float xi = x[i + j];
-            const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
-            const float yi = finite ? r[i + j] * s : xi;
-            y[i + j] = yi;
-            if constexpr (Out == WindowCounts::Slots) {
-                first[i + j] = clamped_histogram_slot(xi, g);
-                second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
-            }
-            if constexpr (Out == WindowCounts::Joint) {
-                const std::uint32_t u = clamped_histogram_slot(xi, g) + code.index(r[i + j]);
-                first[i + j] = finite ? row + u : 0;
-            }
-            const float e = xi - yi;
-            const float ae = __builtin_fabsf(e);
-            const float at = __builtin_fabsf(t[i + j]);
-            x2[j] += xi * xi;
-            y2[j] += yi * yi;
-            xy[j] += xi * yi;
-            se[j] += e;
-            se2[j] += e * e;
-            emax[j] = ae > emax[j] ? ae : emax[j];
-            clipped[j] += (at > clip_limit && at <= 3.40282347e38f) ? 1.0f : 0.0f;
-            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
-            bad[j] += finite ? 0.0f : 1.0f;
-        }
-    }
-    MetricSums window;
-    float bad_total = 0;
-    for (std::size_t j = 0; j < kLanes; ++j) {
-        window.sum_x2 += x2[j];
-        window.sum_y2 += y2[j];
-        window.sum_xy += xy[j];
-        window.sum_e += se[j];
-        window.sum_e2 += se2[j];
-        window.max_abs_e = std::max<double>(window.max_abs_e, emax[j]);
-        window.clipped += static_cast<std::int64_t>(clipped[j]);
-        window.zeroed += static_cast<std::int64_t>(zeroed[j]);
-        bad_total += bad[j];
-    }
-    if (bad_total != 0) {
-        return false;
-    }
-    window.count = static_cast<std::int64_t>(n);
-    sums += window;
-    return true;
-}
-
-// MX blocks into a float element format under a deterministic rounding, fused: one loop over
-// a window scales each value by its block's 1/s, rounds it into the element format
-// (float_value_rounding.h, as the bulk rounder does), scales it back, and computes what
-// finish_aligned_blocks does, without the scaled and rounded values going through L1 arrays.
-// Returns false as finish_aligned_blocks does.
-template <Rounding R, WindowCounts Out>
-[[gnu::noinline]] bool quantize_mx_fused(const float* __restrict x,
-                                         const float* __restrict block_scale,
-                                         const float* __restrict block_inv, float* __restrict y,
-                                         std::size_t n, std::size_t length, float clip_limit,
-                                         const ValueConstants& element, MetricSums& sums,
-                                         const WindowIndices& out, std::uint32_t* __restrict first,
-                                         std::uint32_t* __restrict second) {
+// The kernel of a window of aligned blocks, each of `length` values (a power of two and a
+// multiple of kSumLanes) under one scale, from x, each block's s and 1/s: t = x / s and its
+// rounding r into the element format, either given (`Fused` false: t and r computed by the
+// caller, any format and rounding) or computed here (`Fused`: a float format on the value path,
+// rounding R, as the bulk rounder does it, without the L1 arrays); then y = r * s (NaN and Inf
+// pass through), the metric sums and the clipped count in registers, and the histograms'
+// indices as asked: the slots of x and of Q(x) (Local::takes_slots) in `first` and `second`, or
+// the joint indices (Local::block_joint) in `first`. Returns false, leaving `sums` as it was,
+// when the window holds NaN or Inf: the caller redoes its sums (y and the joint indices are
+// right; the slots are not). Never inlined, for the sums to stay in registers.
+template <bool Fused, Rounding R, WindowCounts Out>
+[[gnu::noinline]] bool quantize_window(const float* __restrict x, const float* __restrict t,
+                                       const float* __restrict r,
+                                       const float* __restrict block_scale,
+                                       const float* __restrict block_inv, float* __restrict y,
+                                       std::size_t n, std::size_t length, float clip_limit,
+                                       const ValueConstants& element, MetricSums& sums,
+                                       const WindowIndices& out, std::uint32_t* __restrict first,
+                                       std::uint32_t* __restrict second) {
     constexpr std::size_t kLanes = kSumLanes;
     const SlotGrid g = out.grid;
     const ElementCode code = out.code;
     const std::uint32_t slot_trash = out.slot_trash;
     const ValueConstants v = element;
-    alignas(64) float x2[kLanes] = {};
-    alignas(64) float y2[kLanes] = {};
-    alignas(64) float xy[kLanes] = {};
-    alignas(64) float se[kLanes] = {};
-    alignas(64) float se2[kLanes] = {};
-    alignas(64) float emax[kLanes] = {};
-    alignas(64) float clipped[kLanes] = {};
-    alignas(64) float zeroed[kLanes] = {};
-    alignas(64) float bad[kLanes] = {};
-    // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without
-    // a branch (which kept GCC from vectorizing some instantiations).
+    LaneSums lanes;
+    // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without a
+    // branch (which kept GCC from vectorizing some instantiations).
     const int shift = std::countr_zero(length);
     for (std::size_t i = 0; i < n; i += kLanes) {
         const std::size_t block = i >> shift;
@@ -583,16 +495,22 @@ template <Rounding R, WindowCounts Out>
         if constexpr (Out == WindowCounts::Joint) {
             row = out.block_row[block];
         }
-        if (i % kValuesPerLine == 0) {
+        if (Fused && i % kValuesPerLine == 0) {
             prefetch_ahead(x + i);  // the windows ahead, a line a step (kPrefetchBytes)
         }
 #pragma omp simd
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
             const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
-            const float ti = xi * inv;
-            const float ri =
-                std::bit_cast<float>(round_value_bits<R>(std::bit_cast<std::uint32_t>(ti), v));
+            float ti = 0;
+            float ri = 0;
+            if constexpr (Fused) {
+                ti = xi * inv;
+                ri = std::bit_cast<float>(round_value_bits<R>(std::bit_cast<std::uint32_t>(ti), v));
+            } else {
+                ti = t[i + j];
+                ri = r[i + j];
+            }
             const float yi = finite ? ri * s : xi;
             y[i + j] = yi;
             if constexpr (Out == WindowCounts::Slots) {
@@ -603,70 +521,46 @@ template <Rounding R, WindowCounts Out>
                 const std::uint32_t u = clamped_histogram_slot(xi, g) + code.index(ri);
                 first[i + j] = finite ? row + u : 0;
             }
-            const float e = xi - yi;
-            const float ae = __builtin_fabsf(e);
+            lanes.add(j, xi, yi);
             const float at = __builtin_fabsf(ti);
-            x2[j] += xi * xi;
-            y2[j] += yi * yi;
-            xy[j] += xi * yi;
-            se[j] += e;
-            se2[j] += e * e;
-            emax[j] = ae > emax[j] ? ae : emax[j];
-            clipped[j] += (at > clip_limit && at <= 3.40282347e38f) ? 1.0f : 0.0f;
-            zeroed[j] += ((yi == 0.0f) & (xi != 0.0f)) ? 1.0f : 0.0f;
-            bad[j] += finite ? 0.0f : 1.0f;
+            lanes.add_clipped(j, at > clip_limit && at <= 3.40282347e38f);
         }
     }
-    MetricSums window;
-    float bad_total = 0;
-    for (std::size_t j = 0; j < kLanes; ++j) {
-        window.sum_x2 += x2[j];
-        window.sum_y2 += y2[j];
-        window.sum_xy += xy[j];
-        window.sum_e += se[j];
-        window.sum_e2 += se2[j];
-        window.max_abs_e = std::max<double>(window.max_abs_e, emax[j]);
-        window.clipped += static_cast<std::int64_t>(clipped[j]);
-        window.zeroed += static_cast<std::int64_t>(zeroed[j]);
-        bad_total += bad[j];
-    }
-    if (bad_total != 0) {
-        return false;
-    }
-    window.count = static_cast<std::int64_t>(n);
-    sums += window;
-    return true;
+    return lanes.fold_into(sums, n);
 }
 
-// quantize_mx_fused for a deterministic rounding and a way of counting.
-bool quantize_mx_window(const float* x, const float* block_scale, const float* block_inv, float* y,
-                        std::size_t n, std::size_t length, float clip_limit,
-                        const ValueConstants& element, Rounding rounding, WindowCounts mode,
-                        MetricSums& sums, const WindowIndices& out, std::uint32_t* first,
-                        std::uint32_t* second) {
-    auto with_counts = [&]<Rounding R>() {
+// quantize_window for a way of counting and, fused, a deterministic rounding.
+bool quantize_window(bool fused, Rounding rounding, WindowCounts mode, const float* x,
+                     const float* t, const float* r, const float* block_scale,
+                     const float* block_inv, float* y, std::size_t n, std::size_t length,
+                     float clip_limit, const ValueConstants& element, MetricSums& sums,
+                     const WindowIndices& out, std::uint32_t* first, std::uint32_t* second) {
+    auto run = [&]<bool Fused, Rounding R>() {
         switch (mode) {
             case WindowCounts::Slots:
-                return quantize_mx_fused<R, WindowCounts::Slots>(x, block_scale, block_inv, y, n,
-                                                                 length, clip_limit, element, sums,
-                                                                 out, first, second);
+                return quantize_window<Fused, R, WindowCounts::Slots>(
+                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
+                    first, second);
             case WindowCounts::Joint:
-                return quantize_mx_fused<R, WindowCounts::Joint>(x, block_scale, block_inv, y, n,
-                                                                 length, clip_limit, element, sums,
-                                                                 out, first, second);
+                return quantize_window<Fused, R, WindowCounts::Joint>(
+                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
+                    first, second);
             default:
-                return quantize_mx_fused<R, WindowCounts::None>(x, block_scale, block_inv, y, n,
-                                                                length, clip_limit, element, sums,
-                                                                out, first, second);
+                return quantize_window<Fused, R, WindowCounts::None>(
+                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
+                    first, second);
         }
     };
+    if (!fused) {
+        return run.template operator()<false, Rounding::NearestEven>();  // R unused
+    }
     switch (rounding) {
         case Rounding::NearestAway:
-            return with_counts.template operator()<Rounding::NearestAway>();
+            return run.template operator()<true, Rounding::NearestAway>();
         case Rounding::TowardZero:
-            return with_counts.template operator()<Rounding::TowardZero>();
-        default:  // nearest-even (stochastic never comes here)
-            return with_counts.template operator()<Rounding::NearestEven>();
+            return run.template operator()<true, Rounding::TowardZero>();
+        default:  // nearest-even (stochastic is never fused)
+            return run.template operator()<true, Rounding::NearestEven>();
     }
 }
 
@@ -774,9 +668,9 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         float* yb = y + b;
         if (uniform) {
             const std::size_t whole = n / kSumLanes * kSumLanes;
-            bool finite =
-                quantize_mx_window(x, block_scale, block_inv, yb, whole, kBlock, clip_limit,
-                                   *fused_mx, config.rounding, mode, sums, out, x_slots, y_slots);
+            const bool finite = quantize_window(true, config.rounding, mode, x, nullptr, nullptr,
+                                                block_scale, block_inv, yb, whole, kBlock,
+                                                clip_limit, *fused_mx, sums, out, x_slots, y_slots);
             quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0], *fused_mx,
                           config.rounding, mode, out, block_row[0], x_slots + whole,
                           y_slots + whole);
@@ -822,36 +716,19 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
             }
         }
-        bool finite = true;
-        if (fused_mx != nullptr) {
-            finite =
-                quantize_mx_window(x, block_scale, block_inv, yb, n, length, clip_limit, *fused_mx,
-                                   config.rounding, mode, sums, out, x_slots, y_slots);
-            if (!finite) {
-                for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
-                    for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
-                        t[i] = x[i] * block_inv[k];
-                    }
-                }
-            }
-        } else {
+        if (fused_mx == nullptr) {
             rounder.round(t, r, n, b);
-            switch (mode) {
-                case WindowCounts::None:
-                    finite = finish_aligned_blocks<WindowCounts::None>(x, t, r, block_scale, yb, n,
-                                                                       length, clip_limit, sums,
-                                                                       out, x_slots, y_slots);
-                    break;
-                case WindowCounts::Slots:
-                    finite = finish_aligned_blocks<WindowCounts::Slots>(x, t, r, block_scale, yb, n,
-                                                                        length, clip_limit, sums,
-                                                                        out, x_slots, y_slots);
-                    break;
-                case WindowCounts::Joint:
-                    finite = finish_aligned_blocks<WindowCounts::Joint>(x, t, r, block_scale, yb, n,
-                                                                        length, clip_limit, sums,
-                                                                        out, x_slots, y_slots);
-                    break;
+        }
+        const ValueConstants unused{};
+        const bool finite =
+            quantize_window(fused_mx != nullptr, config.rounding, mode, x, t, r, block_scale,
+                            block_inv, yb, n, length, clip_limit,
+                            fused_mx != nullptr ? *fused_mx : unused, sums, out, x_slots, y_slots);
+        if (!finite && fused_mx != nullptr) {
+            for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
+                for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
+                    t[i] = x[i] * block_inv[k];
+                }
             }
         }
         if (!finite) {
@@ -978,7 +855,7 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     // Per tensor with deterministic rounding, Q never decreases: one joint count gives both
     // histograms (joint_counts.h).
     // With deterministic rounding into a float element format, per tensor or in MX blocks, the
-    // kernel rounds in its loop (quantize_mx_fused) unless codes are kept, and one joint count
+    // kernel rounds in its loop (quantize_window) unless codes are kept, and one joint count
     // per scale gives both histograms (block_joint_counts.h); otherwise, per tensor, Q never
     // decreases and one joint count by slots does (joint_counts.h).
     const bool per_tensor = !layout.strided && layout.groups() == 1;
