@@ -570,6 +570,19 @@ std::uint32_t mx_scale_id(float scale) {
     return std::bit_cast<std::uint32_t>(scale) >> 23;
 }
 
+// The element codes of rounded element values r[0..n) (0 for NaN and Inf).
+void write_codes(const float* r, std::size_t n, const QuantConfig& config, std::int32_t* codes) {
+    const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
+    for (std::size_t i = 0; i < n; ++i) {
+        codes[i] =
+            std::isfinite(r[i])
+                ? static_cast<std::int32_t>(
+                      config.format.encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
+                          .code)
+                : 0;
+    }
+}
+
 // A block's scale and its inverse as the kernels use them; `largest` keeps the largest scale.
 void set_block_scale(const GroupParameters& group, float& scale, float& inv, float& largest) {
     const auto sc = static_cast<float>(group.scale);
@@ -738,16 +751,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         }
         count_window(histograms, mode, joint, x, yb, n, finite, x_slots, y_slots);
         if (codes != nullptr) {
-            const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
-            for (std::size_t i = 0; i < n; ++i) {
-                codes[b + i] =
-                    std::isfinite(r[i])
-                        ? static_cast<std::int32_t>(
-                              config.format
-                                  .encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
-                                  .code)
-                        : 0;
-            }
+            write_codes(r, n, config, codes + b);
         }
     }
     return sums;
@@ -810,16 +814,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
         histograms.add(x, yb, n);
         sums.clipped += count_clipped(t, n, clip_limit);
         if (codes != nullptr) {
-            const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
-            for (std::size_t i = 0; i < n; ++i) {
-                codes[b + i] =
-                    std::isfinite(r[i])
-                        ? static_cast<std::int32_t>(
-                              config.format
-                                  .encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
-                                  .code)
-                        : 0;
-            }
+            write_codes(r, n, config, codes + b);
         }
     }
     return sums;
