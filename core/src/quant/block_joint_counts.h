@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "count_increments.h"
 #include "quantscope/formats/float_format.h"
 
 namespace quantscope::detail {
@@ -89,21 +90,7 @@ public:
 
     // Counts each index[0..n): 0 or a row offset plus u < width().
     void add(const std::uint32_t* index, std::size_t n) {
-        std::uint32_t* c = counts_.data();
-        std::size_t i = 0;
-        for (; i + 8 <= n; i += 8) {  // unrolled, as SlotPairCounts
-            ++c[index[i]];
-            ++c[index[i + 1]];
-            ++c[index[i + 2]];
-            ++c[index[i + 3]];
-            ++c[index[i + 4]];
-            ++c[index[i + 5]];
-            ++c[index[i + 6]];
-            ++c[index[i + 7]];
-        }
-        for (; i < n; ++i) {
-            ++c[index[i]];
-        }
+        increment_counts(counts_.data(), index, n);
         counted_ += n;
         if (counted_ >= kFlushEvery) {
             flush();

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "count_increments.h"
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -121,21 +123,7 @@ private:
             far[far_count] = b[i];
             far_count += column < kNearColumns ? 0 : 1;
         }
-        Counter* p = pairs_.data();
-        std::size_t k = 0;
-        for (; k + 8 <= n; k += 8) {  // unrolled: the loop's own steps cost as much as a count
-            ++p[index[k]];
-            ++p[index[k + 1]];
-            ++p[index[k + 2]];
-            ++p[index[k + 3]];
-            ++p[index[k + 4]];
-            ++p[index[k + 5]];
-            ++p[index[k + 6]];
-            ++p[index[k + 7]];
-        }
-        for (; k < n; ++k) {
-            ++p[index[k]];
-        }
+        increment_counts(pairs_.data(), index, n);
         Counter* y = y_only_.data();
         for (std::size_t f = 0; f < far_count; ++f) {
             ++y[far[f]];
