@@ -8,7 +8,8 @@
 namespace quantscope::detail {
 
 // ++counts[index[k]] for k < n.
-inline void increment_counts(std::uint32_t* counts, const std::uint32_t* index, std::size_t n) {
+[[gnu::always_inline]] inline void increment_counts(std::uint32_t* counts,
+                                                    const std::uint32_t* index, std::size_t n) {
     std::size_t k = 0;
     for (; k + 8 <= n; k += 8) {
         ++counts[index[k]];
