@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -29,9 +30,11 @@ thread_local bool inside_parallel_body = false;
 // microseconds a loop, and each new thread's stack page-faulted afresh.
 class WorkerPool {
 public:
+    // Never destroyed: a loop may still run on another thread (a GUI job) while statics are
+    // destroyed at exit; the workers end with the process.
     static WorkerPool& instance() {
-        static WorkerPool pool(worker_count() - 1);
-        return pool;
+        static WorkerPool* const pool = new WorkerPool(worker_count() - 1);
+        return *pool;
     }
 
     // Runs task(c) for every c < chunks: c = 0 here, the others on the workers; returns when all
@@ -62,22 +65,15 @@ public:
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
-    ~WorkerPool() {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        for (std::thread& t : workers_) {
-            t.join();
-        }
-    }
-
 private:
     explicit WorkerPool(std::size_t workers) {
         workers_.reserve(workers);
-        for (std::size_t w = 0; w < workers; ++w) {
-            workers_.emplace_back([this, w] { work(w + 1); });
+        try {
+            for (std::size_t w = 0; w < workers; ++w) {
+                workers_.emplace_back([this, w] { work(w + 1); });
+            }
+        } catch (const std::system_error&) {
+            // Fewer workers than cores: loops that want more start threads of their own.
         }
     }
 
@@ -88,10 +84,7 @@ private:
             const std::function<void(std::size_t)>* task = nullptr;
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return stop_ || round_ != seen; });
-                if (stop_) {
-                    return;
-                }
+                wake_.wait(lock, [&] { return round_ != seen; });
                 seen = round_;
                 if (chunk >= chunks_) {
                     continue;  // not needed this round
@@ -114,7 +107,6 @@ private:
     std::size_t chunks_ = 0;
     std::size_t pending_ = 0;
     std::uint64_t round_ = 0;
-    bool stop_ = false;
     std::vector<std::thread> workers_;
 };
 
