@@ -54,18 +54,24 @@ inline ValueConstants value_constants_for(const FloatFormat& f) {
     return v;
 }
 
-// The float32 bits of `bits` rounded into the format under R. `random24` (stochastic only): 24
-// random bits; the value rounds up when floor(fraction * 2^24) exceeds them.
+// The float32 bits of `bits`, a finite float or an infinity (which saturates), rounded into the
+// format under R. `random24` (stochastic only): 24 random bits; the value rounds up when
+// floor(fraction * 2^24) exceeds them. The cell 2^q and its inverse are built from the clamped
+// exponent field directly, and the sign is put back with one select.
 template <Rounding R>
-inline std::uint32_t round_value_bits(std::uint32_t bits, const ValueConstants& v,
-                                      std::uint32_t random24 = 0) {
+inline std::uint32_t round_finite_bits(std::uint32_t bits, const ValueConstants& v,
+                                       std::uint32_t random24 = 0) {
     const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;
-    const float magnitude = std::bit_cast<float>(magnitude_bits);
-    const auto e = static_cast<std::int32_t>(magnitude_bits >> 23) - 127;
-    const std::int32_t q = std::clamp(e, v.min_exponent, v.max_exponent) - v.mantissa_bits;
-    const float down = std::bit_cast<float>(static_cast<std::uint32_t>(127 - q) << 23);
-    const float up_scale = std::bit_cast<float>(static_cast<std::uint32_t>(127 + q) << 23);
-    const float a = magnitude * down;  // exact; Inf stays Inf
+    const std::uint32_t sign = bits & 0x80000000u;
+    // The cell exponent q = clamp(e, emin, emax) - M, from the biased field f = e + 127:
+    // 2^-q has the field 254 + M - f, and 2^q the field f - M.
+    auto field = static_cast<std::int32_t>(magnitude_bits >> 23);
+    field = std::clamp(field, v.min_exponent + 127, v.max_exponent + 127);
+    const float down =
+        std::bit_cast<float>(static_cast<std::uint32_t>(254 + v.mantissa_bits - field) << 23);
+    const float up =
+        std::bit_cast<float>(static_cast<std::uint32_t>(field - v.mantissa_bits) << 23);
+    const float a = std::bit_cast<float>(magnitude_bits) * down;  // exact; Inf stays Inf
     float r = 0;
     if constexpr (R == Rounding::NearestEven) {
         r = __builtin_rintf(a);  // the current mode, FE_TONEAREST: ties to even
@@ -80,12 +86,20 @@ inline std::uint32_t round_value_bits(std::uint32_t bits, const ValueConstants& 
         r = whole +
             (fraction24 > static_cast<float>(static_cast<std::int32_t>(random24)) ? 1.0f : 0.0f);
     }
-    float y = r * up_scale;                   // exact
+    float y = r * up;                         // exact
     y = y > v.max_finite ? v.max_finite : y;  // saturate (Inf inputs too)
     const std::uint32_t y_bits = std::bit_cast<std::uint32_t>(y);
-    const auto keep_sign = static_cast<std::uint32_t>(y_bits != 0) | v.keep_negative_zero;
-    const std::uint32_t result = y_bits | ((0u - keep_sign) & (bits & 0x80000000u));
-    return magnitude_bits > 0x7F800000u ? v.nan_result : result;
+    // Zero keeps its sign only where the format has a negative zero.
+    const bool keep_sign = y_bits != 0 || v.keep_negative_zero != 0;
+    return y_bits | (keep_sign ? sign : 0u);
+}
+
+// The same for any float32 bits: NaN becomes the format's NaN (or 0 where it has none).
+template <Rounding R>
+inline std::uint32_t round_value_bits(std::uint32_t bits, const ValueConstants& v,
+                                      std::uint32_t random24 = 0) {
+    const std::uint32_t rounded = round_finite_bits<R>(bits, v, random24);
+    return (bits & 0x7FFFFFFFu) > 0x7F800000u ? v.nan_result : rounded;
 }
 
 }  // namespace quantscope::detail

@@ -506,7 +506,8 @@ template <bool Fused, Rounding R, WindowCounts Out>
             float ri = 0;
             if constexpr (Fused) {
                 ti = xi * inv;
-                ri = std::bit_cast<float>(round_value_bits<R>(std::bit_cast<std::uint32_t>(ti), v));
+                ri =
+                    std::bit_cast<float>(round_finite_bits<R>(std::bit_cast<std::uint32_t>(ti), v));
             } else {
                 ti = t[i + j];
                 ri = r[i + j];
