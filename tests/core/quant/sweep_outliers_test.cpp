@@ -369,8 +369,11 @@ TEST(ValueSummary, RangeFromTheCalibrationPassEqualsTheSummarys) {
     };
     // [60, 100]: block:32 leaves a last block of 4 in each row; block:7 does not batch; block:24
     // over rows of 40 leaves blocks of 16, which batch where 24 does not (AVX-512); [5, 12, 100]
-    // puts channel:1 in the middle (strided).
+    // puts channel:1 in the middle (strided); rows of 48 hold whole blocks of 16 and 48, whose
+    // min and max the range pass finds (blocks of NaN only among them).
     for (const Case& k : std::vector<Case>{{"int8", "block:32", {60, 100}, 5999, 99},
+                                           {"int8", "block:16", {125, 48}, 5999, 47},
+                                           {"uint8", "block:48", {125, 48}, 3, 5950},
                                            {"int4", "block:7", {60, 100}, 6, 5998},
                                            {"uint8", "block:16", {60, 100}, 97, 5903},
                                            {"int8", "block:24", {150, 40}, 430, 4025},
