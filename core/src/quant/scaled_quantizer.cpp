@@ -295,9 +295,12 @@ void prefetch_group(std::span<const float> values, const GroupLayout& layout, st
 class GroupChooser {
 public:
     // `range`: the tensor's finite range when known (NVFP4's tensor scale needs it).
+    // `block_lo_hi` (optional): each block's finite min and max (lo_hi[2 g], lo_hi[2 g + 1]),
+    // found by the range pass.
     GroupChooser(std::span<const float> values, const GroupLayout& layout,
-                 const QuantConfig& config, const ValueRange* range)
-        : values_(values), layout_(layout), config_(config) {
+                 const QuantConfig& config, const ValueRange* range,
+                 const float* block_lo_hi = nullptr)
+        : values_(values), layout_(layout), config_(config), known_lo_hi_(block_lo_hi) {
         if (config.block_scaling == BlockScaling::MX) {
             emax_elem_ = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
             top_elem_ = element_max(config);
@@ -355,7 +358,7 @@ private:
             if (prefetch) {
                 prefetch_group(values_, layout_, g + kGroupsAhead, g1);
             }
-            const float amax = block_absmax(block(g));
+            const float amax = absmax_of(g);
             if (amax == 0) {
                 out[g - g0] = with_scale(1.0, config_);
                 continue;
@@ -385,7 +388,7 @@ private:
                 if (prefetch) {
                     prefetch_group(values_, layout_, w + k + kGroupsAhead, g1);
                 }
-                const double amax = block_absmax(block(w + k));
+                const double amax = absmax_of(w + k);
                 wanted[k] = static_cast<float>(amax / 6.0 / tensor_scale_);
             }
             to_e4m3_->round({wanted, n}, {block_scale, n}, 0);
@@ -396,9 +399,20 @@ private:
         }
     }
 
+    // The largest finite magnitude of block g (0 when it has none).
+    float absmax_of(std::size_t g) const {
+        if (known_lo_hi_ == nullptr) {
+            return block_absmax(block(g));
+        }
+        const float lo = known_lo_hi_[2 * g];
+        const float hi = known_lo_hi_[2 * g + 1];
+        return lo <= hi ? std::max(-lo, hi) : 0.0f;
+    }
+
     std::span<const float> values_;
     const GroupLayout& layout_;
     const QuantConfig& config_;
+    const float* known_lo_hi_;
     int emax_elem_ = 0;
     double top_elem_ = 0;
     double tensor_scale_ = 1;
@@ -827,7 +841,8 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms,
                            const ValueRange* range, const std::vector<ClipRange>* strided_ranges,
-                           std::optional<std::pair<double, double>>* clip_extent) {
+                           std::optional<std::pair<double, double>>* clip_extent,
+                           const LargeVector<float>* block_lo_hi) {
     const bool keep_codes = options.keep_codes;
     const std::size_t block_length = aligned_block_length(layout, config);
     if (range != nullptr && config.block_scaling == BlockScaling::None && !layout.strided &&
@@ -841,7 +856,10 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     }
     std::optional<GroupChooser> chooser;
     if (block_length != 0) {
-        chooser.emplace(values, layout, config, range);
+        chooser.emplace(values, layout, config, range,
+                        block_lo_hi != nullptr && block_lo_hi->size() == 2 * layout.groups()
+                            ? block_lo_hi->data()
+                            : nullptr);
     }
     float* y = result.dequantized.data();
     std::int32_t* codes = keep_codes ? result.codes.data() : nullptr;

@@ -20,13 +20,15 @@ namespace quantscope::detail {
 
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 // `clip_extent` (optional) receives the union of the groups' clipping ranges when the kernel
-// found it on the way (aligned blocks), and is left alone otherwise.
+// found it on the way (aligned blocks), and is left alone otherwise. `block_lo_hi` (optional)
+// holds each block's finite min and max (the range pass's), for MX and NVFP4 block scales.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
                            QuantResult& result, KernelHistograms* histograms = nullptr,
                            const ValueRange* range = nullptr,
                            const std::vector<ClipRange>* strided_ranges = nullptr,
-                           std::optional<std::pair<double, double>>* clip_extent = nullptr);
+                           std::optional<std::pair<double, double>>* clip_extent = nullptr,
+                           const LargeVector<float>* block_lo_hi = nullptr);
 
 // The scale that maps a clipping range onto the element format.
 GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& config);
