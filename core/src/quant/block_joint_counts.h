@@ -9,9 +9,7 @@
 // of slot_pair_counts.h, cost two increments for most values of a coarse element format such as
 // FP4, whose Q(x) lies many bins from x. Internal to core.
 
-#include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -649,8 +649,9 @@ void count_window(const KernelHistograms::Local& histograms, WindowCounts mode,
 
 // Aligned short blocks (aligned_block_length): each window's groups are chosen from values
 // about to be in L1 anyway, and each block is scaled by its one scale, without per-value scale
-// arrays. Without a chooser, the one group of a per-tensor config (groups[0]) scales every value,
-// and only the fused kernel (`fused`) runs: windows of kBlock are its blocks, and a window's
+// arrays. `fused_rounding` (optional): the element format's value-path constants, when the kernel
+// rounds in its loop. Without a chooser, the one group of a per-tensor config (groups[0]) scales
+// every value, and only the fused kernel runs: windows of kBlock are its blocks, and a window's
 // values beyond its last whole vector go through quantize_tail.
 MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t begin,
                                    std::size_t end, std::size_t length, const GroupChooser* chooser,
@@ -658,7 +659,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                                    const ElementRounder& rounder, float* y, std::int32_t* codes,
                                    const std::atomic<bool>* cancel,
                                    const KernelHistograms::Local& histograms,
-                                   const ValueConstants* fused_mx, float& largest_scale) {
+                                   const ValueConstants* fused_rounding, float& largest_scale) {
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
     alignas(64) float block_scale[kBlock];  // one per block
@@ -696,12 +697,12 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         float* yb = y + b;
         if (uniform) {
             const std::size_t whole = n / kSumLanes * kSumLanes;
-            const bool finite = quantize_window(true, config.rounding, mode, x, nullptr, nullptr,
-                                                block_scale, block_inv, yb, whole, kBlock,
-                                                clip_limit, *fused_mx, sums, out, x_slots, y_slots);
-            quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0], *fused_mx,
-                          config.rounding, mode, out, block_row[0], x_slots + whole,
-                          y_slots + whole);
+            const bool finite = quantize_window(
+                true, config.rounding, mode, x, nullptr, nullptr, block_scale, block_inv, yb, whole,
+                kBlock, clip_limit, *fused_rounding, sums, out, x_slots, y_slots);
+            quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0],
+                          *fused_rounding, config.rounding, mode, out, block_row[0],
+                          x_slots + whole, y_slots + whole);
             for (std::size_t i = 0; i < n; ++i) {  // rare: NaN or Inf inside, or a tail
                 if (!finite || i >= whole) {
                     t[i] = x[i] * block_inv[0];
@@ -724,7 +725,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         for (std::size_t k = 0; k < blocks; ++k) {
             set_block_scale(window_groups[k], block_scale[k], block_inv[k], largest_scale);
         }
-        if (fused_mx == nullptr) {
+        if (fused_rounding == nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {
                 const float* xk = x + k * length;
                 float* tk = t + k * length;
@@ -739,20 +740,20 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 block_row[k] = joint->row(mx_scale_id(block_scale[k]), block_scale[k]);
             }
         }
-        if (fused_mx == nullptr) {
+        if (fused_rounding == nullptr) {
             for (std::size_t i = 0; i < n; i += kValuesPerLine) {
                 prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
             }
         }
-        if (fused_mx == nullptr) {
+        if (fused_rounding == nullptr) {
             rounder.round(t, r, n, b);
         }
         const ValueConstants unused{};
-        const bool finite =
-            quantize_window(fused_mx != nullptr, config.rounding, mode, x, t, r, block_scale,
-                            block_inv, yb, n, length, clip_limit,
-                            fused_mx != nullptr ? *fused_mx : unused, sums, out, x_slots, y_slots);
-        if (!finite && fused_mx != nullptr) {
+        const bool finite = quantize_window(fused_rounding != nullptr, config.rounding, mode, x, t,
+                                            r, block_scale, block_inv, yb, n, length, clip_limit,
+                                            fused_rounding != nullptr ? *fused_rounding : unused,
+                                            sums, out, x_slots, y_slots);
+        if (!finite && fused_rounding != nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
                 for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
                     t[i] = x[i] * block_inv[k];
@@ -780,16 +781,17 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           const KernelHistograms::Local& histograms = {},
                           const GroupChooser* chooser = nullptr, std::size_t block_length = 0,
                           GroupParameters* chosen = nullptr,
-                          const ValueConstants* fused_mx = nullptr,
+                          const ValueConstants* fused_rounding = nullptr,
                           float* largest_scale = nullptr) {
     if (chooser != nullptr && block_length % kSumLanes == 0) {
         return quantize_aligned_blocks(values, begin, end, block_length, chooser, chosen, config,
-                                       rounder, y, codes, cancel, histograms, fused_mx,
+                                       rounder, y, codes, cancel, histograms, fused_rounding,
                                        *largest_scale);
     }
-    if (fused_mx != nullptr && chooser == nullptr) {  // per tensor
+    if (fused_rounding != nullptr && chooser == nullptr) {  // per tensor
         return quantize_aligned_blocks(values, begin, end, kBlock, nullptr, chosen, config, rounder,
-                                       y, codes, cancel, histograms, fused_mx, *largest_scale);
+                                       y, codes, cancel, histograms, fused_rounding,
+                                       *largest_scale);
     }
     MetricSums sums;
     const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
@@ -877,13 +879,13 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     const bool deterministic = config.rounding != Rounding::Stochastic;
     const bool mx = block_length % kSumLanes == 0 && block_length != 0 &&
                     config.block_scaling == BlockScaling::MX;
-    std::optional<ValueConstants> fused_mx;
+    std::optional<ValueConstants> fused_rounding;
     if ((per_tensor || mx) && element != nullptr && deterministic && !keep_codes &&
         value_path_supported(*element, Saturation::Saturate)) {
-        fused_mx = value_constants_for(*element);
+        fused_rounding = value_constants_for(*element);
     }
     if (histograms != nullptr && deterministic && element != nullptr &&
-        (mx || (per_tensor && fused_mx))) {
+        (mx || (per_tensor && fused_rounding))) {
         if (const std::optional<ElementCode> code = ElementCode::of(*element)) {
             histograms->count_jointly_per_block(*code);
         }
@@ -893,10 +895,11 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
         histograms->count_jointly();
     }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        partial[chunk] = quantize_range(
-            values, begin, end, layout, result.groups, config, rounder, y, codes, options.cancel,
-            KernelHistograms::local(histograms, chunk), chooser ? &*chooser : nullptr, block_length,
-            result.groups.data(), fused_mx ? &*fused_mx : nullptr, &largest_scale[chunk]);
+        partial[chunk] =
+            quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
+                           options.cancel, KernelHistograms::local(histograms, chunk),
+                           chooser ? &*chooser : nullptr, block_length, result.groups.data(),
+                           fused_rounding ? &*fused_rounding : nullptr, &largest_scale[chunk]);
     });
     if (histograms != nullptr && histograms->counts_jointly()) {
         GroupLayout one;
