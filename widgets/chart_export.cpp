@@ -1,8 +1,8 @@
 #include "chart_export.h"
 
 #include <QBuffer>
+#include <QImage>
 #include <QPainter>
-#include <QPixmap>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWidget>
@@ -21,11 +21,32 @@ QString commit(const QString& path, const QByteArray& bytes) {
 
 }  // namespace
 
+QString withoutMnemonic(const QString& label) {
+    QString plain;
+    plain.reserve(label.size());
+    for (qsizetype i = 0; i < label.size(); ++i) {
+        if (label[i] == QLatin1Char('&') && i + 1 < label.size()) {
+            ++i;  // "&&" is a literal ampersand, "&x" marks x
+        }
+        plain += label[i];
+    }
+    return plain;
+}
+
 QString saveWidgetPng(QWidget* widget, const QString& path) {
+    // Rendered at the screen's pixel density, so that a HiDPI export is as sharp as the view.
+    const qreal ratio = widget->devicePixelRatioF();
+    QImage image(widget->size() * ratio, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(ratio);
+    image.fill(widget->palette().color(QPalette::Window));
+    {
+        QPainter painter(&image);
+        widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
+    }
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    if (!widget->grab().save(&buffer, "PNG")) {
+    if (!image.save(&buffer, "PNG")) {
         return QObject::tr("%1: cannot encode the image").arg(path);
     }
     return commit(path, bytes);
@@ -39,11 +60,12 @@ QString saveWidgetSvg(QWidget* widget, const QString& path, const QString& title
     generator.setOutputDevice(&buffer);
     generator.setSize(widget->size());
     generator.setViewBox(QRect(QPoint(0, 0), widget->size()));
-    generator.setTitle(title);
-    generator.setDescription(QObject::tr("Exported from QuantScope"));
+    // QSvgGenerator writes the title and description into the XML as they are.
+    generator.setTitle(title.toHtmlEscaped());
+    generator.setDescription(QObject::tr("Exported from QuantScope").toHtmlEscaped());
     {
         QPainter painter(&generator);
-        widget->render(&painter);
+        widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
     }
     return commit(path, bytes);
 }

@@ -4,6 +4,8 @@
 #include <QValueAxis>
 #include <cmath>
 
+#include "zoomable_chart_view.h"
+
 namespace quantscope::widgets {
 
 double countToAxis(double count, bool logScale) {
@@ -18,21 +20,11 @@ void countsToAxis(QList<QPointF>& points, bool logScale) {
     }
 }
 
-void setCountAxis(QValueAxis* axis, bool logScale) {
-    if (logScale) {
-        axis->setTitleText(QCoreApplication::translate("CountAxis", "1 + count (log scale)"));
-        // A tick per unit over a range of raw counts would be tens of thousands of ticks: shrink
-        // the range first; the caller's data sets the real one.
-        axis->setRange(0, 1);
-        axis->setTickType(QValueAxis::TicksDynamic);
-        axis->setTickAnchor(0);
-        axis->setTickInterval(1);  // one tick per power of ten
-        axis->setLabelFormat("1e%.0f");
-    } else {
-        axis->setTitleText(QCoreApplication::translate("CountAxis", "count"));
-        axis->setTickType(QValueAxis::TicksFixed);
-        axis->setLabelFormat("%.0f");
-    }
+void setCountAxis(ZoomableChartView* view, bool logScale) {
+    view->axisY()->setTitleText(logScale
+                                    ? QCoreApplication::translate("CountAxis", "count (log scale)")
+                                    : QCoreApplication::translate("CountAxis", "count"));
+    view->setYTickStyle(logScale ? TickStyle::LogCount : TickStyle::Linear);
 }
 
 }  // namespace quantscope::widgets

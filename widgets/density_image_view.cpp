@@ -6,6 +6,8 @@
 #include <array>
 #include <cmath>
 
+#include "nice_axis.h"
+
 namespace quantscope::widgets {
 
 namespace {
@@ -21,27 +23,6 @@ QRgb ramp(double t) {
         return static_cast<int>(stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f + 0.5);
     };
     return qRgb(mix(0), mix(1), mix(2));
-}
-
-// Tick positions at 1, 2 or 5 times a power of ten, about `target` of them.
-QList<double> niceTicks(double lo, double hi, int target) {
-    QList<double> ticks;
-    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) {
-        return ticks;
-    }
-    const double raw = (hi - lo) / target;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = magnitude;
-    for (double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (m * magnitude >= raw) {
-            step = m * magnitude;
-            break;
-        }
-    }
-    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-        ticks.append(std::abs(t) < step * 1e-9 ? 0.0 : t);
-    }
-    return ticks;
 }
 
 }  // namespace
@@ -123,17 +104,26 @@ void DensityImageView::paintEvent(QPaintEvent*) {
     };
     const int text = fontMetrics().height();
     painter.setPen(textColor);
-    for (double x : niceTicks(density_.xLo, density_.xHi, std::max(2, plot.width() / 90))) {
-        const int px = static_cast<int>(std::lround(xToPixel(x)));
+    for (const AxisTick& x :
+         linearTicks(density_.xLo, density_.xHi, std::max(2, plot.width() / 110))) {
+        const int px = static_cast<int>(std::lround(xToPixel(x.value)));
         painter.drawLine(px, plot.bottom(), px, plot.bottom() + 4);
-        painter.drawText(QRect(px - 40, plot.bottom() + 4, 80, text), Qt::AlignHCenter,
-                         QString::number(x, 'g', 4));
+        painter.drawText(QRect(px - 40, plot.bottom() + 4, 80, text), Qt::AlignHCenter, x.label);
     }
-    for (double y : niceTicks(density_.yLo, density_.yHi, std::max(2, plot.height() / 50))) {
-        const int py = static_cast<int>(std::lround(yToPixel(y)));
+    for (const AxisTick& y :
+         linearTicks(density_.yLo, density_.yHi, std::max(2, plot.height() / 50))) {
+        const int py = static_cast<int>(std::lround(yToPixel(y.value)));
         painter.drawLine(plot.left() - 4, py, plot.left(), py);
         painter.drawText(QRect(0, py - text / 2, plot.left() - 6, text),
-                         Qt::AlignRight | Qt::AlignVCenter, QString::number(y, 'g', 3));
+                         Qt::AlignRight | Qt::AlignVCenter, y.label);
+    }
+    // The clipping range: outside it the clipped values' error grows linearly with x.
+    painter.setPen(QPen(QColor(200, 30, 45), 1.5, Qt::DashLine));
+    for (double clip : {density_.clipLo, density_.clipHi}) {
+        if (std::isfinite(clip) && clip > density_.xLo && clip < density_.xHi) {
+            const int px = static_cast<int>(std::lround(xToPixel(clip)));
+            painter.drawLine(px, plot.top(), px, plot.bottom());
+        }
     }
     // The zero-error line: the sawtooth oscillates around it, clipped tails leave it.
     if (density_.yLo < 0 && density_.yHi > 0) {

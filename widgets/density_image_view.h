@@ -8,6 +8,7 @@
 #include <QString>
 #include <QWidget>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 namespace quantscope::widgets {
@@ -19,6 +20,9 @@ struct DensityImage {
     double yLo = 0;
     double yHi = 1;
     std::int64_t maxCount = 0;
+    // The clipping range, drawn as dashed lines (NaN: none).
+    double clipLo = std::numeric_limits<double>::quiet_NaN();
+    double clipHi = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Colours counts[row * columns + column] (row 0 = lowest y) on a log scale; empty cells are

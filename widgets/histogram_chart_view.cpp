@@ -13,6 +13,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "nice_axis.h"
 #include "step_series.h"
 
 namespace quantscope::widgets {
@@ -54,13 +55,14 @@ HistogramChartView::HistogramChartView(QWidget* parent) : ZoomableChartView(pare
     HistogramChartView::applyPalette();
     axisX()->setTitleText(tr("value"));
     axisY()->setTitleText(tr("count"));
-    axisY()->setLabelFormat("%.0f");
     for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{
              originalArea_, dequantized_, levels_, clipMin_, clipMax_}) {
         chart->addSeries(s);
         s->attachAxis(axisX());
         s->attachAxis(axisY());
     }
+    // Zooming in shows the levels the thinning left out.
+    connect(this, &ZoomableChartView::xRangeChanged, this, [this] { drawLevels(); });
     // One legend entry for the pair of clip lines.
     for (QLegendMarker* marker : chart->legend()->markers(clipMax_)) {
         marker->setVisible(false);
@@ -96,7 +98,7 @@ void HistogramChartView::setLogScale(bool on) {
         return;
     }
     logScale_ = on;
-    setCountAxis(axisY(), on);
+    setCountAxis(this, on);
     if (plot_) {
         redraw();
     }
@@ -118,43 +120,65 @@ void HistogramChartView::redraw() {
         }
     }
     top *= 1.05;
+    rugDepth_ = top * 0.06;
 
     originalLine_->replace(original);
     originalBase_->replace({{plot.original.lo, 0.0}, {plot.original.hi, 0.0}});
     dequantized_->replace(dequantized);
-
-    if (!plot.levels.empty() && plot.levels.size() <= kMaxDrawnLevels) {
-        levels_->replace(combPoints(plot.levels, 0.0, top * 0.08));
-        levels_->setName(tr("Quantization levels (%1)").arg(plot.levels.size()));
-    } else {
-        levels_->clear();
-        levels_->setName(
-            plot.levels.empty()
-                ? tr("Quantization levels")
-                : tr("Quantization levels (%1, too dense to draw)").arg(plot.levels.size()));
-    }
     clipMin_->setName(
         tr("Clipping range [%1, %2]").arg(plot.clip_min, 0, 'g', 4).arg(plot.clip_max, 0, 'g', 4));
 
-    const double lo = std::min(plot.original.lo, plot.clip_min);
-    const double hi = std::max(plot.original.hi, plot.clip_max);
-    const double pad = (hi - lo) * 0.02;
-    axisY()->setRange(0, top);
-    axisY()->applyNiceNumbers();
-    if (!isZoomed()) {
-        axisX()->setRange(lo - pad, hi + pad);
-        axisX()->applyNiceNumbers();
-        setHomeRange(axisX()->min(), axisX()->max());
-    } else {
-        setHomeRange(lo - pad, hi + pad);
-    }
+    // From the data alone: the same plot always gets the same axes.
+    const auto [lo, hi] = displayRange(std::min(plot.original.lo, plot.clip_min),
+                                       std::max(plot.original.hi, plot.clip_max));
+    setYRange(-rugDepth_, top);
+    setHomeRange(lo, hi);
     placeClipLines(plot.clip_min, plot.clip_max);
+    drawLevels();
+}
+
+void HistogramChartView::drawLevels() {
+    if (!plot_ || plot_->levels.empty()) {
+        levels_->clear();
+        levels_->setName(tr("Quantization levels"));
+        levelStride_ = 1;
+        return;
+    }
+    const std::vector<double>& all = plot_->levels;
+    const double xLo = axisX()->min();
+    const double xHi = axisX()->max();
+    const auto first = std::lower_bound(all.begin(), all.end(), xLo);
+    const auto last = std::upper_bound(all.begin(), all.end(), xHi);
+    const auto visible = static_cast<double>(last - first);
+    const double room = std::max(1.0, chart()->plotArea().width() / kMinLevelSpacing);
+    levelStride_ = 1;
+    while (visible / static_cast<double>(levelStride_) > room) {
+        levelStride_ *= 2;
+    }
+    std::vector<double> shown;
+    shown.reserve(static_cast<std::size_t>(visible) / levelStride_ + 1);
+    // Every k-th counted from the first level, so that panning keeps the same ticks.
+    for (auto it = first; it != last; ++it) {
+        if (static_cast<std::size_t>(it - all.begin()) % levelStride_ == 0) {
+            shown.push_back(*it);
+        }
+    }
+    levels_->replace(combPoints(shown, -rugDepth_ * 0.9, rugDepth_ * 0.75));
+    levels_->setName(
+        levelStride_ == 1
+            ? tr("Quantization levels (%1)").arg(all.size())
+            : tr("Quantization levels (%1; every %2th shown)").arg(all.size()).arg(levelStride_));
+}
+
+void HistogramChartView::resizeEvent(QResizeEvent* event) {
+    ZoomableChartView::resizeEvent(event);
+    drawLevels();
 }
 
 void HistogramChartView::placeClipLines(double lo, double hi) {
-    // The clip lines span the whole plot height, after the axis picked its nice maximum.
-    clipMin_->replace({{lo, 0.0}, {lo, axisY()->max()}});
-    clipMax_->replace({{hi, 0.0}, {hi, axisY()->max()}});
+    // The clip lines span the whole plot height.
+    clipMin_->replace({{lo, axisY()->min()}, {lo, axisY()->max()}});
+    clipMax_->replace({{hi, axisY()->min()}, {hi, axisY()->max()}});
 }
 
 QString HistogramChartView::readoutAt(double x) const {
@@ -176,14 +200,19 @@ QString HistogramChartView::readoutAt(double x) const {
 }
 
 std::pair<double, double> HistogramChartView::draggedRange(bool maxLine, double value) const {
+    // A pointer is only as precise as a pixel: both ends keep the digits a pixel resolves (the
+    // end left in place is the calibrated float, -20.157480239868164, otherwise).
+    const double width = chart()->plotArea().width();
+    const double pixel = width > 0 ? (axisX()->max() - axisX()->min()) / width : 0;
+    const auto round = [pixel](double v) { return roundToResolution(v, pixel); };
     if (symmetricDrag_) {
-        const double t = std::abs(value);
+        const double t = round(std::abs(value));
         return {-t, t};
     }
     double lo = plot_->clip_min;
     double hi = plot_->clip_max;
     (maxLine ? hi : lo) = value;
-    return {std::min(lo, hi), std::max(lo, hi)};
+    return {round(std::min(lo, hi)), round(std::max(lo, hi))};
 }
 
 void HistogramChartView::dragClipLine(bool maxLine, double toValue) {

@@ -1,7 +1,8 @@
 #pragma once
 // The histogram of a tensor under a quantization config: the original distribution (filled),
-// the dequantized distribution on the same bins (a step line), the quantization levels (ticks
-// along the bottom) and the clipping range (two dashed vertical lines). The clip lines can be
+// the dequantized distribution on the same bins (a step line), the quantization levels (a rug of
+// ticks in a strip below the zero line, where they never hide a bin) and the clipping range (two
+// dashed vertical lines). The clip lines can be
 // dragged: on release the view asks for that range (clipRangeDragged). Counts can be shown on
 // a log scale, where the few values in the tails become visible.
 
@@ -21,8 +22,8 @@ class HistogramChartView : public ZoomableChartView {
 public:
     explicit HistogramChartView(QWidget* parent = nullptr);
 
-    // Replaces what is drawn. Levels are drawn when there are at most kMaxDrawnLevels of them;
-    // beyond that they are closer than a pixel and the legend says how many there are.
+    // Replaces what is drawn. Levels closer than kMinLevelSpacing pixels are thinned to every
+    // k-th (k a power of two), and the legend says so; zooming in shows more of them.
     void setPlot(const HistogramPlot& plot);
     void clear();
 
@@ -36,7 +37,9 @@ public:
     // "x = 1.25: original 812, dequantized 0" for the bin under `x`, empty outside the bins.
     QString readoutAt(double x) const;
 
-    static constexpr std::size_t kMaxDrawnLevels = 512;
+    static constexpr double kMinLevelSpacing = 3;
+    // Shown levels: 1 = all of them, 4 = every 4th.
+    std::size_t levelStride() const { return levelStride_; }
     // How near (in pixels) a press must be to a clip line to grab it.
     static constexpr double kGrabDistance = 6;
 
@@ -59,16 +62,21 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void redraw();
     void placeClipLines(double lo, double hi);
+    // The rug of levels inside the x range shown, thinned to the pixels available.
+    void drawLevels();
     // The range a drag of one line to `value` asks for.
     std::pair<double, double> draggedRange(bool maxLine, double value) const;
     double countToY(double count) const;
 
     std::optional<HistogramPlot> plot_;
     bool logScale_ = false;
+    std::size_t levelStride_ = 1;
+    double rugDepth_ = 0;  // the strip below y = 0 that holds the levels
     bool symmetricDrag_ = false;
     enum class Drag { None, Min, Max } drag_ = Drag::None;
     double dragLo_ = 0;

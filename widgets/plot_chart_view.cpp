@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 
+#include "nice_axis.h"
+
 namespace quantscope::widgets {
 
 PlotChartView::PlotChartView(QWidget* parent)
@@ -106,9 +108,9 @@ void PlotChartView::setCurves(const QList<Curve>& curves) {
         yLo = std::min(yFloor_, yLo);
     }
     const double pad = yHi > yLo ? (yHi - yLo) * 0.05 : 0.5;
-    axisY()->setRange(std::isnan(yFloor_) ? yLo - pad : yLo, yHi + pad);
-    axisY()->applyNiceNumbers();  // round tick labels
-    setHomeRange(xLo, xHi);
+    setYRange(std::isnan(yFloor_) ? yLo - pad : yLo, yHi + pad);
+    const auto [homeLo, homeHi] = displayRange(xLo, xHi);
+    setHomeRange(homeLo, homeHi);
 }
 
 }  // namespace quantscope::widgets

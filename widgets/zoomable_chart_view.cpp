@@ -1,5 +1,6 @@
 #include "zoomable_chart_view.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QEvent>
 #include <QKeyEvent>
@@ -17,8 +18,8 @@ ZoomableChartView::ZoomableChartView(QWidget* parent) : QChartView(new QChart, p
     c->setMargins(QMargins(4, 4, 4, 4));
     // Animations would redraw every frame for each config change; the data is the point.
     c->setAnimationOptions(QChart::NoAnimation);
-    axisX_ = new QValueAxis;
-    axisY_ = new QValueAxis;
+    axisX_ = new QCategoryAxis;
+    axisY_ = new QCategoryAxis;
     ZoomableChartView::applyPalette();
     c->addAxis(axisX_, Qt::AlignBottom);
     c->addAxis(axisY_, Qt::AlignLeft);
@@ -79,7 +80,32 @@ void ZoomableChartView::zoomTo(double lo, double hi) {
 }
 
 void ZoomableChartView::setXRange(double lo, double hi) {
-    axisX_->setRange(lo, hi);
+    setAxisTicks(axisX_, lo, hi, TickStyle::Linear, std::max(2, width() / xTickSpacing_));
+}
+
+void ZoomableChartView::setYRange(double lo, double hi) {
+    setAxisTicks(axisY_, lo, hi, yStyle_, std::max(2, height() / yTickSpacing_));
+}
+
+void ZoomableChartView::setTickSpacing(int xPixels, int yPixels) {
+    xTickSpacing_ = std::max(20, xPixels);
+    yTickSpacing_ = std::max(20, yPixels);
+    applyTicks();
+}
+
+void ZoomableChartView::setYTickStyle(TickStyle style) {
+    yStyle_ = style;
+    setYRange(axisY_->min(), axisY_->max());
+}
+
+void ZoomableChartView::applyTicks() {
+    setXRange(axisX_->min(), axisX_->max());
+    setYRange(axisY_->min(), axisY_->max());
+}
+
+void ZoomableChartView::resizeEvent(QResizeEvent* event) {
+    QChartView::resizeEvent(event);
+    applyTicks();  // the tick count follows the length in pixels
 }
 
 QPointF ZoomableChartView::valueAt(QPointF viewPosition) const {

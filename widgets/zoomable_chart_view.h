@@ -1,11 +1,13 @@
 #pragma once
 // A chart view that zooms and pans along x with the mouse: the wheel zooms around the cursor,
 // a left drag pans, a double click (or Home) returns to the home range that the data set.
-// It reports the value under the mouse, so panels can show a readout.
+// It reports the value under the mouse, so panels can show a readout. Both axes tick from their
+// range alone (nice_axis.h), also while zooming and after a resize.
 
+#include <QCategoryAxis>
 #include <QChartView>
 
-class QValueAxis;
+#include "nice_axis.h"
 
 namespace quantscope::widgets {
 
@@ -27,6 +29,12 @@ public:
     void resetZoom();
     // Shows [lo, hi] of x as if the user had zoomed there.
     void zoomTo(double lo, double hi);
+    // The y range; the ticks follow the style (counts on a log scale tick at 0, 1, 10, ...).
+    void setYRange(double lo, double hi);
+    void setYTickStyle(TickStyle style);
+    TickStyle yTickStyle() const { return yStyle_; }
+    // About one tick per this many pixels along each axis (small charts want denser ticks).
+    void setTickSpacing(int xPixels, int yPixels);
 
 signals:
     void hovered(QPointF value);  // in axis coordinates
@@ -46,14 +54,19 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
     QPointF valueAt(QPointF viewPosition) const;
 
 private:
     void setXRange(double lo, double hi);
+    void applyTicks();
 
-    QValueAxis* axisX_;
-    QValueAxis* axisY_;
+    QCategoryAxis* axisX_;
+    QCategoryAxis* axisY_;
+    TickStyle yStyle_ = TickStyle::Linear;
+    int xTickSpacing_ = 110;
+    int yTickSpacing_ = 70;
     double homeLo_ = 0;
     double homeHi_ = 1;
     bool zoomed_ = false;

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <tuple>
 
+#include "nice_axis.h"
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 
@@ -84,12 +86,12 @@ widgets::DensityImage errorDensity(std::span<const float> values,
     if (maxError == 0) {
         maxError = 1;
     }
-    density.xLo = std::min(range.lo, clipMin);
-    density.xHi = std::max(range.hi, clipMax);
-    if (!(density.xHi > density.xLo)) {
-        density.xLo -= 0.5;
-        density.xHi += 0.5;
-    }
+    // Beyond the clipping range and the data by a margin: the first and last columns, where
+    // the clipped values' errors are largest, stay clear of the frame.
+    std::tie(density.xLo, density.xHi) =
+        widgets::displayRange(std::min(range.lo, clipMin), std::max(range.hi, clipMax), 0.04);
+    density.clipLo = clipMin;
+    density.clipHi = clipMax;
     density.yLo = -maxError * 1.05;
     density.yHi = maxError * 1.05;
     std::vector<std::int64_t> counts(static_cast<std::size_t>(kDensityColumns * kDensityRows));

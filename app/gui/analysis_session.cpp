@@ -5,6 +5,7 @@
 #include <QUndoStack>
 #include <QtConcurrent>
 #include <exception>
+#include <utility>
 
 #include "config_command.h"
 #include "config_json.h"
@@ -93,6 +94,27 @@ void AnalysisSession::launchOpen() {
     }));
 }
 
+int tensorToStudy(const Source& source) {
+    // The largest readable tensor of real values: a model's first entries are often one-value
+    // integer constants that would draw an empty chart.
+    int best = -1;
+    bool bestReal = false;
+    std::int64_t bestCount = -1;
+    const auto& tensors = source.tensors();
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        if (!source.readable(i)) {
+            continue;
+        }
+        const bool real = !is_integer_dtype(tensors[i].dtype);
+        if (best < 0 || (real && !bestReal) || (real == bestReal && tensors[i].count > bestCount)) {
+            best = static_cast<int>(i);
+            bestReal = real;
+            bestCount = tensors[i].count;
+        }
+    }
+    return best;
+}
+
 void AnalysisSession::onOpenFinished() {
     openBusy_ = false;
     if (openWatcher_.future().resultCount() == 0) {
@@ -111,12 +133,7 @@ void AnalysisSession::onOpenFinished() {
         const int index = static_cast<int>(sources_.size() - 1);
         int select = request.selectIndex;
         if (request.selectFirst) {
-            for (std::size_t i = 0; i < outcome.source->tensors().size(); ++i) {
-                if (outcome.source->readable(i)) {
-                    select = static_cast<int>(i);
-                    break;
-                }
-            }
+            select = tensorToStudy(*outcome.source);
         }
         if (select >= 0 && static_cast<std::size_t>(select) < outcome.source->tensors().size()) {
             selectTensor(index, select);
@@ -225,9 +242,43 @@ void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, doubl
     outcome_.reset();
     comparison_.reset();
     emit tensorChanged();
-    startAnalysis();
+    // A manual range was chosen for the values on screen, and would clip another tensor at
+    // random (±0.365 from a WAV clips 70 % of N(0, 1)): a new tensor starts from min-max unless
+    // the user locked the range. A restored session's own tensor keeps its range. Per channel
+    // needs two axes or more.
+    const bool restoring = std::exchange(keepManualForNextTensor_, false);
+    QuantConfig adapted = config_;
+    QStringList why;
+    if (adapted.calibration.method == CalibrationMethod::Manual && !manualRangeLocked_ &&
+        !restoring) {
+        why << tr("The manual range (%1) was reset to min-max for the new tensor; lock it to "
+                  "keep a range across tensors.")
+                   .arg(QString::fromStdString(to_string(adapted.calibration)));
+        adapted.calibration = Calibration{};
+    }
+    if (adapted.granularity.kind == Granularity::Kind::Channel && tensor_ &&
+        tensor_->info.shape.size() < 2) {
+        why << tr(
+            "Per channel needs a tensor of two axes or more; this one has %n, so it is "
+            "quantized per tensor.",
+            nullptr, static_cast<int>(tensor_->info.shape.size()));
+        adapted.granularity = Granularity{};
+    }
+    if (!why.isEmpty()) {
+        changeConfig(adapted, tr("Config for the new tensor"));
+        emit configAdapted(why.join(QLatin1Char(' ')));
+    } else {
+        startAnalysis();
+    }
     startComparison();
     invalidateBitSweep();
+}
+
+void AnalysisSession::setManualRangeLocked(bool locked) {
+    if (locked != manualRangeLocked_) {
+        manualRangeLocked_ = locked;
+        emit manualRangeLockChanged(locked);
+    }
 }
 
 // --- Config ------------------------------------------------------------------------------
@@ -477,8 +528,13 @@ QJsonObject AnalysisSession::toJson() const {
         compared.append(configToJson(c));
     }
     QJsonObject json{
-        {"application", "QuantScope"},     {"version", 1},         {"sources", sources},
-        {"config", configToJson(config_)}, {"compared", compared}, {"view", viewState_},
+        {"application", "QuantScope"},
+        {"version", 1},
+        {"sources", sources},
+        {"config", configToJson(config_)},
+        {"compared", compared},
+        {"view", viewState_},
+        {"manual_range_locked", manualRangeLocked_},
     };
     if (selectedSource_ >= 0) {
         const auto& info =
@@ -503,6 +559,7 @@ void AnalysisSession::restore(const QJsonObject& json) {
     selectedTensor_ = -1;
     emit sourcesChanged();
     undoStack_->clear();
+    setManualRangeLocked(json.value("manual_range_locked").toBool(false));
     setConfig(config);
     setComparedConfigs(std::move(compared));
     setViewState(json.value("view").toObject());
@@ -513,6 +570,7 @@ void AnalysisSession::restore(const QJsonObject& json) {
         pendingOpens_.append({specs[i].toString(), false,
                               i == selectedSource ? selected.value("tensor").toInt(-1) : -1});
     }
+    keepManualForNextTensor_ = selectedSource >= 0;
     if (!openBusy_) {
         launchOpen();
     }

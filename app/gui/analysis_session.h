@@ -28,6 +28,10 @@ struct OpenedSource {
     std::shared_ptr<const Source> source;
 };
 
+// The tensor a newly opened source shows first: its largest readable floating-point tensor (the
+// largest readable one when all hold integers), or -1 when none is readable.
+int tensorToStudy(const Source& source);
+
 class AnalysisSession : public QObject {
     Q_OBJECT
 
@@ -62,6 +66,10 @@ public:
     // Manual calibration to [lo, hi] (a dragged clip line), undoable.
     void setManualClipRange(double lo, double hi);
     QUndoStack* undoStack() const { return undoStack_; }
+    // Whether a manual clipping range carries over to the next tensor (off: a new tensor resets
+    // it to min-max and configAdapted says so).
+    void setManualRangeLocked(bool locked);
+    bool manualRangeLocked() const { return manualRangeLocked_; }
 
     // The latest finished analysis for the current tensor and config, or null while none is.
     std::shared_ptr<const AnalysisOutcome> outcome() const { return outcome_; }
@@ -106,6 +114,10 @@ signals:
     void loadFailed(const QString& message);
     void tensorChanged();
     void configChanged();
+    void manualRangeLockChanged(bool locked);
+    // A new tensor changed the config (a manual range back to min-max, per channel on a 1-D
+    // tensor to per tensor): what happened, for the user.
+    void configAdapted(const QString& message);
     void analysisStarted();
     void analysisFinished();  // outcome() holds the new result
     void analysisFailed(const QString& message);
@@ -190,6 +202,8 @@ private:
     quint64 tensorSerial_ = 0;  // changes with every tensor, part of the sweep key
 
     QJsonObject viewState_;
+    bool manualRangeLocked_ = false;
+    bool keepManualForNextTensor_ = false;  // set by restore() for the tensor it reopens
     // A watcher's job is ours until its finished() is handled; isRunning() turns false earlier,
     // and replacing the future then would lose a result.
     bool jobBusy_ = false;

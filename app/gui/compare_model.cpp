@@ -186,19 +186,42 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     }
 }
 
+namespace {
+
+// A CSV field: quoted, with quotes doubled (RFC 4180), so names with commas survive.
+QString csvField(const QString& text) {
+    QString quoted = text;
+    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+}  // namespace
+
+QString CompareModel::sourceSpec() const {
+    const int source = session_->selectedSource();
+    return source >= 0 && source < session_->sources().size() ? session_->sources()[source].spec
+                                                              : QString();
+}
+
+QString CompareModel::tensorName() const {
+    const auto tensor = session_->tensor();
+    return tensor ? QString::fromStdString(tensor->info.name) : QString();
+}
+
 QString CompareModel::toCsv() const {
     QStringList lines;
-    QStringList header;
+    // Every row names what it measured: a CSV read later, or beside another, stays attributable.
+    QStringList header{QStringLiteral("source"), QStringLiteral("tensor")};
     for (int c = 0; c < ColumnCount; ++c) {
         header << QString::fromLatin1(columnKey(c));
     }
-    header.insert(ClipRange, QStringLiteral("clip_min"));
-    header[ClipRange + 1] = QStringLiteral("clip_max");
+    header.insert(2 + ClipRange, QStringLiteral("clip_min"));
+    header[2 + ClipRange + 1] = QStringLiteral("clip_max");
     lines << header.join(QLatin1Char(','));
     for (int r = 0; r < rowCount(); ++r) {
         const auto& config = session_->comparedConfigs()[static_cast<std::size_t>(r)];
-        QStringList fields{QLatin1Char('"') + QString::fromStdString(describe(config)) +
-                           QLatin1Char('"')};
+        QStringList fields{csvField(sourceSpec()), csvField(tensorName()),
+                           csvField(QString::fromStdString(describe(config)))};
         const ComparisonRow* row = resultRow(r);
         for (int c = Sqnr; c < ClipRange; ++c) {
             fields << (row && row->error.isEmpty() ? QString::number(columnValue(*row, c), 'g', 17)
@@ -215,7 +238,9 @@ QJsonArray CompareModel::toJson() const {
     QJsonArray rows;
     for (int r = 0; r < rowCount(); ++r) {
         const auto& config = session_->comparedConfigs()[static_cast<std::size_t>(r)];
-        QJsonObject object{{"config", configToJson(config)},
+        QJsonObject object{{"source", sourceSpec()},
+                           {"tensor", tensorName()},
+                           {"config", configToJson(config)},
                            {"description", QString::fromStdString(describe(config))}};
         const ComparisonRow* row = resultRow(r);
         if (row && row->error.isEmpty()) {

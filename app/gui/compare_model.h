@@ -47,6 +47,9 @@ public:
     // Every row with full-precision numbers: CSV with a header line, or JSON objects.
     QString toCsv() const;
     QJsonArray toJson() const;
+    // What the rows measured: the selected source's spec and the tensor's name.
+    QString sourceSpec() const;
+    QString tensorName() const;
 
 private:
     void reset();

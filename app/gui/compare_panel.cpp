@@ -3,25 +3,33 @@
 #include <QAction>
 #include <QChart>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLegend>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
 #include "analysis_session.h"
 #include "compare_model.h"
 #include "count_axis.h"
+#include "elided_label.h"
 #include "plot_chart_view.h"
+#include "series_palette.h"
+#include "small_multiples_view.h"
 #include "step_series.h"
 
 namespace quantscope::app {
@@ -43,6 +51,37 @@ QString writeAtomically(const QString& path, const QByteArray& bytes) {
         return QObject::tr("%1: cannot write: %2").arg(path, file.errorString());
     }
     return {};
+}
+
+// The words of each name that tell it apart from the others: "int8 symmetric minmax
+// nearest-even" and "int4 symmetric minmax nearest-even" become "int8" and "int4".
+QStringList distinguishingNames(const QStringList& names) {
+    QList<QStringList> words;
+    for (const QString& name : names) {
+        words.append(name.split(QLatin1Char(' '), Qt::SkipEmptyParts));
+    }
+    QStringList shortNames;
+    for (const QStringList& own : words) {
+        QStringList kept;
+        for (const QString& word : own) {
+            const bool everywhere = std::all_of(words.begin(), words.end(), [&](const auto& other) {
+                return other.contains(word);
+            });
+            if (!everywhere || names.size() == 1) {
+                kept << word;
+            }
+        }
+        shortNames << (kept.isEmpty() ? own.join(QLatin1Char(' ')) : kept.join(QLatin1Char(' ')));
+    }
+    return shortNames;
+}
+
+// Rich text that wraps between legend entries, never inside a name.
+QString unbreakable(const QString& text) {
+    QString html = text.toHtmlEscaped();
+    html.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+    html.replace(QLatin1Char('-'), QChar(0x2011));  // non-breaking hyphen
+    return html;
 }
 
 }  // namespace
@@ -111,8 +150,12 @@ ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
     toolbar->addAction(tr("Compare formats"), this, &ComparePanel::compareFormats)
         ->setToolTip(tr("Replace the rows with int8, fp8_e4m3, fp8_e5m2, int4, fp4_e2m1, nf4 "
                         "and mxfp4"));
-    toolbar->addSeparator();
-    toolbar->addAction(tr("Export CSV…"), this, [this] {
+    // Exports are buttons of their own, always in sight (a narrow window hid them in the
+    // toolbar's overflow menu).
+    auto* exportCsvButton = new QPushButton(tr("Export CSV…"), this);
+    exportCsvButton->setToolTip(
+        tr("Write the table as CSV: one row per config, with the tensor and its source"));
+    connect(exportCsvButton, &QPushButton::clicked, this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Export comparison"), {}, tr("CSV (*.csv)"));
         if (!path.isEmpty()) {
@@ -121,7 +164,9 @@ ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
             }
         }
     });
-    toolbar->addAction(tr("Export JSON…"), this, [this] {
+    auto* exportJsonButton = new QPushButton(tr("Export JSON…"), this);
+    exportJsonButton->setToolTip(tr("Write the table as JSON, with each config in full"));
+    connect(exportJsonButton, &QPushButton::clicked, this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Export comparison"), {}, tr("JSON (*.json)"));
         if (!path.isEmpty()) {
@@ -135,28 +180,58 @@ ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
     overlay_->chart()->setTitle(tr("Dequantized histograms of the compared configs"));
     overlay_->setAxisTitles(tr("value"), tr("count"));
     overlay_->setYFloor(0);
-    overlay_->axisY()->setLabelFormat("%.0f");
+    // The legend below names every config in full; the chart's own would cut the names.
+    overlay_->chart()->legend()->setVisible(false);
+    multiples_ = new widgets::SmallMultiplesView(this);
+    multiples_->setAxisTitles(tr("value"), tr("count"));
+    chartStack_ = new QStackedWidget(this);
+    chartStack_->addWidget(overlay_);
+    chartStack_->addWidget(multiples_);
+    legend_ = new QLabel(this);
+    legend_->setWordWrap(true);
+    legend_->setTextFormat(Qt::RichText);
+    legend_->setContentsMargins(6, 2, 6, 2);
+    legend_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    charts_ = new QWidget(this);
+    auto* chartsLayout = new QVBoxLayout(charts_);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->setSpacing(0);
+    chartsLayout->addWidget(chartStack_, 1);
+    chartsLayout->addWidget(legend_);
+
+    layoutBox_ = new QComboBox(this);
+    layoutBox_->addItem(tr("Automatic"), static_cast<int>(ChartLayout::Automatic));
+    layoutBox_->addItem(tr("Overlay"), static_cast<int>(ChartLayout::Overlay));
+    layoutBox_->addItem(tr("Small multiples"), static_cast<int>(ChartLayout::SmallMultiples));
+    layoutBox_->setToolTip(
+        tr("Overlay: every config's histogram in one chart. Small multiples: one chart per "
+           "config on shared axes. Automatic: an overlay for up to %1 configs, small "
+           "multiples beyond.")
+            .arg(kMaxOverlaid));
     wholeRange_ = new QCheckBox(tr("&Whole range"), this);
     wholeRange_->setToolTip(
         tr("Bins over every value. Off: bins over the central 99.9 % (0.05th to 99.95th "
            "percentile), where the levels of the compared configs can be told apart even when "
            "a few outliers stretch the range"));
-    logScale_ = new QCheckBox(tr("Lo&g counts"), this);
+    logScale_ = new QCheckBox(tr("&Log counts"), this);
     logScale_->setToolTip(
         tr("Count axis as log10(1 + count): sparse tails and rarely used "
            "levels become visible"));
-    overlayNote_ = new QLabel(this);
-    overlayNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    overlayNote_ = new widgets::ElidedLabel(this);
     auto* overlayBar = new QHBoxLayout;
     overlayBar->setContentsMargins(6, 0, 6, 0);
+    overlayBar->addWidget(layoutBox_);
     overlayBar->addWidget(wholeRange_);
     overlayBar->addWidget(logScale_);
     overlayBar->addWidget(overlayNote_, 1);
+    overlayBar->addWidget(exportCsvButton);
+    overlayBar->addWidget(exportJsonButton);
     auto* overlayPane = new QWidget(this);
     auto* overlayLayout = new QVBoxLayout(overlayPane);
     overlayLayout->setContentsMargins(0, 0, 0, 0);
     overlayLayout->addLayout(overlayBar);
-    overlayLayout->addWidget(overlay_, 1);
+    overlayLayout->addWidget(charts_, 1);
+    connect(layoutBox_, &QComboBox::currentIndexChanged, this, &ComparePanel::showOverlay);
     connect(wholeRange_, &QCheckBox::toggled, this, &ComparePanel::showOverlay);
     connect(logScale_, &QCheckBox::toggled, this, &ComparePanel::showOverlay);
 
@@ -215,15 +290,24 @@ QString ComparePanel::exportJson(const QString& path) const {
     return writeAtomically(path, QJsonDocument(model_->toJson()).toJson());
 }
 
+ComparePanel::ChartLayout ComparePanel::effectiveLayout() const {
+    const auto chosen = static_cast<ChartLayout>(layoutBox_->currentData().toInt());
+    if (chosen != ChartLayout::Automatic) {
+        return chosen;
+    }
+    const auto comparison = session_->comparison();
+    const std::size_t configs = comparison ? comparison->rows.size() : 0;
+    return configs > kMaxOverlaid ? ChartLayout::SmallMultiples : ChartLayout::Overlay;
+}
+
 void ComparePanel::showOverlay() {
     const auto comparison = session_->comparison();
     if (!comparison) {
         overlay_->clear();
+        multiples_->setMultiples({});
+        legend_->clear();
         return;
     }
-    static const QList<QColor> colours{{230, 126, 34}, {39, 174, 96},  {142, 68, 173},
-                                       {192, 57, 43},  {22, 160, 133}, {211, 84, 0},
-                                       {41, 128, 185}, {127, 140, 141}};
     const bool whole = wholeRange_->isChecked();
     const bool log = logScale_->isChecked();
     auto points = [log](const Histogram& h) {
@@ -232,20 +316,60 @@ void ComparePanel::showOverlay() {
         return p;
     };
     const Histogram& original = whole ? comparison->original : comparison->central;
-    QList<widgets::Curve> curves{
-        {tr("Original"), points(original), QColor(52, 120, 198), 1.0, Qt::SolidLine, true}};
+    const QColor originalColour(52, 120, 198);
+    const widgets::Curve originalCurve{
+        tr("Original"), points(original), originalColour, 1.0, Qt::SolidLine, true};
+    QList<widgets::Curve> curves{originalCurve};
+    QList<widgets::SmallMultiple> multiples;
+    QStringList legend{QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2")
+                           .arg(originalColour.name(), tr("Original"))};
+    QStringList fullNames;
+    for (const ComparisonRow& row : comparison->rows) {
+        fullNames << QString::fromStdString(describe(row.config));
+    }
+    const QStringList shortNames = distinguishingNames(fullNames);
     for (std::size_t i = 0; i < comparison->rows.size(); ++i) {
         const ComparisonRow& row = comparison->rows[i];
+        const QString& name = fullNames[static_cast<qsizetype>(i)];
         if (!row.error.isEmpty()) {
+            legend << tr("%1. %2: %3").arg(i + 1).arg(unbreakable(name), row.error.toHtmlEscaped());
             continue;
         }
-        curves.append({QString::fromStdString(format_name(row.config) + " " +
-                                              to_string(row.config.calibration)),
-                       points(whole ? row.dequantized : row.centralDequantized),
-                       colours[static_cast<qsizetype>(i) % colours.size()], 1.4});
+        const int index = static_cast<int>(i);
+        const Histogram& dequantized = whole ? row.dequantized : row.centralDequantized;
+        const widgets::Curve curve{name, points(dequantized),
+                                   widgets::seriesColor(index, palette()), 1.4,
+                                   widgets::seriesPenStyle(index)};
+        curves.append(curve);
+        multiples.append({tr("%1. %2").arg(i + 1).arg(shortNames[static_cast<qsizetype>(i)]),
+                          {originalCurve, curve}});
+        // Identical results draw over one another in an overlay: the legend says so.
+        QString same;
+        for (std::size_t j = 0; j < i; ++j) {
+            const ComparisonRow& earlier = comparison->rows[j];
+            if (earlier.error.isEmpty() &&
+                (whole ? earlier.dequantized : earlier.centralDequantized).counts ==
+                    dequantized.counts) {
+                same = tr(" (same as %1)").arg(j + 1);
+                break;
+            }
+        }
+        legend << QStringLiteral("<span style=\"color:%1\">%2</span>&nbsp;%3.&nbsp;%4%5")
+                      .arg(curve.color.name(), curve.style == Qt::SolidLine ? QStringLiteral("■")
+                                                                            : QStringLiteral("▬ ▬"))
+                      .arg(i + 1)
+                      .arg(unbreakable(name), same);
     }
-    widgets::setCountAxis(overlay_->axisY(), log);
-    overlay_->setCurves(curves);
+    const bool small = effectiveLayout() == ChartLayout::SmallMultiples;
+    chartStack_->setCurrentWidget(small ? static_cast<QWidget*>(multiples_) : overlay_);
+    if (small) {
+        multiples_->setLogCounts(log);
+        multiples_->setMultiples(multiples);
+    } else {
+        widgets::setCountAxis(overlay_, log);
+        overlay_->setCurves(curves);
+    }
+    legend_->setText(legend.join(QStringLiteral(" &nbsp;&nbsp; ")));
     const std::int64_t outside = original.below + original.above;
     overlayNote_->setText(whole ? tr("all values")
                                 : tr("central 99.9 %: [%1, %2]; %3 values outside")

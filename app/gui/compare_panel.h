@@ -5,8 +5,12 @@
 
 #include <QWidget>
 
+#include "chart_panel.h"
+
 class QCheckBox;
+class QComboBox;
 class QLabel;
+class QStackedWidget;
 class QTableView;
 
 namespace quantscope {
@@ -14,23 +18,36 @@ struct QuantConfig;
 }
 
 namespace quantscope::widgets {
+class ElidedLabel;
 class PlotChartView;
-}
+class SmallMultiplesView;
+}  // namespace quantscope::widgets
 
 namespace quantscope::app {
 
 class AnalysisSession;
 class CompareModel;
 
-class ComparePanel : public QWidget {
+class ComparePanel : public QWidget, public ChartPanel {
     Q_OBJECT
 
 public:
+    // How the compared histograms are drawn.
+    enum class ChartLayout { Automatic, Overlay, SmallMultiples };
+    // Automatic overlays up to this many configs; beyond, overlaid curves cannot be read.
+    static constexpr std::size_t kMaxOverlaid = 3;
+
     explicit ComparePanel(AnalysisSession* session, QWidget* parent = nullptr);
 
     CompareModel* model() const { return model_; }
     QTableView* table() const { return table_; }
     widgets::PlotChartView* overlay() const { return overlay_; }
+    widgets::SmallMultiplesView* smallMultiples() const { return multiples_; }
+    QComboBox* layoutBox() const { return layoutBox_; }
+    QLabel* legend() const { return legend_; }
+    // The layout in use: Automatic resolved by the number of configs.
+    ChartLayout effectiveLayout() const;
+    QWidget* chartArea() const override { return charts_; }
     QAction* addCurrentAction() const { return addCurrent_; }
     // The overlay's view: the central 99.9 % of the values (default) or all of them, and
     // counts or log10(1 + count).
@@ -56,9 +73,14 @@ private:
     CompareModel* model_;
     QTableView* table_;
     widgets::PlotChartView* overlay_;
+    widgets::SmallMultiplesView* multiples_;
+    QStackedWidget* chartStack_;
+    QLabel* legend_;
+    QWidget* charts_;
+    QComboBox* layoutBox_;
     QCheckBox* wholeRange_;
     QCheckBox* logScale_;
-    QLabel* overlayNote_;
+    widgets::ElidedLabel* overlayNote_;
     QAction* addCurrent_;
 };
 

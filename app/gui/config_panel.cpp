@@ -1,5 +1,6 @@
 #include "config_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -145,10 +146,18 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     auto* calibrationRow = new QHBoxLayout;
     calibrationRow->addWidget(calibration_, 1);
     calibrationRow->addWidget(parameter_);
+    lockManual_ = new QCheckBox(tr("Loc&k"), this);
+    lockManual_->setToolTip(
+        tr("Keep the manual range when another tensor is studied. Unlocked, a new tensor "
+           "starts from min-max: a range chosen for one tensor would clip another at random."));
     auto* manualRow = new QHBoxLayout;
-    manualRow->addWidget(manualMin_);
+    manualRow->addWidget(manualMin_, 1);
     manualRow->addWidget(new QLabel(QStringLiteral("…"), this));
-    manualRow->addWidget(manualMax_);
+    manualRow->addWidget(manualMax_, 1);
+    manualRow->addWidget(lockManual_);
+    connect(lockManual_, &QCheckBox::toggled, session_, &AnalysisSession::setManualRangeLocked);
+    connect(session_, &AnalysisSession::manualRangeLockChanged, lockManual_,
+            &QCheckBox::setChecked);
 
     rounding_ = new QComboBox(this);
     for (const char* name : {"nearest-even", "nearest-away", "toward-zero", "stochastic"}) {
@@ -182,19 +191,27 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     problem_->setWordWrap(true);
     problem_->setStyleSheet(QStringLiteral("color: #c0392b"));
     problem_->setVisible(false);
+    notice_ = new QLabel(this);
+    notice_->setWordWrap(true);
+    notice_->setVisible(false);
+    connect(session_, &AnalysisSession::configAdapted, this, [this](const QString& message) {
+        notice_->setText(message);
+        notice_->setVisible(true);
+    });
     description_ = new QLabel(this);
     description_->setWordWrap(true);
     description_->setForegroundRole(QPalette::PlaceholderText);
 
     auto* layout = new QFormLayout(this);
-    layout->addRow(tr("&Format:"), format_);
+    layout->addRow(tr("F&ormat:"), format_);
     layout->addRow(tr("&Scheme:"), scheme_);
     layout->addRow(tr("Granularity:"), granularityRow);
     layout->addRow(tr("Calibration:"), calibrationRow);
     layout->addRow(tr("Manual range:"), manualRow);
     layout->addRow(tr("Rounding:"), roundingRow);
-    layout->addRow(tr("&Outliers above:"), outliers_);
+    layout->addRow(tr("Ou&tliers above:"), outliers_);
     layout->addRow(problem_);
+    layout->addRow(notice_);
     layout->addRow(description_);
 
     showSessionConfig();
@@ -225,6 +242,7 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     connect(seed_, &QSpinBox::valueChanged, this, &ConfigPanel::onRounding);
     connect(outliers_, &QDoubleSpinBox::valueChanged, this, &ConfigPanel::onOutliers);
     connect(session_, &AnalysisSession::configChanged, this, &ConfigPanel::showSessionConfig);
+    connect(session_, &AnalysisSession::tensorChanged, this, &ConfigPanel::updateEnabledControls);
 }
 
 void ConfigPanel::createFormatBox() {
@@ -262,6 +280,10 @@ void ConfigPanel::createFormatBox() {
            "dense near 0 and sparse far out.\nBlock-scaled (MX, NVFP4): small floats with a "
            "shared scale per block.\nLookup (NF4): 16 fixed levels at normal quantiles.\nHover "
            "over an entry for its range and value count."));
+}
+
+QString ConfigPanel::noticeText() const {
+    return notice_->isHidden() ? QString() : notice_->text();
 }
 
 QString ConfigPanel::problemText() const {
@@ -322,6 +344,17 @@ void ConfigPanel::updateEnabledControls() {
     }
     const bool blockFormat = config.block_scaling != BlockScaling::None;
     granularity_->setEnabled(!blockFormat);
+    // Per channel on a 1-D tensor would give every value a scale of its own.
+    const auto tensor = session_->tensor();
+    const int rank = tensor ? static_cast<int>(tensor->info.shape.size()) : 2;
+    auto* kinds = qobject_cast<QStandardItemModel*>(granularity_->model());
+    QStandardItem* channel =
+        kinds->item(granularity_->findData(static_cast<int>(Granularity::Kind::Channel)));
+    channel->setEnabled(rank >= 2);
+    channel->setToolTip(rank >= 2 ? QString()
+                                  : tr("Per channel needs a tensor of two axes or more: on this "
+                                       "%1-D tensor every value would get a scale of its own.")
+                                        .arg(rank));
     axis_->setVisible(config.granularity.kind == Granularity::Kind::Channel);
     block_->setVisible(config.granularity.kind == Granularity::Kind::Block);
     block_->setEnabled(!blockFormat);
@@ -343,6 +376,7 @@ void ConfigPanel::propose(const QuantConfig& config, const QString& what) {
         return;
     }
     problem_->setVisible(false);
+    notice_->setVisible(false);  // the user has taken over
     session_->changeConfig(config, what);
 }
 

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -36,6 +37,9 @@ public:
     QComboBox* roundingBox() const { return rounding_; }
     QSpinBox* seedBox() const { return seed_; }
     QDoubleSpinBox* outlierBox() const { return outliers_; }
+    QCheckBox* lockManualBox() const { return lockManual_; }
+    // What the session changed by itself for a new tensor, or empty.
+    QString noticeText() const;
     // Why the controls' combination cannot run, or empty.
     QString problemText() const;
 
@@ -66,7 +70,9 @@ private:
     QComboBox* rounding_;
     QSpinBox* seed_;
     QDoubleSpinBox* outliers_;
+    QCheckBox* lockManual_;
     QLabel* problem_;
+    QLabel* notice_;
     QLabel* description_;
 };
 

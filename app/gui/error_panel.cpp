@@ -23,7 +23,6 @@ ErrorPanel::ErrorPanel(AnalysisSession* session, QWidget* parent)
     histogram_->chart()->setTitle(tr("Error histogram, E = x − Q(x)"));
     histogram_->setAxisTitles(tr("error"), tr("count"));
     histogram_->setYFloor(0);
-    histogram_->axisY()->setLabelFormat("%.0f");
     density_ = new widgets::DensityImageView(this);
     density_->setTitles(tr("Error against value (density, log colour)"), tr("value x"),
                         tr("error E"));
@@ -38,6 +37,7 @@ ErrorPanel::ErrorPanel(AnalysisSession* session, QWidget* parent)
         tr("Count axis as log10(1 + count): rare errors (the tails of stochastic rounding, a "
            "few values near the clip) become visible."));
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    charts_ = splitter;
     splitter->addWidget(histogram_);
     splitter->addWidget(density_);
     splitter->setStretchFactor(0, 2);
@@ -73,7 +73,7 @@ void ErrorPanel::showOutcome() {
     const bool log = logScale_->isChecked();
     widgets::countsToAxis(points, log);
     histogram_->axisX()->setTitleText(tr("error"));
-    widgets::setCountAxis(histogram_->axisY(), log);
+    widgets::setCountAxis(histogram_, log);
     // The bins span the rounding error of the values inside the clipping range; the clipped
     // values' larger errors are counted beside them (and drawn in the density view).
     QString name = tr("Error (%1 bins)").arg(error.bins());

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include "chart_panel.h"
+
 class QCheckBox;
 class QLabel;
 
@@ -17,7 +19,7 @@ namespace quantscope::app {
 
 class AnalysisSession;
 
-class ErrorPanel : public QWidget {
+class ErrorPanel : public QWidget, public ChartPanel {
     Q_OBJECT
 
 public:
@@ -25,6 +27,7 @@ public:
 
     widgets::PlotChartView* histogramView() const { return histogram_; }
     widgets::DensityImageView* densityView() const { return density_; }
+    QWidget* chartArea() const override { return charts_; }
 
 private:
     void showOutcome();
@@ -32,6 +35,7 @@ private:
     AnalysisSession* session_;
     widgets::PlotChartView* histogram_;
     widgets::DensityImageView* density_;
+    QWidget* charts_;
     QLabel* readout_;
     QCheckBox* logScale_;
 };

@@ -4,6 +4,9 @@
 // sets a manual range and re-runs.
 
 #include <QWidget>
+#include <optional>
+
+#include "chart_panel.h"
 
 class QCheckBox;
 class QLabel;
@@ -16,15 +19,18 @@ namespace quantscope::app {
 
 class AnalysisSession;
 
-class HistogramPanel : public QWidget {
+class HistogramPanel : public QWidget, public ChartPanel {
     Q_OBJECT
 
 public:
     explicit HistogramPanel(AnalysisSession* session, QWidget* parent = nullptr);
 
     widgets::HistogramChartView* view() const { return view_; }
+    QWidget* chartArea() const override;
     QCheckBox* logScaleBox() const { return logScale_; }
     QLabel* readout() const { return readout_; }
+    // What the built-in sample shows, above the chart while the sample is studied.
+    QLabel* caption() const { return caption_; }
 
 private:
     void showOutcome();
@@ -33,6 +39,9 @@ private:
     widgets::HistogramChartView* view_;
     QCheckBox* logScale_;
     QLabel* readout_;
+    QLabel* caption_;
+    bool captionDismissed_ = false;
+    std::optional<double> hoverX_;  // the value under the pointer while it rests on the chart
 };
 
 }  // namespace quantscope::app

@@ -67,9 +67,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     signalPanel_ = new SignalPanel(session_, this);
     comparePanel_ = new ComparePanel(session_, this);
     sweepPanel_ = new SweepPanel(session_, this);
-    tabs_->addTab(histogramPanel_, tr("&Histogram"));
-    tabs_->addTab(errorPanel_, tr("&Error"));
-    tabs_->addTab(signalPanel_, tr("Si&gnal"));
+    // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
+    // controls): main_window_test checks it for every tab.
+    tabs_->addTab(histogramPanel_, tr("H&istogram"));
+    tabs_->addTab(errorPanel_, tr("E&rror"));
+    tabs_->addTab(signalPanel_, tr("Sig&nal"));
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
     setCentralWidget(tabs_);
@@ -89,6 +91,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     connect(session_, &AnalysisSession::tensorChanged, this, &MainWindow::updateTitle);
     connect(session_, &AnalysisSession::configChanged, this, &MainWindow::updateTitle);
     connect(session_, &AnalysisSession::progressChanged, this, &MainWindow::showProgress);
+    connect(session_, &AnalysisSession::configAdapted, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
     connect(session_, &AnalysisSession::loadFailed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     // Opening and reading show a busy bar with Cancel: a large file or generator takes seconds.
@@ -199,7 +203,7 @@ void MainWindow::createMenus() {
         }
     });
     exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addAction(tr("Export &Quantized Tensor (.npy)…"), this, [this] {
+    file->addAction(tr("E&xport Quantized Tensor (.npy)…"), this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Export Q(x)"), {}, tr("NumPy array (*.npy)"));
         if (!path.isEmpty()) {
@@ -316,6 +320,12 @@ void MainWindow::showOutcome() {
                            .arg(100 * m.clipped_fraction, 0, 'g', 3)
                            .arg(QLocale().toString(static_cast<qlonglong>(m.count)))
                            .arg(outcome->result.storage.bits_per_value, 0, 'g', 4));
+    if (m.nan_count + m.inf_count > 0) {
+        headline_->setText(headline_->text() +
+                           tr("   %1 NaN, %2 Inf (excluded)")
+                               .arg(QLocale().toString(static_cast<qlonglong>(m.nan_count)))
+                               .arg(QLocale().toString(static_cast<qlonglong>(m.inf_count))));
+    }
 }
 
 void MainWindow::showFailure(const QString& message) {
@@ -393,9 +403,11 @@ QString MainWindow::openSession(const QString& path) {
 }
 
 QString MainWindow::exportCurrentView(const QString& path) {
-    QWidget* view = tabs_->currentWidget();
+    auto* panel = dynamic_cast<ChartPanel*>(tabs_->currentWidget());
+    QWidget* view = panel != nullptr ? panel->chartArea() : tabs_->currentWidget();
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
-        return widgets::saveWidgetSvg(view, path, tabs_->tabText(tabs_->currentIndex()));
+        const QString tab = widgets::withoutMnemonic(tabs_->tabText(tabs_->currentIndex()));
+        return widgets::saveWidgetSvg(view, path, tr("%1 — %2").arg(tab, windowTitle()));
     }
     return widgets::saveWidgetPng(view, path);
 }

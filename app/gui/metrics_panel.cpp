@@ -1,11 +1,14 @@
 #include "metrics_panel.h"
 
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 
 #include "analysis_session.h"
+#include "elided_label.h"
+#include "mini_histogram.h"
 
 namespace quantscope::app {
 
@@ -15,14 +18,21 @@ QString number(double v, int precision = 5) {
     if (std::isinf(v)) {
         return v > 0 ? QStringLiteral("∞") : QStringLiteral("-∞");
     }
+    if (std::isnan(v)) {
+        return QStringLiteral("–");
+    }
     return QString::number(v, 'g', precision);
+}
+
+QString count(std::int64_t n) {
+    return QLocale().toString(static_cast<qlonglong>(n));
 }
 
 }  // namespace
 
 MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
-    auto* layout = new QFormLayout(this);
+    auto* layout = new QGridLayout(this);
     const QList<std::tuple<QString, QString, QString>> rows{
         {"sqnr_db", tr("SQNR:"),
          tr("10 log10(Σx² / ΣE²), E = x − Q(x). Higher is better; each bit "
@@ -33,34 +43,75 @@ MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
             "are clipped.")},
         {"mean_error", tr("Mean error:"), tr("Mean of E: the bias rounding introduces.")},
         {"cosine_similarity", tr("Cosine:"), tr("x·Q(x) / (|x||Q(x)|).")},
-        {"clipped_fraction", tr("Clipped:"), tr("Share of values outside the clipping range.")},
+        {"clipped_fraction", tr("Clipped:"),
+         tr("Share of values outside the calibrated clipping range (never counted under "
+            "min-max).")},
         {"zero_fraction", tr("Zeroed:"), tr("Share of non-zero values that became exactly 0.")},
         {"kl_divergence", tr("KL divergence:"),
-         tr("KL(P‖Q) between the histograms of x and "
-            "Q(x) on the same bins, in nats.")},
+         tr("KL(P‖Q̃) in nats: P is the 2048-bin histogram of x over the clipping range, "
+            "Q̃ is P quantized.")},
+        {"nonfinite", tr("NaN / Inf:"),
+         tr("NaN and ±Inf inputs: excluded from calibration and every metric, passed "
+            "through unchanged.")},
         {"scale", tr("Scale s:"), tr("The step between neighbouring levels.")},
         {"zero_point", tr("Zero point z:"), tr("The code that stands for 0.")},
-        {"storage", tr("Storage:"), tr("Bytes for the codes plus the scale (and zero point).")},
+        {"storage", tr("Storage:"), tr("Bytes for the codes plus the scales (and zero points).")},
+        {"bits_per_value", tr("Bits/value:"),
+         tr("Storage in bits divided by the number of values, scales included.")},
     };
+    int widest = 0;
     for (const auto& [key, label, tip] : rows) {
-        auto* value = new QLabel(QStringLiteral("–"), this);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        value->setToolTip(tip);
-        auto* name = new QLabel(label, this);
-        name->setToolTip(tip);
-        layout->addRow(name, value);
-        values_.append({key, value});
+        Row row;
+        row.key = key;
+        row.name = new QLabel(label, this);
+        row.name->setToolTip(tip);
+        row.value = new widgets::ElidedLabel(this);
+        row.value->setText(QStringLiteral("–"));
+        row.value->setDescription(tip);
+        const int r = layout->rowCount();
+        layout->addWidget(row.name, r, 0);
+        layout->addWidget(row.value, r, 1);
+        widest = std::max(widest, row.name->sizeHint().width());
+        rows_.append(row);
     }
+    // The label column is as wide as its widest label, whatever the values say.
+    layout->setColumnMinimumWidth(0, widest);
+    layout->setColumnStretch(1, 1);
+    scaleHistogram_ = new widgets::MiniHistogram(this);
+    scaleHistogram_->setToolTip(tr("How the group scales spread: one bar per bin."));
+    scaleHistogram_->setVisible(false);
+    layout->addWidget(scaleHistogram_, layout->rowCount(), 1);
+    notes_ = new QLabel(this);
+    notes_->setWordWrap(true);
+    notes_->setForegroundRole(QPalette::PlaceholderText);
+    notes_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    notes_->setVisible(false);
+    layout->addWidget(notes_, layout->rowCount(), 0, 1, 2);
+    layout->setRowStretch(layout->rowCount(), 1);
     connect(session_, &AnalysisSession::analysisFinished, this, &MetricsPanel::showOutcome);
 }
 
-QString MetricsPanel::valueText(const QString& key) const {
-    for (const auto& [k, label] : values_) {
-        if (k == key) {
-            return label->text();
+widgets::ElidedLabel* MetricsPanel::valueLabel(const QString& key) const {
+    for (const Row& row : rows_) {
+        if (row.key == key) {
+            return row.value;
         }
     }
-    return {};
+    return nullptr;
+}
+
+QLabel* MetricsPanel::rowLabel(const QString& key) const {
+    for (const Row& row : rows_) {
+        if (row.key == key) {
+            return row.name;
+        }
+    }
+    return nullptr;
+}
+
+QString MetricsPanel::valueText(const QString& key) const {
+    const widgets::ElidedLabel* label = valueLabel(key);
+    return label != nullptr ? label->text() : QString();
 }
 
 void MetricsPanel::showOutcome() {
@@ -68,10 +119,13 @@ void MetricsPanel::showOutcome() {
     if (!outcome) {
         return;
     }
-    const Metrics& m = outcome->result.metrics;
-    const GroupParameters& g = outcome->result.groups.front();
-    const Storage& s = outcome->result.storage;
-    for (const auto& [key, label] : values_) {
+    const QuantResult& result = outcome->result;
+    const Metrics& m = result.metrics;
+    const Storage& s = result.storage;
+    const std::size_t groups = result.groups.size();
+    QStringList notes;
+    for (const Row& row : rows_) {
+        const QString& key = row.key;
         QString text;
         if (key == "sqnr_db") {
             text = number(m.sqnr_db, 4) + tr(" dB");
@@ -89,17 +143,25 @@ void MetricsPanel::showOutcome() {
             text = number(100 * m.zero_fraction, 4) + QStringLiteral(" %");
         } else if (key == "kl_divergence") {
             text = number(m.kl_divergence, 4);
+        } else if (key == "nonfinite") {
+            text = tr("%1 / %2").arg(count(m.nan_count), count(m.inf_count));
         } else if (key == "scale") {
-            text = number(g.scale, 6);
+            text = groups == 1 ? number(result.groups.front().scale, 6) : QString();
         } else if (key == "zero_point") {
-            text = QString::number(g.zero_point);
+            text = groups == 1 ? QString::number(result.groups.front().zero_point) : QString();
         } else if (key == "storage") {
-            text = tr("%1 bytes, %2 bits/value")
-                       .arg(QLocale().toString(static_cast<qlonglong>(s.bytes)))
-                       .arg(number(s.bits_per_value, 5));
+            text = tr("%1 bytes").arg(count(s.bytes));
+        } else if (key == "bits_per_value") {
+            text = number(s.bits_per_value, 5);
         }
-        label->setText(text);
+        row.value->setText(text);
     }
+    rowLabel(QStringLiteral("scale"))->setText(groups == 1 ? tr("Scale s:") : tr("Scales:"));
+    rowLabel(QStringLiteral("zero_point"))
+        ->setText(groups == 1 ? tr("Zero point z:") : tr("Zero points:"));
+    scaleHistogram_->setVisible(groups > 1);
+    notes_->setText(notes.join(QLatin1Char('\n')));
+    notes_->setVisible(!notes.isEmpty());
 }
 
 }  // namespace quantscope::app

@@ -27,6 +27,10 @@ SignalPanel::SignalPanel(AnalysisSession* session, QWidget* parent)
     stack_->setCurrentWidget(note_);
 }
 
+QWidget* SignalPanel::chartArea() const {
+    return stack_->currentWidget();
+}
+
 bool SignalPanel::showsSignal() const {
     return stack_->currentWidget() == view_;
 }

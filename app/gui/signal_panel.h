@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include "chart_panel.h"
+
 class QShowEvent;
 
 class QLabel;
@@ -17,13 +19,14 @@ namespace quantscope::app {
 
 class AnalysisSession;
 
-class SignalPanel : public QWidget {
+class SignalPanel : public QWidget, public ChartPanel {
     Q_OBJECT
 
 public:
     explicit SignalPanel(AnalysisSession* session, QWidget* parent = nullptr);
 
     widgets::SignalChartView* view() const { return view_; }
+    QWidget* chartArea() const override;
     bool showsSignal() const;
 
 protected:

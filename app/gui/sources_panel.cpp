@@ -45,6 +45,9 @@ SourcesPanel::SourcesPanel(AnalysisSession* session, QWidget* parent)
     tree_ = new QTreeView(this);
     tree_->setModel(proxy_);
     tree_->setUniformRowHeights(true);
+    // Names of one model share their head ("model.layers.12.self_attn..."): the tail tells them
+    // apart, and the tooltip has the whole name.
+    tree_->setTextElideMode(Qt::ElideMiddle);
     tree_->setAlternatingRowColors(true);
     tree_->header()->setSectionResizeMode(SourcesModel::Name, QHeaderView::Stretch);
     tree_->header()->setStretchLastSection(false);
@@ -163,6 +166,11 @@ void SourcesPanel::showLoadError(const QString& message) {
 }
 
 void SourcesPanel::expandNewest() {
+    // A file just opened must be seen: a filter typed for the earlier ones would hide it.
+    if (session_->sources().size() > shownSources_) {
+        filter_->clear();
+    }
+    shownSources_ = session_->sources().size();
     tree_->expandAll();
 }
 

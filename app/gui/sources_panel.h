@@ -45,6 +45,7 @@ private:
     QSortFilterProxyModel* proxy_;
     QTreeView* tree_;
     QLineEdit* filter_;
+    qsizetype shownSources_ = 0;
     QToolButton* open_;
     QComboBox* generator_;
     QLineEdit* parameters_;

@@ -14,16 +14,18 @@
 
 namespace quantscope::app {
 
+QWidget* SweepPanel::chartArea() const {
+    return view_;
+}
+
 SweepPanel::SweepPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     view_ = new widgets::PlotChartView(this);
     view_->chart()->setTitle(tr("SQNR against bit width"));
     view_->setAxisTitles(tr("bits"), tr("SQNR (dB)"));
-    view_->axisX()->setLabelFormat("%.0f");
-    view_->axisX()->setTickCount(kSweepMaxBits - kSweepMinBits + 1);
     note_ = new QLabel(this);
     note_->setWordWrap(true);
-    auto* run = new QPushButton(tr("&Run sweep"), this);
+    auto* run = new QPushButton(tr("R&un sweep"), this);
     run->setToolTip(tr("Quantize the tensor at every bit width from %1 to %2 under each "
                        "calibration (runs by itself when this tab is shown).")
                         .arg(kSweepMinBits)

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include "chart_panel.h"
+
 class QLabel;
 
 namespace quantscope::widgets {
@@ -15,13 +17,14 @@ namespace quantscope::app {
 
 class AnalysisSession;
 
-class SweepPanel : public QWidget {
+class SweepPanel : public QWidget, public ChartPanel {
     Q_OBJECT
 
 public:
     explicit SweepPanel(AnalysisSession* session, QWidget* parent = nullptr);
 
     widgets::PlotChartView* view() const { return view_; }
+    QWidget* chartArea() const override;
     // Starts the sweep if the result is out of date.
     void refresh();
 

@@ -44,6 +44,7 @@
 #include "quantscope/quant/quantizer.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
+#include "small_multiples_view.h"
 #include "sources_model.h"
 #include "sources_panel.h"
 #include "step_series.h"
@@ -244,6 +245,11 @@ private slots:
             QCOMPARE(row->storage.bytes, expected.storage.bytes);
         }
         QCOMPARE(format_name(model->resultRow(6)->config), std::string("mxfp4"));
+        // Seven configs are drawn as small multiples unless an overlay is asked for.
+        QCOMPARE(window.comparePanel()->smallMultiples()->chartCount(), qsizetype(7));
+        window.comparePanel()->layoutBox()->setCurrentIndex(
+            window.comparePanel()->layoutBox()->findData(
+                static_cast<int>(app::ComparePanel::ChartLayout::Overlay)));
         QCOMPARE(window.comparePanel()->overlay()->curveCount(), qsizetype(8));
         {
             // The overlay bins the central 99.9 % by default, all values on request, and shows
@@ -283,7 +289,7 @@ private slots:
         QVERIFY(csvFile.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csvFile.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 8);
-        QVERIFY(lines[0].startsWith(QStringLiteral("config,sqnr_db,mse")));
+        QVERIFY(lines[0].startsWith(QStringLiteral("source,tensor,config,sqnr_db,mse")));
         const QString json = dir.filePath(QStringLiteral("compare.json"));
         QCOMPARE(window.comparePanel()->exportJson(json), QString());
         QFile jsonFile(json);

@@ -18,6 +18,10 @@ std::optional<std::int64_t> checked_element_count(std::span<const std::int64_t> 
     return count;
 }
 
+bool is_integer_dtype(std::string_view dtype) {
+    return dtype == "bool" || dtype.starts_with("int") || dtype.starts_with("uint");
+}
+
 std::string shape_to_string(std::span<const std::int64_t> shape) {
     std::string text = "[";
     for (std::size_t i = 0; i < shape.size(); ++i) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "quantscope/common/buffer.h"
@@ -32,6 +33,10 @@ struct Tensor {
 // Product of the dimensions, or nullopt when a dimension is negative or the product overflows
 // int64. Loaders use this before they trust any shape a file claims.
 std::optional<std::int64_t> checked_element_count(std::span<const std::int64_t> shape);
+
+// Whether a stored dtype holds integers or booleans ("int64", "uint8", "bool"): such tensors are
+// indices, masks and shapes more often than values worth quantizing.
+bool is_integer_dtype(std::string_view dtype);
 
 // "[3, 4]" style, for messages and tables.
 std::string shape_to_string(std::span<const std::int64_t> shape);

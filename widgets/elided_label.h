@@ -1,0 +1,40 @@
+#pragma once
+// A one-line label that never asks for more width than it is given: text that does not fit is
+// elided (at the end, or in the middle for names whose tail tells them apart) and the whole text
+// goes into the tooltip. A panel of such labels keeps its width while the values change.
+
+#include <QFrame>
+#include <QString>
+
+namespace quantscope::widgets {
+
+class ElidedLabel : public QFrame {
+    Q_OBJECT
+
+public:
+    explicit ElidedLabel(QWidget* parent = nullptr);
+
+    void setText(const QString& text);
+    QString text() const { return text_; }
+    // What the tooltip says besides the full text (the metric's definition, say).
+    void setDescription(const QString& description);
+    void setElideMode(Qt::TextElideMode mode);
+    // Whether the text shown is shorter than text().
+    bool isElided() const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void updateToolTip();
+
+    QString text_;
+    QString description_;
+    Qt::TextElideMode mode_ = Qt::ElideRight;
+};
+
+}  // namespace quantscope::widgets
