@@ -142,15 +142,29 @@ void DensityImageView::paintEvent(QPaintEvent*) {
     painter.restore();
 }
 
-void DensityImageView::mouseMoveEvent(QMouseEvent* event) {
+std::optional<QPointF> DensityImageView::valueAt(QPointF position) const {
     const QRect plot = plotRect();
-    if (plot.contains(event->position().toPoint()) && plot.width() > 0 && plot.height() > 0) {
-        const double fx = (event->position().x() - plot.left()) / plot.width();
-        const double fy = (plot.bottom() - event->position().y()) / plot.height();
-        emit hovered({density_.xLo + fx * (density_.xHi - density_.xLo),
-                      density_.yLo + fy * (density_.yHi - density_.yLo)});
+    if (!plot.contains(position.toPoint()) || plot.width() <= 0 || plot.height() <= 0) {
+        return std::nullopt;
+    }
+    const double fx = (position.x() - plot.left()) / plot.width();
+    const double fy = (plot.bottom() - position.y()) / plot.height();
+    return QPointF(density_.xLo + fx * (density_.xHi - density_.xLo),
+                   density_.yLo + fy * (density_.yHi - density_.yLo));
+}
+
+void DensityImageView::mouseMoveEvent(QMouseEvent* event) {
+    if (const auto value = valueAt(event->position())) {
+        emit hovered(*value);
     }
     QWidget::mouseMoveEvent(event);
+}
+
+void DensityImageView::mousePressEvent(QMouseEvent* event) {
+    if (const auto value = valueAt(event->position()); value && event->button() == Qt::LeftButton) {
+        emit clicked(*value);
+    }
+    QWidget::mousePressEvent(event);
 }
 
 }  // namespace quantscope::widgets

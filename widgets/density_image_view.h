@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 
 namespace quantscope::widgets {
@@ -46,12 +47,16 @@ public:
 
 signals:
     void hovered(QPointF value);
+    void clicked(QPointF value);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
 
 private:
+    std::optional<QPointF> valueAt(QPointF position) const;
+
     DensityImage density_;
     QString title_;
     QString xTitle_;

@@ -126,7 +126,7 @@ void HistogramChartView::redraw() {
     originalBase_->replace({{plot.original.lo, 0.0}, {plot.original.hi, 0.0}});
     dequantized_->replace(dequantized);
     clipMin_->setName(
-        tr("Clipping range [%1, %2]").arg(plot.clip_min, 0, 'g', 4).arg(plot.clip_max, 0, 'g', 4));
+        tr("Clipping [%1, %2]").arg(plot.clip_min, 0, 'g', 4).arg(plot.clip_max, 0, 'g', 4));
 
     // From the data alone: the same plot always gets the same axes.
     const auto [lo, hi] = displayRange(std::min(plot.original.lo, plot.clip_min),
@@ -140,7 +140,7 @@ void HistogramChartView::redraw() {
 void HistogramChartView::drawLevels() {
     if (!plot_ || plot_->levels.empty()) {
         levels_->clear();
-        levels_->setName(tr("Quantization levels"));
+        levels_->setName(tr("Levels"));
         levelStride_ = 1;
         return;
     }
@@ -164,10 +164,11 @@ void HistogramChartView::drawLevels() {
         }
     }
     levels_->replace(combPoints(shown, -rugDepth_ * 0.9, rugDepth_ * 0.75));
-    levels_->setName(
-        levelStride_ == 1
-            ? tr("Quantization levels (%1)").arg(all.size())
-            : tr("Quantization levels (%1; every %2th shown)").arg(all.size()).arg(levelStride_));
+    levels_->setName(levelStride_ == 1
+                         ? tr("Levels (%1)").arg(all.size())
+                         : tr("Levels (%1, every %2 shown)")
+                               .arg(all.size())
+                               .arg(levelStride_ == 2 ? tr("2nd") : tr("%1th").arg(levelStride_)));
 }
 
 void HistogramChartView::resizeEvent(QResizeEvent* event) {

@@ -33,8 +33,8 @@ public:
     void setLogCounts(bool on);
 
     qsizetype chartCount() const { return charts_.size(); }
-    PlotChartView* chart(qsizetype i) const { return charts_.value(i); }
-    ElidedLabel* title(qsizetype i) const { return titles_.value(i); }
+    PlotChartView* chart(qsizetype i) const { return charts_.at(i); }
+    ElidedLabel* title(qsizetype i) const { return titles_.at(i); }
 
 private:
     void rebuild(qsizetype count);

@@ -158,6 +158,11 @@ void ZoomableChartView::mouseReleaseEvent(QMouseEvent* event) {
     if (panning_) {
         panning_ = false;
         unsetCursor();
+        // A press and release on the same spot picks a value instead of panning.
+        if ((event->position() - panStart_).manhattanLength() < 4 &&
+            chart()->plotArea().contains(mapToScene(event->position().toPoint()))) {
+            emit clicked(valueAt(event->position()));
+        }
         event->accept();
         return;
     }

@@ -38,6 +38,8 @@ public:
 
 signals:
     void hovered(QPointF value);  // in axis coordinates
+    // A click that did not pan: the point under the mouse, in axis coordinates.
+    void clicked(QPointF value);
     void hoverLeft();
     void xRangeChanged(double lo, double hi);
 

@@ -7,6 +7,7 @@
 #include "cli_support.h"
 #include "json_writer.h"
 #include "quantscope/formats/format.h"
+#include "quantscope/formats/value_report.h"
 
 namespace quantscope::cli {
 
@@ -34,7 +35,8 @@ the neighbouring representable values, and what a plain IEEE cast (overflow to I
   --seed S        random bits for stochastic rounding come from this seed (default 0)
   --json          one JSON object with the keys input, format, rounding, code, code_hex,
                   bits, sign, exponent_field, mantissa_field, unbiased_exponent, class,
-                  formula, value, error, saturated, next_down, next_up, ulp, ieee_cast
+                  formula, value, exact (the value's exact decimal expansion), error,
+                  relative_error, saturated, next_down, next_up, ulp, ieee_cast
 )";
 
 namespace {
@@ -170,14 +172,9 @@ int run_bits(const std::vector<std::string_view>& args) {
         throw Usage{"VALUE must be a number (inf and nan allowed), got '" + *value_text + "'",
                     kBitsUsage};
     }
-    const Encoded e =
-        format->encode(value, rounding, Saturation::Saturate, stochastic_bits(seed, 0));
-    const CodeFields c = format->fields(e.code);
-    const Encoded cast =
-        format->encode(value, rounding, Saturation::IeeeCast, stochastic_bits(seed, 0));
-    const double next_down = format->next_down(e.value);
-    const double next_up = format->next_up(e.value);
-    const double ulp = format->ulp(e.value);
+    const ValueReport r = report_value(*format, value, rounding, 1, 0, stochastic_bits(seed, 0));
+    const Encoded& e = r.encoded;
+    const CodeFields& c = r.fields;
     if (json) {
         JsonWriter w;
         w.begin_object();
@@ -194,12 +191,14 @@ int run_bits(const std::vector<std::string_view>& args) {
         w.key("class").value(to_string(c.value_class));
         w.key("formula").value(c.formula);
         w.key("value").value(e.value);
-        w.key("error").value(e.error);
+        w.key("exact").value(r.exact);
+        w.key("error").value(r.error);
+        w.key("relative_error").value(r.relative_error);
         w.key("saturated").value(e.saturated);
-        w.key("next_down").value(next_down);
-        w.key("next_up").value(next_up);
-        w.key("ulp").value(ulp);
-        w.key("ieee_cast").value(cast.value);
+        w.key("next_down").value(r.next_down);
+        w.key("next_up").value(r.next_up);
+        w.key("ulp").value(r.ulp);
+        w.key("ieee_cast").value(r.ieee_cast);
         w.end_object();
         std::cout << w.text() << '\n';
         return kExitOk;
@@ -210,13 +209,15 @@ int run_bits(const std::vector<std::string_view>& args) {
               << "code         " << hex(e.code, c.bits) << " = " << c.bit_string << '\n'
               << "class        " << to_string(c.value_class) << '\n'
               << "formula      " << c.formula << '\n'
-              << "value        " << format_number(e.value, 12) << '\n'
-              << "error        " << format_number(e.error, 12)
-              << (e.saturated ? " (saturated)" : "") << '\n'
-              << "neighbours   " << format_number(next_down, 12) << " < "
-              << format_number(e.value, 12) << " < " << format_number(next_up, 12) << " (ulp "
-              << format_number(ulp, 12) << ")\n"
-              << "ieee cast    " << format_number(cast.value, 12) << '\n';
+              << "value        " << format_number(r.value, 12) << '\n'
+              << "exact        " << r.exact << '\n'
+              << "error        " << format_number(r.error, 12) << " (relative "
+              << format_number(r.relative_error, 4) << ")" << (e.saturated ? " (saturated)" : "")
+              << '\n'
+              << "neighbours   " << format_number(r.next_down, 12) << " < "
+              << format_number(r.value, 12) << " < " << format_number(r.next_up, 12) << " (ulp "
+              << format_number(r.ulp, 12) << ")\n"
+              << "ieee cast    " << format_number(r.ieee_cast, 12) << '\n';
     return kExitOk;
 }
 

@@ -30,14 +30,19 @@
 #include <exception>
 
 #include "analysis_session.h"
+#include "bit_inspector.h"
+#include "bits_panel.h"
 #include "chart_export.h"
 #include "compare_panel.h"
 #include "config_panel.h"
+#include "density_image_view.h"
 #include "error_panel.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
 #include "metrics_panel.h"
+#include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
+#include "signal_chart_view.h"
 #include "signal_panel.h"
 #include "sources_panel.h"
 #include "sweep_panel.h"
@@ -51,7 +56,7 @@ const char* const kRecentKey = "recentFiles";
 const char* const kStateKey = "mainWindow/state";
 const char* const kGeometryKey = "mainWindow/geometry";
 // Bumped when the docks change, so an old saved layout is not applied to new docks.
-constexpr int kStateVersion = 2;
+constexpr int kStateVersion = 3;
 
 }  // namespace
 
@@ -142,6 +147,27 @@ void MainWindow::createDocks() {
     metricsDock->setObjectName(QStringLiteral("metricsDock"));
     metricsDock->setWidget(metricsPanel_);
     addDockWidget(Qt::RightDockWidgetArea, metricsDock);
+
+    bitsPanel_ = new BitsPanel(session_, this);
+    bitsDock_ = new QDockWidget(tr("Bits"), this);
+    bitsDock_->setObjectName(QStringLiteral("bitsDock"));
+    bitsDock_->setWidget(bitsPanel_);
+    addDockWidget(Qt::RightDockWidgetArea, bitsDock_);
+    tabifyDockWidget(metricsDock, bitsDock_);
+    metricsDock->raise();
+
+    // A click on a value in a view shows that value bit by bit.
+    const auto inspect = [this](double value) {
+        bitsPanel_->inspector()->setValue(value);
+        bitsDock_->show();
+        bitsDock_->raise();
+    };
+    connect(histogramPanel_->view(), &widgets::ZoomableChartView::clicked, this,
+            [inspect](QPointF v) { inspect(v.x()); });
+    connect(errorPanel_->densityView(), &widgets::DensityImageView::clicked, this,
+            [inspect](QPointF v) { inspect(v.x()); });
+    connect(signalPanel_->view()->signalChart(), &widgets::ZoomableChartView::clicked, this,
+            [inspect](QPointF v) { inspect(v.y()); });
 }
 
 void MainWindow::createStatusBar() {

@@ -6,6 +6,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -21,6 +22,7 @@ namespace quantscope::app {
 class AnalysisSession;
 class ComparePanel;
 class ConfigPanel;
+class BitsPanel;
 class ErrorPanel;
 class HistogramPanel;
 class MetricsPanel;
@@ -46,6 +48,8 @@ public:
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
+    BitsPanel* bitsPanel() const { return bitsPanel_; }
+    QDockWidget* bitsDock() const { return bitsDock_; }
     QTabWidget* tabs() const { return tabs_; }
     QString headlineText() const;
     QProgressBar* progressBar() const { return progress_; }
@@ -92,6 +96,8 @@ private:
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;
+    BitsPanel* bitsPanel_;
+    QDockWidget* bitsDock_;
     QLabel* headline_;
     QLabel* task_;
     QProgressBar* progress_;

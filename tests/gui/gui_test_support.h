@@ -1,7 +1,9 @@
 #pragma once
 // What the window tests share: where screenshots go, and waiting until a session is idle.
 
+#include <QColor>
 #include <QDir>
+#include <QPalette>
 #include <QString>
 #include <QTest>
 
@@ -15,6 +17,29 @@ inline constexpr int kTimeout = 30000;
 inline QString screenshotPath(const QString& name) {
     QDir().mkpath(QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR));
     return QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR "/") + name;
+}
+
+// A dark palette as a desktop's dark theme gives it.
+inline QPalette darkPalette() {
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(37, 37, 38));
+    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    p.setColor(QPalette::Base, QColor(24, 24, 26));
+    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    p.setColor(QPalette::Text, QColor(235, 235, 235));
+    p.setColor(QPalette::Button, QColor(45, 45, 48));
+    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    p.setColor(QPalette::Mid, QColor(110, 110, 115));
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(110, 170, 255));
+    return p;
+}
+
+// The project's test files (tests/data).
+inline QString testDataPath(const QString& name) {
+    return QStringLiteral(QUANTSCOPE_TEST_DATA_DIR "/") + name;
 }
 
 // Waits until the session has studied a tensor and every job is idle.

@@ -4,6 +4,7 @@
 // does not follow the user to the next tensor, and unique mnemonics.
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCategoryAxis>
 #include <QCheckBox>
 #include <QComboBox>
@@ -519,6 +520,40 @@ private slots:
                 }
             }
         }
+    }
+
+    // Every tab on the sample, a model and a WAV, light and dark, saved to be looked at.
+    void screenshotTourOfEveryTab() {
+        const QPalette light = QApplication::palette();
+        const QStringList sources{QStringLiteral("gen:sample"),
+                                  gui_test::testDataPath(QStringLiteral("io/model.onnx")),
+                                  gui_test::testDataPath(QStringLiteral("io/pcm16.wav"))};
+        const QStringList names{QStringLiteral("sample"), QStringLiteral("onnx"),
+                                QStringLiteral("wav")};
+        for (const bool dark : {false, true}) {
+            QApplication::setPalette(dark ? gui_test::darkPalette() : light);
+            for (qsizetype s = 0; s < sources.size(); ++s) {
+                MainWindow window;
+                window.resize(1400, 900);
+                window.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&window));
+                AnalysisSession* session = window.session();
+                window.openFiles({sources[s]});
+                QVERIFY(QTest::qWaitFor([&] { return session->tensor() != nullptr; }, kTimeout));
+                QVERIFY(settle(session));
+                window.comparePanel()->compareFormats();
+                for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+                    window.tabs()->setCurrentIndex(tab);
+                    QVERIFY(settle(session));
+                    QTest::qWait(30);
+                    QVERIFY(window.saveScreenshot(gui_test::screenshotPath(
+                        QStringLiteral("tour-%1-%2-%3.png")
+                            .arg(names[s], dark ? QStringLiteral("dark") : QStringLiteral("light"))
+                            .arg(tab))));
+                }
+            }
+        }
+        QApplication::setPalette(light);
     }
 
     void theSampleExplainsItself() {

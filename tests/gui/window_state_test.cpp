@@ -37,26 +37,10 @@ using quantscope::app::MainWindow;
 
 namespace {
 
+using gui_test::darkPalette;
 using gui_test::kTimeout;
 using gui_test::screenshotPath;
 using gui_test::settle;
-
-// A dark palette as a desktop's dark theme gives it.
-QPalette darkPalette() {
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(37, 37, 38));
-    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-    p.setColor(QPalette::Base, QColor(24, 24, 26));
-    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
-    p.setColor(QPalette::Text, QColor(235, 235, 235));
-    p.setColor(QPalette::Button, QColor(45, 45, 48));
-    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-    p.setColor(QPalette::Mid, QColor(110, 110, 115));
-    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
-    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    return p;
-}
 
 // The chart's colours are the palette's.
 void verifyChartFollows(const widgets::ZoomableChartView* view, const QPalette& p) {

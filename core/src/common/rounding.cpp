@@ -1,5 +1,7 @@
 #include "quantscope/formats/rounding.h"
 
+#include <cmath>
+
 namespace quantscope {
 
 std::string_view to_string(Rounding rounding) {
@@ -24,6 +26,26 @@ std::optional<Rounding> parse_rounding(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+bool stochastic_up(double fraction, std::uint32_t random_bits) {
+    return static_cast<std::uint32_t>(std::floor(std::ldexp(fraction, 24))) > (random_bits >> 8);
+}
+
+double round_to_integer(double value, Rounding rounding, std::uint32_t random_bits) {
+    switch (rounding) {
+        case Rounding::NearestEven:
+            return std::nearbyint(value);
+        case Rounding::NearestAway:
+            return std::round(value);
+        case Rounding::TowardZero:
+            return std::trunc(value);
+        case Rounding::Stochastic: {
+            const double lower = std::floor(value);
+            return lower + (stochastic_up(value - lower, random_bits) ? 1.0 : 0.0);
+        }
+    }
+    return std::nearbyint(value);
 }
 
 }  // namespace quantscope

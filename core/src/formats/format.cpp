@@ -116,10 +116,6 @@ std::string bit_text(std::uint32_t value, int count) {
     return text;
 }
 
-bool stochastic_up(double fraction, std::uint32_t random_bits) {
-    return static_cast<std::uint32_t>(std::floor(std::ldexp(fraction, 24))) > (random_bits >> 8);
-}
-
 Encoded encode_integer(const IntegerFormat& f, double value, Rounding rounding,
                        std::uint32_t random_bits) {
     Encoded e;
@@ -129,26 +125,9 @@ Encoded encode_integer(const IntegerFormat& f, double value, Rounding rounding,
     }
     const double lo = static_cast<double>(f.min_code());
     const double hi = static_cast<double>(f.max_code());
-    double rounded = value;
-    if (std::isfinite(value)) {
-        const double lower = std::floor(value);
-        const double fraction = value - lower;
-        switch (rounding) {
-            case Rounding::NearestEven:
-                rounded = std::nearbyint(value);
-                break;
-            case Rounding::NearestAway:
-                rounded = std::round(value);
-                break;
-            case Rounding::TowardZero:
-                rounded = std::trunc(value);
-                break;
-            case Rounding::Stochastic:
-                // Round up (toward +inf) with probability `fraction`, as in the quantizer.
-                rounded = lower + (stochastic_up(fraction, random_bits) ? 1.0 : 0.0);
-                break;
-        }
-    }
+    // Stochastic rounding goes up (toward +inf) with probability equal to the fraction, as in
+    // the quantizer.
+    double rounded = std::isfinite(value) ? round_to_integer(value, rounding, random_bits) : value;
     e.saturated = value < lo || value > hi;
     rounded = std::clamp(rounded, lo, hi);
     const auto q = static_cast<std::int32_t>(rounded);

@@ -3,4 +3,5 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/float_rounding.cpp
     ${CMAKE_CURRENT_LIST_DIR}/integer_format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lookup_format.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/format.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/format.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/value_report.cpp)

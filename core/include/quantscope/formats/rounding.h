@@ -5,6 +5,7 @@
 // rounds up with probability equal to the distance from the lower neighbour (seeded, unbiased in
 // expectation).
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -15,5 +16,13 @@ enum class Rounding { NearestEven, NearestAway, TowardZero, Stochastic };
 // "nearest-even", "nearest-away", "toward-zero", "stochastic"
 std::string_view to_string(Rounding rounding);
 std::optional<Rounding> parse_rounding(std::string_view name);
+
+// `fraction` in [0, 1) rounds up under stochastic rounding when its top 24 bits exceed the top
+// 24 of `random_bits`: probability `fraction`, to 2^-24.
+bool stochastic_up(double fraction, std::uint32_t random_bits);
+// A finite value rounded to an integer under `rounding` (the scalar reference for integer
+// codes); `random_bits` drives stochastic rounding, which rounds up with probability equal to
+// the fraction.
+double round_to_integer(double value, Rounding rounding, std::uint32_t random_bits = 0);
 
 }  // namespace quantscope
