@@ -1,14 +1,27 @@
 #include "json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+
+#include "quantscope/common/text.h"
 
 namespace quantscope::cli {
 
 std::string json_escape(std::string_view text) {
     std::string out = "\"";
-    for (char c : text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_sequence_length(text.substr(i));
+        if (length != 1) {
+            // Files may hold any bytes: each one that is not UTF-8 becomes U+FFFD, written as
+            // the escape \ufffd so that the replacement is plain to see.
+            out += length == 0 ? std::string_view("\\ufffd") : text.substr(i, length);
+            i += std::max<std::size_t>(length, 1);
+            continue;
+        }
+        const char c = text[i++];
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -26,7 +39,7 @@ std::string json_escape(std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
                     char buffer[8];
                     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
                     out += buffer;
