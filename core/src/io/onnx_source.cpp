@@ -220,6 +220,9 @@ public:
             add_metadata("opset " + (domain.empty() ? std::string("ai.onnx") : domain), version);
         }
         add_metadata("subgraphs", std::to_string(subgraphs_));
+        // Needed only while listing; a source stays open as long as the window shows it.
+        used_names_ = {};
+        next_suffix_ = {};
     }
 
 protected:
