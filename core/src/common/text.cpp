@@ -42,23 +42,20 @@ std::size_t utf8_sequence_length(std::string_view text) {
     return overlong || surrogate || code > 0x10FFFF ? 0 : length;
 }
 
-namespace {
-
-// Calls valid(sequence) for each valid UTF-8 sequence and invalid(byte) for each other byte.
-template <typename Valid, typename Invalid>
-void for_each_sequence(std::string_view text, Valid valid, Invalid invalid) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const std::size_t length = utf8_sequence_length(text.substr(i));
-        if (length == 0) {
-            invalid(static_cast<unsigned char>(text[i]));
-            ++i;
-        } else {
-            valid(text.substr(i, length));
-            i += length;
-        }
+std::string_view short_escape(char c) {
+    switch (c) {
+        case '\n':
+            return "\\n";
+        case '\r':
+            return "\\r";
+        case '\t':
+            return "\\t";
+        default:
+            return {};
     }
 }
+
+namespace {
 
 std::string hex_byte(unsigned value) {
     char buffer[8];
@@ -71,7 +68,7 @@ std::string hex_byte(unsigned value) {
 std::string valid_utf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for_each_sequence(
+    for_each_utf8_sequence(
         text, [&](std::string_view sequence) { out += sequence; },
         [&](unsigned char) { out += "\xEF\xBF\xBD"; });
     return out;
@@ -80,27 +77,13 @@ std::string valid_utf8(std::string_view text) {
 std::string visible_text(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for_each_sequence(
+    for_each_utf8_sequence(
         text,
         [&](std::string_view sequence) {
             const auto c = static_cast<unsigned char>(sequence[0]);
             if (sequence.size() == 1 && (c < 0x20 || c == 0x7F)) {
-                switch (c) {
-                    case '\n':
-                        out += "\\n";
-                        break;
-                    case '\r':
-                        out += "\\r";
-                        break;
-                    case '\t':
-                        out += "\\t";
-                        break;
-                    case 0x1B:
-                        out += "\\e";
-                        break;
-                    default:
-                        out += hex_byte(c);
-                }
+                const std::string_view escape = short_escape(sequence[0]);
+                out += !escape.empty() ? std::string(escape) : c == 0x1B ? "\\e" : hex_byte(c);
             } else if (sequence.size() == 2 && c == 0xC2 &&
                        static_cast<unsigned char>(sequence[1]) < 0xA0) {
                 // C1 controls (U+0080..U+009F): some terminals act on them too.

@@ -21,6 +21,26 @@ namespace quantscope {
 // Length of the valid UTF-8 sequence at the start of `text`, or 0 when it does not start one.
 std::size_t utf8_sequence_length(std::string_view text);
 
+// Calls valid(sequence) for each valid UTF-8 sequence of `text` and invalid(byte) for each
+// other byte, in order.
+template <typename Valid, typename Invalid>
+void for_each_utf8_sequence(std::string_view text, Valid valid, Invalid invalid) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_sequence_length(text.substr(i));
+        if (length == 0) {
+            invalid(static_cast<unsigned char>(text[i]));
+            ++i;
+        } else {
+            valid(text.substr(i, length));
+            i += length;
+        }
+    }
+}
+
+// "\n", "\r" or "\t" for those characters, else empty: the escapes JSON and text share.
+std::string_view short_escape(char c);
+
 std::string valid_utf8(std::string_view text);
 std::string visible_text(std::string_view text);
 
