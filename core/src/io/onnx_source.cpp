@@ -117,10 +117,12 @@ TypeRow type_row(std::uint64_t type) {
     }
 }
 
-// A name as notes show it: at most 256 bytes, cut on a character boundary.
-std::string shortened(std::string_view name) {
-    constexpr std::size_t kShownBytes = 256;
-    const std::string_view shown = utf8_prefix(name, kShownBytes);
+constexpr std::size_t kShownNameBytes = 256;      // of a node or attribute name in a note
+constexpr std::size_t kShownContextBytes = 1024;  // of where a subgraph sits
+
+// A name as notes show it: at most `limit` bytes, cut on a character boundary.
+std::string shortened(std::string_view name, std::size_t limit = kShownNameBytes) {
+    const std::string_view shown = utf8_prefix(name, limit);
     return std::string(shown) + (shown.size() < name.size() ? "..." : "");
 }
 
@@ -366,9 +368,11 @@ private:
                 } else if (field.number == 6 || field.number == 11) {
                     expect_len(attribute, field, "subgraph");
                     ++subgraphs_;
-                    const std::string inner = "subgraph '" + shortened(attribute_name) +
-                                              "' of node " + label +
-                                              (where.empty() ? "" : " in " + where);
+                    // Innermost first, and bounded however deep the nesting goes.
+                    const std::string inner =
+                        shortened("subgraph '" + shortened(attribute_name) + "' of node " + label +
+                                      (where.empty() ? "" : " in " + where),
+                                  kShownContextBytes);
                     read_graph(field.offset, field.offset + field.length, inner, depth + 1);
                 }
             }

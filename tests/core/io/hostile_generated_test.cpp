@@ -226,6 +226,27 @@ TEST(HostileScale, ALongNodeNameIsNotCopiedIntoEveryNote) {
     EXPECT_NE(source->note(0).find("n... (If)"), std::string::npos) << source->note(0);
 }
 
+TEST(HostileScale, DeeplyNestedLongNamesGiveBoundedNotesHeldOnce) {
+    // 30 nested subgraphs, each of a node with a 4 KB name, around 1,000 tensors: each note
+    // names where the tensor sits in at most about a kilobyte, and tensors of one subgraph
+    // share their note.
+    constexpr int kCount = 1'000;
+    std::string graph;
+    for (int i = 0; i < kCount; ++i) {
+        graph += field(5, empty_tensor("t" + std::to_string(i)));
+    }
+    for (int depth = 0; depth < 30; ++depth) {
+        const std::string attribute = field(1, std::string("body")) + field(6, graph);
+        graph = field(1, field(3, std::string(4096, static_cast<char>('a' + depth % 26))) +
+                             field(4, std::string("Loop")) + field(5, attribute));
+    }
+    const auto source = open_source_bytes("deep.onnx", bytes_of(model(graph)));
+    ASSERT_EQ(source->tensors().size(), static_cast<std::size_t>(kCount));
+    EXPECT_LT(source->note(0).size(), 1200U);
+    EXPECT_EQ(source->note(0).rfind("initializer of subgraph 'body' of node ", 0), 0U);
+    EXPECT_EQ(&source->note(0), &source->note(kCount - 1));
+}
+
 TEST(HostileScale, AConstantWithASecondTensorValueIsRefused) {
     const std::string attribute =
         field(1, std::string("value")) + field(5, empty_tensor("")) + field(5, empty_tensor(""));
