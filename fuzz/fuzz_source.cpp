@@ -1,12 +1,15 @@
 // libFuzzer entry for one loader (QUANTSCOPE_FUZZ_FORMAT): opens the input as that format from
-// memory, lists it and reads every readable tensor. A LoadError (or any quantscope::Error) is
-// the expected outcome for bad input; anything else, a crash, a sanitizer report, a hang or an
-// out-of-memory, is a bug.
+// memory, lists it, checks the text it shows and reads every readable tensor. A LoadError (or any
+// quantscope::Error) is the expected outcome for bad input; anything else, a crash, a sanitizer
+// report, a hang or an out-of-memory, is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "quantscope/common/error.h"
+#include "quantscope/common/text.h"
 #include "quantscope/io/source.h"
 
 namespace {
@@ -14,6 +17,30 @@ namespace {
 // Deflated .npz members may legitimately expand 1000-fold; reading a tensor that large is fine
 // for the library but only slows the fuzzer down.
 constexpr std::int64_t kMaxReadCount = std::int64_t{1} << 22;
+
+// Text from the file, as the CLI and the window show it, must be valid UTF-8 without a raw
+// control character, whatever bytes the file holds.
+void check_text(std::string_view text) {
+    const std::string shown = quantscope::visible_text(text);
+    for (std::size_t i = 0; i < shown.size();) {
+        const std::size_t length =
+            quantscope::utf8_sequence_length(std::string_view(shown).substr(i));
+        const auto c = static_cast<unsigned char>(shown[i]);
+        if (length == 0 || (length == 1 && (c < 0x20 || c == 0x7F))) {
+            __builtin_trap();
+        }
+        i += length;
+    }
+    const std::string valid = quantscope::valid_utf8(text);
+    for (std::size_t i = 0; i < valid.size();) {
+        const std::size_t length =
+            quantscope::utf8_sequence_length(std::string_view(valid).substr(i));
+        if (length == 0) {
+            __builtin_trap();
+        }
+        i += length;
+    }
+}
 
 }  // namespace
 
@@ -29,6 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                           std::move(bytes), QUANTSCOPE_FUZZ_FORMAT);
         for (std::size_t i = 0; i < source->tensors().size(); ++i) {
             const auto& info = source->tensors()[i];
+            check_text(info.name);
+            check_text(source->note(i));
             if (source->readable(i) && info.count <= kMaxReadCount) {
                 const auto tensor = source->read(i);
                 if (tensor.values.size() != static_cast<std::size_t>(info.count)) {
@@ -36,7 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 }
             }
         }
-        (void)source->metadata();
+        for (const auto& [key, value] : source->metadata()) {
+            check_text(key);
+            check_text(value);
+        }
     } catch (const quantscope::Error&) {
         // Rejected cleanly: what hostile input should get.
     }

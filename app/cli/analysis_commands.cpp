@@ -4,9 +4,12 @@
 #include <chrono>
 #include <iostream>
 #include <optional>
+#include <unordered_map>
 
 #include "cli_support.h"
 #include "json_writer.h"
+#include "quantscope/common/text.h"
+#include "quantscope/io/load_error.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
 #include "quantscope/quant/statistics.h"
@@ -112,7 +115,7 @@ struct QuantFlags {
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
                    std::string_view help) {
     if (source.tensors().empty()) {
-        throw Error(source.path() + ": holds no tensor");
+        throw LoadError(source.path(), 0, "holds no tensor");
     }
     if (name) {
         if (!source.find(*name)) {
@@ -163,6 +166,35 @@ void write_storage(JsonWriter& w, const Storage& s) {
     w.begin_object();
     w.key("bits_per_value").value(s.bits_per_value);
     w.key("bytes").value(s.bytes);
+    w.end_object();
+}
+
+// metadata: {KEY: VALUE} in file order; a key the file repeats maps to the list of its values
+// (GGUF and ONNX metadata_props may repeat keys, and JSON objects must not).
+void write_metadata(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& pairs) {
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_key;
+    std::vector<std::string_view> order;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        auto& indices = by_key[pairs[i].first];
+        if (indices.empty()) {
+            order.push_back(pairs[i].first);
+        }
+        indices.push_back(i);
+    }
+    w.begin_object();
+    for (const std::string_view key : order) {
+        const std::vector<std::size_t>& indices = by_key[key];
+        w.key(key);
+        if (indices.size() == 1) {
+            w.value(pairs[indices.front()].second);
+            continue;
+        }
+        w.begin_array();
+        for (const std::size_t i : indices) {
+            w.value(pairs[i].second);
+        }
+        w.end_array();
+    }
     w.end_object();
 }
 
@@ -223,7 +255,10 @@ Tensors that cannot be read (unsupported dtypes, missing external data) are list
 )") + std::string(kFileHelp) + R"(
 JSON: {file, format, sample_rate, metadata: {KEY: VALUE}, tensors: [{name, dtype, shape,
 count, bytes, readable, note, min, max, mean, std, absmax, nan_count, inf_count}]}; the
-statistics are null for a tensor that cannot be read.
+statistics are null for a tensor that cannot be read. A key the file repeats in its metadata
+(GGUF keys, ONNX metadata_props) maps to the list of its values, in file order.
+Text from the file: bytes that are not valid UTF-8 are written as U+FFFD in JSON and as \xNN
+in text output, where control characters are escaped too (\e, \x07, ...).
 )";
 
 const std::string kQuantizeUsage =
@@ -277,6 +312,7 @@ int run_info(const std::vector<std::string_view>& args) {
     if (!file) {
         throw Usage{"info needs a FILE", kInfoUsage};
     }
+    current_file() = *file;
     const auto source = parse_or_usage([&] { return open_source(*file); }, kInfoUsage);
     const std::vector<TensorInfo>& tensors = source->tensors();
     std::vector<std::optional<ValueStatistics>> stats(tensors.size());
@@ -291,11 +327,8 @@ int run_info(const std::vector<std::string_view>& args) {
         w.key("file").value(source->path());
         w.key("format").value(source->format_name());
         w.key("sample_rate").value(source->sample_rate());
-        w.key("metadata").begin_object();
-        for (const auto& [key, value] : source->metadata()) {
-            w.key(key).value(value);
-        }
-        w.end_object();
+        w.key("metadata");
+        write_metadata(w, source->metadata());
         w.key("tensors").begin_array();
         for (std::size_t t = 0; t < tensors.size(); ++t) {
             const TensorInfo& info = tensors[t];
@@ -327,24 +360,26 @@ int run_info(const std::vector<std::string_view>& args) {
             number_or_null("inf_count", s ? std::optional<double>(static_cast<double>(s->inf_count))
                                           : std::nullopt);
             w.end_object();
+            std::cout << w.take();  // a file may list a million tensors: stream them
         }
         w.end_array();
         w.end_object();
-        std::cout << w.text() << '\n';
+        std::cout << w.take() << '\n';
         return kExitOk;
     }
-    std::cout << source->path() << " (" << source->format_name() << ", " << tensors.size()
-              << (tensors.size() == 1 ? " tensor" : " tensors") << ")\n";
+    std::cout << visible_text(source->path()) << " (" << source->format_name() << ", "
+              << tensors.size() << (tensors.size() == 1 ? " tensor" : " tensors") << ")\n";
     if (source->sample_rate() > 0) {
         std::cout << "sample rate " << format_number(source->sample_rate()) << " Hz\n";
     }
     for (const auto& [key, value] : source->metadata()) {
-        std::cout << "  " << key << ": " << value << '\n';
+        std::cout << "  " << visible_text(key) << ": " << visible_text(value) << '\n';
     }
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         const TensorInfo& info = tensors[t];
-        std::cout << info.name << "  " << info.dtype << " " << shape_to_string(info.shape) << "  "
-                  << info.count << " values, " << info.bytes << " bytes\n";
+        std::cout << visible_text(info.name) << "  " << visible_text(info.dtype) << " "
+                  << shape_to_string(info.shape) << "  " << info.count << " values, " << info.bytes
+                  << " bytes\n";
         if (const std::optional<ValueStatistics>& s = stats[t]) {
             std::cout << "    min " << format_number(s->min) << "  max " << format_number(s->max)
                       << "  mean " << format_number(s->mean) << "  std " << format_number(s->stddev)
@@ -352,7 +387,7 @@ int run_info(const std::vector<std::string_view>& args) {
                       << "  inf " << s->inf_count << '\n';
         }
         if (!source->note(t).empty()) {
-            std::cout << "    " << source->note(t) << '\n';
+            std::cout << "    " << visible_text(source->note(t)) << '\n';
         }
     }
     return kExitOk;
@@ -385,6 +420,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
     if (!file) {
         throw Usage{"analyze needs a FILE", kAnalyzeUsage};
     }
+    current_file() = *file;
     const QuantConfig config = flags.finish(kAnalyzeUsage);
     const auto source = parse_or_usage([&] { return open_source(*file); }, kAnalyzeUsage);
     const Tensor tensor = read_tensor(*source, tensor_name, kAnalyzeUsage);
@@ -431,8 +467,9 @@ int run_analyze(const std::vector<std::string_view>& args) {
         std::cout << w.text() << '\n';
         return kExitOk;
     }
-    std::cout << "tensor            " << tensor.info.name << " (" << tensor.info.dtype << " "
-              << shape_to_string(tensor.info.shape) << ")\n"
+    std::cout << "tensor            " << visible_text(tensor.info.name) << " ("
+              << visible_text(tensor.info.dtype) << " " << shape_to_string(tensor.info.shape)
+              << ")\n"
               << "count             " << tensor.info.count << '\n'
               << "config            " << describe(config) << '\n';
     if (r.groups.size() == 1) {
@@ -492,6 +529,7 @@ int run_quantize(const std::vector<std::string_view>& args) {
     if (!file) {
         throw Usage{"quantize needs a FILE", kQuantizeUsage};
     }
+    current_file() = *file;
     if (!out) {
         throw Usage{"quantize needs --out OUT.npy", kQuantizeUsage};
     }
@@ -501,7 +539,7 @@ int run_quantize(const std::vector<std::string_view>& args) {
     const QuantResult r = parse_or_usage(
         [&] { return quantize(tensor.values, tensor.info.shape, config); }, kQuantizeUsage);
     write_npy(*out, r.dequantized, tensor.info.shape);
-    std::cout << "wrote " << *out << ": " << tensor.info.name << " "
+    std::cout << "wrote " << visible_text(*out) << ": " << visible_text(tensor.info.name) << " "
               << shape_to_string(tensor.info.shape) << " as " << describe(config) << ", sqnr "
               << format_number(r.metrics.sqnr_db) << " dB\n";
     return kExitOk;
@@ -559,6 +597,7 @@ int run_sweep(const std::vector<std::string_view>& args) {
     if (!file) {
         throw Usage{"sweep needs a FILE", kSweepUsage};
     }
+    current_file() = *file;
     if (csv && json) {
         throw Usage{"choose one of --csv and --json", kSweepUsage};
     }
@@ -656,8 +695,8 @@ int run_sweep(const std::vector<std::string_view>& args) {
         for (const Row& r : rows) {
             const QuantConfig& c = r.row.config;
             const Metrics& m = r.row.metrics;
-            std::cout << csv_field(r.tensor) << ',' << format_name(c) << ',' << to_string(c.scheme)
-                      << ',' << to_string(c.granularity) << ','
+            std::cout << csv_field(valid_utf8(r.tensor)) << ',' << format_name(c) << ','
+                      << to_string(c.scheme) << ',' << to_string(c.granularity) << ','
                       << csv_field(to_string(c.calibration)) << ',' << to_string(c.rounding) << ','
                       << format_number(m.sqnr_db, 9) << ',' << format_number(m.mse, 9) << ','
                       << format_number(m.rmse, 9) << ',' << format_number(m.max_abs_error, 9) << ','
@@ -681,7 +720,7 @@ int run_sweep(const std::vector<std::string_view>& args) {
             }
             return text + " ";
         };
-        std::cout << pad(r.tensor, 21) << pad(format_name(r.row.config), 12)
+        std::cout << pad(visible_text(r.tensor), 21) << pad(format_name(r.row.config), 12)
                   << pad(to_string(r.row.config.calibration), 17)
                   << pad(format_number(r.row.metrics.sqnr_db), 10)
                   << pad(format_number(r.row.metrics.mse), 12)

@@ -24,6 +24,13 @@ struct Usage {
     std::string_view help;
 };
 
+// The FILE the running command works on: failures that do not name a file (out of memory while
+// reading it) are reported about it.
+inline std::string& current_file() {
+    static std::string file;
+    return file;
+}
+
 // Runs a core parser; its UsageError becomes this command's usage error (exit 2 with help).
 template <typename Parse>
 auto parse_or_usage(Parse&& parse, std::string_view help) {

@@ -4,37 +4,35 @@
 #include <cmath>
 #include <cstdio>
 
+#include "quantscope/common/text.h"
+
 namespace quantscope::cli {
 
 std::string json_escape(std::string_view text) {
     std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                    out += buffer;
-                } else {
-                    out += c;
-                }
-        }
-    }
+    for_each_utf8_sequence(
+        text,
+        [&](std::string_view sequence) {
+            const char c = sequence[0];
+            const std::string_view escape = short_escape(c);
+            if (sequence.size() > 1) {
+                out += sequence;
+            } else if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (!escape.empty()) {
+                out += escape;
+            } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+                out += buffer;
+            } else {
+                out += c;
+            }
+        },
+        // Files may hold any bytes: each one that is not UTF-8 becomes U+FFFD, written as the
+        // escape \ufffd so that the replacement is plain to see.
+        [&](unsigned char) { out += "\\ufffd"; });
     return out + "\"";
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // A small streaming JSON writer for the CLI's machine-readable output. Non-finite numbers are
-// written as the strings "inf", "-inf" and "nan" so that the output is always valid JSON.
+// written as the strings "inf", "-inf" and "nan", and each byte of text that is not valid UTF-8
+// is written as \ufffd, so that the output is always valid JSON.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace quantscope::cli {
@@ -27,6 +29,9 @@ public:
     JsonWriter& null();
 
     const std::string& text() const { return out_; }
+    // Hands over the text written so far and forgets it, so that a long document can be
+    // streamed out piece by piece instead of held whole.
+    std::string take() { return std::exchange(out_, {}); }
 
 private:
     void before_value();

@@ -14,6 +14,7 @@
 #include "json_writer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
 namespace {
@@ -149,13 +150,19 @@ int main(int argc, char** argv) {
     try {
         return run(args);
     } catch (const Usage& usage) {
-        std::cerr << "quantscope-cli: " << usage.message << "\n\n" << usage.help;
+        std::cerr << "quantscope-cli: " << visible_text(usage.message) << "\n\n" << usage.help;
         return kExitUsage;
     } catch (const quantscope::UsageError& e) {
-        std::cerr << "quantscope-cli: " << e.what() << '\n';
+        std::cerr << "quantscope-cli: " << visible_text(e.what()) << '\n';
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "quantscope-cli: " << e.what() << '\n';
+        // The one boundary of every command: whatever failed, one line in plain words.
+        std::cerr << "quantscope-cli: " << visible_text(describe_failure(e, current_file()))
+                  << '\n';
+        return kExitDataError;
+    } catch (...) {
+        std::cerr << "quantscope-cli: " << visible_text(current_file())
+                  << (current_file().empty() ? "" : ": ") << "unexpected internal failure\n";
         return kExitDataError;
     }
 }

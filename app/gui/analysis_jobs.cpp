@@ -12,6 +12,16 @@
 
 namespace quantscope::app {
 
+namespace {
+
+// The job boundary: whatever a job throws reaches the window as words about the tensor, never
+// as a standard library's internal text.
+QString failureMessage(const std::exception& failure, const Tensor& tensor) {
+    return QString::fromStdString(describe_failure(failure, "tensor '" + tensor.info.name + "'"));
+}
+
+}  // namespace
+
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config, quint64 generation,
                                              std::shared_ptr<const ValueSummary> summary,
@@ -46,7 +56,7 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
     } catch (const Cancelled&) {
         outcome->cancelled = true;
     } catch (const std::exception& e) {
-        outcome->error = QString::fromStdString(e.what());
+        outcome->error = failureMessage(e, *tensor);
     }
     return outcome;
 }
@@ -150,7 +160,7 @@ void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
             row.centralDequantized = make_histogram(result.dequantized, outcome->central.lo,
                                                     outcome->central.hi, kOverlayBins);
         } catch (const std::exception& e) {
-            row.error = QString::fromStdString(e.what());
+            row.error = failureMessage(e, *tensor);
         }
         outcome->rows.push_back(std::move(row));
         promise.setProgressValue(static_cast<int>(i + 1));
@@ -211,7 +221,7 @@ void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
             }
         }
     } catch (const std::exception& e) {
-        outcome->error = QString::fromStdString(e.what());
+        outcome->error = failureMessage(e, *tensor);
     }
     promise.addResult(std::move(outcome));
 }

@@ -17,12 +17,16 @@ namespace quantscope::app {
 
 namespace {
 
-// LoadError already reads "FILE: offset N: problem"; other errors get the file in front.
+// LoadError already reads "FILE: offset N: problem"; other errors get the file in front, and
+// failures that are not ours (out of memory, ...) are put in plain words.
 QString loadMessage(const QString& spec, const std::exception& e) {
     if (dynamic_cast<const LoadError*>(&e) != nullptr) {
         return QString::fromStdString(e.what());
     }
-    return QStringLiteral("%1: %2").arg(spec, QString::fromStdString(e.what()));
+    if (dynamic_cast<const Error*>(&e) != nullptr) {
+        return QStringLiteral("%1: %2").arg(spec, QString::fromStdString(e.what()));
+    }
+    return QString::fromStdString(describe_failure(e, spec.toStdString()));
 }
 
 }  // namespace

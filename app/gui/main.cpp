@@ -59,6 +59,13 @@ int main(int argc, char** argv) {
                                  QApplication::exit(0);
                              });
                          });
+        // A file that cannot be opened or read ends the run at once, saying why.
+        QObject::connect(session, &quantscope::app::AnalysisSession::loadFailed, &window,
+                         [](const QString& message) {
+                             std::fprintf(stderr, "quantscope: cannot load: %s\n",
+                                          qPrintable(message));
+                             QApplication::exit(1);
+                         });
         QObject::connect(session, &quantscope::app::AnalysisSession::analysisFailed, &window,
                          [](const QString& message) {
                              std::fprintf(stderr, "quantscope: analysis failed: %s\n",

@@ -207,6 +207,20 @@ def make_gguf():
         ("q4k", [256], 12, bytes(144)),  # listed only
     ]
     write(IO, "model.gguf", gguf(kvs, tensors))
+    # Text no output may pass on raw (issue 16): a key given twice, a 4,097-byte string whose
+    # cut at 4,096 bytes would split an "é", bytes that are not UTF-8, terminal escapes.
+    kvs = [
+        kv("general.alignment", 4, struct.pack("<I", 32)),
+        kv("dup", 8, gstr("first")),
+        kv("dup", 8, gstr("second")),
+        kv("long", 8, gstr("a" * 4095 + "\u00e9")),
+        struct.pack("<Q", 4) + b"bad\xff" + struct.pack("<IQ", 8, 3) + b"v\xfe\x1b",
+    ]
+    name = b"t\x1b[31m\x07\xff"
+    out = b"GGUF" + struct.pack("<IQQ", 3, 1, len(kvs)) + b"".join(kvs)
+    out += struct.pack("<Q", len(name)) + name + struct.pack("<IQIQ", 1, 2, 0, 0)
+    out += b"\0" * ((32 - len(out) % 32) % 32)
+    write(IO, "names.gguf", out + np.array([1.5, -2], dtype="<f4").tobytes())
 
 
 # ---------------------------------------------------------------- ONNX (real tool)
@@ -268,6 +282,10 @@ def make_text():
     write(IO, "table.csv", b"# a comment\na,b,c\n1,2,3\n4.5, -5e-1 ,6\n")
     write(IO, "column.txt", b"1\n2\n\n3\n")
     write(IO, "raw_be_i16.bin", struct.pack(">12h", *range(-6, 6)))
+    # Valid files at the edges (issue 16): an empty tensor whose other axis is 2^62 (per channel
+    # it would take 2^62 groups), and a safetensors file that holds no tensor.
+    write(IO, "empty_huge_axis.npy", npy_raw(npy_header("<f4", (0, 1 << 62))))
+    write(IO, "no_tensors.safetensors", struct.pack("<Q", 2) + b"{}")
 
 
 # ---------------------------------------------------------------- hostile corpus
@@ -554,6 +572,24 @@ def make_hostile():
     hostile("csv_not_number.csv", b"1,2\n3,x\n", "offset 6: 'x' is not a number")
     hostile("csv_empty_field.csv", b"1,,2\n", "offset 2: empty field")
     hostile("unknown.bin", bytes(range(7, 64)), "offset 0: unrecognised format")
+
+    # Issue 16: NumPy's type codes, a Constant with two values, shapes past 64 items, text with
+    # a byte-order mark and CR line ends whose bad value is found at its true offset.
+    text = npy_header("|b2", (2,))
+    hostile("npy_bool_b2.npy", npy_raw(text, data=b"\0" * 4),
+            "offset 12: bad .npy header: unknown dtype '|b2'")
+    tensor = b"\x08\x00\x10\x01"  # dims [0], FLOAT
+    attribute = b"\x0a\x05value" + b"\x2a\x04" + tensor + b"\x2a\x04" + tensor
+    node = b"\x12\x01c" + b"\x22\x08Constant" + b"\x2a" + bytes([len(attribute)]) + attribute
+    graph = b"\x0a" + bytes([len(node)]) + node
+    hostile("onnx_constant_two_values.onnx", b"\x08\x08\x3a" + bytes([len(graph)]) + graph,
+            "offset %d: Constant node c (Constant) has a second tensor value" % (3 + 1 + 2 + 3 + 10 + 2 + 7 + 6))
+    shape = ",".join(["1"] * 65)
+    text = ('{"a":{"dtype":"F32","shape":[%s],"data_offsets":[0,4]}}' % shape).encode()
+    hostile("st_long_shape.safetensors", struct.pack("<Q", len(text)) + text + b"\0" * 4,
+            "offset %d: an array of more than 64 items" % (8 + text.index(b"[") + 1 + 64 * 2))
+    hostile("csv_bom_cr_not_number.csv", b"\xef\xbb\xbf1,2\r3,x\r",
+            "offset 9: 'x' is not a number")
 
     with open(os.path.join(HOSTILE, "expected.txt"), "w") as f:
         f.write("# file<TAB>substring of the LoadError message it must give (made by make_fixtures.py)\n")

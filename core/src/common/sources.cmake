@@ -1,7 +1,9 @@
 target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/buffer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cancel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tensor.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/text.cpp
     ${CMAKE_CURRENT_LIST_DIR}/generators.cpp
     ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prefetch.h

@@ -14,7 +14,9 @@
 namespace quantscope {
 
 std::shared_ptr<const FileData> FileData::open(const std::string& path, bool memory_map) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO (or some devices) for reading would otherwise wait for a writer
+    // forever; the type check below then refuses anything but a regular file before any read.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         throw LoadError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     }
@@ -26,7 +28,12 @@ std::shared_ptr<const FileData> FileData::open(const std::string& path, bool mem
         throw LoadError(path, 0, std::string("cannot stat: ") + std::strerror(errno));
     }
     if (!S_ISREG(status.st_mode)) {
-        throw LoadError(path, 0, "not a regular file");
+        const char* kind = S_ISDIR(status.st_mode)    ? "a folder"
+                           : S_ISFIFO(status.st_mode) ? "a FIFO (named pipe)"
+                           : S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode) ? "a device"
+                           : S_ISSOCK(status.st_mode)                           ? "a socket"
+                                                                                : "not a file";
+        throw LoadError(path, 0, std::string("not a regular file: ") + kind);
     }
     file->size_ = static_cast<std::uint64_t>(status.st_size);
     if (memory_map && file->size_ > 0 && file->size_ <= std::numeric_limits<std::size_t>::max()) {

@@ -16,6 +16,7 @@
 #include "byte_reader.h"
 #include "dtype.h"
 #include "loaders.h"
+#include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -89,7 +90,7 @@ constexpr std::string_view kValueTypeNames[] = {"uint8",  "int8",    "uint16", "
                                                 "uint64", "int64",   "float64"};
 
 constexpr std::size_t kShownElements = 16;  // array elements shown in metadata
-constexpr std::size_t kShownChars = 4096;   // characters of a string shown in metadata
+constexpr std::size_t kShownBytes = 4096;   // bytes of a string shown in metadata
 
 struct Entry {
     std::optional<DType> dtype;
@@ -189,10 +190,12 @@ private:
         return reader.string(length);
     }
 
-    static std::string shown(std::string text) {
-        if (text.size() > kShownChars) {
-            const std::size_t total = text.size();
-            text.resize(kShownChars);
+    // At most `limit` bytes of a string, cut on a character boundary (invalid bytes count as
+    // characters of their own).
+    static std::string shown(std::string text, std::size_t limit = kShownBytes) {
+        const std::size_t total = text.size();
+        if (total > limit) {
+            text.resize(utf8_prefix(text, limit).size());
             text += "... (" + std::to_string(total) + " bytes)";
         }
         return text;
@@ -284,9 +287,8 @@ private:
                     }
                     std::string value = read_value(reader, element, element_at, depth + 1);
                     if (i < kShownElements) {
-                        text +=
-                            (i == 0 ? " " : ", ") +
-                            (element == kString ? shown(std::move(value)).substr(0, 64) : value);
+                        text += (i == 0 ? " " : ", ") +
+                                (element == kString ? shown(std::move(value), 64) : value);
                     } else if (i == kShownElements) {
                         text += ", ...";
                     }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -12,10 +13,17 @@ namespace {
 
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& file, std::uint64_t base, int max_depth)
-        : text_(text), file_(file), base_(base), max_depth_(max_depth) {}
+    Parser(std::string_view text, const std::string& file, std::uint64_t base,
+           const JsonLimits& limits, const JsonMemberVisitor& on_root_member)
+        : text_(text), file_(file), base_(base), limits_(limits), on_root_member_(on_root_member) {}
 
     JsonValue document() {
+        if (on_root_member_) {
+            skip_space();
+            if (peek() != '{') {
+                fail("expected an object");
+            }
+        }
         JsonValue value = parse_value(0);
         skip_space();
         if (pos_ != text_.size()) {
@@ -28,6 +36,11 @@ private:
     [[noreturn]] void fail(const std::string& problem) const { fail_at(pos_, problem); }
     [[noreturn]] void fail_at(std::size_t pos, const std::string& problem) const {
         throw LoadError(file_, base_ + pos, "invalid JSON: " + problem);
+    }
+    [[noreturn]] void too_many(std::size_t pos, const char* what, std::size_t limit) const {
+        throw LoadError(file_, base_ + pos,
+                        std::string(what) + " of more than " + std::to_string(limit) +
+                            " items, more than this header can hold");
     }
     bool at_end() const { return pos_ >= text_.size(); }
     char peek() const { return at_end() ? '\0' : text_[pos_]; }
@@ -85,8 +98,8 @@ private:
     }
 
     void enter(int depth) const {
-        if (depth > max_depth_) {
-            fail("nested deeper than " + std::to_string(max_depth_) + " levels");
+        if (depth > limits_.max_depth) {
+            fail("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
         }
     }
 
@@ -115,7 +128,14 @@ private:
             }
             ++pos_;
             JsonValue value = parse_value(depth);
-            object.members.push_back({std::move(key), std::move(value)});
+            if (depth == 1 && on_root_member_) {
+                on_root_member_(std::move(key), std::move(value));
+            } else {
+                if (object.members.size() == limits_.max_object_members) {
+                    too_many(key_pos, "an object", limits_.max_object_members);
+                }
+                object.members.push_back({std::move(key), std::move(value)});
+            }
             skip_space();
             if (peek() == ',') {
                 ++pos_;
@@ -138,6 +158,10 @@ private:
             return;
         }
         while (true) {
+            if (array.items.size() == limits_.max_array_items) {
+                skip_space();
+                too_many(pos_, "an array", limits_.max_array_items);
+            }
             array.items.push_back(parse_value(depth));
             skip_space();
             if (peek() == ',') {
@@ -189,40 +213,6 @@ private:
             out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
             out += static_cast<char>(0x80 | (code & 0x3F));
         }
-    }
-
-    // Length of the valid UTF-8 sequence at pos_, or 0.
-    std::size_t utf8_length() const {
-        const auto byte = [&](std::size_t i) {
-            return static_cast<unsigned char>(text_[pos_ + i]);
-        };
-        const unsigned char lead = byte(0);
-        std::size_t length = 0;
-        unsigned code = 0;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-            code = lead & 0x1Fu;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            code = lead & 0x0Fu;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            code = lead & 0x07u;
-        } else {
-            return 0;
-        }
-        if (text_.size() - pos_ < length) {
-            return 0;
-        }
-        for (std::size_t i = 1; i < length; ++i) {
-            if ((byte(i) & 0xC0u) != 0x80u) {
-                return 0;
-            }
-            code = (code << 6) | (byte(i) & 0x3Fu);
-        }
-        const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-        const bool surrogate = code >= 0xD800 && code <= 0xDFFF;
-        return overlong || surrogate || code > 0x10FFFF ? 0 : length;
     }
 
     std::string parse_string() {
@@ -298,7 +288,7 @@ private:
                 ++pos_;
                 continue;
             }
-            const std::size_t length = utf8_length();
+            const std::size_t length = utf8_sequence_length(text_.substr(pos_));
             if (length == 0) {
                 fail("invalid UTF-8 in a string");
             }
@@ -349,7 +339,8 @@ private:
     std::string_view text_;
     const std::string& file_;
     std::uint64_t base_;
-    int max_depth_;
+    const JsonLimits& limits_;
+    const JsonMemberVisitor& on_root_member_;
     std::size_t pos_ = 0;
 };
 
@@ -377,8 +368,8 @@ std::optional<std::int64_t> JsonValue::integer() const {
 }
 
 JsonValue parse_json(std::string_view text, const std::string& file, std::uint64_t base,
-                     int max_depth) {
-    return Parser(text, file, base, max_depth).document();
+                     const JsonLimits& limits, const JsonMemberVisitor& on_root_member) {
+    return Parser(text, file, base, limits, on_root_member).document();
 }
 
 }  // namespace quantscope

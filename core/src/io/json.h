@@ -5,6 +5,8 @@
 // keep their text; integer() converts the ones that are integers.
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,9 +35,24 @@ struct JsonMember {
     JsonValue value;
 };
 
+// Bounds on what a header may hold, checked while parsing so that a hostile header is refused
+// before it costs memory: a 20 MB array of ten million numbers would take over a gigabyte as
+// JsonValues.
+struct JsonLimits {
+    int max_depth = 64;
+    std::size_t max_array_items = std::numeric_limits<std::size_t>::max();
+    // Members of any object but a streamed root (see parse_json).
+    std::size_t max_object_members = std::numeric_limits<std::size_t>::max();
+};
+
+// Called with each member of the root object as soon as it is parsed; the member is not kept.
+using JsonMemberVisitor = std::function<void(std::string key, JsonValue value)>;
+
 // Parses `text` as one JSON value followed only by whitespace. `base` is added to every offset;
-// errors are LoadError(file, base + position, "invalid JSON: ...").
+// errors are LoadError(file, base + position, "invalid JSON: ..."), or "... more than N items"
+// past a limit. With `on_root_member`, the root must be an object and its members go to the
+// visitor instead of into the returned value (whose members stay empty).
 JsonValue parse_json(std::string_view text, const std::string& file, std::uint64_t base,
-                     int max_depth = 64);
+                     const JsonLimits& limits = {}, const JsonMemberVisitor& on_root_member = {});
 
 }  // namespace quantscope

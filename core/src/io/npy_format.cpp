@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <string_view>
 #include <vector>
@@ -186,6 +188,19 @@ private:
     std::size_t pos_ = 0;
 };
 
+// NumPy's one-character type codes (numpy.dtype(CODE).str without the byte order).
+struct TypeCode {
+    char code;
+    char kind;
+    std::int64_t size;
+};
+constexpr TypeCode kTypeCodes[] = {
+    {'?', 'b', 1},  {'b', 'i', 1},  {'B', 'u', 1}, {'h', 'i', 2}, {'H', 'u', 2},  {'i', 'i', 4},
+    {'I', 'u', 4},  {'l', 'i', 8},  {'L', 'u', 8}, {'q', 'i', 8}, {'Q', 'u', 8},  {'p', 'i', 8},
+    {'P', 'u', 8},  {'e', 'f', 2},  {'f', 'f', 4}, {'d', 'f', 8}, {'g', 'f', 16}, {'F', 'c', 8},
+    {'D', 'c', 16}, {'G', 'c', 32}, {'c', 'S', 1},
+};
+
 struct DescrInfo {
     std::optional<DType> dtype;
     std::string name;
@@ -203,7 +218,7 @@ DescrInfo parse_descr(const std::string& descr, const HeaderParser& parser, std:
     if (text.empty()) {
         parser.fail_at(pos, "empty descr");
     }
-    const char kind = text[0];
+    char kind = text[0];
     text.remove_prefix(1);
     std::int64_t size = 0;
     std::size_t digits = 0;
@@ -220,9 +235,19 @@ DescrInfo parse_descr(const std::string& descr, const HeaderParser& parser, std:
             pos, "object arrays ('O' dtype) hold pickled Python objects; refusing to load them");
     }
     const bool datetime = kind == 'M' || kind == 'm';
-    if (!(rest.empty() || (datetime && rest.front() == '[' && rest.back() == ']')) ||
-        (digits == 0 && kind != 'b' && kind != '?')) {
+    if (!(rest.empty() || (datetime && rest.front() == '[' && rest.back() == ']'))) {
         parser.fail_at(pos, "unknown dtype '" + descr + "'");
+    }
+    if (digits == 0) {
+        // A one-character type code stands for a kind and size, as NumPy on 64-bit Linux reads
+        // it: 'b' is int8 (bool is '?' or 'b1'), 'l' and 'q' int64, 'g' the 16-byte long double.
+        const auto code = std::find_if(std::begin(kTypeCodes), std::end(kTypeCodes),
+                                       [&](const TypeCode& c) { return c.code == kind; });
+        if (code == std::end(kTypeCodes)) {
+            parser.fail_at(pos, "unknown dtype '" + descr + "'");
+        }
+        kind = code->kind;
+        size = code->size;
     }
     info.name = descr;
     info.item_bytes = size;
@@ -230,65 +255,57 @@ DescrInfo parse_descr(const std::string& descr, const HeaderParser& parser, std:
         info.dtype = dtype;
         info.name = std::string(dtype_name(dtype));
     };
+    // Sizes NumPy does not make are unknown dtypes, as NumPy says (np.dtype('<i3') fails).
+    bool known = false;
+    const auto pick = [&](std::initializer_list<std::pair<std::int64_t, DType>> sizes) {
+        for (const auto& [bytes, dtype] : sizes) {
+            if (size == bytes) {
+                set(dtype);
+                known = true;
+            }
+        }
+    };
     switch (kind) {
         case 'b':
-        case '?':
-            if (size == 0 || size == 1) {
-                info.item_bytes = 1;
-                set(DType::Bool);
-            }
+            pick({{1, DType::Bool}});
             break;
         case 'i':
-            if (size == 1)
-                set(DType::Int8);
-            if (size == 2)
-                set(DType::Int16);
-            if (size == 4)
-                set(DType::Int32);
-            if (size == 8)
-                set(DType::Int64);
+            pick({{1, DType::Int8}, {2, DType::Int16}, {4, DType::Int32}, {8, DType::Int64}});
             break;
         case 'u':
-            if (size == 1)
-                set(DType::UInt8);
-            if (size == 2)
-                set(DType::UInt16);
-            if (size == 4)
-                set(DType::UInt32);
-            if (size == 8)
-                set(DType::UInt64);
+            pick({{1, DType::UInt8}, {2, DType::UInt16}, {4, DType::UInt32}, {8, DType::UInt64}});
             break;
         case 'f':
-            if (size == 2)
-                set(DType::Float16);
-            if (size == 4)
-                set(DType::Float32);
-            if (size == 8)
-                set(DType::Float64);
-            if (size == 12 || size == 16)
+            pick({{2, DType::Float16}, {4, DType::Float32}, {8, DType::Float64}});
+            if (size == 16) {
                 info.name = "longdouble";
+                known = true;
+            }
             break;
         case 'c':
-            info.name = "complex" + std::to_string(size * 8);
+            if (size == 8 || size == 16 || size == 32) {
+                info.name = "complex" + std::to_string(size * 8);
+                known = true;
+            }
             break;
         case 'U':
             if (size > std::numeric_limits<std::int64_t>::max() / 4) {
                 parser.fail_at(pos, "item size too large in descr '" + descr + "'");
             }
             info.item_bytes = size * 4;  // UTF-32 code units
+            known = true;
             break;
         case 'S':
         case 'a':
         case 'V':
         case 'M':
         case 'm':
+            known = true;
             break;
         default:
-            parser.fail_at(pos, "unknown dtype '" + descr + "'");
+            break;
     }
-    // Integer, bool and float kinds of a size NumPy does not make.
-    const bool numeric = kind == 'b' || kind == '?' || kind == 'i' || kind == 'u' || kind == 'f';
-    if (numeric && !info.dtype && info.name != "longdouble") {
+    if (!known) {
         parser.fail_at(pos, "unknown dtype '" + descr + "'");
     }
     return info;

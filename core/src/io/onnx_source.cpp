@@ -14,13 +14,16 @@
 #include <filesystem>
 #include <limits>
 #include <map>
-#include <set>
+#include <memory>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dtype.h"
 #include "loaders.h"
 #include "protobuf.h"
+#include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -114,6 +117,15 @@ TypeRow type_row(std::uint64_t type) {
     }
 }
 
+constexpr std::size_t kShownNameBytes = 256;      // of a node or attribute name in a note
+constexpr std::size_t kShownContextBytes = 1024;  // of where a subgraph sits
+
+// A name as notes show it: at most `limit` bytes, cut on a character boundary.
+std::string shortened(std::string_view name, std::size_t limit = kShownNameBytes) {
+    const std::string_view shown = utf8_prefix(name, limit);
+    return std::string(shown) + (shown.size() < name.size() ? "..." : "");
+}
+
 bool four_bit(DType dtype) {
     return dtype == DType::Int4 || dtype == DType::UInt4 || dtype == DType::Float4E2M1;
 }
@@ -126,18 +138,23 @@ std::optional<std::int64_t> raw_bytes(DType dtype, std::int64_t count) {
     return dtype_bytes(dtype, count);
 }
 
-enum class Storage { Raw, Typed, External, Unsupported };
+enum class Storage : std::uint8_t { Raw, Typed, External, Unsupported };
 
+struct External {
+    std::string location;
+    std::uint64_t offset = 0;
+};
+
+// Kept for every tensor, so kept small: a file may list a million empty tensors in 6 MB.
 struct Entry {
     std::optional<DType> dtype;
-    TypeRow row;
+    std::uint8_t data_type = 0;  // known types only (type_row gives the typed field)
     Storage storage = Storage::Unsupported;
     std::uint64_t message_begin = 0;  // the TensorProto
     std::uint64_t message_end = 0;
     std::uint64_t raw_offset = 0;
     std::uint64_t raw_length = 0;
-    std::string location;
-    std::uint64_t external_offset = 0;
+    std::unique_ptr<External> external;  // for external data only
 };
 
 // What a TensorProto says, gathered in one pass.
@@ -205,6 +222,9 @@ public:
             add_metadata("opset " + (domain.empty() ? std::string("ai.onnx") : domain), version);
         }
         add_metadata("subgraphs", std::to_string(subgraphs_));
+        // Needed only while listing; a source stays open as long as the window shows it.
+        used_names_ = {};
+        next_suffix_ = {};
     }
 
 protected:
@@ -221,7 +241,7 @@ protected:
             bytes = file_->view(entry.raw_offset, entry.raw_length, scratch);
         } else if (entry.storage == Storage::External) {
             external = open_external(entry, index);
-            bytes = external->view(entry.external_offset, entry.raw_length, scratch);
+            bytes = external->view(entry.external->offset, entry.raw_length, scratch);
         } else {
             scratch = typed_to_raw(entry, count);
             bytes = scratch;
@@ -323,7 +343,11 @@ private:
                 attributes.push_back(field);
             }
         }
-        const std::string label = (name.empty() ? output : name) + " (" + op_type + ")";
+        // The label goes into the note of every tensor the node holds: shortened, so that a
+        // long name is not copied once per tensor.
+        const std::string label =
+            shortened(name.empty() ? output : name) + " (" + shortened(op_type) + ")";
+        bool have_value = false;
         for (const ProtoField& attribute_field : attributes) {
             ProtoReader attribute = sub(attribute_field);
             std::string attribute_name;
@@ -332,14 +356,23 @@ private:
                     attribute_name = attribute.string(field);
                 } else if (field.number == 5 && op_type == "Constant") {
                     expect_len(attribute, field, "attribute t");
+                    if (have_value) {
+                        throw LoadError(file_->name(), field.tag_offset,
+                                        "Constant node " + label +
+                                            " has a second tensor value (a Constant holds one)");
+                    }
+                    have_value = true;
                     add_tensor_proto(
                         field, output,
                         "Constant node " + label + (where.empty() ? "" : " in " + where));
                 } else if (field.number == 6 || field.number == 11) {
                     expect_len(attribute, field, "subgraph");
                     ++subgraphs_;
-                    const std::string inner = "subgraph '" + attribute_name + "' of node " + label +
-                                              (where.empty() ? "" : " in " + where);
+                    // Innermost first, and bounded however deep the nesting goes.
+                    const std::string inner =
+                        shortened("subgraph '" + shortened(attribute_name) + "' of node " + label +
+                                      (where.empty() ? "" : " in " + where),
+                                  kShownContextBytes);
                     read_graph(field.offset, field.offset + field.length, inner, depth + 1);
                 }
             }
@@ -435,6 +468,8 @@ private:
         return count;
     }
 
+    // A name the file repeats gets " #2", " #3", ...: each base name remembers the next number
+    // to try, so that N tensors sharing one name cost N steps, not N^2.
     std::string unique_name(std::string name) {
         if (name.empty()) {
             name = "tensor_" + std::to_string(tensors().size());
@@ -442,9 +477,11 @@ private:
         if (used_names_.insert(name).second) {
             return name;
         }
-        for (int k = 2;; ++k) {
+        std::uint64_t& k = next_suffix_[name];
+        for (k = std::max<std::uint64_t>(k, 2);; ++k) {
             std::string candidate = name + " #" + std::to_string(k);
             if (used_names_.insert(candidate).second) {
+                ++k;
                 return candidate;
             }
         }
@@ -475,7 +512,7 @@ private:
         info.count = *count;
         Entry entry;
         entry.dtype = row.dtype;
-        entry.row = row;
+        entry.data_type = static_cast<std::uint8_t>(parsed.data_type);
         entry.message_begin = outer.offset;
         entry.message_end = outer.offset + outer.length;
         std::string note = where;
@@ -501,8 +538,8 @@ private:
         } else if (parsed.external) {
             entry.storage = Storage::External;
             read_external(parsed, info, entry, at);
-            join("external data: " + entry.location + " at offset " +
-                 std::to_string(entry.external_offset) + " (" + std::to_string(entry.raw_length) +
+            join("external data: " + entry.external->location + " at offset " +
+                 std::to_string(entry.external->offset) + " (" + std::to_string(entry.raw_length) +
                  " bytes)");
         } else if (parsed.has_raw) {
             entry.storage = Storage::Raw;
@@ -558,7 +595,8 @@ private:
                             "tensor '" + parsed.name + "': external data path '" + path +
                                 "' leaves the model folder");
         }
-        entry.location = path;
+        entry.external = std::make_unique<External>();
+        entry.external->location = path;
         const auto number = [&](const char* key, std::uint64_t fallback) -> std::uint64_t {
             const auto found = parsed.external_data.find(key);
             if (found == parsed.external_data.end()) {
@@ -575,7 +613,7 @@ private:
             }
             return value;
         };
-        entry.external_offset = number("offset", 0);
+        entry.external->offset = number("offset", 0);
         entry.raw_length = number("length", static_cast<std::uint64_t>(info.bytes));
         if (entry.dtype && entry.raw_length != static_cast<std::uint64_t>(info.bytes)) {
             throw LoadError(file_->name(), at,
@@ -592,7 +630,7 @@ private:
         const fs::path folder = model.has_parent_path() ? model.parent_path() : fs::path(".");
         std::error_code error;
         const fs::path root = fs::weakly_canonical(folder, error);
-        const fs::path target = fs::weakly_canonical(folder / entry.location, error);
+        const fs::path target = fs::weakly_canonical(folder / entry.external->location, error);
         // A symlink may still point outside: compare the resolved paths.
         const auto [root_end, unused] =
             std::mismatch(root.begin(), root.end(), target.begin(), target.end());
@@ -600,24 +638,32 @@ private:
         if (error || root_end != root.end()) {
             throw LoadError(file_->name(), entry.message_begin,
                             "tensor '" + tensors()[index].name + "': external data '" +
-                                entry.location + "' resolves outside the model folder");
+                                entry.external->location + "' resolves outside the model folder");
         }
-        FilePtr external = FileData::open(target.string(), memory_map_);
-        external->check_range(entry.external_offset, entry.raw_length, "external tensor data");
-        return external;
+        // Problems with the external file are the model's: name it, the tensor and the entry.
+        try {
+            FilePtr external = FileData::open(target.string(), memory_map_);
+            external->check_range(entry.external->offset, entry.raw_length, "external tensor data");
+            return external;
+        } catch (const LoadError& failure) {
+            throw LoadError(file_->name(), entry.message_begin,
+                            "tensor '" + tensors()[index].name + "': external data '" +
+                                entry.external->location + "': " + failure.problem());
+        }
     }
 
     std::vector<std::byte> typed_to_raw(const Entry& entry, std::size_t count) const {
         const std::int64_t element_bytes = dtype_block_bits(*entry.dtype) / 8;
         std::vector<std::byte> raw(count * static_cast<std::size_t>(element_bytes));
         std::size_t written = 0;
+        const TypeRow row = type_row(entry.data_type);
         ProtoReader message(*file_, entry.message_begin, entry.message_end);
         ProtoField field;
         while (message.next(field)) {
-            if (field.number != entry.row.typed_field) {
+            if (field.number != row.typed_field) {
                 continue;
             }
-            for_each_scalar(message, field, entry.row.typed_width, [&](std::uint64_t value) {
+            for_each_scalar(message, field, row.typed_width, [&](std::uint64_t value) {
                 if (written >= count) {
                     message.fail_at(field.offset, "more typed values than the shape holds");
                 }
@@ -677,7 +723,8 @@ private:
     FilePtr file_;
     bool memory_map_;
     std::vector<Entry> entries_;
-    std::set<std::string> used_names_;
+    std::unordered_set<std::string> used_names_;
+    std::unordered_map<std::string, std::uint64_t> next_suffix_;
     int subgraphs_ = 0;
 };
 

@@ -79,18 +79,20 @@ public:
         if (header.empty() || header[0] != '{') {
             reader.fail_at(8, "header does not start with '{'");
         }
-        const JsonValue root = parse_json(header, file_->name(), 8);
-        if (root.kind != JsonValue::Kind::Object) {
-            reader.fail_at(8, "header is not a JSON object");
-        }
         data_start_ = 8 + header_size;
-        for (const auto& [name, value] : root.members) {
+        // Each entry is checked as soon as it is parsed and only what it describes is kept.
+        // Shapes have at most 64 dimensions and an entry three members; __metadata__ gets room
+        // for many keys, but no nested value may grow without bound.
+        JsonLimits limits;
+        limits.max_array_items = 64;
+        limits.max_object_members = 65536;
+        (void)parse_json(header, file_->name(), 8, limits, [&](std::string name, JsonValue value) {
             if (name == "__metadata__") {
                 read_metadata(value);
             } else {
                 read_entry(name, value);
             }
-        }
+        });
         check_tiling();
     }
 

@@ -104,7 +104,8 @@ const std::string& Source::note(std::size_t index) const {
         throw UsageError("tensor index " + std::to_string(index) + " out of range (" + path_ +
                          " has " + std::to_string(tensors_.size()) + " tensors)");
     }
-    return extras_[index].note;
+    static const std::string kNone;
+    return extras_[index].note ? *extras_[index].note : kNone;
 }
 
 bool Source::readable(std::size_t index) const {
@@ -142,7 +143,14 @@ Tensor Source::read(std::string_view name) const {
 
 void Source::add_tensor(TensorInfo info, std::string note, bool readable) {
     tensors_.push_back(std::move(info));
-    extras_.push_back({std::move(note), readable});
+    std::shared_ptr<const std::string> shared;
+    if (!note.empty()) {
+        if (!last_note_ || *last_note_ != note) {
+            last_note_ = std::make_shared<const std::string>(std::move(note));
+        }
+        shared = last_note_;
+    }
+    extras_.push_back({std::move(shared), readable});
 }
 
 void Source::add_metadata(std::string key, std::string value) {

@@ -1,9 +1,14 @@
 // CSV / TSV / plain-text loader: one row of numbers per line, separated by commas, semicolons,
 // tabs or spaces. Lines that are empty or start with '#' are skipped; a first line that is not
 // all numbers is taken as column names. One row or one column gives a 1-D tensor, otherwise
-// [rows, columns]; every row must have the same number of values. Numbers are parsed as C++
-// from_chars does (decimal or scientific, "nan", "inf", an optional leading '+' or '-').
+// [rows, columns]; every row must have the same number of values. As NumPy's loadtxt reads
+// text: a leading UTF-8 byte-order mark is skipped, lines end in LF, CRLF or a lone CR, and a
+// number is rounded once, correctly, to float32 (decimal or scientific, "nan", "inf", an
+// optional leading '+' or '-'; subnormals exactly; 1e400 is inf and 1e-400 zero, as Python's
+// float() gives them, not a refused line).
+#include <algorithm>
 #include <charconv>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +20,43 @@
 namespace quantscope {
 namespace {
 
-bool parse_number(std::string_view token, double& value) {
+// Whether a decimal number from_chars found out of float's range is too large (else it is too
+// small): the position of its first significant digit, plus its exponent.
+bool beyond_largest(std::string_view number) {
+    std::int64_t magnitude = 0;
+    bool significant = false;
+    bool fraction = false;
+    std::size_t i = number.empty() || number[0] != '-' ? 0 : 1;
+    for (; i < number.size() && number[i] != 'e' && number[i] != 'E'; ++i) {
+        if (number[i] == '.') {
+            fraction = true;
+        } else if (number[i] != '0' || significant) {
+            if (!significant && fraction) {
+                break;  // first significant digit after the point: magnitude is -zeros
+            }
+            significant = true;
+            magnitude += fraction ? 0 : 1;
+        } else if (fraction) {
+            --magnitude;
+        }
+    }
+    const std::size_t e = number.find_first_of("eE");
+    std::int64_t exponent = 0;
+    if (e != std::string_view::npos) {
+        std::string_view digits = number.substr(e + 1);
+        const bool negative = !digits.empty() && digits[0] == '-';
+        if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+            digits.remove_prefix(1);
+        }
+        for (const char c : digits) {
+            exponent = std::min<std::int64_t>(exponent * 10 + (c - '0'), 1'000'000'000);
+        }
+        exponent = negative ? -exponent : exponent;
+    }
+    return magnitude + exponent > 0;
+}
+
+bool parse_number(std::string_view token, float& value) {
     if (!token.empty() && token.front() == '+') {
         token.remove_prefix(1);
         if (!token.empty() && token.front() == '-') {
@@ -23,7 +64,17 @@ bool parse_number(std::string_view token, double& value) {
         }
     }
     const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
-    return error == std::errc() && end == token.data() + token.size();
+    if (end != token.data() + token.size()) {
+        return false;
+    }
+    if (error == std::errc::result_out_of_range) {
+        const bool negative = token.front() == '-';
+        const float magnitude =
+            beyond_largest(token) ? std::numeric_limits<float>::infinity() : 0.0f;
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
+    return error == std::errc();
 }
 
 class TextSource final : public Source {
@@ -36,22 +87,20 @@ public:
         std::size_t first_row_at = 0;
         std::vector<std::string_view> tokens;
         std::vector<std::size_t> positions;
-        std::size_t line_start = 0;
+        std::size_t line_start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
         while (line_start < text.size()) {
-            std::size_t line_end = text.find('\n', line_start);
+            std::size_t line_end = text.find_first_of("\r\n", line_start);
             if (line_end == std::string::npos) {
                 line_end = text.size();
             }
-            std::string_view line(text.data() + line_start, line_end - line_start);
-            if (!line.empty() && line.back() == '\r') {
-                line.remove_suffix(1);
-            }
+            const std::size_t next = line_end + (text.compare(line_end, 2, "\r\n") == 0 ? 2 : 1);
+            const std::string_view line(text.data() + line_start, line_end - line_start);
             split(line, line_start, tokens, positions);
             const bool comment = !line.empty() &&
                                  line.find_first_not_of(" \t") != std::string_view::npos &&
                                  line[line.find_first_not_of(" \t")] == '#';
             if (!tokens.empty() && !comment) {
-                std::vector<double> row(tokens.size());
+                std::vector<float> row(tokens.size());
                 bool numeric = true;
                 std::size_t bad = 0;
                 for (std::size_t i = 0; i < tokens.size() && numeric; ++i) {
@@ -88,13 +137,11 @@ public:
                                                        std::to_string(first_row_at) + ") has " +
                                                        std::to_string(columns));
                     }
-                    for (const double value : row) {
-                        values_.push_back(static_cast<float>(value));
-                    }
+                    values_.insert(values_.end(), row.begin(), row.end());
                     ++rows;
                 }
             }
-            line_start = line_end + 1;
+            line_start = next;
         }
         TensorInfo info;
         info.name = file_stem(file_->name());

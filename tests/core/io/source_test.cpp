@@ -48,7 +48,7 @@ TEST(OpenSource, MissingFileAndFolderAreLoadErrors) {
         (void)open_source(std::string(QUANTSCOPE_TEST_DATA_DIR));
         FAIL();
     } catch (const LoadError& error) {
-        EXPECT_EQ(error.problem(), "not a regular file");
+        EXPECT_EQ(error.problem(), "not a regular file: a folder");
     }
 }
 

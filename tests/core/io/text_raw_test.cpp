@@ -1,6 +1,11 @@
 // CSV/TXT tables, raw binary with a user-given dtype and shape, and gen: sources.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
 #include "io_test_support.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
@@ -27,6 +32,45 @@ TEST(Text, OneColumnIsOneDimensional) {
     const auto source = open_source(fixture("column.txt"));
     EXPECT_EQ(source->tensors()[0].shape, (Shape{3}));
     expect_values(source->read(0), {1, 2, 3});
+}
+
+std::vector<std::byte> bytes_of(std::string_view text) {
+    std::vector<std::byte> bytes(text.size());
+    std::memcpy(bytes.data(), text.data(), text.size());
+    return bytes;
+}
+
+TEST(Text, ByteOrderMarkAndEveryLineEndAsLoadtxtReadsThem) {
+    // NumPy's loadtxt skips a UTF-8 byte-order mark and takes LF, CRLF and a lone CR as line
+    // ends: three rows of two values each time, none taken for a header.
+    for (const std::string_view text :
+         {std::string_view("\xEF\xBB\xBF"
+                           "1,2\n3,4\n5,6\n"),
+          std::string_view("1,2\r\n3,4\r\n5,6\r\n"), std::string_view("1,2\r3,4\r5,6"),
+          std::string_view("\xEF\xBB\xBF"
+                           "1,2\r3,4\n5,6\r\n")}) {
+        SCOPED_TRACE(std::string(text));
+        const auto source = open_source_bytes("t.csv", bytes_of(text));
+        EXPECT_EQ(source->tensors()[0].shape, (Shape{3, 2}));
+        EXPECT_TRUE(source->metadata().empty());
+        expect_values(source->read(0), {1, 2, 3, 4, 5, 6});
+    }
+}
+
+TEST(Text, OutOfRangeAndSubnormalNumbersAsPythonFloatGivesThem) {
+    // float('1e400') is inf and float('1e-400') is 0 in Python: values, not a header row.
+    const float inf = std::numeric_limits<float>::infinity();
+    const float tiny = std::numeric_limits<float>::denorm_min();
+    const auto source =
+        open_source_bytes("t.csv", bytes_of("1e400,-1e400,1e-400\n-1E-999,1.401298464324817e-45,"
+                                            "0.0000000000000000000000000000000000000000000014\n"
+                                            "123456789e40,-0.00000e-9999,1e-40\n"));
+    EXPECT_EQ(source->tensors()[0].shape, (Shape{3, 3}));
+    EXPECT_TRUE(source->metadata().empty());
+    const Tensor t = source->read(0);
+    expect_values(t, {inf, -inf, 0, -0.0f, tiny, tiny, inf, -0.0f, 0x1.16c2p-133f});
+    EXPECT_TRUE(std::signbit(t.values[3]));
+    EXPECT_FALSE(std::signbit(t.values[2]));
 }
 
 TEST(Raw, BigEndianInt16WithShape) {

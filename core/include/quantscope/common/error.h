@@ -1,8 +1,10 @@
 #pragma once
 // Errors raised by core. Every message is meant for a person: it names what failed and why.
 
+#include <exception>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace quantscope {
 
@@ -24,5 +26,10 @@ class Cancelled : public Error {
 public:
     Cancelled() : Error("cancelled") {}
 };
+
+// What to tell a person about a failure caught at a command or job boundary: an Error's own
+// message; for anything else (std::bad_alloc, std::length_error from a shape too large to hold,
+// ...) "SUBJECT: PROBLEM" in plain words, never the standard library's internal text.
+std::string describe_failure(const std::exception& failure, std::string_view subject);
 
 }  // namespace quantscope

@@ -80,13 +80,16 @@ protected:
 
 private:
     struct Extra {
-        std::string note;
+        // Shared by consecutive tensors with the same note (the tensors of one subgraph), so
+        // that a long note is held once, not once per tensor; null when empty.
+        std::shared_ptr<const std::string> note;
         bool readable = true;
     };
     std::string path_;
     std::string format_name_;
     std::vector<TensorInfo> tensors_;
     std::vector<Extra> extras_;
+    std::shared_ptr<const std::string> last_note_;
     std::vector<std::pair<std::string, std::string>> metadata_;
     double sample_rate_ = 0;
 };
