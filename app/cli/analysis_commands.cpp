@@ -210,7 +210,10 @@ Output:
                     max_abs_error, mean_error, cosine_similarity, clipped_fraction,
                     zero_fraction, kl_divergence, outlier_fraction, nan_count, inf_count},
                     params {scale, zero_point (numbers for one group, arrays otherwise),
-                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}.
+                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}, notes
+                    [strings: an empty tensor, no finite value, a zero or subnormal range and
+                    the scale it got, levels capped below the float32 maximum, a calibration
+                    the format does not use].
                     Infinite values are written as the strings "inf" / "-inf".
 )";
 
@@ -427,6 +430,11 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.end_object();
         w.key("storage");
         write_storage(w, r.storage);
+        w.key("notes").begin_array();
+        for (const std::string& note : r.notes) {
+            w.value(note);
+        }
+        w.end_array();
         w.end_object();
         std::cout << w.text() << '\n';
         return kExitOk;
@@ -462,6 +470,9 @@ int run_analyze(const std::vector<std::string_view>& args) {
     }
     std::cout << "storage           " << r.storage.bytes << " bytes ("
               << format_number(r.storage.bits_per_value) << " bits per value)\n";
+    for (const std::string& note : r.notes) {
+        std::cout << "note              " << note << '\n';
+    }
     return kExitOk;
 }
 
