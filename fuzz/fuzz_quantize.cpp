@@ -44,18 +44,19 @@ private:
 
 constexpr float kMax = std::numeric_limits<float>::max();
 constexpr float kInf = std::numeric_limits<float>::infinity();
-constexpr float kSpecial[] = {0.0f,     -0.0f,   1e-45f,  -1e-45f, 1e-40f, -3e-39f,
-                              1.17549435e-38f,   kMax,    -kMax,   3.3e38f, 1.0f,
-                              -1.0f,    3.0f,    0.5f,    std::numeric_limits<float>::quiet_NaN(),
-                              kInf,     -kInf,   1e-30f,  65504.0f, 448.0f};
+constexpr float kSpecial[] = {
+    0.0f,    -0.0f,           1e-45f, -1e-45f,  1e-40f,
+    -3e-39f, 1.17549435e-38f, kMax,   -kMax,    3.3e38f,
+    1.0f,    -1.0f,           3.0f,   0.5f,     std::numeric_limits<float>::quiet_NaN(),
+    kInf,    -kInf,           1e-30f, 65504.0f, 448.0f};
 constexpr std::size_t kSpecials = sizeof kSpecial / sizeof kSpecial[0];
 
 const char* const kFormats[] = {
-    "int8",     "int2",         "int4",     "int16",      "uint2",     "uint8",
-    "uint16",   "fp32",         "tf32",     "fp16",       "bf16",      "fp8_e4m3",
-    "fp8_e5m2", "fp8_e4m3fnuz", "fp6_e2m3", "fp6_e3m2",   "fp4_e2m1",  "fp4_e2m1_ieee",
-    "fp4_e3m0", "e8m0",         "nf4",      "e1m0",       "e8m23_ieee", "e5m0_fn_b3",
-    "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e2m3", "mxfp6_e3m2", "mxfp4",   "mxint8",
+    "int8",       "int2",         "int4",       "int16",      "uint2",      "uint8",
+    "uint16",     "fp32",         "tf32",       "fp16",       "bf16",       "fp8_e4m3",
+    "fp8_e5m2",   "fp8_e4m3fnuz", "fp6_e2m3",   "fp6_e3m2",   "fp4_e2m1",   "fp4_e2m1_ieee",
+    "fp4_e3m0",   "e8m0",         "nf4",        "e1m0",       "e8m23_ieee", "e5m0_fn_b3",
+    "mxfp8_e4m3", "mxfp8_e5m2",   "mxfp6_e2m3", "mxfp6_e3m2", "mxfp4",      "mxint8",
     "nvfp4"};
 
 float value_from(Bytes& in) {
@@ -98,9 +99,11 @@ std::string calibration_from(Bytes& in) {
     }
 }
 
-[[noreturn]] void bug() { __builtin_trap(); }
+[[noreturn]] void bug() {
+    __builtin_trap();
+}
 
-void check(std::span<const float> x, const QuantResult& r) {
+void check(std::span<const float> x, const QuantResult& r, const QuantConfig& config) {
     if (!undefined_metric(r.metrics).empty()) {
         bug();
     }
@@ -117,6 +120,13 @@ void check(std::span<const float> x, const QuantResult& r) {
         }
         if (!std::isfinite(g.clip_min) || !std::isfinite(g.clip_max)) {
             bug();
+        }
+    }
+    if (r.groups.size() == 1) {
+        for (const double level : quantization_levels(r.groups.front(), config)) {
+            if (!std::isfinite(level)) {
+                bug();
+            }
         }
     }
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -153,8 +163,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             config.granularity =
                 granularity % 4 == 1 ? parse_granularity("tensor")
                 : granularity % 4 == 2
-                    ? parse_granularity("channel:" + std::to_string(
-                                                         static_cast<int>(granularity / 4 % 7) - 3))
+                    ? parse_granularity("channel:" +
+                                        std::to_string(static_cast<int>(granularity / 4 % 7) - 3))
                     : parse_granularity("block:" + std::to_string(1 + granularity / 4 % 40));
         }
         config.calibration = parse_calibration(calibration_from(in));
@@ -169,9 +179,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             v = value_from(in);
         }
         const QuantResult cold = quantize(values, shape, config);
-        check(values, cold);
+        check(values, cold, config);
         const QuantResult warm = quantize(values, shape, config, {}, summarize_values(values));
-        check(values, warm);
+        check(values, warm, config);
         (void)make_histogram_plot(values, cold, config);
     } catch (const UsageError&) {
         // A config whose parts do not fit together, or a granularity the shape does not take.

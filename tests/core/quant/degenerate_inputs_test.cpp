@@ -149,14 +149,22 @@ TEST(DegenerateInputs, SpecialTensorsUnderEveryFamilyGranularityAndCalibration) 
                         c.granularity.kind == Granularity::Kind::Block) {
                         continue;  // kl needs a whole tensor or channel (check_config)
                     }
-                    // Stochastic rounding once per tensor and config, the summary given for
-                    // the others: the paths differ, the rule does not.
-                    const bool stochastic = c.calibration.method == CalibrationMethod::MinMax;
-                    c.rounding = stochastic ? Rounding::Stochastic : Rounding::NearestEven;
+                    const bool searches = c.calibration.method == CalibrationMethod::MSE ||
+                                          c.calibration.method == CalibrationMethod::Sigma;
+                    if (searches && g != "tensor" && !g.empty()) {
+                        continue;  // their threshold search, per group, is the slow part
+                    }
+                    const bool minmax = c.calibration.method == CalibrationMethod::MinMax;
+                    if (!minmax && (g == "channel:0" || g == "block:4")) {
+                        continue;  // the other paths of min-max (fused range pass) only
+                    }
+                    // Stochastic rounding with one calibration, the summary given with two:
+                    // the paths differ, the rule does not.
+                    c.rounding = cal[0] == 'p' ? Rounding::Stochastic : Rounding::NearestEven;
                     const std::string what =
                         t.name + ": " + describe(c) + " " + to_string(c.granularity);
                     expect_well_defined(t.values, quantize(t.values, shape, c), what);
-                    if (!stochastic) {
+                    if (minmax || c.calibration.method == CalibrationMethod::Manual) {
                         const QuantResult warm =
                             quantize(t.values, shape, c, {}, summarize_values(t.values));
                         expect_well_defined(t.values, warm, what + " (summary given)");
@@ -239,7 +247,11 @@ TEST(DegenerateInputs, IgnoredCalibrationIsNoted) {
 // Ranges near the float maximum: every level finite (int8's -128 s overflowed before), Q(x)
 // finite, the sums in double (x^2 overflows float), and a note.
 TEST(DegenerateInputs, RangesNearTheFloatMaximumKeepEveryLevelFinite) {
-    const std::vector<float> x{kMax, -kMax, 3.3e38f, 1.0f, -2.5e38f, 0.0f, 1e38f, -kMax};
+    // 64 values: whole vector steps of the kernels, whose float lanes overflow on x^2.
+    std::vector<float> x;
+    for (int k = 0; k < 8; ++k) {
+        x.insert(x.end(), {kMax, -kMax, 3.3e38f, 1.0f, -2.5e38f, 0.0f, 1e38f, -kMax});
+    }
     for (const QuantConfig& c : every_family()) {
         const QuantResult r = quantize(x, c);
         expect_well_defined(x, r, describe(c));
