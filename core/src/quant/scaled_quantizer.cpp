@@ -170,7 +170,7 @@ GroupParameters with_scale(double scale, const QuantConfig& config) {
     g.scale = static_cast<float>(scale);
     g.zero_point = 0;
     const double top = element_max(config) * g.scale;
-    g.clip_min = -top;
+    g.clip_min = top > 0 ? -top : 0.0;  // not -0 for a block sent to zero
     g.clip_max = top;
     return g;
 }
@@ -936,8 +936,8 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     if (block_length != 0 && clip_extent != nullptr && layout.groups() > 0) {
         // Every group's clipping range is +-element_max * scale (with_scale).
         const float largest = *std::max_element(largest_scale.begin(), largest_scale.end());
-        const double top = with_scale(largest, config).clip_max;
-        *clip_extent = std::pair<double, double>{-top, top};
+        const GroupParameters widest = with_scale(largest, config);
+        *clip_extent = std::pair<double, double>{widest.clip_min, widest.clip_max};
     }
     MetricSums total;
     for (const MetricSums& s : partial) {
