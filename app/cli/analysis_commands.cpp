@@ -142,6 +142,15 @@ void write_config(JsonWriter& w, const QuantConfig& c) {
     w.end_object();
 }
 
+// QuantResult::notes: an array of sentences.
+void write_notes(JsonWriter& w, const std::vector<std::string>& notes) {
+    w.begin_array();
+    for (const std::string& note : notes) {
+        w.value(note);
+    }
+    w.end_array();
+}
+
 void write_metrics(JsonWriter& w, const Metrics& m) {
     w.begin_object();
     w.key("mse").value(m.mse);
@@ -256,7 +265,8 @@ each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a 
 CSV columns: tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,
 max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,kl_divergence,
 bits_per_value,bytes,clip_min,clip_max
-JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max}.
+JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max,
+notes [...]} (notes as analyze --json has them).
 )";
 
 int run_info(const std::vector<std::string_view>& args) {
@@ -430,11 +440,8 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.end_object();
         w.key("storage");
         write_storage(w, r.storage);
-        w.key("notes").begin_array();
-        for (const std::string& note : r.notes) {
-            w.value(note);
-        }
-        w.end_array();
+        w.key("notes");
+        write_notes(w, r.notes);
         w.end_object();
         std::cout << w.text() << '\n';
         return kExitOk;
@@ -654,6 +661,8 @@ int run_sweep(const std::vector<std::string_view>& args) {
             write_storage(w, r.row.storage);
             w.key("clip_min").value(r.row.clip_min);
             w.key("clip_max").value(r.row.clip_max);
+            w.key("notes");
+            write_notes(w, r.row.notes);
             w.end_object();
         }
         w.end_array();
