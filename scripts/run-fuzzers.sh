@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the "fuzz" preset: clang, ASan + UBSan) and runs each loader's
-# fuzzer for SECONDS (default 20), seeded from the test fixtures and the hostile corpus. The
+# fuzzer for SECONDS (default 20), seeded from the test fixtures and the hostile corpus, and the
+# engine's (fuzz_quantize: random small tensors and configs into quantize) from no seed. The
 # seeds are copied into build/fuzz/corpus/, so the checked-in files never change; crash inputs
 # are kept in build/fuzz/artifacts/. Exits non-zero if a fuzzer finds a crash, a leak, a
 # sanitizer report, a timeout or an out-of-memory.
@@ -26,11 +27,12 @@ declare -A seeds=(
     [wav]="*.wav"
     [csv]="*.csv *.txt"
     [raw]="*.bin"
+    [quantize]=""
 )
 status=0
 failed=()
 mkdir -p "$build/artifacts"
-for format in npy npz safetensors onnx gguf wav csv raw; do
+for format in npy npz safetensors onnx gguf wav csv raw quantize; do
     corpus="$build/corpus/$format"
     mkdir -p "$corpus"
     for pattern in ${seeds[$format]}; do
@@ -63,6 +65,6 @@ done
 if ((status != 0)); then
     echo "run-fuzzers: failures in: ${failed[*]} (inputs in $build/artifacts/)"
 else
-    echo "run-fuzzers: no crashes in 8 fuzzers x ${seconds}s"
+    echo "run-fuzzers: no crashes in 9 fuzzers x ${seconds}s"
 fi
 exit "$status"

@@ -145,6 +145,15 @@ void write_config(JsonWriter& w, const QuantConfig& c) {
     w.end_object();
 }
 
+// QuantResult::notes: an array of sentences.
+void write_notes(JsonWriter& w, const std::vector<std::string>& notes) {
+    w.begin_array();
+    for (const std::string& note : notes) {
+        w.value(note);
+    }
+    w.end_array();
+}
+
 void write_metrics(JsonWriter& w, const Metrics& m) {
     w.begin_object();
     w.key("mse").value(m.mse);
@@ -242,7 +251,10 @@ Output:
                     max_abs_error, mean_error, cosine_similarity, clipped_fraction,
                     zero_fraction, kl_divergence, outlier_fraction, nan_count, inf_count},
                     params {scale, zero_point (numbers for one group, arrays otherwise),
-                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}.
+                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}, notes
+                    [strings: an empty tensor, no finite value, a zero or subnormal range and
+                    the scale it got, levels capped below the float32 maximum, a calibration
+                    the format does not use].
                     Infinite values are written as the strings "inf" / "-inf".
 )";
 
@@ -288,7 +300,8 @@ each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a 
 CSV columns: tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,
 max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,kl_divergence,
 bits_per_value,bytes,clip_min,clip_max
-JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max}.
+JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max,
+notes [...]} (notes as analyze --json has them).
 )";
 
 int run_info(const std::vector<std::string_view>& args) {
@@ -463,6 +476,8 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.end_object();
         w.key("storage");
         write_storage(w, r.storage);
+        w.key("notes");
+        write_notes(w, r.notes);
         w.end_object();
         std::cout << w.text() << '\n';
         return kExitOk;
@@ -499,6 +514,9 @@ int run_analyze(const std::vector<std::string_view>& args) {
     }
     std::cout << "storage           " << r.storage.bytes << " bytes ("
               << format_number(r.storage.bits_per_value) << " bits per value)\n";
+    for (const std::string& note : r.notes) {
+        std::cout << "note              " << note << '\n';
+    }
     return kExitOk;
 }
 
@@ -682,6 +700,8 @@ int run_sweep(const std::vector<std::string_view>& args) {
             write_storage(w, r.row.storage);
             w.key("clip_min").value(r.row.clip_min);
             w.key("clip_max").value(r.row.clip_max);
+            w.key("notes");
+            write_notes(w, r.row.notes);
             w.end_object();
         }
         w.end_array();

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "quantscope/common/parallel.h"
 
 namespace quantscope::detail {
 
@@ -45,6 +48,28 @@ void accumulate_error_sums(const float* __restrict x, const float* __restrict y,
         return;
     }
     accumulate_error_sums_scalar(x + whole, y + whole, n - whole, sums);
+}
+
+void make_sums_exact(std::span<const float> x, const float* y, MetricSums& sums) {
+    constexpr double kTiny = 0x1.0p-80;  // a sum of squares of values below 2^-40
+    const bool finite = std::isfinite(sums.sum_x2) && std::isfinite(sums.sum_y2) &&
+                        std::isfinite(sums.sum_xy) && std::isfinite(sums.sum_e) &&
+                        std::isfinite(sums.sum_e2) && std::isfinite(sums.max_abs_e);
+    const bool tiny = sums.count > 0 && (sums.sum_x2 < kTiny || sums.sum_y2 < kTiny ||
+                                         (sums.max_abs_e > 0 && sums.max_abs_e < 0x1.0p-40));
+    if (finite && !tiny) {
+        return;
+    }
+    std::vector<MetricSums> partial(max_chunks());
+    parallel_for(x.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        accumulate_error_sums_scalar(x.data() + begin, y + begin, end - begin, partial[chunk]);
+    });
+    MetricSums exact;
+    for (const MetricSums& s : partial) {
+        exact += s;
+    }
+    exact.clipped = sums.clipped;
+    sums = exact;
 }
 
 }  // namespace quantscope::detail

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "quantscope/quant/metrics.h"
 
@@ -81,5 +82,12 @@ struct LaneSums {
 void accumulate_error_sums(const float* x, const float* y, std::size_t n, MetricSums& sums);
 // The same one pair at a time in double: for blocks holding NaN or Inf, and short tails.
 void accumulate_error_sums_scalar(const float* x, const float* y, std::size_t n, MetricSums& sums);
+
+// The float lanes lose what a float cannot hold: squares of values below about 2^-63 underflow
+// and squares beyond 2^64 overflow. When `sums` show either (a sum not finite, or x, Q(x) or E
+// all that small), they are redone over x and y in double (accumulate_error_sums_scalar; its
+// squares of float32 values neither underflow nor overflow), keeping the clipped count. Only
+// degenerate tensors pay for the second pass.
+void make_sums_exact(std::span<const float> x, const float* y, MetricSums& sums);
 
 }  // namespace quantscope::detail

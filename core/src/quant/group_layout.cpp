@@ -10,8 +10,8 @@
 
 namespace quantscope::detail {
 
-GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
-                        const Granularity& g) {
+std::vector<std::int64_t> checked_shape(std::size_t n, std::span<const std::int64_t> shape_in,
+                                        const Granularity& g) {
     std::vector<std::int64_t> shape(shape_in.begin(), shape_in.end());
     if (shape.empty()) {
         shape = {static_cast<std::int64_t>(n)};
@@ -20,6 +20,24 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
     if (!count || static_cast<std::size_t>(*count) != n) {
         throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
                          " values");
+    }
+    if (g.kind == Granularity::Kind::Channel) {
+        const int rank = static_cast<int>(shape.size());
+        const int axis = g.axis < 0 ? g.axis + rank : g.axis;
+        if (axis < 0 || axis >= rank) {
+            throw UsageError("granularity channel:" + std::to_string(g.axis) +
+                             " does not fit a tensor of shape " + shape_to_string(shape));
+        }
+    }
+    return shape;
+}
+
+GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
+                        const Granularity& g) {
+    const std::vector<std::int64_t> shape = checked_shape(n, shape_in, g);
+    if (n == 0) {
+        // No values, no groups: an empty axis can claim 2^62 channels or rows to loop over.
+        return GroupLayout{};
     }
     GroupLayout layout;
     switch (g.kind) {
@@ -53,11 +71,7 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
         }
         case Granularity::Kind::Channel: {
             const int rank = static_cast<int>(shape.size());
-            const int axis = g.axis < 0 ? g.axis + rank : g.axis;
-            if (axis < 0 || axis >= rank) {
-                throw UsageError("granularity channel:" + std::to_string(g.axis) +
-                                 " does not fit a tensor of shape " + shape_to_string(shape));
-            }
+            const int axis = g.axis < 0 ? g.axis + rank : g.axis;  // checked_shape checked it
             for (int d = 0; d < rank; ++d) {
                 const auto extent = static_cast<std::size_t>(shape[static_cast<std::size_t>(d)]);
                 (d < axis ? layout.outer : d == axis ? layout.dim : layout.inner) *= extent;

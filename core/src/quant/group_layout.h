@@ -47,7 +47,13 @@ struct GroupLayout {
 // Throws Cancelled once the caller's flag is set (checked between blocks of work).
 using ::quantscope::throw_if_cancelled;
 
+// The shape (an empty one is 1-D, n values); throws UsageError when it does not hold n values
+// or a channel axis does not fit it.
+std::vector<std::int64_t> checked_shape(std::size_t n, std::span<const std::int64_t> shape,
+                                        const Granularity& granularity);
+
 // Throws UsageError when the shape does not hold n values or the granularity does not fit it.
+// No values give no groups, whatever the shape claims.
 GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape,
                         const Granularity& granularity);
 

@@ -54,6 +54,49 @@ Metrics finish_metrics(const MetricSums& sums) {
     return m;
 }
 
+std::string undefined_metric(const Metrics& m) {
+    auto finite = [](double v) { return std::isfinite(v); };
+    auto fraction = [](double v) { return v >= 0 && v <= 1; };
+    if (m.count < 0 || m.nan_count < 0 || m.inf_count < 0) {
+        return "count";
+    }
+    if (!finite(m.mse) || m.mse < 0) {
+        return "mse";
+    }
+    if (!finite(m.rmse) || m.rmse < 0) {
+        return "rmse";
+    }
+    if (std::isnan(m.sqnr_db)) {  // +-Inf are defined values
+        return "sqnr_db";
+    }
+    if (!finite(m.max_abs_error) || m.max_abs_error < 0) {
+        return "max_abs_error";
+    }
+    if (!finite(m.mean_error)) {
+        return "mean_error";
+    }
+    if (!(m.cosine_similarity >= -1 && m.cosine_similarity <= 1)) {
+        return "cosine_similarity";
+    }
+    if (!fraction(m.clipped_fraction)) {
+        return "clipped_fraction";
+    }
+    if (!fraction(m.zero_fraction)) {
+        return "zero_fraction";
+    }
+    if (!finite(m.kl_divergence) || m.kl_divergence < 0) {
+        return "kl_divergence";
+    }
+    if (!fraction(m.outlier_fraction)) {
+        return "outlier_fraction";
+    }
+    if (m.count == 0 && (m.mse != 0 || m.sqnr_db != std::numeric_limits<double>::infinity() ||
+                         m.cosine_similarity != 1 || m.max_abs_error != 0 || m.mean_error != 0)) {
+        return "no-data values";
+    }
+    return {};
+}
+
 MetricSums reference_metric_sums(std::span<const float> x, std::span<const float> y,
                                  double clip_min, double clip_max) {
     MetricSums sums;

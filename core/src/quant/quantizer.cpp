@@ -18,6 +18,8 @@
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/calibration.h"
+#include "result_notes.h"
+#include "scale_limits.h"
 #include "scaled_quantizer.h"
 
 namespace quantscope {
@@ -471,7 +473,7 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
     alignas(64) float inv_scales[kMaxGroups];
     alignas(64) double lo_over_scale[kMaxGroups];  // affine: a / scale, for the zero point
     constexpr float kMax = std::numeric_limits<float>::max();
-    constexpr float kMin = std::numeric_limits<float>::min();
+    constexpr float kMin = detail::kMinScale;
     for (std::size_t g = 0; g < count; g += kWidth) {
         Floats l;
         Floats h;
@@ -487,19 +489,20 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
             const Doubles abs_lo = range_lo < 0 ? -range_lo : range_lo;
             const Doubles abs_hi = range_hi < 0 ? -range_hi : range_hi;
             const Doubles absmax = abs_lo < abs_hi ? abs_hi : abs_lo;  // std::max
-            scale = absmax > 0 ? absmax / steps : Doubles{} + 1.0;
+            scale = absmax / steps;  // 0 for a degenerate group: redone below
         } else {
             const Doubles a = Doubles{} < range_lo ? Doubles{} : range_lo;    // std::min(lo, 0)
             const Doubles top = range_hi < Doubles{} ? Doubles{} : range_hi;  // std::max(hi, 0)
             const Doubles span = top - a;
-            scale = span > 0 ? span / steps : Doubles{} + 1.0;
+            scale = span > 0 ? span / steps : Doubles{} + 1.0;  // 0 spans: redone below
             const Doubles q = a / scale;
             std::memcpy(lo_over_scale + g, &q, sizeof q);
         }
         Floats sc = __builtin_convertvector(scale, Floats);
-        // A scale too small or too large for a float32.
-        const auto usable = (sc > 0) & (sc <= kMax);
-        sc = usable ? sc : (sc > 0 ? Floats{} + kMax : Floats{} + kMin);
+        // Groups whose scale is not a normal float (their range is degenerate or huge) are
+        // redone by parameters_for_range below; 1 here keeps their lanes' arithmetic finite.
+        const auto usable = (sc >= kMin) & (sc <= kMax);
+        sc = usable ? sc : Floats{} + 1.0f;
         // 1/s rounded once from double, as kernel_params does.
         const Floats inv =
             __builtin_convertvector(1.0 / __builtin_convertvector(sc, Doubles), Floats);
@@ -515,6 +518,15 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         const float clip_min = static_cast<float>(f.min_code() - zero_point) * s;
         const float clip_max = static_cast<float>(f.max_code() - zero_point) * s;
         groups[g] = {s, zero_point, clip_min, clip_max};
+        if (s == 1.0f || !std::isfinite(clip_min) || !std::isfinite(clip_max)) {
+            // Rare (a zero, subnormal or huge range, or a scale of exactly 1): the scalar rule.
+            const ValueRange r = lo[g] <= hi[g] ? ValueRange{lo[g], hi[g], true} : ValueRange{};
+            groups[g] = parameters_for_range(minmax_range(r, config), config);
+            if (params != nullptr) {
+                params[g] = kernel_params(groups[g], config);
+            }
+            continue;
+        }
         if (params == nullptr) {
             continue;
         }
@@ -596,32 +608,58 @@ GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& 
     double lo = range.lo;
     double hi = range.hi;
     const IntegerFormat& f = config.format.integer_format();
+    const auto min_code = static_cast<double>(f.min_code());
+    const auto max_code = static_cast<double>(f.max_code());
     GroupParameters g;
+    // The range the codes cover, in the kernel's float arithmetic (equal to the end levels).
+    auto set_clip = [&] {
+        g.clip_min = static_cast<float>(f.min_code() - g.zero_point) * static_cast<float>(g.scale);
+        g.clip_max = static_cast<float>(f.max_code() - g.zero_point) * static_cast<float>(g.scale);
+    };
     if (config.scheme == Scheme::Symmetric) {
         const double threshold = std::max(std::fabs(lo), std::fabs(hi));
         const int levels_half = f.is_signed ? (1 << (f.bits - 1)) - 1 : (1 << f.bits) - 1;
-        // An all-zero tensor has no range; any positive scale reproduces it exactly.
-        g.scale = threshold > 0 ? threshold / levels_half : 1.0;
+        // A zero, subnormal or huge range gets the nearest usable scale (scale_limits.h).
+        g.scale = detail::usable_scale(threshold / levels_half, std::max(-min_code, max_code));
         g.zero_point = 0;
-    } else {
-        lo = std::min(lo, 0.0);
-        hi = std::max(hi, 0.0);
-        const double span = hi - lo;
-        g.scale = span > 0 ? span / ((1 << f.bits) - 1) : 1.0;
-        g.zero_point = static_cast<std::int32_t>(
-            std::clamp(static_cast<double>(f.min_code()) - std::nearbyint(lo / g.scale),
-                       static_cast<double>(f.min_code()), static_cast<double>(f.max_code())));
+        set_clip();
+        return g;
     }
+    lo = std::min(lo, 0.0);
+    hi = std::max(hi, 0.0);
+    const double span = hi - lo;
+    auto zero_point_for = [&](double scale) {
+        return static_cast<std::int32_t>(std::clamp(
+            min_code - std::nearbyint(scale > 0 ? lo / scale : 0.0), min_code, max_code));
+    };
+    const double wanted = span / ((1 << f.bits) - 1);
+    g.zero_point = zero_point_for(wanted);
     // Scales are applied in float32: store the float32 value so that every path agrees.
-    g.scale = static_cast<float>(g.scale);
-    if (!(g.scale > 0) || !std::isfinite(g.scale)) {
-        // A range too small or too large for a float32 step.
-        g.scale =
-            g.scale > 0 ? std::numeric_limits<float>::max() : std::numeric_limits<float>::min();
+    g.scale = static_cast<float>(wanted);
+    set_clip();
+    if (g.scale >= detail::kMinScale && std::isfinite(g.clip_min) && std::isfinite(g.clip_max)) {
+        return g;
     }
-    // The range the codes cover, in the kernel's float arithmetic (equal to the end levels).
-    g.clip_min = static_cast<float>(f.min_code() - g.zero_point) * static_cast<float>(g.scale);
-    g.clip_max = static_cast<float>(f.max_code() - g.zero_point) * static_cast<float>(g.scale);
+    // A zero or tiny span: the smallest scale; a span near twice the float maximum: the largest
+    // scale whose end levels, with the zero point it gives, are finite.
+    g.scale = detail::usable_scale(wanted, 1.0);
+    g.zero_point = zero_point_for(g.scale);
+    for (int tries = 0; tries < 4; ++tries) {
+        const double levels =
+            std::max(std::fabs(min_code - g.zero_point), std::fabs(max_code - g.zero_point));
+        const float top = detail::max_scale_for(levels);
+        if (g.scale <= top) {
+            break;
+        }
+        g.scale = top;
+        g.zero_point = zero_point_for(g.scale);
+    }
+    set_clip();
+    if (!std::isfinite(g.clip_min) || !std::isfinite(g.clip_max)) {
+        g.scale = detail::max_scale_for(max_code - min_code);  // finite whatever the zero point
+        g.zero_point = zero_point_for(g.scale);
+        set_clip();
+    }
     return g;
 }
 
@@ -1175,6 +1213,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     for (const MetricSums& s : partial) {
         total += s;
     }
+    detail::make_sums_exact(values, y, total);
     result.metrics = finish_metrics(total);
     std::pair<double, double> extent{kInf, -kInf};
     if (extent_known && group_count > 0) {
@@ -1257,6 +1296,7 @@ QuantResult quantize_with_outliers(std::span<const float> values,
         total += s;
     }
     total.clipped = clipped;
+    detail::make_sums_exact(values, result.dequantized.data(), total);
     result.metrics = finish_metrics(total);
     const auto n = static_cast<double>(std::max<std::int64_t>(total.count, 1));
     result.metrics.outlier_fraction = static_cast<double>(outliers) / n;
@@ -1270,13 +1310,11 @@ QuantResult quantize_with_outliers(std::span<const float> values,
     return result;
 }
 
-// Everything quantize() does, with the finite range known and the histogram of x known or not
-// (then the kernels count it as they go).
-QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
-                                const QuantConfig& config, const QuantizeOptions& options,
-                                const ValueRange& range, const Histogram* x_histogram,
-                                const KnownCalibration& known = {}) {
-    check_config(config);
+// quantize_with_range's result for values that are not empty, without its notes.
+QuantResult quantize_measured(std::span<const float> values, std::span<const std::int64_t> shape,
+                              const QuantConfig& config, const QuantizeOptions& options,
+                              const ValueRange& range, const Histogram* x_histogram,
+                              const KnownCalibration& known) {
     const Histogram shape_of_bins =
         detail::empty_histogram(range.lo, range.hi, automatic_bin_count(values.size()));
     if (config.outlier_threshold > 0) {
@@ -1302,6 +1340,25 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
     } else {
         result.metrics.kl_divergence = kl_metric(range, p, histograms.y());
     }
+    return result;
+}
+
+// Everything quantize() does, with the finite range known and the histogram of x known or not
+// (then the kernels count it as they go). An empty tensor is answered before any loop or
+// allocation: its shape may claim 2^62 channels.
+QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
+                                const QuantConfig& config, const QuantizeOptions& options,
+                                const ValueRange& range, const Histogram* x_histogram,
+                                const KnownCalibration& known = {}) {
+    check_config(config);
+    QuantResult result;
+    if (values.empty()) {
+        detail::checked_shape(0, shape, config.granularity);
+        result.metrics = finish_metrics({});
+    } else {
+        result = quantize_measured(values, shape, config, options, range, x_histogram, known);
+    }
+    result.notes = detail::result_notes(values.size(), range, config, result);
     return result;
 }
 

@@ -13,6 +13,7 @@
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
+#include "scale_limits.h"
 
 namespace quantscope::detail {
 
@@ -69,7 +70,7 @@ public:
             return;
         }
         for (std::size_t i = 0; i < n; ++i) {
-            if (!std::isfinite(t[i])) {
+            if (std::isnan(t[i])) {  // an infinite t (x / s overflowed) saturates
                 r[i] = t[i];
                 continue;
             }
@@ -100,7 +101,7 @@ private:
             }
         }
         for (std::size_t i = 0; i < n; ++i) {
-            r[i] = __builtin_fabsf(t[i]) <= std::numeric_limits<float>::max() ? r[i] : t[i];
+            r[i] = t[i] == t[i] ? r[i] : t[i];  // NaN passes; an infinite t saturated above
         }
     }
 
@@ -169,7 +170,7 @@ GroupParameters with_scale(double scale, const QuantConfig& config) {
     g.scale = static_cast<float>(scale);
     g.zero_point = 0;
     const double top = element_max(config) * g.scale;
-    g.clip_min = -top;
+    g.clip_min = top > 0 ? -top : 0.0;  // not -0 for a block sent to zero
     g.clip_max = top;
     return g;
 }
@@ -200,13 +201,9 @@ GroupParameters scaled_parameters(const ClipRange& range, const QuantConfig& con
         return with_scale(1.0, config);
     }
     const double threshold = std::max(std::fabs(range.lo), std::fabs(range.hi));
-    double scale = threshold > 0 ? threshold / element_max(config) : 1.0;
-    if (!(static_cast<float>(scale) > 0) || !std::isfinite(static_cast<float>(scale))) {
-        // A threshold too small or too large for a float32 scale.
-        scale = static_cast<float>(scale) > 0 ? std::numeric_limits<float>::max()
-                                              : std::numeric_limits<float>::min();
-    }
-    return with_scale(scale, config);
+    const double top = element_max(config);
+    // A zero, subnormal or huge threshold gets the nearest usable scale (scale_limits.h).
+    return with_scale(usable_scale(threshold / top, top), config);
 }
 
 std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
@@ -304,7 +301,12 @@ public:
         if (config.block_scaling == BlockScaling::MX) {
             emax_elem_ = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
             top_elem_ = element_max(config);
+            // The largest X whose largest element magnitude (MXINT8's -2 included) times X is a
+            // finite float: 2^127 for most, 2^126 for MXINT8 (scale_limits.h).
+            const double magnitude = is_mx_int8(config) ? 2.0 : top_elem_;
+            max_exponent_ = std::min(127, std::ilogb(max_scale_for(magnitude)));
         } else if (config.block_scaling == BlockScaling::NVFP4) {
+            top_elem_ = element_max(config);
             // Two-level scaling (NVIDIA NVFP4): an FP32 tensor scale that puts the largest block
             // scale at E4M3's top (448), and per-block E4M3 scales amax_block / 6 in its units.
             const double tensor_amax =
@@ -312,7 +314,9 @@ public:
                     ? (range->any_finite ? std::max(std::fabs(range->lo), std::fabs(range->hi))
                                          : 0.0)
                     : finite_absmax(values);
-            tensor_scale_ = tensor_amax > 0 ? static_cast<float>(tensor_amax / (448.0 * 6.0)) : 1.0;
+            // At least 2^-117, so that a block scale, E4M3's smallest 2^-9 or more times it, is a
+            // normal float32 (scale_limits.h); a tensor of zeros takes that smallest one.
+            tensor_scale_ = std::max(static_cast<float>(tensor_amax / (448.0 * 6.0)), 0x1.0p-117f);
             // The block scales are rounded into E4M3 by the bulk rounder, a window at a time.
             to_e4m3_.emplace(parse_format("fp8_e4m3").float_format(), Rounding::NearestEven,
                              Saturation::Saturate);
@@ -360,14 +364,16 @@ private:
             }
             const float amax = absmax_of(g);
             if (amax == 0) {
-                out[g - g0] = with_scale(1.0, config_);
+                // Any scale reproduces zeros: the smallest E8M0 one, as for every degenerate
+                // range (scale_limits.h).
+                out[g - g0] = with_scale(0x1.0p-127, config_);
                 continue;
             }
             const auto amax_bits = std::bit_cast<std::uint32_t>(amax);
             const int floor_log2 = amax >= std::numeric_limits<float>::min()
                                        ? static_cast<int>(amax_bits >> 23) - 127
                                        : std::ilogb(amax);
-            const int exponent = std::clamp(floor_log2 - emax_elem_, -127, 127);
+            const int exponent = std::clamp(floor_log2 - emax_elem_, -127, max_exponent_);
             const auto scale =
                 std::bit_cast<double>(static_cast<std::uint64_t>(exponent + 1023) << 52);
             GroupParameters& p = out[g - g0];
@@ -389,12 +395,16 @@ private:
                     prefetch_group(values_, layout_, w + k + kGroupsAhead, g1);
                 }
                 const double amax = absmax_of(w + k);
-                wanted[k] = static_cast<float>(amax / 6.0 / tensor_scale_);
+                // A block of zeros takes E4M3's smallest scale, 2^-9 (any scale reproduces it).
+                wanted[k] = amax > 0 ? static_cast<float>(amax / 6.0 / tensor_scale_) : 0x1.0p-9f;
             }
             to_e4m3_->round({wanted, n}, {block_scale, n}, 0);
             for (std::size_t k = 0; k < n; ++k) {
+                // A block scale that underflows E4M3 (0) sends the block to zero; one whose top
+                // level would overflow is lowered.
+                const float scale = block_scale[k] * static_cast<float>(tensor_scale_);
                 out[w + k - g0] =
-                    with_scale(block_scale[k] * static_cast<float>(tensor_scale_), config_);
+                    with_scale(scale > 0 ? usable_scale(scale, top_elem_) : 0.0, config_);
             }
         }
     }
@@ -414,6 +424,7 @@ private:
     const QuantConfig& config_;
     const float* known_lo_hi_;
     int emax_elem_ = 0;
+    int max_exponent_ = 127;
     double top_elem_ = 0;
     double tensor_scale_ = 1;
     std::optional<FloatRounder> to_e4m3_;
@@ -925,8 +936,8 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     if (block_length != 0 && clip_extent != nullptr && layout.groups() > 0) {
         // Every group's clipping range is +-element_max * scale (with_scale).
         const float largest = *std::max_element(largest_scale.begin(), largest_scale.end());
-        const double top = with_scale(largest, config).clip_max;
-        *clip_extent = std::pair<double, double>{-top, top};
+        const GroupParameters widest = with_scale(largest, config);
+        *clip_extent = std::pair<double, double>{widest.clip_min, widest.clip_max};
     }
     MetricSums total;
     for (const MetricSums& s : partial) {

@@ -1,6 +1,7 @@
 #include "quantscope/quant/sweep.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace quantscope {
 
@@ -12,9 +13,9 @@ SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> s
     }
     const ValueSummary summary = summarize_values(values);
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        const QuantResult r = quantize(values, shape, configs[i], {}, summary);
-        result.rows.push_back(
-            {configs[i], r.metrics, r.storage, r.clip_min, r.clip_max, r.groups.size()});
+        QuantResult r = quantize(values, shape, configs[i], {}, summary);
+        result.rows.push_back({configs[i], r.metrics, r.storage, r.clip_min, r.clip_max,
+                               r.groups.size(), std::move(r.notes)});
         if (progress && !progress(i + 1, configs.size())) {
             result.cancelled = i + 1 < configs.size();
             break;

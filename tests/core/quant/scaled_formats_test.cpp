@@ -241,7 +241,8 @@ TEST(ScaledFormats, MxBlockWithOneHugeOutlier) {
 
 // A row of 40 is one block of 32 and a short block of 8. The short block holds 3.0 and 1.1:
 // amax 3, floor(log2 3) = 1, X = 2^(1-2) = 0.5; 3/0.5 = 6 (E2M1's top, exact) -> 3.0;
-// 1.1/0.5 = 2.2 -> nearest E2M1 value 2 -> 1.0. A block of zeros stays zero (scale 1).
+// 1.1/0.5 = 2.2 -> nearest E2M1 value 2 -> 1.0. A block of zeros stays zero, under the smallest
+// E8M0 scale, 2^-127 (docs/design.md "Degenerate clipping ranges").
 TEST(ScaledFormats, MxShortLastBlockAndZeroBlock) {
     std::vector<float> x(40, 0.0f);
     x[32] = 3.0f;
@@ -250,7 +251,7 @@ TEST(ScaledFormats, MxShortLastBlockAndZeroBlock) {
     const std::vector<std::int64_t> shape{1, 40};
     const QuantResult r = quantize(x, shape, config_named("mxfp4"));
     ASSERT_EQ(r.groups.size(), 2u);
-    EXPECT_EQ(r.groups[0].scale, 1.0);  // all-zero block
+    EXPECT_EQ(r.groups[0].scale, 0x1.0p-127);  // all-zero block
     EXPECT_EQ(r.groups[1].scale, 0.5);
     EXPECT_EQ(r.dequantized[32], 3.0f);
     EXPECT_EQ(r.dequantized[33], 1.0f);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 namespace quantscope {
 
@@ -39,8 +40,15 @@ struct MetricSums {
     MetricSums& operator+=(const MetricSums& other);
 };
 
-// Turns sums into metrics (kl_divergence is left 0: it needs histograms).
+// Turns sums into metrics (kl_divergence is left 0: it needs histograms). Every input has a
+// defined value (docs/design.md "Metrics for degenerate inputs"): no finite value gives mse 0,
+// sqnr +Inf and cosine 1; a zero error gives sqnr +Inf; an all-zero x with an error gives sqnr
+// -Inf; cosine is 1 for two zero vectors and 0 for one.
 Metrics finish_metrics(const MetricSums& sums);
+
+// The name of the first metric whose value docs/design.md "Metrics for degenerate inputs" does
+// not allow (NaN anywhere, an infinite mse, a fraction outside [0, 1], ...), or an empty string.
+std::string undefined_metric(const Metrics& m);
 
 // Scalar reference: metrics of y against x, where values of x outside [clip_min, clip_max] count
 // as clipped. Used by tests and by paths that produce Q(x) without the fused kernel.

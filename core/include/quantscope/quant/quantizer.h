@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -50,6 +51,11 @@ struct QuantResult {
     Storage storage;
     double clip_min = 0;  // the clipping range, for drawing
     double clip_max = 0;
+    // What the numbers alone do not say, one sentence each, for people (docs/design.md
+    // "Degenerate clipping ranges"): an empty tensor, no finite value, a zero or subnormal
+    // range and the scale it got, levels capped below the float32 maximum, a calibration the
+    // format does not use.
+    std::vector<std::string> notes;
 };
 
 struct QuantizeOptions {

@@ -21,6 +21,7 @@ struct SweepRow {
     double clip_min = 0;
     double clip_max = 0;
     std::size_t groups = 0;
+    std::vector<std::string> notes;  // QuantResult::notes
 };
 
 struct SweepResult {
