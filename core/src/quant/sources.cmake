@@ -3,6 +3,8 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram_slots.h
+    ${CMAKE_CURRENT_LIST_DIR}/kl_counts.h
+    ${CMAKE_CURRENT_LIST_DIR}/kl_counts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/slot_pair_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/calibration.cpp
