@@ -433,31 +433,65 @@ double tensorrt_threshold(std::span<const float> values, double absmax, const Qu
     return kl_threshold(hist, absmax, target);
 }
 
-// The KL metric of quantizing with threshold t, counted exactly (a pass over the values).
-double kl_metric_at(std::span<const float> values, double t, const FiniteMoments& m,
-                    const QuantConfig& config) {
-    const GroupParameters g =
-        parameters_for_range(range_for_threshold(t, m, config.scheme), config);
-    const auto scale = static_cast<float>(g.scale);
-    const float inv = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
+// The KL metric of quantizing with each threshold, counted exactly in one pass over the values.
+std::vector<double> kl_metrics_at(std::span<const float> values, const std::vector<double>& t,
+                                  const FiniteMoments& m, const QuantConfig& config) {
+    const std::size_t candidates = t.size();
     const bool integer =
         config.format.kind() == FormatKind::Integer && config.block_scaling == BlockScaling::None;
-    const float zero_point = integer ? static_cast<float>(g.zero_point) : 0.0f;
-    detail::KlCounter counter(config);
-    std::vector<std::int64_t> finite(max_chunks(), 0);
+    std::vector<float> inv(candidates);
+    std::vector<float> zero_point(candidates);
+    for (std::size_t c = 0; c < candidates; ++c) {
+        const GroupParameters g =
+            parameters_for_range(range_for_threshold(t[c], m, config.scheme), config);
+        const auto scale = static_cast<float>(g.scale);
+        inv[c] = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
+        zero_point[c] = integer ? static_cast<float>(g.zero_point) : 0.0f;
+    }
+    const detail::KlCounter counter(config);
+    struct Part {
+        std::vector<detail::KlCounts> counts;  // one per candidate
+        std::int64_t finite = 0;
+    };
+    std::vector<Part> parts(max_chunks());
     parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        detail::KlCounts& counts = *detail::KlCounter::local(&counter, chunk);
-        counts.add(values.data() + begin, end - begin, inv, zero_point);
+        Part& part = parts[chunk];
+        part.counts.assign(candidates, detail::KlCounts(counter.grid()));
+        // A window at a time, counted under every candidate while it is in L1.
+        constexpr std::size_t kRun = 2048;
+        for (std::size_t b = begin; b < end; b += kRun) {
+            const std::size_t n = std::min(kRun, end - b);
+            const float* x = values.data() + b;
+            for (std::size_t i = 0; i < n; i += detail::kValuesPerLine) {
+                detail::prefetch_ahead(x + i);
+            }
+            for (std::size_t c = 0; c < candidates; ++c) {
+                part.counts[c].add(x, n, inv[c], zero_point[c]);
+            }
+        }
         for (std::size_t i = begin; i < end; ++i) {
-            finite[chunk] += is_finite(values[i]) ? 1 : 0;
+            part.finite += is_finite(values[i]) ? 1 : 0;
         }
     });
-    Metrics metrics;
-    for (std::int64_t f : finite) {
-        metrics.count += f;
+    std::int64_t finite = 0;
+    for (const Part& part : parts) {
+        finite += part.finite;
     }
-    counter.finish(metrics);
-    return metrics.kl_divergence;
+    std::vector<double> kl(candidates, 0.0);
+    std::vector<double> p(detail::kKlBins);
+    for (std::size_t c = 0; c < candidates; ++c) {
+        std::fill(p.begin(), p.end(), 0.0);
+        for (const Part& part : parts) {
+            for (std::size_t b = 0; b < detail::kKlBins && !part.counts.empty(); ++b) {
+                p[b] += static_cast<double>(part.counts[c].count(b));
+            }
+        }
+        Metrics metrics;
+        metrics.count = finite;
+        counter.finish(p, metrics);
+        kl[c] = metrics.kl_divergence;
+    }
+    return kl;
 }
 
 }  // namespace
@@ -473,8 +507,8 @@ std::vector<double> kl_candidates(std::span<const float> values, const QuantConf
         return {trt};
     }
     std::vector<double> candidates;
-    for (int k = -6; k <= 6; ++k) {  // 1/2 .. 2, geometric
-        candidates.push_back(std::min(absmax, trt * std::exp2(k / 6.0)));
+    for (int k = -2; k <= 2; ++k) {  // 0.63 .. 1.59 of it, geometric
+        candidates.push_back(std::min(absmax, trt * std::exp2(k / 3.0)));
     }
     candidates.push_back(absmax);
     std::sort(candidates.begin(), candidates.end());
@@ -487,13 +521,13 @@ double kl_search(std::span<const float> values, const FiniteMoments& m, const Qu
     if (candidates.size() <= 1) {
         return candidates.empty() ? 0.0 : candidates.front();
     }
+    const std::vector<double> kl = kl_metrics_at(values, candidates, m, config);
     double best = candidates.back();
     double best_kl = std::numeric_limits<double>::infinity();
-    for (double t : candidates) {
-        const double kl = kl_metric_at(values, t, m, config);
-        if (kl < best_kl) {
-            best_kl = kl;
-            best = t;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        if (kl[c] < best_kl) {
+            best_kl = kl[c];
+            best = candidates[c];
         }
     }
     return best;

@@ -21,6 +21,9 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
         throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
                          " values");
     }
+    if (const std::string problem = granularity_problem(g, shape_in); !problem.empty()) {
+        throw UsageError(problem);
+    }
     GroupLayout layout;
     switch (g.kind) {
         case Granularity::Kind::Tensor:
@@ -53,11 +56,7 @@ GroupLayout make_layout(std::size_t n, std::span<const std::int64_t> shape_in,
         }
         case Granularity::Kind::Channel: {
             const int rank = static_cast<int>(shape.size());
-            const int axis = g.axis < 0 ? g.axis + rank : g.axis;
-            if (axis < 0 || axis >= rank) {
-                throw UsageError("granularity channel:" + std::to_string(g.axis) +
-                                 " does not fit a tensor of shape " + shape_to_string(shape));
-            }
+            const int axis = g.axis < 0 ? g.axis + rank : g.axis;  // in range: checked above
             for (int d = 0; d < rank; ++d) {
                 const auto extent = static_cast<std::size_t>(shape[static_cast<std::size_t>(d)]);
                 (d < axis ? layout.outer : d == axis ? layout.dim : layout.inner) *= extent;

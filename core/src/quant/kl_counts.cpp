@@ -67,6 +67,10 @@ void KlCounter::finish(Metrics& metrics) const {
             }
         }
     }
+    finish(p, metrics);
+}
+
+void KlCounter::finish(std::span<const double> p, Metrics& metrics) const {
     double counted = 0;
     for (double v : p) {
         counted += v;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "histogram_slots.h"
@@ -34,6 +35,18 @@ struct KlGrid {
     float scale = 1;
 };
 
+// The slot of code-unit value u of a value x (kKlBins, the trash slot, for a non-finite x):
+// branch-free, for the kernels' vector loops.
+inline std::uint32_t kl_slot(float x, float u, const KlGrid& g) {
+    constexpr auto kLast = static_cast<float>(kKlBins - 1);
+    float position = (u - g.origin) * g.scale;
+    position = position >= 0.0f ? position : 0.0f;  // NaN too
+    position = position <= kLast ? position : kLast;
+    const bool finite = __builtin_fabsf(x) <= 3.40282347e38f;
+    return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(position))
+                  : static_cast<std::uint32_t>(kKlBins);
+}
+
 // One thread's counts (slot kKlBins takes non-finite values).
 class KlCounts {
 public:
@@ -45,18 +58,15 @@ public:
     template <class U>
     void add_at(const float* x, std::size_t n, U&& u) {
         const KlGrid g = grid_;
-        constexpr auto kLast = static_cast<float>(kKlBins - 1);
         std::uint32_t slots[kRun];
         for (std::size_t i = 0; i < n; ++i) {
-            float position = (u(i) - g.origin) * g.scale;
-            position = position >= 0.0f ? position : 0.0f;  // NaN too
-            position = position <= kLast ? position : kLast;
-            const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-            slots[i] = finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(position))
-                              : static_cast<std::uint32_t>(kKlBins);
+            slots[i] = kl_slot(x[i], u(i), g);
         }
         counts_.add(slots, n);
     }
+    // Slots a kernel computed with kl_slot on grid(), n <= kRun.
+    void add_slots(const std::uint32_t* slots, std::size_t n) { counts_.add(slots, n); }
+    const KlGrid& grid() const { return grid_; }
     // One group's values, 1/s and z (z = 0 for scaled formats), any n.
     void add(const float* x, std::size_t n, float inv_scale, float zero_point) {
         for (std::size_t b = 0; b < n; b += kRun) {
@@ -77,6 +87,10 @@ class KlCounter {
 public:
     explicit KlCounter(const QuantConfig& config);
 
+    const KlGrid& grid() const { return grid_; }
+    // The cells: cell c ends before cell_ends()[c] (cell_divergence's form).
+    const std::vector<std::size_t>& cell_ends() const { return cell_ends_; }
+
     // Chunk `chunk`'s counts (parallel_for's chunk index); null for a null counter.
     static KlCounts* local(KlCounter* counter, std::size_t chunk) {
         return counter != nullptr ? &counter->parts_[chunk].emplace(counter->grid_) : nullptr;
@@ -85,6 +99,8 @@ public:
     // is the number of finite values measured, of which those not counted here (outliers kept
     // in FP16) are exact.
     void finish(Metrics& metrics) const;
+    // The same from counts p of the kKlBins bins.
+    void finish(std::span<const double> p, Metrics& metrics) const;
 
 private:
     KlGrid grid_;

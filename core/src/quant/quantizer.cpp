@@ -188,13 +188,18 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
 // waited on store-to-load forwarding (a fifth of a block:32 run).
-template <Rounding R, ParamMode Mode>
+// With Kl, it also writes the KL histogram's slot of each value of its whole kLanes steps
+// (kl_slot of x / s + z on `grid`; valid whether or not the block held NaN or Inf).
+template <Rounding R, ParamMode Mode, bool Kl = false>
 [[gnu::noinline]] void quantize_block_fused(const float* __restrict x, float* __restrict y,
                                             std::size_t n, std::uint64_t first_index,
                                             const KernelParams& p, const ParamArrays& a,
                                             MetricSums& sums, float& nonfinite,
-                                            const BlockParams& per_block = {}) {
+                                            const BlockParams& per_block = {},
+                                            std::uint32_t* __restrict kl_slots = nullptr,
+                                            const detail::KlGrid* grid = nullptr) {
     constexpr bool PerElement = Mode == ParamMode::PerElement;
+    const detail::KlGrid g = Kl ? *grid : detail::KlGrid{};
     detail::LaneSums lane_sums;
     float inv_uniform = p.inv_scale;
     float scale_uniform = p.scale;
@@ -230,11 +235,15 @@ template <Rounding R, ParamMode Mode>
             const float zp = PerElement ? lanes[2 * kLanes + j] : zp_uniform;
             const float cmin = PerElement ? lanes[3 * kLanes + j] : cmin_uniform;
             const float cmax = PerElement ? lanes[4 * kLanes + j] : cmax_uniform;
-            float q = round_to_integer<R>(xi * inv, p.seed, first_index + i + j) + zp;
+            const float t = xi * inv;
+            float q = round_to_integer<R>(t, p.seed, first_index + i + j) + zp;
             q = q < qmin ? qmin : q;
             q = q > qmax ? qmax : q;
             const float yi = (q - zp) * scale;
             y[i + j] = yi;
+            if constexpr (Kl) {
+                kl_slots[i + j] = detail::kl_slot(xi, t + zp, g);
+            }
             lane_sums.add(j, xi, yi);
             lane_sums.add_clipped(j, (xi < cmin) | (xi > cmax));
         }
@@ -252,15 +261,30 @@ template <Rounding R, ParamMode Mode>
     }
 }
 
+// `kl` (optional) counts the block's values, n <= kBlock, into the KL histogram.
 template <bool PerElement>
 void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
-                         MetricSums& sums) {
+                         MetricSums& sums, detail::KlCounts* kl = nullptr) {
+    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
     float nonfinite = 0;
-    with_rounding(p.rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-            x, y, n, first_index, p, a, sums, nonfinite);
-    });
+    if (kl != nullptr) {
+        std::uint32_t slots[kBlock];
+        with_rounding(p.rounding, [&]<Rounding R>() {
+            quantize_block_fused<R, kMode, true>(x, y, n, first_index, p, a, sums, nonfinite, {},
+                                                 slots, &kl->grid());
+        });
+        const std::size_t whole = n / kLanes * kLanes;
+        kl->add_slots(slots, whole);
+        kl->add_at(x + whole, n - whole, [&](std::size_t i) {
+            return PerElement ? x[whole + i] * a.inv_scale(whole + i) + a.zero_point(whole + i)
+                              : x[whole + i] * p.inv_scale + p.zero_point;
+        });
+    } else {
+        with_rounding(p.rounding, [&]<Rounding R>() {
+            quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
+        });
+    }
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
@@ -276,21 +300,33 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
 }
 
 void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
-                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
-    quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums);
+                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums,
+                    detail::KlCounts* kl = nullptr) {
+    quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums, kl);
 }
 
 // Consecutive groups of block_len elements each (a multiple of kLanes), groups[k] for the k-th,
 // in one kernel call: per-group calls of 32 values spent more on their set-up and sums than on
-// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one.
+// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one. `kl`
+// (optional) counts the values into the KL histogram.
 void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
-                     const KernelParams* groups, std::size_t block_len, MetricSums& sums) {
+                     const KernelParams* groups, std::size_t block_len, MetricSums& sums,
+                     detail::KlCounts* kl) {
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
+    std::uint32_t slots[kBlock];
     with_rounding(groups->rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
-                                                     nonfinite, per_block);
+        if (kl != nullptr) {  // n: whole kLanes steps
+            quantize_block_fused<R, ParamMode::PerBlock, true>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block, slots, &kl->grid());
+        } else {
+            quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
+                                                         nonfinite, per_block);
+        }
     });
+    if (kl != nullptr) {
+        kl->add_slots(slots, n);
+    }
     if (nonfinite != 0) {
         for (std::size_t b = 0; b < n; b += block_len) {
             quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
@@ -631,10 +667,7 @@ void quantize_run(std::span<const float> values, const Run& run, const KernelPar
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
         quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
-                       offset, p, sums);
-        if (kl != nullptr) {
-            kl->add(values.data() + offset, n, p.inv_scale, p.zero_point);
-        }
+                       offset, p, sums, kl);
     }
 }
 
@@ -883,13 +916,8 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     widen(first_group, gi);
                     const float* xb = values.data() + first.offset;
                     float* yb = y + first.offset;
-                    quantize_blocks(xb, yb, length, first.offset, batch.data(), first.length, sums);
-                    if (counts != nullptr) {
-                        for (std::size_t k = 0; k < count; ++k) {
-                            counts->add(xb + k * first.length, first.length, batch[k].inv_scale,
-                                        batch[k].zero_point);
-                        }
-                    }
+                    quantize_blocks(xb, yb, length, first.offset, batch.data(), first.length, sums,
+                                    counts);
                 }
                 task_extents[chunk] = extent;
                 partial[chunk] = sums;
@@ -950,12 +978,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             // neither cost a read nor crowd the counters out of L1
                             // (stream_store.h).
                             quantize_block_with<true>(x, block, codes ? codes + offset : nullptr, n,
-                                                      offset, uniform, a, sums);
-                            if (counts != nullptr) {
-                                counts->add_at(x, n, [&](std::size_t i) {
-                                    return x[i] * a.inv_scale(i) + a.zero_point(i);
-                                });
-                            }
+                                                      offset, uniform, a, sums, counts);
                             detail::stream_store(y + offset, block, n);
                         }
                     }

@@ -479,16 +479,19 @@ std::int64_t count_clipped(const float* t, std::size_t n, const ClipLimits& limi
 // rounding r into the element format, either given (`Fused` false: t and r computed by the
 // caller, any format and rounding) or computed here (`Fused`: a float format on the value path,
 // rounding R, as the bulk rounder does it, without the L1 arrays); then y = r * s (NaN and Inf
-// pass through), the metric sums and the clipped count in registers. Returns false, leaving
-// `sums` as it was, when the window holds NaN or Inf: the caller redoes its sums (y is right).
+// pass through), the metric sums and the clipped count in registers, and with Kl the KL
+// histogram's slot of each value (kl_slot of t on `grid`). Returns false, leaving `sums` as it
+// was, when the window holds NaN or Inf: the caller redoes its sums (y and the slots are right).
 // Never inlined, for the sums to stay in registers.
-template <bool Fused, Rounding R>
+template <bool Fused, Rounding R, bool Kl>
 [[gnu::noinline]] bool quantize_window(const float* __restrict x, const float* __restrict t,
                                        const float* __restrict r,
                                        const float* __restrict block_scale,
                                        const float* __restrict block_inv, float* __restrict y,
                                        std::size_t n, std::size_t length, ClipLimits limits,
-                                       const ValueConstants& element, MetricSums& sums) {
+                                       const ValueConstants& element, MetricSums& sums,
+                                       std::uint32_t* __restrict kl_slots, KlGrid grid) {
+    const KlGrid g = grid;
     constexpr std::size_t kLanes = kSumLanes;
     const ValueConstants v = element;
     const float clip_lo = limits.lo;
@@ -520,6 +523,9 @@ template <bool Fused, Rounding R>
             }
             const float yi = finite ? ri * s : xi;
             y[i + j] = yi;
+            if constexpr (Kl) {
+                kl_slots[i + j] = kl_slot(xi, ti, g);
+            }
             lanes.add(j, xi, yi);
             const bool beyond = (ti < clip_lo) | (ti > clip_hi);
             lanes.add_clipped(j, beyond && __builtin_fabsf(ti) <= 3.40282347e38f);
@@ -528,25 +534,30 @@ template <bool Fused, Rounding R>
     return lanes.fold_into(sums, n);
 }
 
-// quantize_window for, fused, a deterministic rounding.
+// quantize_window for, fused, a deterministic rounding; the slots when `kl` is given.
 bool quantize_window(bool fused, Rounding rounding, const float* x, const float* t, const float* r,
                      const float* block_scale, const float* block_inv, float* y, std::size_t n,
                      std::size_t length, ClipLimits limits, const ValueConstants& element,
-                     MetricSums& sums) {
+                     MetricSums& sums, const KlCounts* kl, std::uint32_t* kl_slots) {
+    const KlGrid grid = kl != nullptr ? kl->grid() : KlGrid{};
+    auto run = [&]<bool Fused, Rounding R>() {
+        if (kl != nullptr) {
+            return quantize_window<Fused, R, true>(x, t, r, block_scale, block_inv, y, n, length,
+                                                   limits, element, sums, kl_slots, grid);
+        }
+        return quantize_window<Fused, R, false>(x, t, r, block_scale, block_inv, y, n, length,
+                                                limits, element, sums, kl_slots, grid);
+    };
     if (!fused) {  // R unused
-        return quantize_window<false, Rounding::NearestEven>(x, t, r, block_scale, block_inv, y, n,
-                                                             length, limits, element, sums);
+        return run.template operator()<false, Rounding::NearestEven>();
     }
     switch (rounding) {
         case Rounding::NearestAway:
-            return quantize_window<true, Rounding::NearestAway>(x, t, r, block_scale, block_inv, y,
-                                                                n, length, limits, element, sums);
+            return run.template operator()<true, Rounding::NearestAway>();
         case Rounding::TowardZero:
-            return quantize_window<true, Rounding::TowardZero>(x, t, r, block_scale, block_inv, y,
-                                                               n, length, limits, element, sums);
+            return run.template operator()<true, Rounding::TowardZero>();
         default:  // nearest-even (stochastic is never fused)
-            return quantize_window<true, Rounding::NearestEven>(x, t, r, block_scale, block_inv, y,
-                                                                n, length, limits, element, sums);
+            return run.template operator()<true, Rounding::NearestEven>();
     }
 }
 
@@ -607,6 +618,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
     alignas(64) float block_inv[kBlock];
     alignas(64) float t[kBlock];
     alignas(64) float r[kBlock];
+    alignas(64) std::uint32_t slots[kBlock];
     const bool uniform = chooser == nullptr;
     if (uniform) {
         set_block_scale(groups[0], block_scale[0], block_inv[0], largest_scale);
@@ -620,7 +632,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             const std::size_t whole = n / kSumLanes * kSumLanes;
             const bool finite =
                 quantize_window(true, config.rounding, x, nullptr, nullptr, block_scale, block_inv,
-                                yb, whole, kBlock, limits, *fused_rounding, sums);
+                                yb, whole, kBlock, limits, *fused_rounding, sums, kl, slots);
             quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0],
                           *fused_rounding, config.rounding);
             for (std::size_t i = 0; i < n; ++i) {  // rare: NaN or Inf inside, or a tail
@@ -636,7 +648,8 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 sums.clipped += count_clipped(t + whole, n - whole, limits);
             }
             if (kl != nullptr) {
-                kl->add(x, n, block_inv[0], 0.0f);
+                kl->add_slots(slots, whole);
+                kl->add(x + whole, n - whole, block_inv[0], 0.0f);
             }
             continue;
         }
@@ -664,7 +677,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         const ValueConstants unused{};
         const bool finite = quantize_window(
             fused_rounding != nullptr, config.rounding, x, t, r, block_scale, block_inv, yb, n,
-            length, limits, fused_rounding != nullptr ? *fused_rounding : unused, sums);
+            length, limits, fused_rounding != nullptr ? *fused_rounding : unused, sums, kl, slots);
         if (!finite && fused_rounding != nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
                 for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
@@ -678,8 +691,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             sums.clipped += count_clipped(t, n, limits);
         }
         if (kl != nullptr) {
-            const int shift = std::countr_zero(length);
-            kl->add_at(x, n, [&](std::size_t i) { return x[i] * block_inv[i >> shift]; });
+            kl->add_slots(slots, n);
         }
         if (codes != nullptr) {
             write_codes(r, n, config, codes + b);

@@ -6,7 +6,7 @@
 //                 NumPy's default linear interpolation between order statistics
 //   kl            the threshold with the smallest KL metric (DESIGN.md "KL divergence"): TensorRT's
 //                 entropy search on a 2048-bin histogram of |x| proposes one, then the KL metric,
-//                 counted exactly, picks among it, 12 thresholds from half to twice it and the
+//                 counted exactly, picks among it, 2^(+-1/3) and 2^(+-2/3) times it and the
 //                 absmax (groups of fewer than kKlRefinedGroup values keep TensorRT's choice)
 //   mse           the threshold with the smallest mean squared quantization error: a grid
 //                 search on the |x| histogram, then a golden-section refinement on the data
