@@ -12,6 +12,7 @@
 #include "quantscope/io/load_error.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
+#include "quantscope/quant/group_summary.h"
 #include "quantscope/quant/statistics.h"
 #include "quantscope/quant/sweep.h"
 
@@ -165,10 +166,48 @@ void write_metrics(JsonWriter& w, const Metrics& m) {
     w.key("clipped_fraction").value(m.clipped_fraction);
     w.key("zero_fraction").value(m.zero_fraction);
     w.key("kl_divergence").value(m.kl_divergence);
+    w.key("kl_sampling_floor").value(m.kl_sampling_floor);
+    w.key("kl_below_sampling_floor").value(m.kl_below_sampling_floor);
     w.key("outlier_fraction").value(m.outlier_fraction);
     w.key("nan_count").value(m.nan_count);
     w.key("inf_count").value(m.inf_count);
     w.end_object();
+}
+
+void write_spread(JsonWriter& w, const Spread& s) {
+    w.key("min").value(s.min);
+    w.key("median").value(s.median);
+    w.key("max").value(s.max);
+}
+
+// The groups' scales and zero points at a glance (group_summary.h).
+void write_group_summary(JsonWriter& w, const GroupSummary& s) {
+    w.key("scale_summary").begin_object();
+    w.key("count").value(s.groups);
+    write_spread(w, s.scale);
+    w.key("histogram").begin_object();
+    w.key("lo").value(s.scales.lo);
+    w.key("hi").value(s.scales.hi);
+    w.key("log_spaced").value(s.scales.log_spaced);
+    w.key("counts").begin_array();
+    for (std::int64_t c : s.scales.counts) {
+        w.value(c);
+    }
+    w.end_array();
+    w.end_object();
+    w.end_object();
+    w.key("zero_point_summary").begin_object();
+    write_spread(w, s.zero_point);
+    w.end_object();
+}
+
+// "0.012 (below the sampling floor 0.015)" when KL measures the sample rather than the quantizer.
+std::string kl_text(const Metrics& m) {
+    std::string text = format_number(m.kl_divergence);
+    if (m.kl_below_sampling_floor) {
+        text += " (below the sampling floor " + format_number(m.kl_sampling_floor) + ")";
+    }
+    return text;
 }
 
 void write_storage(JsonWriter& w, const Storage& s) {
@@ -249,12 +288,16 @@ Output:
   --json            one object: tensor, shape, count, config {format, scheme, granularity,
                     calibration, rounding, outlier_threshold}, metrics {mse, rmse, sqnr_db,
                     max_abs_error, mean_error, cosine_similarity, clipped_fraction,
-                    zero_fraction, kl_divergence, outlier_fraction, nan_count, inf_count},
+                    zero_fraction, kl_divergence, kl_sampling_floor,
+                    kl_below_sampling_floor (true: KL measures the sample, not the
+                    quantizer), outlier_fraction, nan_count, inf_count},
                     params {scale, zero_point (numbers for one group, arrays otherwise),
-                    clip_min, clip_max, groups}, storage {bits_per_value, bytes}, notes
-                    [strings: an empty tensor, no finite value, a zero or subnormal range and
-                    the scale it got, levels capped below the float32 maximum, a calibration
-                    the format does not use].
+                    clip_min, clip_max, groups, scale_summary {count, min, median, max,
+                    histogram {lo, hi, log_spaced, counts (32 bins, one when every scale is
+                    the same)}}, zero_point_summary {min, median, max}},
+                    storage {bits_per_value, bytes}, notes [strings: an empty tensor, no
+                    finite value, a zero or subnormal range and the scale it got, levels capped
+                    below the float32 maximum, a calibration the format does not use].
                     Infinite values are written as the strings "inf" / "-inf".
 )";
 
@@ -473,6 +516,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.key("clip_min").value(r.clip_min);
         w.key("clip_max").value(r.clip_max);
         w.key("groups").value(static_cast<std::int64_t>(r.groups.size()));
+        write_group_summary(w, summarize_groups(r.groups));
         w.end_object();
         w.key("storage");
         write_storage(w, r.storage);
@@ -491,8 +535,20 @@ int run_analyze(const std::vector<std::string_view>& args) {
         std::cout << "scale             " << format_number(g.scale) << '\n'
                   << "zero point        " << g.zero_point << '\n';
     } else {
-        std::cout << "groups            " << r.groups.size() << " (scale of the first "
-                  << format_number(g.scale) << ")\n";
+        const GroupSummary s = summarize_groups(r.groups);
+        std::cout << "groups            " << s.groups << '\n'
+                  << "scale             min " << format_number(s.scale.min) << ", median "
+                  << format_number(s.scale.median) << ", max " << format_number(s.scale.max) << '\n'
+                  << "zero point        min " << format_number(s.zero_point.min) << ", median "
+                  << format_number(s.zero_point.median) << ", max "
+                  << format_number(s.zero_point.max) << '\n'
+                  << "scale histogram   " << (s.scales.log_spaced ? "log-spaced" : "equal")
+                  << " bins " << format_number(s.scales.lo) << " .. " << format_number(s.scales.hi)
+                  << ":";
+        for (std::int64_t c : s.scales.counts) {
+            std::cout << ' ' << c;
+        }
+        std::cout << '\n';
     }
     std::cout << "clip range        [" << format_number(r.clip_min) << ", "
               << format_number(r.clip_max) << "]\n"
@@ -503,7 +559,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
               << "cosine similarity " << format_number(m.cosine_similarity) << '\n'
               << "clipped           " << format_number(100 * m.clipped_fraction) << " %\n"
               << "zeroed            " << format_number(100 * m.zero_fraction) << " %\n"
-              << "kl divergence     " << format_number(m.kl_divergence) << '\n';
+              << "kl divergence     " << kl_text(m) << '\n';
     if (config.outlier_threshold > 0) {
         std::cout << "outliers kept     " << format_number(100 * m.outlier_fraction) << " % ("
                   << r.storage.outlier_bytes << " bytes)\n";

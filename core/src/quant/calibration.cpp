@@ -8,6 +8,7 @@
 
 #include "../common/prefetch.h"
 #include "histogram_slots.h"
+#include "kl_counts.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -343,50 +344,31 @@ double percentile(std::span<const float> values, double p, bool of_absolute_valu
 
 namespace {
 
-// KL divergence of threshold candidate i (the first i bins): the reference is those bins with
-// everything beyond folded into the last one; the candidate merges them into target_bins groups,
-// each group's mass spread evenly over the positions where the reference is non-zero. Infinity
-// when either is empty. p and q: scratch of hist.size().
-double candidate_kl(std::span<const std::int64_t> hist, const std::vector<double>& suffix,
+// The entropy objective of threshold candidate i (the first i bins): P is those bins with
+// everything beyond folded into the last one, cut into target_bins cells of equal bins (the last
+// takes the remainder), whose masses come from the bins before the fold (TensorRT's choice:
+// with the fold in Q~ too, the narrowest candidate, a bin per cell, would cost nothing however
+// much it clips). Infinity when P is empty. p and cell_ends: scratch of hist.size() and
+// target_bins; `counts`: hist as doubles.
+double candidate_kl(const std::vector<double>& counts, const std::vector<double>& suffix,
                     std::size_t i, std::size_t target_bins, std::vector<double>& p,
-                    std::vector<double>& q) {
-    for (std::size_t k = 0; k < i; ++k) {
-        p[k] = static_cast<double>(hist[k]);
-    }
+                    std::vector<std::size_t>& cell_ends) {
+    std::copy(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(i), p.begin());
     p[i - 1] += suffix[i];
     const std::size_t merged = i / target_bins;
-    for (std::size_t j = 0; j < target_bins; ++j) {
-        const std::size_t start = j * merged;
-        const std::size_t stop = j + 1 == target_bins ? i : start + merged;
-        double total = 0;
-        std::size_t nonzero = 0;
-        for (std::size_t k = start; k < stop; ++k) {
-            total += static_cast<double>(hist[k]);
-            nonzero += p[k] != 0 ? 1 : 0;
-        }
-        for (std::size_t k = start; k < stop; ++k) {
-            q[k] = p[k] != 0 && nonzero > 0 ? total / static_cast<double>(nonzero) : 0.0;
-        }
+    for (std::size_t j = 0; j + 1 < target_bins; ++j) {
+        cell_ends[j] = (j + 1) * merged;
     }
-    double p_sum = 0;
-    double q_sum = 0;
-    for (std::size_t k = 0; k < i; ++k) {
-        p_sum += p[k];
-        q_sum += q[k];
-    }
-    if (p_sum == 0 || q_sum == 0) {
+    cell_ends[target_bins - 1] = i;
+    if (suffix[0] == 0) {
         return std::numeric_limits<double>::infinity();
     }
-    double kl = 0;
-    for (std::size_t k = 0; k < i; ++k) {
-        if (p[k] == 0) {
-            continue;
-        }
-        const double pk = p[k] / p_sum;
-        const double qk = std::max(q[k] / q_sum, 1e-12);  // a lost mass costs, finitely
-        kl += pk * std::log(pk / qk);
+    if (suffix[0] == suffix[i]) {
+        return std::numeric_limits<double>::infinity();  // all of it in the tail
     }
-    return kl;
+    return cell_divergence(std::span<const double>(p.data(), i), cell_ends,
+                           std::span<const double>(counts.data(), i))
+        .kl;
 }
 
 }  // namespace
@@ -397,6 +379,7 @@ double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size
         return absmax;
     }
     const double width = absmax / static_cast<double>(bins);
+    const std::vector<double> counts(hist.begin(), hist.end());
     std::vector<double> suffix(bins + 1, 0.0);  // suffix[i] = sum of hist[i..]
     for (std::size_t i = bins; i-- > 0;) {
         suffix[i] = suffix[i + 1] + static_cast<double>(hist[i]);
@@ -415,12 +398,12 @@ double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size
     parallel_for_tasks(
         ways, candidates * bins, [&](std::size_t, std::size_t begin, std::size_t end) {
             std::vector<double> p(bins);
-            std::vector<double> q(bins);
+            std::vector<std::size_t> cell_ends(target_bins);
             for (std::size_t way = begin; way < end; ++way) {
                 Best& mine = best[way];
                 mine.i = bins + 1;
                 for (std::size_t i = target_bins + way; i <= bins; i += ways) {
-                    const double kl = candidate_kl(hist, suffix, i, target_bins, p, q);
+                    const double kl = candidate_kl(counts, suffix, i, target_bins, p, cell_ends);
                     if (kl < mine.kl) {
                         mine.kl = kl;
                         mine.i = i;
@@ -437,6 +420,117 @@ double kl_threshold(std::span<const std::int64_t> hist, double absmax, std::size
         }
     }
     return static_cast<double>(best_i) * width;
+}
+
+namespace {
+
+// TensorRT's threshold: its entropy search on the 2048-bin histogram of |x|, with as many cells
+// as the format has positive levels (128 for INT8).
+double tensorrt_threshold(std::span<const float> values, double absmax, const QuantConfig& config) {
+    constexpr std::size_t kBins = 2048;
+    const std::vector<std::int64_t> hist = abs_bin_counts(values, absmax, kBins);
+    const std::size_t target = std::size_t{1} << (config.format.bits() - 1);
+    return kl_threshold(hist, absmax, target);
+}
+
+// The KL metric of quantizing with each threshold, counted exactly in one pass over the values.
+std::vector<double> kl_metrics_at(std::span<const float> values, const std::vector<double>& t,
+                                  const FiniteMoments& m, const QuantConfig& config) {
+    const std::size_t candidates = t.size();
+    const bool integer =
+        config.format.kind() == FormatKind::Integer && config.block_scaling == BlockScaling::None;
+    std::vector<float> inv(candidates);
+    std::vector<float> zero_point(candidates);
+    for (std::size_t c = 0; c < candidates; ++c) {
+        const GroupParameters g =
+            parameters_for_range(range_for_threshold(t[c], m, config.scheme), config);
+        const auto scale = static_cast<float>(g.scale);
+        inv[c] = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
+        zero_point[c] = integer ? static_cast<float>(g.zero_point) : 0.0f;
+    }
+    const detail::KlCounter counter(config);
+    struct Part {
+        std::vector<detail::KlCounts> counts;  // one per candidate
+        std::int64_t finite = 0;
+    };
+    std::vector<Part> parts(max_chunks());
+    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        Part& part = parts[chunk];
+        part.counts.assign(candidates, detail::KlCounts(counter.grid()));
+        // A window at a time, counted under every candidate while it is in L1.
+        constexpr std::size_t kRun = 2048;
+        for (std::size_t b = begin; b < end; b += kRun) {
+            const std::size_t n = std::min(kRun, end - b);
+            const float* x = values.data() + b;
+            for (std::size_t i = 0; i < n; i += detail::kValuesPerLine) {
+                detail::prefetch_ahead(x + i);
+            }
+            for (std::size_t c = 0; c < candidates; ++c) {
+                part.counts[c].add(x, n, inv[c], zero_point[c]);
+            }
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            part.finite += is_finite(values[i]) ? 1 : 0;
+        }
+    });
+    std::int64_t finite = 0;
+    for (const Part& part : parts) {
+        finite += part.finite;
+    }
+    std::vector<double> kl(candidates, 0.0);
+    std::vector<double> p(detail::kKlBins);
+    for (std::size_t c = 0; c < candidates; ++c) {
+        std::fill(p.begin(), p.end(), 0.0);
+        for (const Part& part : parts) {
+            for (std::size_t b = 0; b < detail::kKlBins && !part.counts.empty(); ++b) {
+                p[b] += static_cast<double>(part.counts[c].count(b));
+            }
+        }
+        Metrics metrics;
+        metrics.count = finite;
+        counter.finish(p, metrics);
+        kl[c] = metrics.kl_divergence;
+    }
+    return kl;
+}
+
+}  // namespace
+
+std::vector<double> kl_candidates(std::span<const float> values, const QuantConfig& config) {
+    const ValueRange r = finite_range(values);
+    const double absmax = r.any_finite ? std::max(std::fabs(r.lo), std::fabs(r.hi)) : 0.0;
+    if (absmax == 0) {
+        return {};
+    }
+    const double trt = tensorrt_threshold(values, absmax, config);
+    if (values.size() < kKlRefinedGroup) {
+        return {trt};
+    }
+    std::vector<double> candidates;
+    for (int k = -2; k <= 2; ++k) {  // 0.63 .. 1.59 of it, geometric
+        candidates.push_back(std::min(absmax, trt * std::exp2(k / 3.0)));
+    }
+    candidates.push_back(absmax);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    return candidates;
+}
+
+double kl_search(std::span<const float> values, const FiniteMoments& m, const QuantConfig& config) {
+    const std::vector<double> candidates = kl_candidates(values, config);
+    if (candidates.size() <= 1) {
+        return candidates.empty() ? 0.0 : candidates.front();
+    }
+    const std::vector<double> kl = kl_metrics_at(values, candidates, m, config);
+    double best = candidates.back();
+    double best_kl = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        if (kl[c] < best_kl) {
+            best_kl = kl[c];
+            best = candidates[c];
+        }
+    }
+    return best;
 }
 
 ClipRange minmax_range(const ValueRange& range, const QuantConfig& config) {
@@ -496,12 +590,7 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
             if (absmax == 0) {
                 return {0, 0};
             }
-            constexpr std::size_t kBins = 2048;
-            const std::vector<std::int64_t> hist = abs_bin_counts(values, absmax, kBins);
-            // Target: the number of positive levels of the format (128 for INT8, as TensorRT).
-            const int bits = config.format.bits();
-            const std::size_t target = std::size_t{1} << (bits - 1);
-            return range_for_threshold(kl_threshold(hist, absmax, target), m, config.scheme);
+            return range_for_threshold(kl_search(values, m, config), m, config.scheme);
         }
         case CalibrationMethod::MSE:
             return range_for_threshold(mse_threshold(values, m, config), m, config.scheme);

@@ -21,13 +21,8 @@ std::vector<std::int64_t> checked_shape(std::size_t n, std::span<const std::int6
         throw UsageError("shape " + shape_to_string(shape) + " does not hold " + std::to_string(n) +
                          " values");
     }
-    if (g.kind == Granularity::Kind::Channel) {
-        const int rank = static_cast<int>(shape.size());
-        const int axis = g.axis < 0 ? g.axis + rank : g.axis;
-        if (axis < 0 || axis >= rank) {
-            throw UsageError("granularity channel:" + std::to_string(g.axis) +
-                             " does not fit a tensor of shape " + shape_to_string(shape));
-        }
+    if (const std::string problem = granularity_problem(g, shape_in); !problem.empty()) {
+        throw UsageError(problem);
     }
     return shape;
 }

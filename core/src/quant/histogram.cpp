@@ -82,31 +82,6 @@ ValueRange finite_range(std::span<const float> values) {
     return range;
 }
 
-Histogram make_weighted_histogram(std::span<const double> values,
-                                  std::span<const std::int64_t> weights, double lo, double hi,
-                                  std::size_t bins) {
-    Histogram h = detail::empty_histogram(lo, hi, bins);
-    bins = h.bins();
-    const detail::SlotGrid grid(h);
-    constexpr std::uint32_t kSkip = 0xFFFFFFFFU;
-    for (std::size_t i = 0; i < values.size() && i < weights.size(); ++i) {
-        // The values are levels of float32 arithmetic: exact as floats.
-        const std::uint32_t slot =
-            detail::histogram_slot(static_cast<float>(values[i]), grid, kSkip);
-        if (slot == kSkip) {
-            continue;
-        }
-        if (slot == 0) {
-            h.below += weights[i];
-        } else if (slot == bins + 1) {
-            h.above += weights[i];
-        } else {
-            h.counts[slot - 1] += weights[i];
-        }
-    }
-    return h;
-}
-
 Histogram make_histogram(std::span<const float> values, double lo, double hi, std::size_t bins) {
     Histogram h = detail::empty_histogram(lo, hi, bins);
     std::vector<std::optional<detail::SlotCounts>> partial(max_chunks());
@@ -130,25 +105,42 @@ std::size_t automatic_bin_count(std::size_t value_count) {
     return std::clamp<std::size_t>(static_cast<std::size_t>(rice), 16, 512);
 }
 
-double kl_divergence(const Histogram& p, const Histogram& q) {
-    const double p_total = static_cast<double>(p.total());
-    const double q_total = static_cast<double>(q.total());
-    if (p_total == 0 || q_total == 0 || p.bins() != q.bins()) {
-        return 0;
+CellDivergence cell_divergence(std::span<const double> p, std::span<const std::size_t> cell_ends,
+                               std::span<const double> cell_mass) {
+    const std::span<const double> source = cell_mass.empty() ? p : cell_mass;
+    double p_total = 0;
+    double q_total = 0;
+    for (std::size_t k = 0; k < p.size(); ++k) {
+        p_total += p[k];
+        q_total += source[k];
     }
-    // Empty bins of Q get a small probability so that KL stays finite; this is the usual
-    // smoothing in calibration tools.
-    constexpr double kFloor = 1e-10;
-    double kl = 0;
-    for (std::size_t b = 0; b < p.bins(); ++b) {
-        if (p.counts[b] == 0) {
-            continue;
+    CellDivergence d;
+    if (!(p_total > 0) || !(q_total > 0)) {
+        return d;
+    }
+    constexpr double kLostMass = 1e-12;  // a cell without mass costs, finitely
+    std::size_t start = 0;
+    for (const std::size_t end : cell_ends) {
+        double mass = 0;
+        std::size_t nonzero = 0;
+        for (std::size_t k = start; k < end; ++k) {
+            mass += source[k];
+            nonzero += p[k] != 0 ? 1 : 0;
         }
-        const double pb = static_cast<double>(p.counts[b]) / p_total;
-        const double qb = std::max(static_cast<double>(q.counts[b]) / q_total, kFloor);
-        kl += pb * std::log(pb / qb);
+        if (nonzero > 0) {
+            const double q = std::max(mass / static_cast<double>(nonzero) / q_total, kLostMass);
+            for (std::size_t k = start; k < end; ++k) {
+                if (p[k] != 0) {
+                    const double pk = p[k] / p_total;
+                    d.kl += pk * std::log(pk / q);
+                }
+            }
+            d.degrees += static_cast<std::int64_t>(nonzero) - 1;
+        }
+        start = end;
     }
-    return std::max(kl, 0.0);
+    d.kl = std::max(d.kl, 0.0);
+    return d;
 }
 
 }  // namespace quantscope

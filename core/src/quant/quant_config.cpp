@@ -1,9 +1,11 @@
 #include "quantscope/quant/quant_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "quantscope/common/error.h"
+#include "quantscope/common/tensor.h"
 
 namespace quantscope {
 
@@ -243,6 +245,39 @@ std::string format_name(const QuantConfig& config) {
         }
     }
     return config.format.name();
+}
+
+std::string granularity_problem(const Granularity& granularity,
+                                std::span<const std::int64_t> shape) {
+    if (granularity.kind == Granularity::Kind::Block && granularity.block < 1) {
+        return "granularity " + to_string(granularity) + ": the block size must be 1 or more";
+    }
+    if (granularity.kind != Granularity::Kind::Channel) {
+        return {};
+    }
+    const int rank = std::max<int>(1, static_cast<int>(shape.size()));
+    const int axis = granularity.axis < 0 ? granularity.axis + rank : granularity.axis;
+    const std::string shape_text = shape.empty() ? "1-D" : shape_to_string(shape);
+    if (axis < 0 || axis >= rank) {
+        return "granularity " + to_string(granularity) + " does not fit a tensor of shape " +
+               shape_text + ": axis " + std::to_string(granularity.axis) + " is not one of its " +
+               std::to_string(rank) + (rank == 1 ? " axis" : " axes");
+    }
+    if (shape.empty()) {
+        return "granularity " + to_string(granularity) +
+               " on a 1-D tensor makes every value its own group (axis " +
+               std::to_string(granularity.axis) + " is the only axis)";
+    }
+    std::int64_t others = 1;
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+        others *= static_cast<int>(d) == axis ? 1 : shape[d];
+    }
+    if (others == 1 && shape[static_cast<std::size_t>(axis)] > 1) {
+        return "granularity " + to_string(granularity) + " on a tensor of shape " + shape_text +
+               " makes every value its own group (axis " + std::to_string(granularity.axis) +
+               (rank == 1 ? " is the only axis)" : " is the only one longer than 1)");
+    }
+    return {};
 }
 
 void check_config(const QuantConfig& config) {

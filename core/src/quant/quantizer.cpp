@@ -5,7 +5,6 @@
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -15,6 +14,7 @@
 #include "error_sums.h"
 #include "group_layout.h"
 #include "histogram_slots.h"
+#include "kl_counts.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/calibration.h"
@@ -100,13 +100,20 @@ void with_rounding(Rounding rounding, Fn&& fn) {
     }
 }
 
+// The clipping bounds of a group in the kernels' float arithmetic: half a step beyond the end
+// codes, so that the float rounding of a min-max scale (127 * (amax / 127) != amax) never
+// counts the group's extreme value as clipped.
+inline float clip_bound(float code, float zero_point, float scale) {
+    return (code - zero_point) * scale;
+}
+
 struct KernelParams {
     float scale;
     float inv_scale;
     float zero_point;
     float qmin;
     float qmax;
-    float clip_min;
+    float clip_min;  // where clipping starts (clipping_bounds), not the end levels
     float clip_max;
     Rounding rounding;
     std::uint32_t seed;
@@ -183,28 +190,18 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
 // waited on store-to-load forwarding (a fifth of a block:32 run).
-// With JointIndex (per tensor), it also writes each value's joint index for the KL metric's
-// histograms, clamped slot of x on `grid` + code (KernelHistograms::count_jointly): no second
-// loop over the block for them. The indices are valid only when no value was NaN or Inf.
-// With Indices::Slots (one group per call), it writes the slots of x and of Q(x) instead
-// (Local::takes_slots; `slot_trash` for an infinite Q(x)), for the two histograms' counters.
-enum class Indices { None, Joint, Slots };
-
-template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
-[[gnu::noinline]] void quantize_block_fused(
-    const float* __restrict x, float* __restrict y, std::size_t n, std::uint64_t first_index,
-    const KernelParams& p, const ParamArrays& a, MetricSums& sums, float& nonfinite,
-    const BlockParams& per_block = {}, std::uint32_t* __restrict joint_index = nullptr,
-    const detail::SlotGrid* grid = nullptr, std::uint32_t* __restrict y_slots = nullptr,
-    std::uint32_t slot_trash = 0) {
+// With Kl, it also writes the KL histogram's slot of each value of its whole kLanes steps
+// (kl_slot of x / s + z on `grid`; valid whether or not the block held NaN or Inf).
+template <Rounding R, ParamMode Mode, bool Kl = false>
+[[gnu::noinline]] void quantize_block_fused(const float* __restrict x, float* __restrict y,
+                                            std::size_t n, std::uint64_t first_index,
+                                            const KernelParams& p, const ParamArrays& a,
+                                            MetricSums& sums, float& nonfinite,
+                                            const BlockParams& per_block = {},
+                                            std::uint32_t* __restrict kl_slots = nullptr,
+                                            const detail::KlGrid* grid = nullptr) {
     constexpr bool PerElement = Mode == ParamMode::PerElement;
-    constexpr bool JointIndex = Out == Indices::Joint;
-    constexpr bool Slots = Out == Indices::Slots;
-    static_assert(Out == Indices::None || Mode == ParamMode::Uniform || Out == Indices::Slots);
-    const detail::SlotGrid g = Out != Indices::None ? *grid : detail::SlotGrid{};
-    const float g_origin = g.origin;
-    const float g_scale = g.scale;
-    const float g_last_bin = g.last_bin;
+    const detail::KlGrid g = Kl ? *grid : detail::KlGrid{};
     detail::LaneSums lane_sums;
     float inv_uniform = p.inv_scale;
     float scale_uniform = p.scale;
@@ -240,27 +237,14 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
             const float zp = PerElement ? lanes[2 * kLanes + j] : zp_uniform;
             const float cmin = PerElement ? lanes[3 * kLanes + j] : cmin_uniform;
             const float cmax = PerElement ? lanes[4 * kLanes + j] : cmax_uniform;
-            float q = round_to_integer<R>(xi * inv, p.seed, first_index + i + j) + zp;
+            const float t = xi * inv;
+            float q = round_to_integer<R>(t, p.seed, first_index + i + j) + zp;
             q = q < qmin ? qmin : q;
             q = q > qmax ? qmax : q;
             const float yi = (q - zp) * scale;
             y[i + j] = yi;
-            if constexpr (JointIndex) {
-                // clamped_histogram_slot(xi) + (q - qmin); NaN (its block is redone) kept out
-                // of the conversion.
-                float bin = __builtin_floorf((xi - g_origin) * g_scale);
-                bin = bin >= 0.0f ? bin : 0.0f;
-                bin = bin <= g_last_bin ? bin : g_last_bin;
-                float u = bin + 1.0f + (q - qmin);
-                u = __builtin_fabsf(xi) <= 3.40282347e38f ? u : 0.0f;
-                joint_index[i + j] = static_cast<std::uint32_t>(static_cast<std::int32_t>(u));
-            }
-            if constexpr (Slots) {
-                // joint_index holds the x slots here. NaN x (its block is redone) gets a safe
-                // slot; an infinite Q(x) is not counted, as histogram_slot skips it.
-                joint_index[i + j] = detail::clamped_histogram_slot(xi, g);
-                const std::uint32_t sy = detail::finite_histogram_slot(yi, g);
-                y_slots[i + j] = __builtin_fabsf(yi) <= 3.40282347e38f ? sy : slot_trash;
+            if constexpr (Kl) {
+                kl_slots[i + j] = detail::kl_slot(xi, t + zp, g);
             }
             lane_sums.add(j, xi, yi);
             lane_sums.add_clipped(j, (xi < cmin) | (xi > cmax));
@@ -279,15 +263,30 @@ template <Rounding R, ParamMode Mode, Indices Out = Indices::None>
     }
 }
 
+// `kl` (optional) counts the block's values, n <= kBlock, into the KL histogram.
 template <bool PerElement>
 void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
-                         MetricSums& sums) {
+                         MetricSums& sums, detail::KlCounts* kl = nullptr) {
+    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
     float nonfinite = 0;
-    with_rounding(p.rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, PerElement ? ParamMode::PerElement : ParamMode::Uniform>(
-            x, y, n, first_index, p, a, sums, nonfinite);
-    });
+    if (kl != nullptr) {
+        std::uint32_t slots[kBlock];
+        with_rounding(p.rounding, [&]<Rounding R>() {
+            quantize_block_fused<R, kMode, true>(x, y, n, first_index, p, a, sums, nonfinite, {},
+                                                 slots, &kl->grid());
+        });
+        const std::size_t whole = n / kLanes * kLanes;
+        kl->add_slots(slots, whole);
+        kl->add_at(x + whole, n - whole, [&](std::size_t i) {
+            return PerElement ? x[whole + i] * a.inv_scale(whole + i) + a.zero_point(whole + i)
+                              : x[whole + i] * p.inv_scale + p.zero_point;
+        });
+    } else {
+        with_rounding(p.rounding, [&]<Rounding R>() {
+            quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
+        });
+    }
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
@@ -303,94 +302,39 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
 }
 
 void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
-                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums) {
-    quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums);
-}
-
-// quantize_block without codes that also writes the joint indices (quantize_block_fused's
-// JointIndex) of whole kLanes steps, and returns how many values they cover: 0 when the block
-// held NaN or Inf (then redone by the scalar path), else n rounded down to kLanes.
-std::size_t quantize_block_joint(const float* x, float* y, std::size_t n, std::uint64_t first_index,
-                                 const KernelParams& p, MetricSums& sums, std::uint32_t* index,
-                                 const detail::SlotGrid& grid) {
-    float nonfinite = 0;
-    with_rounding(p.rounding, [&]<Rounding R>() {
-        if constexpr (R == Rounding::Stochastic) {
-            throw std::logic_error("joint indices need deterministic rounding");  // not monotone
-        } else {
-            quantize_block_fused<R, ParamMode::Uniform, Indices::Joint>(
-                x, y, n, first_index, p, {}, sums, nonfinite, {}, index, &grid);
-        }
-    });
-    if (nonfinite != 0) {
-        quantize_block_scalar<false>(x, y, nullptr, n, first_index, p, ParamArrays{}, sums);
-        return 0;
-    }
-    return n / kLanes * kLanes;
-}
-
-// The same with the slots of x and of Q(x) (quantize_block_fused's Slots); any rounding. With
-// PerElement, the parameters come from `a` (then `p` gives the rounding and the code range).
-template <bool PerElement = false>
-std::size_t quantize_block_slots(const float* x, float* y, std::size_t n, std::uint64_t first_index,
-                                 const KernelParams& p, MetricSums& sums, std::uint32_t* x_slots,
-                                 std::uint32_t* y_slots, const detail::SlotGrid& grid,
-                                 std::uint32_t slot_trash, const ParamArrays& a = {}) {
-    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
-    float nonfinite = 0;
-    with_rounding(p.rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, kMode, Indices::Slots>(x, y, n, first_index, p, a, sums, nonfinite,
-                                                       {}, x_slots, &grid, y_slots, slot_trash);
-    });
-    if (nonfinite != 0) {
-        quantize_block_scalar<PerElement>(x, y, nullptr, n, first_index, p, a, sums);
-        return 0;
-    }
-    return n / kLanes * kLanes;
+                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums,
+                    detail::KlCounts* kl = nullptr) {
+    quantize_block_with<false>(x, y, codes, n, first_index, p, ParamArrays{}, sums, kl);
 }
 
 // Consecutive groups of block_len elements each (a multiple of kLanes), groups[k] for the k-th,
 // in one kernel call: per-group calls of 32 values spent more on their set-up and sums than on
-// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one.
+// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one. `kl`
+// (optional) counts the values into the KL histogram.
 void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
-                     const KernelParams* groups, std::size_t block_len, MetricSums& sums) {
+                     const KernelParams* groups, std::size_t block_len, MetricSums& sums,
+                     detail::KlCounts* kl) {
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
+    std::uint32_t slots[kBlock];
     with_rounding(groups->rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
-                                                     nonfinite, per_block);
+        if (kl != nullptr) {  // n: whole kLanes steps
+            quantize_block_fused<R, ParamMode::PerBlock, true>(
+                x, y, n, first_index, *groups, {}, sums, nonfinite, per_block, slots, &kl->grid());
+        } else {
+            quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
+                                                         nonfinite, per_block);
+        }
     });
+    if (kl != nullptr) {
+        kl->add_slots(slots, n);
+    }
     if (nonfinite != 0) {
         for (std::size_t b = 0; b < n; b += block_len) {
             quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
                            sums);
         }
     }
-}
-
-// quantize_blocks that also computes the slots of x and of Q(x) (quantize_block_fused's Slots);
-// returns how many values they cover: n, or 0 when a block held NaN or Inf (then redone by the
-// scalar path).
-std::size_t quantize_blocks_slots(const float* x, float* y, std::size_t n,
-                                  std::uint64_t first_index, const KernelParams* groups,
-                                  std::size_t block_len, MetricSums& sums, std::uint32_t* x_slots,
-                                  std::uint32_t* y_slots, const detail::SlotGrid& grid,
-                                  std::uint32_t slot_trash) {
-    float nonfinite = 0;
-    const BlockParams per_block{groups, block_len};
-    with_rounding(groups->rounding, [&]<Rounding R>() {
-        quantize_block_fused<R, ParamMode::PerBlock, Indices::Slots>(
-            x, y, n, first_index, *groups, {}, sums, nonfinite, per_block, x_slots, &grid, y_slots,
-            slot_trash);
-    });
-    if (nonfinite != 0) {
-        for (std::size_t b = 0; b < n; b += block_len) {
-            quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
-                           sums);
-        }
-        return 0;
-    }
-    return n;
 }
 
 // The kernel's parameters for group `g`, on `base`'s code range, rounding and seed (those of the
@@ -400,8 +344,8 @@ KernelParams with_group(KernelParams base, const GroupParameters& g) {
     // 1/s rounded once from double: keeps exact ties (x/s = 42.5) exact in float.
     base.inv_scale = static_cast<float>(1.0 / static_cast<double>(base.scale));
     base.zero_point = static_cast<float>(g.zero_point);
-    base.clip_min = static_cast<float>(g.clip_min);
-    base.clip_max = static_cast<float>(g.clip_max);
+    base.clip_min = clip_bound(base.qmin - 0.5f, base.zero_point, base.scale);
+    base.clip_max = clip_bound(base.qmax + 0.5f, base.zero_point, base.scale);
     return base;
 }
 
@@ -536,8 +480,8 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         p.zero_point = static_cast<float>(zero_point);
         p.qmin = static_cast<float>(min_code);
         p.qmax = static_cast<float>(max_code);
-        p.clip_min = clip_min;
-        p.clip_max = clip_max;
+        p.clip_min = clip_bound(p.qmin - 0.5f, p.zero_point, s);
+        p.clip_max = clip_bound(p.qmax + 0.5f, p.zero_point, s);
         p.rounding = config.rounding;
         p.seed = seed;
     }
@@ -663,6 +607,18 @@ GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& 
     return g;
 }
 
+ClipRange clipping_bounds(const GroupParameters& params, const QuantConfig& config) {
+    const auto scale = static_cast<float>(params.scale);
+    if (!is_integer_config(config)) {
+        const detail::CodeRange r = detail::code_range(config);
+        return {static_cast<float>(r.lo) * scale, static_cast<float>(r.hi) * scale};
+    }
+    const auto zero_point = static_cast<float>(params.zero_point);
+    const IntegerFormat& f = config.format.integer_format();
+    return {clip_bound(static_cast<float>(f.min_code()) - 0.5f, zero_point, scale),
+            clip_bound(static_cast<float>(f.max_code()) + 0.5f, zero_point, scale)};
+}
+
 GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config) {
     return parameters_for_range(calibrate(values, config), config);
 }
@@ -739,69 +695,17 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
 
 namespace {
 
-// How a per-tensor integer kernel counts codes (q - qmin) among finite values, while a block is
-// still in L1: the KL metric's histogram of Q(x) then needs no pass over the tensor (when the
-// histogram of x is known; otherwise both are counted jointly instead, joint_counts.h).
-struct CodeCounting {
-    detail::ScatterCounts* counts = nullptr;
-    std::uint32_t trash = 0;  // the index of non-finite values
-};
-
-// Runs the kernel over one run with one set of parameters, counting codes as `codes_to_count`
-// asks (optional).
+// Runs the kernel over one run with one set of parameters, counting the KL histogram (optional)
+// while each block is in L1.
 void quantize_run(std::span<const float> values, const Run& run, const KernelParams& p, float* y,
                   std::int32_t* codes, MetricSums& sums, const std::atomic<bool>* cancel,
-                  const detail::KernelHistograms::Local& histograms,
-                  const CodeCounting* codes_to_count = nullptr) {
+                  detail::KlCounts* kl) {
     for (std::size_t b = 0; b < run.length; b += kBlock) {
         detail::throw_if_cancelled(cancel);
         const std::size_t offset = run.offset + b;
         const std::size_t n = std::min(kBlock, run.length - b);
-        if (codes == nullptr && histograms.takes_code_indices()) {
-            // The kernel makes the joint indices as it goes; the rest (a tail shorter than a
-            // lane step, or a block with NaN or Inf) is counted from x and Q(x).
-            std::uint32_t index[kBlock];
-            const std::size_t done = quantize_block_joint(
-                values.data() + offset, y + offset, n, offset, p, sums, index, histograms.grid());
-            histograms.add_joint_indices(index, done);
-            histograms.add(values.data() + offset + done, y + offset + done, n - done);
-        } else if (codes == nullptr && histograms.takes_slots()) {
-            // The kernel computes both histograms' slots as it goes.
-            std::uint32_t x_slots[kBlock];
-            std::uint32_t y_slots[kBlock];
-            const std::size_t done =
-                quantize_block_slots(values.data() + offset, y + offset, n, offset, p, sums,
-                                     x_slots, y_slots, histograms.grid(), histograms.slot_trash());
-            histograms.add_slots(x_slots, y_slots, done);
-            histograms.add(values.data() + offset + done, y + offset + done, n - done);
-        } else {
-            quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
-                           offset, p, sums);
-            histograms.add(values.data() + offset, y + offset, n);
-        }
-        if (codes_to_count != nullptr) {
-            // y = (q - z) s, so rint(y / s) + z = q exactly (the float error is far below 1/2).
-            std::uint32_t index[kBlock];
-            const float* x = values.data() + offset;
-            const float* yb = y + offset;
-            const std::uint32_t trash = codes_to_count->trash;
-            const float inv_scale = p.inv_scale;  // locals: loads from `p` would not vectorize
-            const float zero_point = p.zero_point;
-            const float qmin = p.qmin;
-            const float qmax = p.qmax;
-            for (std::size_t i = 0; i < n; ++i) {
-                // Clamped: (q - z) s overflows to +-Inf at the end codes of a range near the
-                // float maximum, and those are the end codes.
-                float q = __builtin_rintf(yb[i] * inv_scale) + zero_point;
-                q = q >= qmin ? q : qmin;
-                q = q <= qmax ? q : qmax;
-                const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-                const auto code =
-                    static_cast<std::uint32_t>(static_cast<std::int32_t>(finite ? q - qmin : 0.0f));
-                index[i] = finite ? code : trash;
-            }
-            codes_to_count->counts->add(index, n);
-        }
+        quantize_block(values.data() + offset, y + offset, codes ? codes + offset : nullptr, n,
+                       offset, p, sums, kl);
     }
 }
 
@@ -815,8 +719,6 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
 ValueSummary summarize_values(std::span<const float> values) {
     ValueSummary summary;
     summary.range = finite_range(values);
-    summary.histogram = make_histogram(values, summary.range.lo, summary.range.hi,
-                                       automatic_bin_count(values.size()));
     return summary;
 }
 
@@ -923,17 +825,14 @@ ValueRange block_min_max(std::span<const float> values, const GroupLayout& layou
 
 // Quantizes without outliers; the KL metric is left to the caller.
 // `range` (optional) is the values' finite range, for per-tensor min-max calibration;
-// `histograms` (optional) counts x and Q(x) as it asks; `code_counts` (optional) receives how
-// often each code occurred, for per-tensor integer configs, and then Q(x) is not counted;
-// `known` (optional) is the min-max calibration of a cold call's first pass.
+// `kl` (optional) counts the KL metric's histogram; `known` (optional) is the min-max
+// calibration of a cold call's first pass.
 QuantResult quantize_core(std::span<const float> values, std::span<const std::int64_t> shape,
                           const QuantConfig& config, const QuantizeOptions& options,
-                          const ValueRange* range = nullptr,
-                          detail::KernelHistograms* histograms = nullptr,
-                          std::vector<std::int64_t>* code_counts = nullptr,
+                          const ValueRange* range = nullptr, detail::KlCounter* kl = nullptr,
                           const KnownCalibration& known = {}) {
     const std::vector<ClipRange>* strided_ranges = known.strided_ranges;
-    using Histograms = detail::KernelHistograms;
+    using detail::KlCounter;
     GroupLayout made;
     if (known.layout == nullptr) {
         made = make_layout(values.size(), shape, config.granularity);
@@ -965,7 +864,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     if (!is_integer_config(config)) {
         std::optional<std::pair<double, double>> extent;
         partial.front() =
-            detail::quantize_scaled(values, layout, config, options, result, histograms, range,
+            detail::quantize_scaled(values, layout, config, options, result, kl, range,
                                     strided_ranges, &extent, known.block_lo_hi);
         if (extent) {
             task_extents.front() = *extent;
@@ -982,54 +881,13 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         }
         result.groups[0] = g;
         const KernelParams p = kernel_params(g, config);
-        const int bits = config.format.bits();
-        // Both histograms unknown and rounding deterministic: one joint count gives both.
-        // Otherwise, with the histogram of x known, the codes give the one of Q(x).
-        const bool joint = histograms != nullptr && config.rounding != Rounding::Stochastic;
-        if (joint) {
-            std::optional<detail::JointCode> code;
-            if (bits <= 12) {  // Q(x) by its code: a smaller joint table than by its slot
-                code = detail::JointCode{p.inv_scale, p.zero_point, p.qmin,
-                                         static_cast<std::size_t>(p.qmax - p.qmin) + 1};
-            }
-            histograms->count_jointly(code);
-        }
-        const bool count_codes = code_counts != nullptr && bits <= 16 &&
-                                 (histograms == nullptr || !histograms->counts_jointly());
-        if (count_codes && histograms != nullptr) {
-            histograms->skip_y();  // the code counts give the histogram of Q(x)
-        }
-        const std::size_t code_total = std::size_t{1} << bits;
-        std::vector<std::optional<detail::ScatterCounts>> counts(count_codes ? max_chunks() : 0);
         parallel_for(values.size(), kBlock,
                      [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                          MetricSums sums;
-                         CodeCounting counting;
-                         if (count_codes) {
-                             counting.counts = &counts[chunk].emplace(code_total + 1);
-                             counting.trash = static_cast<std::uint32_t>(code_total);
-                         }
                          quantize_run(values, {begin, end - begin}, p, y, codes, sums,
-                                      options.cancel, Histograms::local(histograms, chunk),
-                                      count_codes ? &counting : nullptr);
+                                      options.cancel, KlCounter::local(kl, chunk));
                          partial[chunk] = sums;
                      });
-        if (histograms != nullptr && histograms->counts_jointly()) {
-            histograms->finish_joint([&](const float* v, float* q, std::size_t n) {
-                MetricSums unused;
-                quantize_block(v, q, nullptr, n, 0, p, unused);  // the kernel itself
-            });
-        }
-        if (count_codes) {
-            code_counts->assign(code_total, 0);
-            for (const std::optional<detail::ScatterCounts>& c : counts) {
-                if (c) {
-                    for (std::size_t q = 0; q < code_total; ++q) {
-                        (*code_counts)[q] += c->count(q);
-                    }
-                }
-            }
-        }
     } else if (!layout.strided) {
         // Blocks and contiguous channels: each task calibrates and quantizes its own groups.
         parallel_for_tasks(
@@ -1048,7 +906,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     }
                     extent = {lo, hi};
                 };
-                const Histograms::Local counts = Histograms::local(histograms, chunk);
+                detail::KlCounts* const counts = KlCounter::local(kl, chunk);
                 std::vector<KernelParams> batch;
                 std::size_t gi = begin;
                 while (gi < end) {
@@ -1096,20 +954,8 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                     widen(first_group, gi);
                     const float* xb = values.data() + first.offset;
                     float* yb = y + first.offset;
-                    if (counts.takes_slots()) {
-                        // The kernel computes both histograms' slots as it goes.
-                        std::uint32_t x_slots[kBlock];
-                        std::uint32_t y_slots[kBlock];
-                        const std::size_t done = quantize_blocks_slots(
-                            xb, yb, length, first.offset, batch.data(), first.length, sums, x_slots,
-                            y_slots, counts.grid(), counts.slot_trash());
-                        counts.add_slots(x_slots, y_slots, done);
-                        counts.add(xb + done, yb + done, length - done);
-                    } else {
-                        quantize_blocks(xb, yb, length, first.offset, batch.data(), first.length,
-                                        sums);
-                        counts.add(xb, yb, length);
-                    }
+                    quantize_blocks(xb, yb, length, first.offset, batch.data(), first.length, sums,
+                                    counts);
                 }
                 task_extents[chunk] = extent;
                 partial[chunk] = sums;
@@ -1157,7 +1003,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                 layout.outer, values.size(),
                 [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                     MetricSums sums;
-                    const Histograms::Local counts = Histograms::local(histograms, chunk);
+                    detail::KlCounts* const counts = KlCounter::local(kl, chunk);
                     alignas(64) float block[kBlock];
                     for (std::size_t o = begin; o < end; ++o) {
                         detail::throw_if_cancelled(options.cancel);
@@ -1166,27 +1012,12 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                             const std::size_t n = std::min(kBlock, layout.dim - c0);
                             const ParamArrays a = params.from(c0);  // c0: a multiple of kBlock
                             const float* x = values.data() + offset;
-                            if (codes == nullptr && counts.takes_slots()) {
-                                // The kernel computes both histograms' slots as it goes.
-                                std::uint32_t x_slots[kBlock];
-                                std::uint32_t y_slots[kBlock];
-                                const std::size_t done = quantize_block_slots<true>(
-                                    x, y + offset, n, offset, uniform, sums, x_slots, y_slots,
-                                    counts.grid(), counts.slot_trash(), a);
-                                counts.add_slots(x_slots, y_slots, done);
-                                counts.add(x + done, y + offset + done, n - done);
-                            } else {
-                                // Q(x) is made and counted in `block`, then streamed out: its
-                                // lines then neither cost a read nor crowd the counters out of
-                                // L1 (stream_store.h; 0.6-1.4 ms at 16M values with the summary
-                                // given; where the kernel makes the slots, and per tensor,
-                                // streaming was slower).
-                                quantize_block_with<true>(x, block,
-                                                          codes ? codes + offset : nullptr, n,
-                                                          offset, uniform, a, sums);
-                                counts.add(x, block, n);
-                                detail::stream_store(y + offset, block, n);
-                            }
+                            // Q(x) is made in `block`, then streamed out: its lines then
+                            // neither cost a read nor crowd the counters out of L1
+                            // (stream_store.h).
+                            quantize_block_with<true>(x, block, codes ? codes + offset : nullptr, n,
+                                                      offset, uniform, a, sums, counts);
+                            detail::stream_store(y + offset, block, n);
                         }
                     }
                     detail::stream_fence();
@@ -1196,8 +1027,7 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
             parallel_for_tasks(layout.outer * layout.dim, values.size(),
                                [&](std::size_t chunk, std::size_t begin, std::size_t end) {
                                    MetricSums sums;
-                                   const Histograms::Local counts =
-                                       Histograms::local(histograms, chunk);
+                                   detail::KlCounts* const counts = KlCounter::local(kl, chunk);
                                    for (std::size_t r = begin; r < end; ++r) {
                                        const std::size_t c = r % layout.dim;
                                        quantize_run(values, {r * layout.inner, layout.inner},
@@ -1230,24 +1060,12 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
     return result;
 }
 
-// KL between the distributions of x (p, on x's finite range) and Q(x) (q, on the same bins);
-// values of Q(x) beyond the range (at most half a step, or clipped outliers kept in FP16) join
-// the edge bins.
-double kl_metric(const ValueRange& range, const Histogram& p, Histogram q) {
-    if (!range.any_finite) {
-        return 0;
-    }
-    q.counts.front() += q.below;
-    q.counts.back() += q.above;
-    q.below = q.above = 0;
-    return kl_divergence(p, q);
-}
-
 // LLM.int8()-style: values beyond the threshold are kept in FP16 (rounded to it, so their small
-// error counts too) and hidden from calibration as NaN; everything else is quantized.
+// error counts too) and hidden from calibration as NaN; everything else is quantized. `kl`
+// counts the quantized values only (kept values are exact).
 QuantResult quantize_with_outliers(std::span<const float> values,
                                    std::span<const std::int64_t> shape, const QuantConfig& config,
-                                   const QuantizeOptions& options) {
+                                   const QuantizeOptions& options, detail::KlCounter& kl) {
     const auto threshold = static_cast<float>(config.outlier_threshold);
     FloatBuffer inliers(values.size());
     std::vector<std::int64_t> kept(max_chunks(), 0);
@@ -1266,7 +1084,7 @@ QuantResult quantize_with_outliers(std::span<const float> values,
     }
     QuantConfig inner = config;
     inner.outlier_threshold = 0;
-    QuantResult result = quantize_core(inliers, shape, inner, options);
+    QuantResult result = quantize_core(inliers, shape, inner, options, nullptr, &kl);
     const std::int64_t clipped = static_cast<std::int64_t>(
         std::llround(result.metrics.clipped_fraction * static_cast<double>(result.metrics.count)));
     const FloatFormat fp16 = parse_format("fp16").float_format();
@@ -1313,33 +1131,12 @@ QuantResult quantize_with_outliers(std::span<const float> values,
 // quantize_with_range's result for values that are not empty, without its notes.
 QuantResult quantize_measured(std::span<const float> values, std::span<const std::int64_t> shape,
                               const QuantConfig& config, const QuantizeOptions& options,
-                              const ValueRange& range, const Histogram* x_histogram,
-                              const KnownCalibration& known) {
-    const Histogram shape_of_bins =
-        detail::empty_histogram(range.lo, range.hi, automatic_bin_count(values.size()));
-    if (config.outlier_threshold > 0) {
-        QuantResult result = quantize_with_outliers(values, shape, config, options);
-        const Histogram p = x_histogram != nullptr
-                                ? *x_histogram
-                                : make_histogram(values, range.lo, range.hi, shape_of_bins.bins());
-        result.metrics.kl_divergence =
-            kl_metric(range, p, make_histogram(result.dequantized, p.lo, p.hi, p.bins()));
-        return result;
-    }
-    detail::KernelHistograms histograms(shape_of_bins, x_histogram == nullptr, true);
-    std::vector<std::int64_t> code_counts;
-    QuantResult result =
-        quantize_core(values, shape, config, options, &range, &histograms, &code_counts, known);
-    const Histogram p = x_histogram != nullptr ? *x_histogram : histograms.x();
-    if (!code_counts.empty()) {
-        // From the code counts the kernel kept: the histogram of Q(x) without counting it.
-        const std::vector<double> levels =
-            quantization_levels(result.groups.front(), config.format.integer_format());
-        result.metrics.kl_divergence =
-            kl_metric(range, p, make_weighted_histogram(levels, code_counts, p.lo, p.hi, p.bins()));
-    } else {
-        result.metrics.kl_divergence = kl_metric(range, p, histograms.y());
-    }
+                              const ValueRange& range, const KnownCalibration& known) {
+    detail::KlCounter kl(config);
+    QuantResult result = config.outlier_threshold > 0
+                             ? quantize_with_outliers(values, shape, config, options, kl)
+                             : quantize_core(values, shape, config, options, &range, &kl, known);
+    kl.finish(result.metrics);
     return result;
 }
 
@@ -1348,15 +1145,14 @@ QuantResult quantize_measured(std::span<const float> values, std::span<const std
 // allocation: its shape may claim 2^62 channels.
 QuantResult quantize_with_range(std::span<const float> values, std::span<const std::int64_t> shape,
                                 const QuantConfig& config, const QuantizeOptions& options,
-                                const ValueRange& range, const Histogram* x_histogram,
-                                const KnownCalibration& known = {}) {
+                                const ValueRange& range, const KnownCalibration& known = {}) {
     check_config(config);
     QuantResult result;
     if (values.empty()) {
         detail::checked_shape(0, shape, config.granularity);
         result.metrics = finish_metrics({});
     } else {
-        result = quantize_measured(values, shape, config, options, range, x_histogram, known);
+        result = quantize_measured(values, shape, config, options, range, known);
     }
     result.notes = detail::result_notes(values.size(), range, config, result);
     return result;
@@ -1367,7 +1163,7 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                      const QuantConfig& config, const QuantizeOptions& options,
                      const ValueSummary& summary) {
-    return quantize_with_range(values, shape, config, options, summary.range, &summary.histogram);
+    return quantize_with_range(values, shape, config, options, summary.range);
 }
 
 QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
@@ -1379,7 +1175,7 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
     auto with_block_ranges = [&](const GroupLayout& layout) {
         LargeVector<float> lo_hi;
         const ValueRange range = block_min_max(values, layout, lo_hi);
-        return quantize_with_range(values, shape, config, options, range, nullptr,
+        return quantize_with_range(values, shape, config, options, range,
                                    {.layout = &layout, .block_lo_hi = &lo_hi});
     };
     if (config.outlier_threshold <= 0 && config.calibration.method == CalibrationMethod::MinMax &&
@@ -1391,7 +1187,7 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
             ValueRange range;
             const std::vector<ClipRange> ranges =
                 detail::strided_minmax_ranges(values, layout, config, &range);
-            return quantize_with_range(values, shape, config, options, range, nullptr,
+            return quantize_with_range(values, shape, config, options, range,
                                        {.layout = &layout, .strided_ranges = &ranges});
         }
         if (is_integer_config(config) && layout.groups() > 1 &&
@@ -1401,14 +1197,14 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
             // writing their parameters (16 MiB for blocks of 32) was 1-1.5 ms slower.
             LargeVector<GroupParameters> groups;
             const ValueRange range = calibrate_groups_minmax(values, layout, config, groups);
-            return quantize_with_range(values, shape, config, options, range, nullptr,
+            return quantize_with_range(values, shape, config, options, range,
                                        {.layout = &layout, .groups = &groups});
         }
         if (is_integer_config(config) && layout.block_length != 0 &&
             batches_groups_of(layout.block_length)) {
             return with_block_ranges(layout);  // uniform short blocks
         }
-        return quantize_with_range(values, shape, config, options, finite_range(values), nullptr,
+        return quantize_with_range(values, shape, config, options, finite_range(values),
                                    {.layout = &layout});
     }
     if (config.outlier_threshold <= 0 && config.block_scaling == BlockScaling::MX) {
@@ -1418,10 +1214,40 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
         if (layout.block_length != 0) {
             return with_block_ranges(layout);
         }
-        return quantize_with_range(values, shape, config, options, finite_range(values), nullptr,
+        return quantize_with_range(values, shape, config, options, finite_range(values),
                                    {.layout = &layout});
     }
-    return quantize_with_range(values, shape, config, options, finite_range(values), nullptr);
+    return quantize_with_range(values, shape, config, options, finite_range(values));
+}
+
+Metrics reference_kl_metrics(std::span<const float> values, std::span<const std::int64_t> shape,
+                             const QuantConfig& config, const QuantResult& result) {
+    const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
+    detail::KlCounter counter(config);
+    detail::KlCounts& counts = *detail::KlCounter::local(&counter, 0);
+    const auto threshold = static_cast<float>(config.outlier_threshold);
+    std::size_t g = 0;  // runs ascend through the values
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (layout.strided) {
+            g = (i / layout.inner) % layout.dim;
+        } else {
+            while (g + 1 < layout.groups() && layout.run(g + 1).offset <= i) {
+                ++g;
+            }
+        }
+        const float x = values[i];
+        if (config.outlier_threshold > 0 && std::fabs(x) > threshold) {
+            continue;  // kept in FP16: exact
+        }
+        const auto scale = static_cast<float>(result.groups[g].scale);
+        const float inv = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
+        const float zero_point =
+            is_integer_config(config) ? static_cast<float>(result.groups[g].zero_point) : 0.0f;
+        counts.add(&x, 1, inv, zero_point);
+    }
+    Metrics m = result.metrics;
+    counter.finish(m);
+    return m;
 }
 
 HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,
@@ -1465,10 +1291,10 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     const float* y = result.dequantized.data();
     {
         // Original and dequantized on the same bins, in one pass over both arrays.
-        detail::KernelHistograms both(detail::empty_histogram(lo, hi, bins), true, true);
+        detail::PairHistograms both(detail::empty_histogram(lo, hi, bins));
         parallel_for(values.size(), kBlock,
                      [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-                         const auto counts = detail::KernelHistograms::local(&both, chunk);
+                         const auto counts = both.local(chunk);
                          for (std::size_t b = begin; b < end; b += kBlock) {
                              counts.add(values.data() + b, y + b, std::min(kBlock, end - b), true);
                          }

@@ -10,6 +10,7 @@
 #include "../formats/float_value_rounding.h"
 #include "block_reductions.h"
 #include "error_sums.h"
+#include "kl_counts.h"
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
@@ -112,18 +113,6 @@ private:
     std::vector<float> tie_up_;
     std::vector<float> levels_;
 };
-
-// Finite scaled values beyond the element format's range: clipped. The tolerance absorbs the
-// float32 rounding of x * (1/s) for the value that defined the scale (|x| = T gives t = max
-// within an ulp), so that only real clipping counts.
-std::int64_t count_clipped(const float* t, std::size_t n, float limit) {
-    std::int64_t clipped = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float a = __builtin_fabsf(t[i]);
-        clipped += ((a > limit) && (a <= 3.40282347e38f)) ? 1 : 0;
-    }
-    return clipped;
-}
 
 // Calls fn(begin, end, group) for the stretches of [begin, end) that share one group, in order.
 template <typename Fn>
@@ -475,39 +464,49 @@ void choose_groups(std::span<const float> values, const GroupLayout& layout,
     });
 }
 
-// What the output stage of aligned blocks writes for the KL metric's histograms.
-enum class WindowCounts { None, Slots, Joint };
-struct WindowIndices {
-    SlotGrid grid;
-    std::uint32_t slot_trash = 0;              // Slots: for an infinite Q(x)
-    const std::uint32_t* block_row = nullptr;  // Joint: each block's row of joint counts
-    ElementCode code;
+// Where clipping starts in code units, t = x / s: the outer edges of the outermost cells
+// (code_range); a t beyond them is clipped.
+struct ClipLimits {
+    float lo;
+    float hi;
 };
+ClipLimits clip_limits(const QuantConfig& config) {
+    const CodeRange r = code_range(config);
+    return {static_cast<float>(r.lo), static_cast<float>(r.hi)};
+}
+
+// Finite scaled values beyond the clipping limits.
+std::int64_t count_clipped(const float* t, std::size_t n, const ClipLimits& limits) {
+    std::int64_t clipped = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool finite = __builtin_fabsf(t[i]) <= 3.40282347e38f;
+        clipped += (finite && (t[i] < limits.lo || t[i] > limits.hi)) ? 1 : 0;
+    }
+    return clipped;
+}
 
 // The kernel of a window of aligned blocks, each of `length` values (a power of two and a
 // multiple of kSumLanes) under one scale, from x, each block's s and 1/s: t = x / s and its
 // rounding r into the element format, either given (`Fused` false: t and r computed by the
 // caller, any format and rounding) or computed here (`Fused`: a float format on the value path,
 // rounding R, as the bulk rounder does it, without the L1 arrays); then y = r * s (NaN and Inf
-// pass through), the metric sums and the clipped count in registers, and the histograms'
-// indices as asked: the slots of x and of Q(x) (Local::takes_slots) in `first` and `second`, or
-// the joint indices (Local::block_joint) in `first`. Returns false, leaving `sums` as it was,
-// when the window holds NaN or Inf: the caller redoes its sums (y and the joint indices are
-// right; the slots are not). Never inlined, for the sums to stay in registers.
-template <bool Fused, Rounding R, WindowCounts Out>
+// pass through), the metric sums and the clipped count in registers, and with Kl the KL
+// histogram's slot of each value (kl_slot of t on `grid`). Returns false, leaving `sums` as it
+// was, when the window holds NaN or Inf: the caller redoes its sums (y and the slots are right).
+// Never inlined, for the sums to stay in registers.
+template <bool Fused, Rounding R, bool Kl>
 [[gnu::noinline]] bool quantize_window(const float* __restrict x, const float* __restrict t,
                                        const float* __restrict r,
                                        const float* __restrict block_scale,
                                        const float* __restrict block_inv, float* __restrict y,
-                                       std::size_t n, std::size_t length, float clip_limit,
+                                       std::size_t n, std::size_t length, ClipLimits limits,
                                        const ValueConstants& element, MetricSums& sums,
-                                       const WindowIndices& out, std::uint32_t* __restrict first,
-                                       std::uint32_t* __restrict second) {
+                                       std::uint32_t* __restrict kl_slots, KlGrid grid) {
+    const KlGrid g = grid;
     constexpr std::size_t kLanes = kSumLanes;
-    const SlotGrid g = out.grid;
-    const ElementCode code = out.code;
-    const std::uint32_t slot_trash = out.slot_trash;
     const ValueConstants v = element;
+    const float clip_lo = limits.lo;
+    const float clip_hi = limits.hi;
     LaneSums lanes;
     // Blocks of a power of two (they divide kBlock): the block of a step by a shift, without a
     // branch (which kept GCC from vectorizing some instantiations).
@@ -516,10 +515,6 @@ template <bool Fused, Rounding R, WindowCounts Out>
         const std::size_t block = i >> shift;
         const float s = block_scale[block];
         const float inv = block_inv[block];
-        std::uint32_t row = 0;
-        if constexpr (Out == WindowCounts::Joint) {
-            row = out.block_row[block];
-        }
         if (Fused && i % kValuesPerLine == 0) {
             prefetch_ahead(x + i);  // the windows ahead, a line a step (kPrefetchBytes)
         }
@@ -539,46 +534,33 @@ template <bool Fused, Rounding R, WindowCounts Out>
             }
             const float yi = finite ? ri * s : xi;
             y[i + j] = yi;
-            if constexpr (Out == WindowCounts::Slots) {
-                first[i + j] = clamped_histogram_slot(xi, g);
-                second[i + j] = finite ? finite_histogram_slot(yi, g) : slot_trash;
-            }
-            if constexpr (Out == WindowCounts::Joint) {
-                const std::uint32_t u = clamped_histogram_slot(xi, g) + code.index(ri);
-                first[i + j] = finite ? row + u : 0;
+            if constexpr (Kl) {
+                kl_slots[i + j] = kl_slot(xi, ti, g);
             }
             lanes.add(j, xi, yi);
-            const float at = __builtin_fabsf(ti);
-            lanes.add_clipped(j, at > clip_limit && at <= 3.40282347e38f);
+            const bool beyond = (ti < clip_lo) | (ti > clip_hi);
+            lanes.add_clipped(j, beyond && __builtin_fabsf(ti) <= 3.40282347e38f);
         }
     }
     return lanes.fold_into(sums, n);
 }
 
-// quantize_window for a way of counting and, fused, a deterministic rounding.
-bool quantize_window(bool fused, Rounding rounding, WindowCounts mode, const float* x,
-                     const float* t, const float* r, const float* block_scale,
-                     const float* block_inv, float* y, std::size_t n, std::size_t length,
-                     float clip_limit, const ValueConstants& element, MetricSums& sums,
-                     const WindowIndices& out, std::uint32_t* first, std::uint32_t* second) {
+// quantize_window for, fused, a deterministic rounding; the slots when `kl` is given.
+bool quantize_window(bool fused, Rounding rounding, const float* x, const float* t, const float* r,
+                     const float* block_scale, const float* block_inv, float* y, std::size_t n,
+                     std::size_t length, ClipLimits limits, const ValueConstants& element,
+                     MetricSums& sums, const KlCounts* kl, std::uint32_t* kl_slots) {
+    const KlGrid grid = kl != nullptr ? kl->grid() : KlGrid{};
     auto run = [&]<bool Fused, Rounding R>() {
-        switch (mode) {
-            case WindowCounts::Slots:
-                return quantize_window<Fused, R, WindowCounts::Slots>(
-                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
-                    first, second);
-            case WindowCounts::Joint:
-                return quantize_window<Fused, R, WindowCounts::Joint>(
-                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
-                    first, second);
-            default:
-                return quantize_window<Fused, R, WindowCounts::None>(
-                    x, t, r, block_scale, block_inv, y, n, length, clip_limit, element, sums, out,
-                    first, second);
+        if (kl != nullptr) {
+            return quantize_window<Fused, R, true>(x, t, r, block_scale, block_inv, y, n, length,
+                                                   limits, element, sums, kl_slots, grid);
         }
+        return quantize_window<Fused, R, false>(x, t, r, block_scale, block_inv, y, n, length,
+                                                limits, element, sums, kl_slots, grid);
     };
-    if (!fused) {
-        return run.template operator()<false, Rounding::NearestEven>();  // R unused
+    if (!fused) {  // R unused
+        return run.template operator()<false, Rounding::NearestEven>();
     }
     switch (rounding) {
         case Rounding::NearestAway:
@@ -588,12 +570,6 @@ bool quantize_window(bool fused, Rounding rounding, WindowCounts mode, const flo
         default:  // nearest-even (stochastic is never fused)
             return run.template operator()<true, Rounding::NearestEven>();
     }
-}
-
-// The row id of an MX block scale 2^e, e in [-127, 127]: its float32 exponent field (0 for the
-// subnormal 2^-127).
-std::uint32_t mx_scale_id(float scale) {
-    return std::bit_cast<std::uint32_t>(scale) >> 23;
 }
 
 // The element codes of rounded element values r[0..n) (0 for NaN and Inf).
@@ -619,11 +595,9 @@ void set_block_scale(const GroupParameters& group, float& scale, float& inv, flo
 }
 
 // The values of a per-tensor window beyond its last whole vector (fewer than kSumLanes), one at a
-// time with the fused kernel's arithmetic: Q(x) and the histograms' indices, not the sums.
+// time with the fused kernel's arithmetic: Q(x), not the sums.
 void quantize_tail(const float* x, float* y, std::size_t n, float scale, float inv,
-                   const ValueConstants& element, Rounding rounding, WindowCounts mode,
-                   const WindowIndices& out, std::uint32_t row, std::uint32_t* first,
-                   std::uint32_t* second) {
+                   const ValueConstants& element, Rounding rounding) {
     for (std::size_t i = 0; i < n; ++i) {
         const auto t = std::bit_cast<std::uint32_t>(x[i] * inv);
         const std::uint32_t bits = rounding == Rounding::NearestAway
@@ -632,29 +606,7 @@ void quantize_tail(const float* x, float* y, std::size_t n, float scale, float i
                                        ? round_value_bits<Rounding::TowardZero>(t, element)
                                        : round_value_bits<Rounding::NearestEven>(t, element);
         const float r = std::bit_cast<float>(bits);
-        const bool finite = __builtin_fabsf(x[i]) <= 3.40282347e38f;
-        y[i] = finite ? r * scale : x[i];
-        if (mode == WindowCounts::Slots) {
-            first[i] = clamped_histogram_slot(x[i], out.grid);
-            second[i] = finite ? finite_histogram_slot(y[i], out.grid) : out.slot_trash;
-        } else if (mode == WindowCounts::Joint) {
-            first[i] =
-                finite ? row + clamped_histogram_slot(x[i], out.grid) + out.code.index(r) : 0;
-        }
-    }
-}
-
-// Counts a window's values into the histograms from the indices the kernel wrote (`slots_valid`:
-// the slots are, which they are not when x held NaN or Inf), or from x and Q(x).
-void count_window(const KernelHistograms::Local& histograms, WindowCounts mode,
-                  BlockJointCounts* joint, const float* x, const float* y, std::size_t n,
-                  bool slots_valid, const std::uint32_t* first, const std::uint32_t* second) {
-    if (mode == WindowCounts::Joint) {
-        joint->add(first, n);
-    } else if (mode == WindowCounts::Slots && slots_valid) {
-        histograms.add_slots(first, second, n);
-    } else {
-        histograms.add(x, y, n);
+        y[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? r * scale : x[i];
     }
 }
 
@@ -663,43 +615,24 @@ void count_window(const KernelHistograms::Local& histograms, WindowCounts mode,
 // arrays. `fused_rounding` (optional): the element format's value-path constants, when the kernel
 // rounds in its loop. Without a chooser, the one group of a per-tensor config (groups[0]) scales
 // every value, and only the fused kernel runs: windows of kBlock are its blocks, and a window's
-// values beyond its last whole vector go through quantize_tail.
+// values beyond its last whole vector go through quantize_tail. `kl` (optional) counts each
+// window's values in code units.
 MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t begin,
                                    std::size_t end, std::size_t length, const GroupChooser* chooser,
                                    GroupParameters* groups, const QuantConfig& config,
                                    const ElementRounder& rounder, float* y, std::int32_t* codes,
-                                   const std::atomic<bool>* cancel,
-                                   const KernelHistograms::Local& histograms,
+                                   const std::atomic<bool>* cancel, KlCounts* kl,
                                    const ValueConstants* fused_rounding, float& largest_scale) {
     MetricSums sums;
-    const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
+    const ClipLimits limits = clip_limits(config);
     alignas(64) float block_scale[kBlock];  // one per block
     alignas(64) float block_inv[kBlock];
-    alignas(64) std::uint32_t block_row[kBlock];
     alignas(64) float t[kBlock];
     alignas(64) float r[kBlock];
-    alignas(64) std::uint32_t x_slots[kBlock];
-    alignas(64) std::uint32_t y_slots[kBlock];
-    BlockJointCounts* const joint = histograms.block_joint();
-    const WindowCounts mode = joint != nullptr           ? WindowCounts::Joint
-                              : histograms.takes_slots() ? WindowCounts::Slots
-                                                         : WindowCounts::None;
-    WindowIndices out;
-    if (mode != WindowCounts::None) {
-        out.grid = histograms.grid();
-    }
-    if (mode == WindowCounts::Slots) {
-        out.slot_trash = histograms.slot_trash();
-    } else if (mode == WindowCounts::Joint) {
-        out.block_row = block_row;
-        out.code = histograms.element_code();
-    }
+    alignas(64) std::uint32_t slots[kBlock];
     const bool uniform = chooser == nullptr;
     if (uniform) {
         set_block_scale(groups[0], block_scale[0], block_inv[0], largest_scale);
-        if (mode == WindowCounts::Joint) {
-            block_row[0] = joint->row(0, block_scale[0]);
-        }
     }
     for (std::size_t b = begin; b < end; b += kBlock) {
         throw_if_cancelled(cancel);
@@ -708,12 +641,11 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         float* yb = y + b;
         if (uniform) {
             const std::size_t whole = n / kSumLanes * kSumLanes;
-            const bool finite = quantize_window(
-                true, config.rounding, mode, x, nullptr, nullptr, block_scale, block_inv, yb, whole,
-                kBlock, clip_limit, *fused_rounding, sums, out, x_slots, y_slots);
+            const bool finite =
+                quantize_window(true, config.rounding, x, nullptr, nullptr, block_scale, block_inv,
+                                yb, whole, kBlock, limits, *fused_rounding, sums, kl, slots);
             quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0],
-                          *fused_rounding, config.rounding, mode, out, block_row[0],
-                          x_slots + whole, y_slots + whole);
+                          *fused_rounding, config.rounding);
             for (std::size_t i = 0; i < n; ++i) {  // rare: NaN or Inf inside, or a tail
                 if (!finite || i >= whole) {
                     t[i] = x[i] * block_inv[0];
@@ -721,12 +653,15 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             }
             if (!finite) {
                 accumulate_error_sums_scalar(x, yb, n, sums);
-                sums.clipped += count_clipped(t, n, clip_limit);
+                sums.clipped += count_clipped(t, n, limits);
             } else if (whole < n) {
                 accumulate_error_sums_scalar(x + whole, yb + whole, n - whole, sums);
-                sums.clipped += count_clipped(t + whole, n - whole, clip_limit);
+                sums.clipped += count_clipped(t + whole, n - whole, limits);
             }
-            count_window(histograms, mode, joint, x, yb, n, finite && whole == n, x_slots, y_slots);
+            if (kl != nullptr) {
+                kl->add_slots(slots, whole);
+                kl->add(x + whole, n - whole, block_inv[0], 0.0f);
+            }
             continue;
         }
         const std::size_t g0 = b / length;
@@ -745,25 +680,15 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                     tk[i] = xk[i] * inv;
                 }
             }
-        }
-        if (mode == WindowCounts::Joint) {
-            for (std::size_t k = 0; k < blocks; ++k) {
-                block_row[k] = joint->row(mx_scale_id(block_scale[k]), block_scale[k]);
-            }
-        }
-        if (fused_rounding == nullptr) {
             for (std::size_t i = 0; i < n; i += kValuesPerLine) {
                 prefetch_ahead(x + i);  // two blocks ahead (kPrefetchBytes = 2 kBlock floats)
             }
-        }
-        if (fused_rounding == nullptr) {
             rounder.round(t, r, n, b);
         }
         const ValueConstants unused{};
-        const bool finite = quantize_window(fused_rounding != nullptr, config.rounding, mode, x, t,
-                                            r, block_scale, block_inv, yb, n, length, clip_limit,
-                                            fused_rounding != nullptr ? *fused_rounding : unused,
-                                            sums, out, x_slots, y_slots);
+        const bool finite = quantize_window(
+            fused_rounding != nullptr, config.rounding, x, t, r, block_scale, block_inv, yb, n,
+            length, limits, fused_rounding != nullptr ? *fused_rounding : unused, sums, kl, slots);
         if (!finite && fused_rounding != nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
                 for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
@@ -774,9 +699,11 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         if (!finite) {
             // NaN or Inf inside: the sums exactly, skipping them.
             accumulate_error_sums_scalar(x, yb, n, sums);
-            sums.clipped += count_clipped(t, n, clip_limit);
+            sums.clipped += count_clipped(t, n, limits);
         }
-        count_window(histograms, mode, joint, x, yb, n, finite, x_slots, y_slots);
+        if (kl != nullptr) {
+            kl->add_slots(slots, n);
+        }
         if (codes != nullptr) {
             write_codes(r, n, config, codes + b);
         }
@@ -789,23 +716,21 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
                           const GroupLayout& layout, const LargeVector<GroupParameters>& groups,
                           const QuantConfig& config, const ElementRounder& rounder, float* y,
                           std::int32_t* codes, const std::atomic<bool>* cancel = nullptr,
-                          const KernelHistograms::Local& histograms = {},
-                          const GroupChooser* chooser = nullptr, std::size_t block_length = 0,
-                          GroupParameters* chosen = nullptr,
+                          KlCounts* kl = nullptr, const GroupChooser* chooser = nullptr,
+                          std::size_t block_length = 0, GroupParameters* chosen = nullptr,
                           const ValueConstants* fused_rounding = nullptr,
                           float* largest_scale = nullptr) {
     if (chooser != nullptr && block_length % kSumLanes == 0) {
         return quantize_aligned_blocks(values, begin, end, block_length, chooser, chosen, config,
-                                       rounder, y, codes, cancel, histograms, fused_rounding,
+                                       rounder, y, codes, cancel, kl, fused_rounding,
                                        *largest_scale);
     }
     if (fused_rounding != nullptr && chooser == nullptr) {  // per tensor
         return quantize_aligned_blocks(values, begin, end, kBlock, nullptr, chosen, config, rounder,
-                                       y, codes, cancel, histograms, fused_rounding,
-                                       *largest_scale);
+                                       y, codes, cancel, kl, fused_rounding, *largest_scale);
     }
     MetricSums sums;
-    const auto clip_limit = static_cast<float>(element_max(config) * (1.0 + 0x1.0p-20));
+    const ClipLimits limits = clip_limits(config);
     alignas(64) float scale[kBlock];
     alignas(64) float inv_scale[kBlock];
     alignas(64) float t[kBlock];
@@ -839,8 +764,10 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
             yb[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? q : x[i];  // NaN/Inf pass through
         }
         accumulate_error_sums(x, yb, n, sums);
-        histograms.add(x, yb, n);
-        sums.clipped += count_clipped(t, n, clip_limit);
+        if (kl != nullptr) {
+            kl->add_at(x, n, [&](std::size_t i) { return t[i]; });
+        }
+        sums.clipped += count_clipped(t, n, limits);
         if (codes != nullptr) {
             write_codes(r, n, config, codes + b);
         }
@@ -852,8 +779,8 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
 
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result, KernelHistograms* histograms,
-                           const ValueRange* range, const std::vector<ClipRange>* strided_ranges,
+                           QuantResult& result, KlCounter* kl, const ValueRange* range,
+                           const std::vector<ClipRange>* strided_ranges,
                            std::optional<std::pair<double, double>>* clip_extent,
                            const LargeVector<float>* block_lo_hi) {
     const bool keep_codes = options.keep_codes;
@@ -879,12 +806,8 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
     std::vector<MetricSums> partial(max_chunks());
     std::vector<float> largest_scale(max_chunks(), 0.0f);  // of each task's aligned blocks
     const ElementRounder rounder(config);
-    // Per tensor with deterministic rounding, Q never decreases: one joint count gives both
-    // histograms (joint_counts.h).
     // With deterministic rounding into a float element format, per tensor or in MX blocks, the
-    // kernel rounds in its loop (quantize_window) unless codes are kept, and one joint count
-    // per scale gives both histograms (block_joint_counts.h); otherwise, per tensor, Q never
-    // decreases and one joint count by slots does (joint_counts.h).
+    // kernel rounds in its loop (quantize_window) unless codes are kept.
     const bool per_tensor = !layout.strided && layout.groups() == 1;
     const FloatFormat* element = config.format.as_float();
     const bool deterministic = config.rounding != Rounding::Stochastic;
@@ -895,44 +818,13 @@ MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& lay
         value_path_supported(*element, Saturation::Saturate)) {
         fused_rounding = value_constants_for(*element);
     }
-    if (histograms != nullptr && deterministic && element != nullptr &&
-        (mx || (per_tensor && fused_rounding))) {
-        if (const std::optional<ElementCode> code = ElementCode::of(*element)) {
-            histograms->count_jointly_per_block(*code);
-        }
-    }
-    if (histograms != nullptr && per_tensor && deterministic &&
-        !histograms->counts_jointly_per_block()) {
-        histograms->count_jointly();
-    }
     parallel_for(values.size(), kBlock, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
         partial[chunk] =
             quantize_range(values, begin, end, layout, result.groups, config, rounder, y, codes,
-                           options.cancel, KernelHistograms::local(histograms, chunk),
+                           options.cancel, KlCounter::local(kl, chunk),
                            chooser ? &*chooser : nullptr, block_length, result.groups.data(),
                            fused_rounding ? &*fused_rounding : nullptr, &largest_scale[chunk]);
     });
-    if (histograms != nullptr && histograms->counts_jointly()) {
-        GroupLayout one;
-        one.single_runs = {{0, kSearchBatch}};
-        histograms->finish_joint([&](const float* v, float* q, std::size_t n) {
-            one.single_runs.front().length = n;
-            // The kernel itself, on finite values (their Q is finite: rounding saturates).
-            quantize_range(std::span<const float>(v, n), 0, n, one, result.groups, config, rounder,
-                           q, nullptr);
-        });
-    }
-    if (histograms != nullptr && histograms->counts_jointly_per_block()) {
-        histograms->finish_block_joint([&](float scale, const float* v, float* r, std::size_t n) {
-            // The kernel's own arithmetic (quantize_aligned_blocks).
-            const float inv = static_cast<float>(1.0 / static_cast<double>(scale));
-            float t[kSearchBatch];
-            for (std::size_t k = 0; k < n; ++k) {
-                t[k] = v[k] * inv;
-            }
-            rounder.round(t, r, n, 0);
-        });
-    }
     if (block_length != 0 && clip_extent != nullptr && layout.groups() > 0) {
         // Every group's clipping range is +-element_max * scale (with_scale).
         const float largest = *std::max_element(largest_scale.begin(), largest_scale.end());

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "group_layout.h"
-#include "histogram_slots.h"
+#include "kl_counts.h"
 #include "quantscope/quant/calibration.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -24,7 +24,7 @@ namespace quantscope::detail {
 // holds each block's finite min and max (the range pass's), for MX and NVFP4 block scales.
 MetricSums quantize_scaled(std::span<const float> values, const GroupLayout& layout,
                            const QuantConfig& config, const QuantizeOptions& options,
-                           QuantResult& result, KernelHistograms* histograms = nullptr,
+                           QuantResult& result, KlCounter* kl = nullptr,
                            const ValueRange* range = nullptr,
                            const std::vector<ClipRange>* strided_ranges = nullptr,
                            std::optional<std::pair<double, double>>* clip_extent = nullptr,

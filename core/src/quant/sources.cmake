@@ -2,7 +2,10 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/quant_config.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/group_summary.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram_slots.h
+    ${CMAKE_CURRENT_LIST_DIR}/kl_counts.h
+    ${CMAKE_CURRENT_LIST_DIR}/kl_counts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/slot_pair_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/result_notes.cpp

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "quantscope/common/error.h"
@@ -232,6 +234,46 @@ TEST(Granularity, BadRequestsAreUsageErrors) {
     EXPECT_EQ(to_string(parse_granularity("channel")), "channel:0");
     EXPECT_EQ(to_string(parse_granularity("block:64")), "block:64");
     EXPECT_EQ(to_string(parse_granularity("tensor")), "tensor");
+}
+
+// Per channel where every value would be its own group (36 bits a value, 154 dB on a 1-D
+// tensor), and axes outside the shape: refused with a reason naming the axis, which the GUI shows.
+TEST(Granularity, ProblemsNameTheAxis) {
+    const std::vector<std::int64_t> one_d{1000};
+    EXPECT_EQ(granularity_problem(parse_granularity("channel"), one_d),
+              "granularity channel:0 on a tensor of shape [1000] makes every value its own group "
+              "(axis 0 is the only axis)");
+    EXPECT_EQ(granularity_problem(parse_granularity("channel:-1"), {}),
+              "granularity channel:-1 on a 1-D tensor makes every value its own group (axis -1 "
+              "is the only axis)");
+    const std::vector<std::int64_t> row{1, 1000};
+    EXPECT_EQ(granularity_problem(parse_granularity("channel:1"), row),
+              "granularity channel:1 on a tensor of shape [1, 1000] makes every value its own "
+              "group (axis 1 is the only one longer than 1)");
+    EXPECT_EQ(granularity_problem(parse_granularity("channel:0"), row), "");  // one group
+    const std::vector<std::int64_t> matrix{3, 4};
+    EXPECT_EQ(granularity_problem(parse_granularity("channel:2"), matrix),
+              "granularity channel:2 does not fit a tensor of shape [3, 4]: axis 2 is not one of "
+              "its 2 axes");
+    for (const char* fine : {"tensor", "channel:0", "channel:1", "channel:-1", "block:32"}) {
+        EXPECT_EQ(granularity_problem(parse_granularity(fine), matrix), "") << fine;
+        EXPECT_EQ(granularity_problem(parse_granularity(fine), {}).empty(),
+                  std::string_view(fine).substr(0, 7) != "channel")
+            << fine;
+    }
+    Granularity zero_block;
+    zero_block.kind = Granularity::Kind::Block;
+    zero_block.block = 0;
+    EXPECT_NE(granularity_problem(zero_block, matrix), "");
+    // quantize() refuses with the same text.
+    const FloatBuffer x(1000, 1.0f);
+    try {
+        quantize(x, one_d, config_for("int8", "channel:0"));
+        ADD_FAILURE() << "per channel on a 1-D tensor was accepted";
+    } catch (const UsageError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  granularity_problem(parse_granularity("channel:0"), one_d));
+    }
 }
 
 TEST(Granularity, EmptyTensors) {

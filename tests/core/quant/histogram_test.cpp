@@ -92,16 +92,22 @@ TEST(Histogram, DegenerateRangeIsWidened) {
     EXPECT_EQ(h.counts[1], 5);
 }
 
-TEST(KlDivergence, ZeroForSameAndPositiveOtherwise) {
-    Histogram p;
-    p.counts = {1, 2, 3, 4};
-    EXPECT_DOUBLE_EQ(kl_divergence(p, p), 0.0);
-    Histogram q;
-    q.counts = {4, 3, 2, 1};
-    // sum p log(p/q) with p = [.1 .2 .3 .4], q = [.4 .3 .2 .1]
-    const double expected =
-        0.1 * std::log(0.25) + 0.2 * std::log(2.0 / 3) + 0.3 * std::log(1.5) + 0.4 * std::log(4.0);
-    EXPECT_NEAR(kl_divergence(p, q), expected, 1e-12);
+// P = [1 2 3 0 | 4 4] in cells of 4 and 2 bins. Cell 1: mass 6 spread over its 3 non-empty
+// bins, Q~ = [2 2 2 0]; cell 2: Q~ = P. KL = (1 log(1/2) + 2 log 1 + 3 log(3/2)) / 14. Degrees:
+// (3 - 1) + (2 - 1).
+TEST(CellDivergence, SpreadsEachCellsMassOverItsNonEmptyBins) {
+    const std::vector<double> p{1, 2, 3, 0, 4, 4};
+    const std::vector<std::size_t> cells{4, 6};
+    const CellDivergence d = cell_divergence(p, cells);
+    EXPECT_NEAR(d.kl, (std::log(0.5) + 3 * std::log(1.5)) / 14, 1e-15);
+    EXPECT_EQ(d.degrees, 3);
+    // One bin per cell: nothing lost. No mass: all zero.
+    const std::vector<std::size_t> singles{1, 2, 3, 4, 5, 6};
+    EXPECT_EQ(cell_divergence(p, singles).kl, 0.0);
+    EXPECT_EQ(cell_divergence(p, singles).degrees, 0);
+    const std::vector<double> empty(6, 0.0);
+    EXPECT_EQ(cell_divergence(empty, cells).kl, 0.0);
+    EXPECT_EQ(cell_divergence(empty, cells).degrees, 0);
 }
 
 TEST(Histogram, AutomaticBinCount) {

@@ -188,53 +188,20 @@ TEST(ValueSummary, SharedSummaryGivesTheSameResult) {
     const QuantResult b = quantize(t.values, t.info.shape, c, {}, summary);
     EXPECT_EQ(a.metrics.kl_divergence, b.metrics.kl_divergence);
     EXPECT_GT(a.metrics.kl_divergence, 0.0);
-    EXPECT_EQ(summary.histogram.total(), 10000);
 }
 
-// The per-tensor integer kernel counts codes and builds Q(x)'s histogram from them; it must
-// equal the histogram of the dequantized values on the summary's bins (edges clamped in).
-TEST(ValueSummary, KlFromCodeCountsEqualsKlFromValues) {
-    const Tensor t = generate("mixture:n=50000,seed=6");
-    const ValueSummary summary = summarize_values(t.values);
-    for (const char* format : {"int8", "uint4", "int12"}) {
-        for (const char* scheme : {"symmetric", "affine"}) {
-            for (const char* calibration : {"minmax", "percentile:99", "sigma:2"}) {
-                QuantConfig c;
-                apply_format(c, format);
-                c.scheme = *parse_scheme(scheme);
-                c.calibration = parse_calibration(calibration);
-                const QuantResult r = quantize(t.values, c);
-                Histogram q = make_histogram(r.dequantized, summary.histogram.lo,
-                                             summary.histogram.hi, summary.histogram.bins());
-                q.counts.front() += q.below;
-                q.counts.back() += q.above;
-                EXPECT_DOUBLE_EQ(r.metrics.kl_divergence, kl_divergence(summary.histogram, q))
-                    << describe(c);
-            }
-        }
-    }
+// The kernels count the KL metric's histogram as they go; the metric must equal the scalar
+// reference's, which counts value by value from each value's group, and every metric must equal
+// the run that is handed a summary, for every kind of config and granularity.
+double reference_kl(std::span<const float> values, std::span<const std::int64_t> shape,
+                    const QuantConfig& config, const QuantResult& result) {
+    const Metrics m = reference_kl_metrics(values, shape, config, result);
+    EXPECT_EQ(m.kl_sampling_floor, result.metrics.kl_sampling_floor) << describe(config);
+    return m.kl_divergence;
 }
 
-// The kernels count the KL metric's histograms of x and Q(x) as they go (no summary given);
-// the metric must equal KL between make_histogram of x and of Q(x) on x's range, and every
-// metric must equal the run that is handed a summary, for every kind of config and granularity.
-// The KL metric from separate histograms of x (the summary's) and of Q(x) on its bins, Q(x)
-// beyond them joining the edge bins.
-double kl_of_separate_counts(const ValueSummary& summary, std::span<const float> dequantized) {
-    Histogram q = make_histogram(dequantized, summary.histogram.lo, summary.histogram.hi,
-                                 summary.histogram.bins());
-    q.counts.front() += q.below;
-    q.counts.back() += q.above;
-    q.below = q.above = 0;
-    return kl_divergence(summary.histogram, q);
-}
-
-// Where Q is not monotone (per channel, per block, stochastic rounding), x and Q(x) are counted as
-// pairs of slots (slot_pair_counts.h): near pairs in one cell, far ones apart. The cases below
-// give pairs at every distance: fine steps (int8 channels), steps of many bins (int2 blocks of 4,
-// fp4 channels), clipped values (percentile), a random offset (stochastic), Q(x) beyond the grid
-// (affine levels, fp4 saturation). MX blocks with deterministic rounding count both jointly per
-// block scale instead (block_joint_counts.h): every MX float element format and nearest mode.
+// Every kernel path: per tensor, channels (contiguous, strided, last axis), batched and single
+// blocks, stochastic rounding, float, MX, NVFP4 and NF4 kernels, fused or not.
 TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
     Tensor t = generate("mixture:n=1200000,seed=8");
     t.values[17] = std::numeric_limits<float>::quiet_NaN();
@@ -289,8 +256,7 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
             }
             const QuantResult cold = quantize(t.values, shape, c);
             const QuantResult warm = quantize(t.values, shape, c, {}, summary);
-            EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
-                             kl_of_separate_counts(summary, cold.dequantized))
+            EXPECT_EQ(cold.metrics.kl_divergence, reference_kl(t.values, shape, c, cold))
                 << describe(c);
             EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
             EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
@@ -305,15 +271,13 @@ TEST(ValueSummary, KernelCountedHistogramsEqualSeparatePasses) {
 }
 
 // Per tensor, float formats are rounded inside the kernel's loop a vector at a time, and the
-// values after a window's last whole vector one at a time; x and Q(x) are counted jointly. A
-// length that leaves a tail (and NaN, Inf in it), every nearest mode and a format beyond the
-// joint code (fp16 keeps the slot-based joint count): Q(x) equal to the scalar reference, the
-// KL metric equal to separate counts, every metric equal to the unfused kernel's.
+// values after a window's last whole vector one at a time. A length that leaves a tail (and NaN,
+// Inf in it), every nearest mode and a 16-bit format: Q(x) equal to the scalar reference, the
+// KL metric equal to the reference's, every metric equal to the unfused kernel's.
 TEST(ValueSummary, PerTensorFloatKernelTailsAndJointCounts) {
     Tensor t = generate("mixture:n=300013,seed=9");  // 300013 = 292 windows of 1024 + 1005
     t.values[300005] = std::numeric_limits<float>::quiet_NaN();
     t.values[300011] = -std::numeric_limits<float>::infinity();
-    const ValueSummary summary = summarize_values(t.values);
     for (const char* format : {"fp8_e4m3", "fp8_e5m2", "fp6_e3m2", "fp4_e2m1", "fp16"}) {
         for (const Rounding rounding :
              {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero}) {
@@ -328,8 +292,7 @@ TEST(ValueSummary, PerTensorFloatKernelTailsAndJointCounts) {
                 ASSERT_TRUE(got == want || (std::isnan(got) && std::isnan(want)))
                     << describe(c) << " value " << i;
             }
-            EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
-                             kl_of_separate_counts(summary, cold.dequantized))
+            EXPECT_EQ(cold.metrics.kl_divergence, reference_kl(t.values, {}, c, cold))
                 << describe(c);
             // Keeping the codes takes the unfused kernel (round, then measure, then count): the
             // same metrics to the last bit.
@@ -401,8 +364,7 @@ TEST(ValueSummary, RangeFromTheCalibrationPassEqualsTheSummarys) {
         const QuantResult cold = quantize(t.values, k.shape, c);
         const QuantResult warm = quantize(t.values, k.shape, c, {}, summary);
         EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
-        EXPECT_DOUBLE_EQ(cold.metrics.kl_divergence,
-                         kl_of_separate_counts(summary, cold.dequantized))
+        EXPECT_EQ(cold.metrics.kl_divergence, reference_kl(t.values, k.shape, c, cold))
             << describe(c);
         EXPECT_EQ(cold.metrics.mse, warm.metrics.mse) << describe(c);
         EXPECT_EQ(cold.clip_min, warm.clip_min) << describe(c);
@@ -433,111 +395,8 @@ TEST(ValueSummary, RangeFromTheCalibrationPassEqualsTheSummarys) {
     }
 }
 
-// Per tensor, the kernels count the histograms of x and of Q(x) with one increment per value, on
-// the joint index slot(x) + code or slot of Q(x), and recover both afterwards. Values at every
-// rounding threshold (the first float of each code, from the scalar reference, and the float before
-// it), at every bin edge and its neighbours, +-0, subnormals and non-finite values must land
-// exactly where separate counts put them, for every deterministic rounding.
-TEST(ValueSummary, JointCountsEqualSeparateCountsAtThresholdsAndEdges) {
-    Tensor base = generate("gaussian:n=200000,seed=3");
-    for (float& v : base.values) {
-        v = std::clamp(v, -3.9f, 3.9f);
-    }
-    base.values[0] = -4.0f;  // the finite range, whatever is added below
-    base.values[1] = 4.0f;
-    base.values[2] = std::numeric_limits<float>::quiet_NaN();
-    base.values[3] = -std::numeric_limits<float>::infinity();
-    base.values[4] = 0.0f;
-    base.values[5] = -0.0f;
-    base.values[6] = std::numeric_limits<float>::denorm_min();
-    base.values[7] = -std::numeric_limits<float>::min();
-    const ValueRange range = finite_range(base.values);
-    ASSERT_EQ(range.lo, -4.0);
-    ASSERT_EQ(range.hi, 4.0);
-    const std::size_t bins = automatic_bin_count(base.values.size());
-    std::vector<float> edges;
-    for (std::size_t j = 0; j <= bins; ++j) {
-        const auto e = static_cast<float>(
-            range.lo + (range.hi - range.lo) * static_cast<double>(j) / static_cast<double>(bins));
-        for (float v : {std::nextafter(e, -5.0f), e, std::nextafter(e, 5.0f)}) {
-            edges.push_back(std::clamp(v, -4.0f, 4.0f));
-        }
-    }
-    auto key = [](float v) {  // floats as integers in their order
-        const auto bits = std::bit_cast<std::int32_t>(v);
-        return bits < 0 ? bits ^ 0x7FFFFFFF : bits;
-    };
-    auto from_key = [](std::int32_t k) { return std::bit_cast<float>(k < 0 ? k ^ 0x7FFFFFFF : k); };
-    struct Case {
-        const char* format;
-        Scheme scheme;
-    };
-    for (const Case& k : std::vector<Case>{{"int8", Scheme::Symmetric},
-                                           {"uint8", Scheme::Affine},
-                                           {"int4", Scheme::Symmetric},
-                                           {"int2", Scheme::Symmetric},
-                                           {"int12", Scheme::Symmetric},
-                                           {"int16", Scheme::Symmetric},
-                                           {"fp8_e4m3", Scheme::Scaled},
-                                           {"fp4_e2m1", Scheme::Scaled},
-                                           {"fp6_e3m2", Scheme::Direct},
-                                           {"fp16", Scheme::Scaled}}) {
-        for (Rounding rounding :
-             {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero}) {
-            QuantConfig c;
-            c.format = parse_format(k.format);
-            c.scheme = k.scheme;
-            c.rounding = rounding;
-            const GroupParameters g = parameters_for_range(calibrate(base.values, c), c);
-            // The first float of each level inside [-4, 4], by bisection on the reference.
-            std::vector<float> thresholds;
-            std::int32_t lo = key(-4.0f);
-            float level = quantize_value_reference(-4.0f, g, c, 0);
-            while (lo < key(4.0f)) {
-                std::int32_t a = lo;  // Q(from_key(a)) == level
-                std::int32_t b = key(4.0f);
-                if (quantize_value_reference(from_key(b), g, c, 0) == level) {
-                    break;
-                }
-                while (std::int64_t{b} - a > 1) {
-                    const auto m = static_cast<std::int32_t>((std::int64_t{a} + b) / 2);
-                    (quantize_value_reference(from_key(m), g, c, 0) == level ? a : b) = m;
-                }
-                thresholds.push_back(from_key(a));
-                thresholds.push_back(from_key(b));
-                lo = b;
-                level = quantize_value_reference(from_key(b), g, c, 0);
-            }
-            ASSERT_GT(thresholds.size(), 2u) << describe(c);
-            Tensor t = base;
-            std::size_t at = 8;
-            for (const std::vector<float>* extra : {&thresholds, &edges}) {
-                for (float v : *extra) {
-                    t.values[at] = v;
-                    at += 7;  // spread over both threads' shares, 7 apart
-                    at %= t.values.size();
-                    at = std::max<std::size_t>(at, 8);
-                }
-            }
-            ASSERT_EQ(finite_range(t.values).lo, -4.0);
-            ASSERT_EQ(finite_range(t.values).hi, 4.0);
-            const QuantResult cold = quantize(t.values, {}, c);
-            const ValueSummary summary = summarize_values(t.values);
-            const QuantResult warm = quantize(t.values, {}, c, {}, summary);
-            EXPECT_EQ(cold.metrics.kl_divergence, kl_of_separate_counts(summary, cold.dequantized))
-                << describe(c);
-            EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence) << describe(c);
-            EXPECT_EQ(cold.metrics.nan_count, 1) << describe(c);
-            EXPECT_EQ(cold.metrics.inf_count, 1) << describe(c);
-        }
-    }
-}
-
-// A range from -FLT_MAX to FLT_MAX under uint8 affine: (FLT_MAX - -FLT_MAX) / 255 would put the
-// lowest level, (0 - 128) s, beyond the float maximum; the scale is capped so that every level
-// is finite (docs/design.md "Degenerate clipping ranges"). Every path counts codes within the
-// table, and the cold run (joint counts) agrees with the warm one (codes) and with separate
-// counts.
+// A range from -FLT_MAX to FLT_MAX under uint8 affine: the lowest level, (0 - 128) s, overflows
+// to -Inf. The KL metric, counted from x in code units, stays finite and equals the reference.
 TEST(ValueSummary, LevelsBeyondTheFloatMaximumStayInTheCodeTable) {
     constexpr float kMax = std::numeric_limits<float>::max();
     std::vector<float> x(600000);
@@ -557,7 +416,8 @@ TEST(ValueSummary, LevelsBeyondTheFloatMaximumStayInTheCodeTable) {
     EXPECT_TRUE(std::isfinite(cold.metrics.sqnr_db));
     const ValueSummary summary = summarize_values(x);
     const QuantResult warm = quantize(x, {}, c, {}, summary);
-    EXPECT_EQ(cold.metrics.kl_divergence, kl_of_separate_counts(summary, cold.dequantized));
+    EXPECT_EQ(cold.metrics.kl_divergence, reference_kl(x, {}, c, cold));
+    EXPECT_EQ(cold.metrics.kl_divergence, warm.metrics.kl_divergence);
     EXPECT_TRUE(std::isfinite(warm.metrics.kl_divergence));
 }
 

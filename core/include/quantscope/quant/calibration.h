@@ -4,13 +4,17 @@
 //   minmax        the observed range (the absmax for symmetric schemes)
 //   percentile:P  the P-th percentile of |x| (symmetric) or the (100-P, P) pair (affine), with
 //                 NumPy's default linear interpolation between order statistics
-//   kl            TensorRT-style entropy calibration on a 2048-bin histogram of |x|
+//   kl            the threshold with the smallest KL metric (DESIGN.md "KL divergence"): TensorRT's
+//                 entropy search on a 2048-bin histogram of |x| proposes one, then the KL metric,
+//                 counted exactly, picks among it, 2^(+-1/3) and 2^(+-2/3) times it and the
+//                 absmax (groups of fewer than kKlRefinedGroup values keep TensorRT's choice)
 //   mse           the threshold with the smallest mean squared quantization error: a grid
 //                 search on the |x| histogram, then a golden-section refinement on the data
 //   sigma:K       mean +- K standard deviations, capped at the observed range
 // kl and mse search a threshold T on |x|; an affine scheme then uses [max(min, -T), min(max, T)].
 
 #include <span>
+#include <vector>
 
 #include "quantscope/quant/histogram.h"
 #include "quantscope/quant/quant_config.h"
@@ -45,5 +49,12 @@ double percentile(std::span<const float> values, double p, bool of_absolute_valu
 // [0, absmax]. Returned in units of the histogram's value axis.
 double kl_threshold(std::span<const std::int64_t> abs_histogram, double absmax,
                     std::size_t target_bins);
+
+// The thresholds on |x| the kl calibration chooses among by their KL metric (ascending; one for
+// small groups, whose KL is mostly their sampling floor; none when every finite value is 0).
+inline constexpr std::size_t kKlRefinedGroup = 65536;
+std::vector<double> kl_candidates(std::span<const float> values, const QuantConfig& config);
+// The kl calibration's threshold on |x|.
+double kl_search(std::span<const float> values, const FiniteMoments& m, const QuantConfig& config);
 
 }  // namespace quantscope

@@ -17,9 +17,16 @@ struct Metrics {
     double max_abs_error = 0;
     double mean_error = 0;  // bias
     double cosine_similarity = 1;
-    double clipped_fraction = 0;  // values outside the clipping range
-    double zero_fraction = 0;     // non-zero values that became zero
-    double kl_divergence = 0;     // between histograms of x and Q(x) on the same bins
+    // Values beyond the outermost cells, more than half a step beyond the end levels (DESIGN.md
+    // "Clipping"): the range, not rounding, set their error. Never a value min-max covers.
+    double clipped_fraction = 0;
+    double zero_fraction = 0;  // non-zero values that became zero
+    // KL(P || Q~) of the values' histogram in code units (DESIGN.md "KL divergence"), and the
+    // value a quantizer that loses nothing the histogram can resolve would still show on a
+    // sample of this size; below it, KL measures the sample rather than the quantizer.
+    double kl_divergence = 0;
+    double kl_sampling_floor = 0;
+    bool kl_below_sampling_floor = false;
     double outlier_fraction = 0;  // values kept in FP16 by an outlier threshold
 };
 
@@ -40,7 +47,7 @@ struct MetricSums {
     MetricSums& operator+=(const MetricSums& other);
 };
 
-// Turns sums into metrics (kl_divergence is left 0: it needs histograms). Every input has a
+// Turns sums into metrics (the KL fields are left 0: they need a histogram). Every input has a
 // defined value (docs/design.md "Metrics for degenerate inputs"): no finite value gives mse 0,
 // sqnr +Inf and cosine 1; a zero error gives sqnr +Inf; an all-zero x with an error gives sqnr
 // -Inf; cosine is 1 for two zero vectors and 0 for one.
@@ -51,7 +58,7 @@ Metrics finish_metrics(const MetricSums& sums);
 std::string undefined_metric(const Metrics& m);
 
 // Scalar reference: metrics of y against x, where values of x outside [clip_min, clip_max] count
-// as clipped. Used by tests and by paths that produce Q(x) without the fused kernel.
+// as clipped (clipping_bounds gives a group's). Used by tests.
 MetricSums reference_metric_sums(std::span<const float> x, std::span<const float> y,
                                  double clip_min, double clip_max);
 

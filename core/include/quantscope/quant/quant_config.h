@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,13 @@ struct Granularity {
 // "tensor", "channel" (axis 0), "channel:AXIS", "block:N". Throws UsageError.
 Granularity parse_granularity(std::string_view text);
 std::string to_string(const Granularity& granularity);
+
+// Why a granularity does not fit a tensor of this shape (an empty shape is 1-D), or an empty
+// string when it does: a channel axis outside the shape, per channel where every value would be
+// its own group (a 1-D tensor, or every other axis of extent 1), a block size below 1. The GUI
+// disables such choices with this text; quantize() and the CLI refuse them with it.
+std::string granularity_problem(const Granularity& granularity,
+                                std::span<const std::int64_t> shape);
 
 struct QuantConfig {
     Format format{IntegerFormat{}};  // the element format

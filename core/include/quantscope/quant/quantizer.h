@@ -65,12 +65,10 @@ struct QuantizeOptions {
     const std::atomic<bool>* cancel = nullptr;
 };
 
-// What quantize() needs to know of the values whatever the config: their finite range and the
-// histogram of x the KL metric compares Q(x) against. Computed once per tensor and shared by
-// sweeps and by views that try many configs.
+// What quantize() needs to know of the values whatever the config: their finite range. Computed
+// once per tensor and shared by sweeps and by views that try many configs.
 struct ValueSummary {
     ValueRange range;
-    Histogram histogram;  // automatic_bin_count bins over [range.lo, range.hi]
 };
 ValueSummary summarize_values(std::span<const float> values);
 
@@ -92,6 +90,10 @@ QuantResult quantize(std::span<const float> values, const QuantConfig& config,
 GroupParameters choose_parameters(std::span<const float> values, const QuantConfig& config);
 // The scale and zero point that map a clipping range onto the config's format and scheme.
 GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config);
+// Where clipping starts for a group (DESIGN.md "Clipping"): the outer edges of its outermost
+// cells, half a step beyond the end levels. The metrics count a value beyond them as clipped;
+// min-max calibration puts every value inside.
+ClipRange clipping_bounds(const GroupParameters& params, const QuantConfig& config);
 // Metric sums of quantizing with given parameters, without keeping Q(x) (for searches).
 MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
                                 const QuantConfig& config);
@@ -105,6 +107,12 @@ std::vector<double> quantization_levels(const GroupParameters& params, const Qua
 // Scalar reference: one value, no vectorization, for tests.
 float quantize_value_reference(float x, const GroupParameters& params, const QuantConfig& config,
                                std::uint64_t index);
+
+// Scalar reference of the KL fields (DESIGN.md "KL divergence"): `result`'s metrics with the KL
+// fields counted value by value from each value's group parameters, for tests of the kernels
+// that count them on the way. `result` is quantize()'s for these values, shape and config.
+Metrics reference_kl_metrics(std::span<const float> values, std::span<const std::int64_t> shape,
+                             const QuantConfig& config, const QuantResult& result);
 
 // What the histogram view draws: original and dequantized counts on the same bins, the levels
 // and the clipping range.
