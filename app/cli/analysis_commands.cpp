@@ -531,7 +531,9 @@ int run_analyze(const std::vector<std::string_view>& args) {
               << ")\n"
               << "count             " << tensor.info.count << '\n'
               << "config            " << describe(config) << '\n';
-    if (r.groups.size() == 1) {
+    if (r.groups.empty()) {
+        std::cout << "groups            0 (no values: no scale)\n";
+    } else if (r.groups.size() == 1) {
         std::cout << "scale             " << format_number(g.scale) << '\n'
                   << "zero point        " << g.zero_point << '\n';
     } else {
