@@ -43,6 +43,22 @@ TEST(KlMetric, DoesNotGrowWithTheTensorsSize) {
     }
 }
 
+// A density flat over every cell loses nothing to the quantizer: uniform values over the cells
+// of INT4 on [-4, 4] give a KL within the sampling floor, whatever the size (the old metric, which
+// compared the histograms of x and of the spikes of Q(x), gave about log(bins per level)).
+TEST(KlMetric, FlatDensityCostsOnlyTheSample) {
+    // INT4 symmetric over [-4, 4]: s = 4/7, cells from -8.5 s to 7.5 s.
+    const double s = 4.0 / 7.0;
+    const std::string spec = "uniform:low=" + std::to_string(-8.5 * s) +
+                             ",high=" + std::to_string(7.5 * s) + ",seed=29,n=";
+    for (const char* n : {"100000", "4000000"}) {
+        const Tensor t = generate(spec + n);
+        const QuantResult r = quantize(t.values, manual_config("int4"));
+        EXPECT_LT(r.metrics.kl_divergence, r.metrics.kl_sampling_floor) << n;
+        EXPECT_TRUE(r.metrics.kl_below_sampling_floor) << n;
+    }
+}
+
 // Many groups share one grid of cells in code units: a channel scaled by a power of two has the
 // same code values, so per channel the KL of rows 2^r x_r equals that of the rows x_r, and the
 // KL of blocks stays put between a small and a large tensor of one distribution.
