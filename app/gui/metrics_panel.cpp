@@ -9,6 +9,7 @@
 #include "analysis_session.h"
 #include "elided_label.h"
 #include "mini_histogram.h"
+#include "quantscope/quant/group_summary.h"
 
 namespace quantscope::app {
 
@@ -123,7 +124,12 @@ void MetricsPanel::showOutcome() {
     const Metrics& m = result.metrics;
     const Storage& s = result.storage;
     const std::size_t groups = result.groups.size();
+    const GroupSummary summary = groups > 1 ? summarize_groups(result.groups) : GroupSummary{};
+    // What the engine says about this result: a degenerate range, an ignored calibration.
     QStringList notes;
+    for (const std::string& note : result.notes) {
+        notes << QString::fromStdString(note);
+    }
     for (const Row& row : rows_) {
         const QString& key = row.key;
         QString text;
@@ -142,13 +148,27 @@ void MetricsPanel::showOutcome() {
         } else if (key == "zero_fraction") {
             text = number(100 * m.zero_fraction, 4) + QStringLiteral(" %");
         } else if (key == "kl_divergence") {
-            text = number(m.kl_divergence, 4);
+            // Below its sampling floor KL measures the sample, not the quantizer.
+            text = m.kl_below_sampling_floor
+                       ? tr("below the sampling floor (%1)").arg(number(m.kl_sampling_floor, 2))
+                       : number(m.kl_divergence, 4);
         } else if (key == "nonfinite") {
             text = tr("%1 / %2").arg(count(m.nan_count), count(m.inf_count));
         } else if (key == "scale") {
-            text = groups == 1 ? number(result.groups.front().scale, 6) : QString();
+            text = groups == 1   ? number(result.groups.front().scale, 6)
+                   : groups == 0 ? tr("none (no values)")
+                                 : tr("%1 groups: %2 … %3, median %4")
+                                       .arg(count(summary.groups))
+                                       .arg(number(summary.scale.min, 4))
+                                       .arg(number(summary.scale.max, 4))
+                                       .arg(number(summary.scale.median, 4));
         } else if (key == "zero_point") {
-            text = groups == 1 ? QString::number(result.groups.front().zero_point) : QString();
+            text = groups == 1   ? QString::number(result.groups.front().zero_point)
+                   : groups == 0 ? QStringLiteral("–")
+                                 : tr("%1 … %2, median %3")
+                                       .arg(number(summary.zero_point.min))
+                                       .arg(number(summary.zero_point.max))
+                                       .arg(number(summary.zero_point.median));
         } else if (key == "storage") {
             text = tr("%1 bytes").arg(count(s.bytes));
         } else if (key == "bits_per_value") {
@@ -160,6 +180,21 @@ void MetricsPanel::showOutcome() {
     rowLabel(QStringLiteral("zero_point"))
         ->setText(groups == 1 ? tr("Zero point z:") : tr("Zero points:"));
     scaleHistogram_->setVisible(groups > 1);
+    if (groups > 1) {
+        const ScaleHistogram& h = summary.scales;
+        std::vector<double> edges;
+        const auto bins = h.counts.size();
+        for (std::size_t k = 0; k <= bins; ++k) {
+            const double f = static_cast<double>(k) / static_cast<double>(bins);
+            edges.push_back(h.log_spaced ? h.lo * std::pow(h.hi / h.lo, f)
+                                         : h.lo + (h.hi - h.lo) * f);
+        }
+        scaleHistogram_->setBins(h.counts, edges, tr("Groups with a scale"));
+        scaleHistogram_->setToolTip(tr("The scales of %1 groups on %2 bins, %3")
+                                        .arg(count(summary.groups))
+                                        .arg(bins)
+                                        .arg(h.log_spaced ? tr("log-spaced") : tr("equal")));
+    }
     notes_->setText(notes.join(QLatin1Char('\n')));
     notes_->setVisible(!notes.isEmpty());
 }

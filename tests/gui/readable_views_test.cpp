@@ -27,6 +27,7 @@
 #include <QTreeView>
 #include <QUndoStack>
 #include <QXmlStreamReader>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -40,6 +41,7 @@
 #include "histogram_panel.h"
 #include "main_window.h"
 #include "metrics_panel.h"
+#include "mini_histogram.h"
 #include "nice_axis.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/quant/quantizer.h"
@@ -358,6 +360,44 @@ private slots:
         QCOMPARE(panel->valueLabel(QStringLiteral("sqnr_db"))->x(), valueLeft);
         QCOMPARE(panel->valueText(QStringLiteral("nonfinite")), QStringLiteral("2 / 3"));
         QVERIFY(window.headlineText().contains(QLatin1String("2 NaN, 3 Inf")));
+    }
+
+    void metricsPanelSummarisesManyGroupsAndSaysWhatTheEngineNoted() {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        AnalysisSession* session = window.session();
+        app::MetricsPanel* panel = window.metricsPanel();
+        // int8 on 20,000 values: KL is below its sampling floor and says so.
+        Tensor matrix = generate("gaussian:n=20480,seed=2");
+        matrix.info.shape = {160, 128};
+        session->setTensor(std::move(matrix));
+        QVERIFY(settle(session));
+        QVERIFY2(panel->valueText(QStringLiteral("kl_divergence")).contains(QLatin1String("below")),
+                 qPrintable(panel->valueText(QStringLiteral("kl_divergence"))));
+        // int4 block:32: 640 groups, their spread and a histogram of the scales.
+        QuantConfig config = session->config();
+        apply_format(config, "int4");
+        config.granularity = parse_granularity("block:32");
+        session->changeConfig(config, QStringLiteral("int4 block:32"));
+        QVERIFY(settle(session));
+        QCOMPARE(panel->rowLabel(QStringLiteral("scale"))->text(), QStringLiteral("Scales:"));
+        QVERIFY(panel->valueText(QStringLiteral("scale")).startsWith(QLatin1String("640 groups")));
+        QVERIFY(panel->scaleHistogram()->isVisible());
+        std::int64_t total = 0;
+        for (std::int64_t c : panel->scaleHistogram()->counts()) {
+            total += c;
+        }
+        QCOMPARE(total, std::int64_t{640});
+        // An all-zero tensor: the engine's note about the scale is in the panel.
+        Tensor zeros = generate("gaussian:n=64,seed=1");
+        std::fill(zeros.values.begin(), zeros.values.end(), 0.0f);
+        session->setTensor(std::move(zeros));
+        QVERIFY(settle(session));
+        QVERIFY(panel->notes()->isVisible());
+        QVERIFY2(panel->notes()->text().contains(QLatin1String("zero")),
+                 qPrintable(panel->notes()->text()));
     }
 
     void hoverReadoutFollowsNewResults() {
