@@ -92,7 +92,7 @@ std::vector<std::string> result_notes(std::size_t count, const ValueRange& range
                                 : "the smallest normal float32 scale, 2^-126 = 1.17549e-38";
         notes.push_back(which + (groups == 1 ? " is" : " are") + " zero or too narrow for a " +
                         "normal float32 scale" + why + ": the scale became " + scale +
-                        " instead of dividing by zero; values within half a level of 0 round to "
+                        ", instead of dividing by zero; values within half a level of 0 round to "
                         "0 and values beyond the top level clip to it" +
                         (groups == 1 ? " (the range is now [" + number(result.clip_min) + ", " +
                                            number(result.clip_max) + "])"

@@ -265,6 +265,25 @@ TEST(DegenerateInputs, RangesNearTheFloatMaximumKeepEveryLevelFinite) {
     }
 }
 
+// A manual range beyond the float maximum asks for a scale that overflows float32: the largest
+// usable one instead, every level finite.
+TEST(DegenerateInputs, ManualRangeBeyondTheFloatMaximum) {
+    const std::vector<float> x{1.0f, -2.0f, 3e38f, -kMax};
+    for (const char* format : {"int8", "uint4", "int16", "fp8_e4m3", "nf4", "bf16"}) {
+        for (const char* scheme : {"", "affine"}) {
+            QuantConfig c = config_of(format, "", "", "manual:-1e300,1e300");
+            if (*scheme != 0 && c.format.kind() == FormatKind::Integer) {
+                c.scheme = Scheme::Affine;
+            }
+            const QuantResult r = quantize(x, c);
+            expect_well_defined(x, r, describe(c));
+            if (c.scheme != Scheme::Direct) {  // bf16 rounds directly (s = 1)
+                EXPECT_GT(r.groups.at(0).scale, 1e30) << describe(c);
+            }
+        }
+    }
+}
+
 // One rule at the parameter level too: the scalar rule and the batched block calibration agree
 // on blocks of zeros, subnormals and huge values.
 TEST(DegenerateInputs, BatchedBlocksFollowTheScalarRule) {
