@@ -126,7 +126,7 @@ void HistogramChartView::redraw() {
     originalBase_->replace({{plot.original.lo, 0.0}, {plot.original.hi, 0.0}});
     dequantized_->replace(dequantized);
     clipMin_->setName(
-        tr("Clipping [%1, %2]").arg(plot.clip_min, 0, 'g', 4).arg(plot.clip_max, 0, 'g', 4));
+        tr("Clip [%1, %2]").arg(plot.clip_min, 0, 'g', 4).arg(plot.clip_max, 0, 'g', 4));
 
     // From the data alone: the same plot always gets the same axes.
     const auto [lo, hi] = displayRange(std::min(plot.original.lo, plot.clip_min),

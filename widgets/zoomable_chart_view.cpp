@@ -15,6 +15,7 @@ namespace quantscope::widgets {
 ZoomableChartView::ZoomableChartView(QWidget* parent) : QChartView(new QChart, parent) {
     QChart* c = chart();
     c->legend()->setAlignment(Qt::AlignBottom);
+    c->legend()->setShowToolTips(true);  // a label cut to fit shows in full on hover
     c->setMargins(QMargins(4, 4, 4, 4));
     // Animations would redraw every frame for each config change; the data is the point.
     c->setAnimationOptions(QChart::NoAnimation);

@@ -4,6 +4,11 @@
 // the tensor under study is shown in bold.
 
 #include <QAbstractItemModel>
+#include <QHash>
+
+namespace quantscope {
+class Source;
+}
 
 namespace quantscope::app {
 
@@ -16,6 +21,10 @@ public:
     enum Column { Name, DType, Shape, Size, ColumnCount };
     // Data role holding {source, tensor} indices (tensor -1 for a source row).
     static constexpr int kLocationRole = Qt::UserRole + 1;
+    // On a tensor's name: how many leading characters (up to a '.', '/' or ':') it shares with
+    // most tensor names of its source. A narrow column drops them first ("model.decoder." of
+    // "model.decoder.layers.12.mlp.down_proj.weight"), then elides in the middle.
+    static constexpr int kSharedPrefixRole = Qt::UserRole + 2;
 
     explicit SourcesModel(AnalysisSession* session, QObject* parent = nullptr);
 
@@ -32,6 +41,9 @@ public:
     QModelIndex tensorIndex(int source, int tensor) const;
 
 private:
+    QString sharedPrefix(const Source& source) const;
+    mutable QHash<const Source*, QString> sharedPrefixes_;
+
     void reset();
     void selectionMoved();
 

@@ -8,6 +8,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -17,6 +18,27 @@
 #include "sources_model.h"
 
 namespace quantscope::app {
+
+namespace {
+
+// Tensor names that do not fit lose the head every name of their source shares first, then the
+// view elides in the middle: "…layers.12.mlp.down_proj.weight" keeps the layer and the tail.
+class TensorNameDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const int prefix = index.data(SourcesModel::kSharedPrefixRole).toInt();
+        const int room = option->rect.width() - 2 * option->fontMetrics.averageCharWidth();
+        if (prefix > 0 && option->fontMetrics.horizontalAdvance(option->text) > room) {
+            option->text = QStringLiteral("…") + option->text.mid(prefix);
+        }
+    }
+};
+
+}  // namespace
 
 SourcesPanel::SourcesPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
@@ -48,6 +70,7 @@ SourcesPanel::SourcesPanel(AnalysisSession* session, QWidget* parent)
     // Names of one model share their head ("model.layers.12.self_attn..."): the tail tells them
     // apart, and the tooltip has the whole name.
     tree_->setTextElideMode(Qt::ElideMiddle);
+    tree_->setItemDelegateForColumn(SourcesModel::Name, new TensorNameDelegate(tree_));
     tree_->setAlternatingRowColors(true);
     tree_->header()->setSectionResizeMode(SourcesModel::Name, QHeaderView::Stretch);
     tree_->header()->setStretchLastSection(false);
