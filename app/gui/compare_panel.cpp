@@ -81,6 +81,8 @@ QString unbreakable(const QString& text) {
     QString html = text.toHtmlEscaped();
     html.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
     html.replace(QLatin1Char('-'), QChar(0x2011));  // non-breaking hyphen
+    // A word joiner after each colon: "block:64" is no place for a line break.
+    html.replace(QLatin1Char(':'), QStringLiteral(":") + QChar(0x2060));
     return html;
 }
 
