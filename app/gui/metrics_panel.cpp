@@ -49,8 +49,11 @@ MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
             "min-max).")},
         {"zero_fraction", tr("Zeroed:"), tr("Share of non-zero values that became exactly 0.")},
         {"kl_divergence", tr("KL divergence:"),
-         tr("KL(P‖Q̃) in nats: P is the 2048-bin histogram of x over the clipping range, "
-            "Q̃ is P quantized.")},
+         tr("KL(P‖Q̃) in nats, the KL calibration's own objective: P is the 2048-bin "
+            "histogram of the values in code units (x / s + z, every group on one grid) over "
+            "the quantizer's cells, clipped values in the edge bins; Q̃ spreads each cell's "
+            "mass evenly over its non-empty bins. It compares configs on one tensor; below its "
+            "sampling floor, about (non-empty bins − cells) / 2n, it measures the sample.")},
         {"nonfinite", tr("NaN / Inf:"),
          tr("NaN and ±Inf inputs: excluded from calibration and every metric, passed "
             "through unchanged.")},
