@@ -147,9 +147,7 @@ private slots:
 
     void aValueClickedInTheHistogramIsInspected() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         window.loadSample();
         QVERIFY(gui_test::settle(window.session()));
         BitInspector* inspector = window.bitsPanel()->inspector();

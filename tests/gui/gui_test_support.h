@@ -6,6 +6,7 @@
 #include <QPalette>
 #include <QString>
 #include <QTest>
+#include <QWidget>
 
 #include "analysis_session.h"
 
@@ -35,6 +36,13 @@ inline QPalette darkPalette() {
     p.setColor(QPalette::HighlightedText, Qt::white);
     p.setColor(QPalette::Link, QColor(110, 170, 255));
     return p;
+}
+
+// Shows a window at the size the window tests use and waits until it is on screen.
+inline bool showAtTestSize(QWidget& window) {
+    window.resize(1400, 900);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window);
 }
 
 // The project's test files (tests/data).

@@ -239,9 +239,7 @@ private slots:
 
     void exportsHoldOnlyTheChartAndAreValidSvg() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         AnalysisSession* session = window.session();
         session->setTensor(namedTensor("gaussian:n=20000,seed=4", "w<1>&\"b\""));
         QVERIFY(settle(session));
@@ -333,9 +331,7 @@ private slots:
 
     void metricsPanelKeepsItsWidthAndShowsNanAndInf() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         AnalysisSession* session = window.session();
         window.loadSample();
         QVERIFY(settle(session));
@@ -364,9 +360,7 @@ private slots:
 
     void metricsPanelSummarisesManyGroupsAndSaysWhatTheEngineNoted() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         AnalysisSession* session = window.session();
         app::MetricsPanel* panel = window.metricsPanel();
         // int8 on 20,000 values: KL is below its sampling floor and says so.
@@ -402,9 +396,7 @@ private slots:
 
     void hoverReadoutFollowsNewResults() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         AnalysisSession* session = window.session();
         window.loadSample();
         QVERIFY(settle(session));
@@ -445,9 +437,7 @@ private slots:
 
     void compareUsesSmallMultiplesBeyondThreeConfigs() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         AnalysisSession* session = window.session();
         session->setTensor(namedTensor("gaussian:n=20000,seed=5", "layer.weight"));
         QVERIFY(settle(session));
@@ -515,9 +505,7 @@ private slots:
 
     void mnemonicsAreUniqueOnEveryTab() {
         MainWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(gui_test::showAtTestSize(window));
         for (int tab = 0; tab < window.tabs()->count(); ++tab) {
             window.tabs()->setCurrentIndex(tab);
             QTest::qWait(20);

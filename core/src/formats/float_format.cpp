@@ -5,6 +5,8 @@
 
 #include "quantscope/formats/float_format.h"
 
+#include "bit_text.h"
+
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -370,14 +372,6 @@ std::string format_number(double value) {
     return buffer;
 }
 
-std::string bits_of(std::uint32_t value, int count) {
-    std::string text;
-    for (int i = count - 1; i >= 0; --i) {
-        text += ((value >> i) & 1u) != 0 ? '1' : '0';
-    }
-    return text;
-}
-
 }  // namespace
 
 CodeFields fields(const FloatFormat& f, std::uint32_t code) {
@@ -393,11 +387,11 @@ CodeFields fields(const FloatFormat& f, std::uint32_t code) {
     c.value_class = d.value_class;
 
     if (f.has_sign) {
-        c.bit_string = bits_of(c.sign, 1) + " ";
+        c.bit_string = detail::bit_text(c.sign, 1) + " ";
     }
-    c.bit_string += bits_of(c.exponent_field, f.exponent_bits);
+    c.bit_string += detail::bit_text(c.exponent_field, f.exponent_bits);
     if (M > 0) {
-        c.bit_string += " " + bits_of(c.mantissa_field, M);
+        c.bit_string += " " + detail::bit_text(c.mantissa_field, M);
     }
 
     const std::string sign_part = f.has_sign ? "(-1)^" + std::to_string(c.sign) + " * " : "";

@@ -3,6 +3,8 @@
 
 #include "quantscope/formats/format.h"
 
+#include "bit_text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -106,14 +108,6 @@ std::string number_text(double value) {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%.10g", value);
     return buffer;
-}
-
-std::string bit_text(std::uint32_t value, int count) {
-    std::string text;
-    for (int i = count - 1; i >= 0; --i) {
-        text += ((value >> i) & 1u) != 0 ? '1' : '0';
-    }
-    return text;
 }
 
 Encoded encode_integer(const IntegerFormat& f, double value, Rounding rounding,
@@ -319,7 +313,7 @@ CodeFields Format::fields(std::uint32_t code) const {
     const Decoded d = decode(c.code);
     c.value = d.value;
     c.value_class = d.value_class;
-    c.bit_string = bit_text(c.code, c.bits);
+    c.bit_string = detail::bit_text(c.code, c.bits);
     if (const IntegerFormat* i = as_integer()) {
         if (i->is_signed) {
             c.sign = c.code >> (c.bits - 1);

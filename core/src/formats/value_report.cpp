@@ -1,5 +1,7 @@
 #include "quantscope/formats/value_report.h"
 
+#include "bit_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -32,14 +34,6 @@ Digits digits_of(std::uint64_t n) {
         n /= 10;
     } while (n > 0);
     return digits;
-}
-
-std::string bit_string(std::uint64_t pattern, int bits) {
-    std::string text;
-    for (int b = bits - 1; b >= 0; --b) {
-        text += ((pattern >> b) & 1u) != 0 ? '1' : '0';
-    }
-    return text;
 }
 
 ValueReport finish(const Format& format, ValueReport r) {
@@ -141,7 +135,7 @@ std::string unsigned_bits(std::int64_t q, int bits) {
     if (q < 0 || bits <= 0 || bits > 62 || q >= (std::int64_t{1} << bits)) {
         return {};
     }
-    return bit_string(static_cast<std::uint64_t>(q), bits);
+    return detail::bit_text(static_cast<std::uint64_t>(q), bits);
 }
 
 std::string sign_magnitude_bits(std::int64_t q, int bits) {
@@ -152,7 +146,7 @@ std::string sign_magnitude_bits(std::int64_t q, int bits) {
     if (magnitude >= (std::uint64_t{1} << (bits - 1))) {
         return {};
     }
-    return (q < 0 ? "1" : "0") + bit_string(magnitude, bits - 1);
+    return (q < 0 ? "1" : "0") + detail::bit_text(magnitude, bits - 1);
 }
 
 std::string twos_complement_bits(std::int64_t q, int bits) {
@@ -160,7 +154,7 @@ std::string twos_complement_bits(std::int64_t q, int bits) {
         q >= (std::int64_t{1} << (bits - 1))) {
         return {};
     }
-    return bit_string(static_cast<std::uint64_t>(q) & ((std::uint64_t{1} << bits) - 1), bits);
+    return detail::bit_text(static_cast<std::uint64_t>(q) & ((std::uint64_t{1} << bits) - 1), bits);
 }
 
 }  // namespace quantscope
