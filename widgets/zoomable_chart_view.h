@@ -67,7 +67,7 @@ private:
     QCategoryAxis* axisX_;
     QCategoryAxis* axisY_;
     TickStyle yStyle_ = TickStyle::Linear;
-    int xTickSpacing_ = 110;
+    int xTickSpacing_ = 80;
     int yTickSpacing_ = 70;
     double homeLo_ = 0;
     double homeHi_ = 1;
