@@ -196,12 +196,14 @@ bool reset_peak_resident() {
     std::ofstream clear("/proc/self/clear_refs");
     clear << "5";
     clear.flush();
-    return clear.good() && status_kb("VmHWM") >= 0;
+    // A kernel that ignores the request leaves an earlier peak, far above the current size.
+    const long peak = status_kb("VmHWM");
+    return clear.good() && peak >= 0 && peak <= status_kb("VmRSS") + 1024;
 }
 
 // A file that spends 6 bytes on each of a million empty tensors must not cost hundreds of bytes
 // per tensor to list (it cost about 300 at its peak).
-TEST(HostileScale, ManyEmptyInitializersCostAFewDozenBytesEachToList) {
+TEST(HostileScale, ManyEmptyInitializersCostUnder240BytesEachToList) {
     if (kSanitized) {
         GTEST_SKIP() << "sanitizers change what an allocation costs";
     }
