@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -371,12 +372,26 @@ int run_info(const std::vector<std::string_view>& args) {
     current_file() = *file;
     const auto source = parse_or_usage([&] { return open_source(*file); }, kInfoUsage);
     const std::vector<TensorInfo>& tensors = source->tensors();
-    std::vector<std::optional<ValueStatistics>> stats(tensors.size());
+    // Every tensor is read before anything is printed, so that a bad one fails the command
+    // without half an output. Statistics are kept only for tensors that hold values: a file
+    // may list a million empty tensors, whose statistics are all those of no values.
+    std::map<std::size_t, ValueStatistics> value_stats;
     for (std::size_t t = 0; t < tensors.size(); ++t) {
         if (source->readable(t)) {
-            stats[t] = value_statistics(source->read(t).values);
+            const Tensor tensor = source->read(t);
+            if (!tensor.values.empty()) {
+                value_stats.emplace(t, value_statistics(tensor.values));
+            }
         }
     }
+    const ValueStatistics no_values = value_statistics({});
+    const auto statistics = [&](std::size_t t) -> std::optional<ValueStatistics> {
+        if (!source->readable(t)) {
+            return std::nullopt;
+        }
+        const auto found = value_stats.find(t);
+        return found == value_stats.end() ? no_values : found->second;
+    };
     if (json) {
         JsonWriter w;
         w.begin_object();
@@ -405,7 +420,7 @@ int run_info(const std::vector<std::string_view>& args) {
                     w.null();
                 }
             };
-            const std::optional<ValueStatistics>& s = stats[t];
+            const std::optional<ValueStatistics> s = statistics(t);
             number_or_null("min", s ? std::optional<double>(s->min) : std::nullopt);
             number_or_null("max", s ? std::optional<double>(s->max) : std::nullopt);
             number_or_null("mean", s ? std::optional<double>(s->mean) : std::nullopt);
@@ -436,7 +451,7 @@ int run_info(const std::vector<std::string_view>& args) {
         std::cout << visible_text(info.name) << "  " << visible_text(info.dtype) << " "
                   << shape_to_string(info.shape) << "  " << info.count << " values, " << info.bytes
                   << " bytes\n";
-        if (const std::optional<ValueStatistics>& s = stats[t]) {
+        if (const std::optional<ValueStatistics> s = statistics(t)) {
             std::cout << "    min " << format_number(s->min) << "  max " << format_number(s->max)
                       << "  mean " << format_number(s->mean) << "  std " << format_number(s->stddev)
                       << "  absmax " << format_number(s->absmax) << "  nan " << s->nan_count

@@ -16,13 +16,15 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "dtype.h"
 #include "loaders.h"
 #include "protobuf.h"
+#include "quantscope/common/error.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 
@@ -140,22 +142,20 @@ std::optional<std::int64_t> raw_bytes(DType dtype, std::int64_t count) {
 
 enum class Storage : std::uint8_t { Raw, Typed, External, Unsupported };
 
-struct External {
-    std::string location;
-    std::uint64_t offset = 0;
-};
-
-// Kept for every tensor, so kept small: a file may list a million empty tensors in 6 MB.
+// Kept for every tensor, so kept small (32 bytes): a file may list a million empty tensors in
+// 6 MB.
 struct Entry {
+    std::uint64_t message_begin = 0;  // the TensorProto
+    // Raw: where raw_data starts; Typed: where the TensorProto ends; External: the offset in
+    // the external file.
+    std::uint64_t at = 0;
+    std::uint64_t raw_length = 0;  // Raw and External
+    std::uint32_t location = 0;    // External: index into locations_
     std::optional<DType> dtype;
     std::uint8_t data_type = 0;  // known types only (type_row gives the typed field)
     Storage storage = Storage::Unsupported;
-    std::uint64_t message_begin = 0;  // the TensorProto
-    std::uint64_t message_end = 0;
-    std::uint64_t raw_offset = 0;
-    std::uint64_t raw_length = 0;
-    std::unique_ptr<External> external;  // for external data only
 };
+static_assert(sizeof(Entry) <= 32);
 
 // What a TensorProto says, gathered in one pass.
 struct ParsedTensor {
@@ -169,6 +169,61 @@ struct ParsedTensor {
     bool external = false;
     bool segmented = false;
     std::map<std::string, std::pair<std::string, std::uint64_t>> external_data;  // key -> value, at
+};
+
+// The names listed so far, held as indices into the tensor list: open addressing over 32-bit
+// indices costs a few bytes per tensor, where a set of strings costs a node and a second copy
+// of every name (a file may list a million tensors).
+class NameSet {
+public:
+    bool contains(std::string_view name, const std::vector<TensorInfo>& tensors) const {
+        if (slots_.empty()) {
+            return false;
+        }
+        for (std::size_t at = slot_of(name);; at = (at + 1) & (slots_.size() - 1)) {
+            const std::uint32_t held = slots_[at];
+            if (held == 0) {
+                return false;
+            }
+            if (tensors[held - 1].name == name) {
+                return true;
+            }
+        }
+    }
+
+    // Adds tensors[index]'s name, known not to be held yet.
+    void add(std::size_t index, const std::vector<TensorInfo>& tensors) {
+        if (index >= std::numeric_limits<std::uint32_t>::max()) {
+            throw Error("internal: more tensors than 32 bits count");
+        }
+        if (2 * (size_ + 1) > slots_.size()) {
+            std::vector<std::uint32_t> old = std::exchange(
+                slots_, std::vector<std::uint32_t>(std::max<std::size_t>(16, 2 * slots_.size())));
+            for (const std::uint32_t held : old) {
+                if (held != 0) {
+                    place(held, tensors);
+                }
+            }
+        }
+        place(static_cast<std::uint32_t>(index + 1), tensors);
+        ++size_;
+    }
+
+private:
+    std::size_t slot_of(std::string_view name) const {
+        return std::hash<std::string_view>{}(name) & (slots_.size() - 1);
+    }
+
+    void place(std::uint32_t held, const std::vector<TensorInfo>& tensors) {
+        std::size_t at = slot_of(tensors[held - 1].name);
+        while (slots_[at] != 0) {
+            at = (at + 1) & (slots_.size() - 1);
+        }
+        slots_[at] = held;
+    }
+
+    std::vector<std::uint32_t> slots_;  // 0: empty; else 1 + a tensor index
+    std::size_t size_ = 0;
 };
 
 class OnnxSource final : public Source {
@@ -223,8 +278,9 @@ public:
         }
         add_metadata("subgraphs", std::to_string(subgraphs_));
         // Needed only while listing; a source stays open as long as the window shows it.
-        used_names_ = {};
+        names_ = {};
         next_suffix_ = {};
+        entries_.shrink_to_fit();
     }
 
 protected:
@@ -238,10 +294,10 @@ protected:
         std::span<const std::byte> bytes;
         FilePtr external;
         if (entry.storage == Storage::Raw) {
-            bytes = file_->view(entry.raw_offset, entry.raw_length, scratch);
+            bytes = file_->view(entry.at, entry.raw_length, scratch);
         } else if (entry.storage == Storage::External) {
             external = open_external(entry, index);
-            bytes = external->view(entry.external->offset, entry.raw_length, scratch);
+            bytes = external->view(entry.at, entry.raw_length, scratch);
         } else {
             scratch = typed_to_raw(entry, count);
             bytes = scratch;
@@ -302,8 +358,20 @@ private:
             throw LoadError(file_->name(), begin,
                             "graphs nested deeper than " + std::to_string(kMaxGraphDepth));
         }
-        ProtoReader graph(*file_, begin, end);
         ProtoField field;
+        if (depth == 0) {
+            // The main graph's initializers are most tensors of a model: count them first so
+            // that the lists are allocated once. (Subgraphs grow them as usual: reserving for
+            // each of many small subgraphs would move the lists each time.)
+            ProtoReader counting(*file_, begin, end);
+            std::size_t initializers = 0;
+            while (counting.next(field)) {
+                initializers += field.number == 5 || field.number == 15 ? 1 : 0;
+            }
+            reserve_tensors(initializers);
+            entries_.reserve(entries_.size() + initializers);
+        }
+        ProtoReader graph(*file_, begin, end);
         // Initializers first, then the nodes (Constant tensors, subgraphs), whatever the order
         // the fields were written in.
         while (graph.next(field)) {
@@ -474,17 +542,24 @@ private:
         if (name.empty()) {
             name = "tensor_" + std::to_string(tensors().size());
         }
-        if (used_names_.insert(name).second) {
+        if (!names_.contains(name, tensors())) {
             return name;
         }
         std::uint64_t& k = next_suffix_[name];
         for (k = std::max<std::uint64_t>(k, 2);; ++k) {
             std::string candidate = name + " #" + std::to_string(k);
-            if (used_names_.insert(candidate).second) {
+            if (!names_.contains(candidate, tensors())) {
                 ++k;
                 return candidate;
             }
         }
+    }
+
+    // Lists a tensor whose name unique_name gave.
+    void list(TensorInfo info, std::string note, bool readable, Entry entry) {
+        add_tensor(std::move(info), std::move(note), readable);
+        names_.add(tensors().size() - 1, tensors());
+        entries_.push_back(std::move(entry));
     }
 
     void add_tensor_proto(const ProtoField& outer, const std::string& fallback_name,
@@ -514,7 +589,7 @@ private:
         entry.dtype = row.dtype;
         entry.data_type = static_cast<std::uint8_t>(parsed.data_type);
         entry.message_begin = outer.offset;
-        entry.message_end = outer.offset + outer.length;
+        entry.at = outer.offset + outer.length;
         std::string note = where;
         const auto join = [&](const std::string& text) {
             note += (note.empty() ? "" : "; ") + text;
@@ -538,12 +613,11 @@ private:
         } else if (parsed.external) {
             entry.storage = Storage::External;
             read_external(parsed, info, entry, at);
-            join("external data: " + entry.external->location + " at offset " +
-                 std::to_string(entry.external->offset) + " (" + std::to_string(entry.raw_length) +
-                 " bytes)");
+            join("external data: " + locations_[entry.location] + " at offset " +
+                 std::to_string(entry.at) + " (" + std::to_string(entry.raw_length) + " bytes)");
         } else if (parsed.has_raw) {
             entry.storage = Storage::Raw;
-            entry.raw_offset = parsed.raw_offset;
+            entry.at = parsed.raw_offset;
             entry.raw_length = parsed.raw_length;
             if (row.dtype && parsed.raw_length != static_cast<std::uint64_t>(info.bytes)) {
                 fail("raw_data holds " + std::to_string(parsed.raw_length) + " bytes, shape " +
@@ -573,12 +647,11 @@ private:
         if (!readable) {
             entry.storage = Storage::Unsupported;
         }
-        add_tensor(std::move(info), note, readable);
-        entries_.push_back(std::move(entry));
+        list(std::move(info), std::move(note), readable, std::move(entry));
     }
 
     void read_external(const ParsedTensor& parsed, const TensorInfo& info, Entry& entry,
-                       std::uint64_t at) const {
+                       std::uint64_t at) {
         const auto location = parsed.external_data.find("location");
         if (location == parsed.external_data.end() || location->second.first.empty()) {
             throw LoadError(file_->name(), at,
@@ -595,8 +668,11 @@ private:
                             "tensor '" + parsed.name + "': external data path '" + path +
                                 "' leaves the model folder");
         }
-        entry.external = std::make_unique<External>();
-        entry.external->location = path;
+        if (locations_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+            throw LoadError(file_->name(), at, "more external data entries than 32 bits count");
+        }
+        entry.location = static_cast<std::uint32_t>(locations_.size());
+        locations_.push_back(path);
         const auto number = [&](const char* key, std::uint64_t fallback) -> std::uint64_t {
             const auto found = parsed.external_data.find(key);
             if (found == parsed.external_data.end()) {
@@ -613,7 +689,7 @@ private:
             }
             return value;
         };
-        entry.external->offset = number("offset", 0);
+        entry.at = number("offset", 0);
         entry.raw_length = number("length", static_cast<std::uint64_t>(info.bytes));
         if (entry.dtype && entry.raw_length != static_cast<std::uint64_t>(info.bytes)) {
             throw LoadError(file_->name(), at,
@@ -630,7 +706,7 @@ private:
         const fs::path folder = model.has_parent_path() ? model.parent_path() : fs::path(".");
         std::error_code error;
         const fs::path root = fs::weakly_canonical(folder, error);
-        const fs::path target = fs::weakly_canonical(folder / entry.external->location, error);
+        const fs::path target = fs::weakly_canonical(folder / locations_[entry.location], error);
         // A symlink may still point outside: compare the resolved paths.
         const auto [root_end, unused] =
             std::mismatch(root.begin(), root.end(), target.begin(), target.end());
@@ -638,17 +714,17 @@ private:
         if (error || root_end != root.end()) {
             throw LoadError(file_->name(), entry.message_begin,
                             "tensor '" + tensors()[index].name + "': external data '" +
-                                entry.external->location + "' resolves outside the model folder");
+                                locations_[entry.location] + "' resolves outside the model folder");
         }
         // Problems with the external file are the model's: name it, the tensor and the entry.
         try {
             FilePtr external = FileData::open(target.string(), memory_map_);
-            external->check_range(entry.external->offset, entry.raw_length, "external tensor data");
+            external->check_range(entry.at, entry.raw_length, "external tensor data");
             return external;
         } catch (const LoadError& failure) {
             throw LoadError(file_->name(), entry.message_begin,
                             "tensor '" + tensors()[index].name + "': external data '" +
-                                entry.external->location + "': " + failure.problem());
+                                locations_[entry.location] + "': " + failure.problem());
         }
     }
 
@@ -657,7 +733,7 @@ private:
         std::vector<std::byte> raw(count * static_cast<std::size_t>(element_bytes));
         std::size_t written = 0;
         const TypeRow row = type_row(entry.data_type);
-        ProtoReader message(*file_, entry.message_begin, entry.message_end);
+        ProtoReader message(*file_, entry.message_begin, entry.at);
         ProtoField field;
         while (message.next(field)) {
             if (field.number != row.typed_field) {
@@ -713,17 +789,16 @@ private:
         info.count = count.value_or(0);
         Entry entry;
         entry.message_begin = outer.offset;
-        add_tensor(
-            std::move(info),
-            (where.empty() ? std::string() : where + "; ") + "sparse initializer: not supported",
-            false);
-        entries_.push_back(std::move(entry));
+        list(std::move(info),
+             (where.empty() ? std::string() : where + "; ") + "sparse initializer: not supported",
+             false, std::move(entry));
     }
 
     FilePtr file_;
     bool memory_map_;
     std::vector<Entry> entries_;
-    std::unordered_set<std::string> used_names_;
+    std::vector<std::string> locations_;  // of external data
+    NameSet names_;
     std::unordered_map<std::string, std::uint64_t> next_suffix_;
     int subgraphs_ = 0;
 };

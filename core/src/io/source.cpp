@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include "file_data.h"
 #include "loaders.h"
@@ -100,17 +101,18 @@ Source::Source(std::string path, std::string format_name)
 Source::~Source() = default;
 
 const std::string& Source::note(std::size_t index) const {
-    if (index >= extras_.size()) {
+    if (index >= note_ids_.size()) {
         throw UsageError("tensor index " + std::to_string(index) + " out of range (" + path_ +
                          " has " + std::to_string(tensors_.size()) + " tensors)");
     }
     static const std::string kNone;
-    return extras_[index].note ? *extras_[index].note : kNone;
+    const std::uint32_t id = note_ids_[index];
+    return id == 0 ? kNone : notes_[id - 1];
 }
 
 bool Source::readable(std::size_t index) const {
     (void)note(index);  // range check
-    return extras_[index].readable;
+    return readable_[index];
 }
 
 std::optional<std::size_t> Source::find(std::string_view name) const {
@@ -142,15 +144,25 @@ Tensor Source::read(std::string_view name) const {
 }
 
 void Source::add_tensor(TensorInfo info, std::string note, bool readable) {
-    tensors_.push_back(std::move(info));
-    std::shared_ptr<const std::string> shared;
+    std::uint32_t id = 0;
     if (!note.empty()) {
-        if (!last_note_ || *last_note_ != note) {
-            last_note_ = std::make_shared<const std::string>(std::move(note));
+        if (notes_.empty() || notes_.back() != note) {
+            if (notes_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
+                throw Error("internal: " + path_ + ": more distinct notes than 32 bits count");
+            }
+            notes_.push_back(std::move(note));
         }
-        shared = last_note_;
+        id = static_cast<std::uint32_t>(notes_.size());
     }
-    extras_.push_back({std::move(shared), readable});
+    tensors_.push_back(std::move(info));
+    note_ids_.push_back(id);
+    readable_.push_back(readable);
+}
+
+void Source::reserve_tensors(std::size_t more) {
+    tensors_.reserve(tensors_.size() + more);
+    note_ids_.reserve(note_ids_.size() + more);
+    readable_.reserve(readable_.size() + more);
 }
 
 void Source::add_metadata(std::string key, std::string value) {

@@ -7,11 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <optional>
@@ -162,6 +164,70 @@ std::vector<std::byte> bytes_of(const std::string& text) {
     std::vector<std::byte> out(text.size());
     std::memcpy(out.data(), text.data(), text.size());
     return out;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// A field of /proc/self/status in kB ("VmRSS", "VmHWM"), or -1.
+long status_kb(const std::string& key) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with(key + ":")) {
+            return std::stol(line.substr(key.size() + 1));
+        }
+    }
+    return -1;
+}
+
+// Resets the peak resident size (VmHWM) to the current one; false where the kernel refuses.
+bool reset_peak_resident() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.flush();
+    // A kernel that ignores the request leaves an earlier peak, far above the current size.
+    const long peak = status_kb("VmHWM");
+    return clear.good() && peak >= 0 && peak <= status_kb("VmRSS") + 1024;
+}
+
+// A file that spends 6 bytes on each of a million empty tensors must not cost hundreds of bytes
+// per tensor to list (it cost about 300 at its peak).
+TEST(HostileScale, ManyEmptyInitializersCostUnder240BytesEachToList) {
+    if (kSanitized) {
+        GTEST_SKIP() << "sanitizers change what an allocation costs";
+    }
+    constexpr std::size_t kCount = 200'000;
+    std::string graph;
+    for (std::size_t i = 0; i < kCount; ++i) {
+        graph += field(5, empty_tensor(""));
+    }
+    std::vector<std::byte> bytes = bytes_of(model(graph));
+    graph = {};
+    ::malloc_trim(0);  // what earlier tests freed must not hide what listing takes
+    if (!reset_peak_resident()) {
+        GTEST_SKIP() << "cannot reset VmHWM through /proc/self/clear_refs";
+    }
+    const long before_kb = status_kb("VmRSS");
+    const auto source = open_source_bytes("many.onnx", std::move(bytes));
+    const long peak_kb = status_kb("VmHWM");
+    ASSERT_EQ(source->tensors().size(), kCount);
+    EXPECT_EQ(source->tensors().back().name, "tensor_199999");
+    const double per_tensor = static_cast<double>(peak_kb - before_kb) * 1024.0 / kCount;
+    // A TensorInfo (104 bytes), its one-dimension shape (a 32-byte heap block), the loader's
+    // 32-byte record and a few bytes of name index and note id.
+    EXPECT_LT(per_tensor, 240.0) << "peak growth " << (peak_kb - before_kb) << " kB for " << kCount
+                                 << " tensors";
 }
 
 TEST(HostileScale, FortyThousandInitializersSharingOneNameLoadInLinearTime) {

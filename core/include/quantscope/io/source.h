@@ -22,6 +22,7 @@
 // offset and the problem; a bad request (an unknown tensor name, a bad raw: spec) is a UsageError.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,21 +76,22 @@ protected:
     virtual FloatBuffer read_values(std::size_t index) const = 0;
 
     void add_tensor(TensorInfo info, std::string note = {}, bool readable = true);
+    // Room for `more` tensors beyond those listed, for a loader that knows how many follow:
+    // growing a list of a million tensors one at a time holds it twice while it moves.
+    void reserve_tensors(std::size_t more);
     void add_metadata(std::string key, std::string value);
     void set_sample_rate(double rate) { sample_rate_ = rate; }
 
 private:
-    struct Extra {
-        // Shared by consecutive tensors with the same note (the tensors of one subgraph), so
-        // that a long note is held once, not once per tensor; null when empty.
-        std::shared_ptr<const std::string> note;
-        bool readable = true;
-    };
     std::string path_;
     std::string format_name_;
     std::vector<TensorInfo> tensors_;
-    std::vector<Extra> extras_;
-    std::shared_ptr<const std::string> last_note_;
+    // Per tensor, 4 bytes and a bit: a file may list a million tensors. note_ids_[i] is 0 for
+    // no note, else 1 + an index into notes_, where consecutive tensors with the same note (the
+    // tensors of one subgraph) share one copy.
+    std::vector<std::uint32_t> note_ids_;
+    std::vector<std::string> notes_;
+    std::vector<bool> readable_;
     std::vector<std::pair<std::string, std::string>> metadata_;
     double sample_rate_ = 0;
 };
