@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QVBoxLayout>
 #include <exception>
 
 #include "format_table_model.h"
@@ -49,14 +50,16 @@ FormatDesigner::FormatDesigner(QWidget* parent)
     problem_->setStyleSheet(QStringLiteral("color: #c0392b"));
     problem_->setVisible(false);
 
-    auto* layout = new QFormLayout(this);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Exponent bits:"), exponent_);
+    form->addRow(tr("Mantissa bits:"), mantissa_);
+    form->addRow(tr("Bias:"), bias_);
+    form->addRow(tr("Specials:"), policy_);
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addRow(tr("Exponent bits:"), exponent_);
-    layout->addRow(tr("Mantissa bits:"), mantissa_);
-    layout->addRow(tr("Bias:"), bias_);
-    layout->addRow(tr("Specials:"), policy_);
-    layout->addRow(problem_);
-    layout->addRow(summary_);
+    layout->addLayout(form);
+    layout->addWidget(problem_);
+    layout->addWidget(summary_);
 
     setFormat(format_);
     const auto resetBias = [this] {
@@ -130,8 +133,8 @@ void FormatDesigner::showSummary() {
         specials << tr("−0");
     }
     summary_->setText(
-        tr("<b>%1</b>%2: %3 bits, %4<br>max %5 · min normal %6 · min subnormal %7<br>"
-           "epsilon %8 (%9 decimal digits) · %10 finite values · specials: %11")
+        tr("<b>%1</b>%2<br>%3 bits: %4<br>max %5<br>min normal %6<br>min subnormal %7<br>"
+           "epsilon %8 (%9 decimal digits)<br>%10 finite values<br>specials: %11")
             .arg(QString::fromStdString(p.name), same)
             .arg(p.bits)
             .arg(QString::fromStdString(p.layout))

@@ -73,7 +73,7 @@ int FormatTableModel::columnCount(const QModelIndex& parent) const {
     if (parent.isValid()) {
         return 0;
     }
-    return listsCodes_ ? ClassCol + 1 : 2;
+    return listsCodes_ ? MantissaCol + 1 : 2;
 }
 
 double FormatTableModel::valueAt(int row) const {
@@ -111,9 +111,8 @@ QVariant FormatTableModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
         case CodeCol:
             return sort ? QVariant(c.code)
-                        : QVariant(QStringLiteral("0x%1 (%2)")
-                                       .arg(c.code, (c.bits + 3) / 4, 16, QLatin1Char('0'))
-                                       .arg(c.code));
+                        : QVariant(QStringLiteral("0x%1").arg(c.code, (c.bits + 3) / 4, 16,
+                                                              QLatin1Char('0')));
         case BitsCol:
             return sort ? QVariant(c.code) : QVariant(QString::fromStdString(c.bit_string));
         case SignCol:

@@ -20,7 +20,8 @@ public:
     static constexpr int kMaxCodeBits = 8;
     static constexpr int kSortRole = Qt::UserRole;
 
-    enum CodeColumn { CodeCol, BitsCol, SignCol, ExponentCol, MantissaCol, ValueCol, ClassCol };
+    // The value and class come before the fields: they are what a narrow table must show.
+    enum CodeColumn { CodeCol, BitsCol, ValueCol, ClassCol, SignCol, ExponentCol, MantissaCol };
 
     explicit FormatTableModel(QObject* parent = nullptr);
 

@@ -87,18 +87,19 @@ std::pair<double, double> NumberLineView::axisRange() const {
     return {lo - pad, hi + pad};
 }
 
-double NumberLineView::toX(double value) const {
+double NumberLineView::toX(double value, std::pair<double, double> range) const {
     const QRectF r = plotRect();
-    const auto [lo, hi] = axisRange();
+    const auto [lo, hi] = range;
     const double v = log_ ? std::log2(value) : value;
     return r.left() + (v - lo) / (hi - lo) * r.width();
 }
 
 QList<NumberLineView::Mark> NumberLineView::marks(qsizetype line) const {
     QList<Mark> out;
+    const auto range = axisRange();
     for (double v : lines_.at(line).values) {
         if (std::isfinite(v) && (!log_ || v > 0)) {
-            out.append({v, toX(v)});
+            out.append({v, toX(v, range)});
         }
     }
     return out;
@@ -115,11 +116,8 @@ int NumberLineView::mostPerPixel(qsizetype line) const {
 
 QString NumberLineView::rowLabel(qsizetype line) const {
     const qsizetype count = marks(line).size();
-    QString text =
-        tr("%1: %n value(s)", nullptr, static_cast<int>(count)).arg(lines_.at(line).label);
-    if (log_) {
-        text += tr(" > 0");
-    }
+    QString text = log_ ? tr("%1: %2 positive values").arg(lines_.at(line).label).arg(count)
+                        : tr("%1: %2 values").arg(lines_.at(line).label).arg(count);
     const int most = mostPerPixel(line);
     if (most > 1) {
         text += tr("; up to %1 share a pixel (bold ticks)").arg(most);
@@ -138,29 +136,30 @@ void NumberLineView::paintEvent(QPaintEvent*) {
     QColor faint = text;
     faint.setAlpha(90);
 
+    const auto range = axisRange();
     // The histogram behind everything, scaled to the plot's height.
     if (histogram_ && !log_ && !histogram_->counts.empty()) {
         const auto peak = *std::max_element(histogram_->counts.begin(), histogram_->counts.end());
         if (peak > 0) {
             QColor fill = palette().color(QPalette::Mid);
-            fill.setAlpha(110);
+            fill.setAlpha(150);
             QPainterPath path;
-            path.moveTo(toX(histogram_->lo), r.bottom());
+            path.moveTo(toX(histogram_->lo, range), r.bottom());
             for (std::size_t i = 0; i < histogram_->bins(); ++i) {
                 const double top = r.bottom() - r.height() *
                                                     static_cast<double>(histogram_->counts[i]) /
                                                     static_cast<double>(peak);
-                path.lineTo(toX(histogram_->bin_left(i)), top);
-                path.lineTo(toX(histogram_->bin_left(i) + histogram_->bin_width()), top);
+                path.lineTo(toX(histogram_->bin_left(i), range), top);
+                path.lineTo(toX(histogram_->bin_left(i) + histogram_->bin_width(), range), top);
             }
-            path.lineTo(toX(histogram_->hi), r.bottom());
+            path.lineTo(toX(histogram_->hi, range), r.bottom());
             path.closeSubpath();
             painter.fillPath(path, fill);
         }
     }
 
     // The axis with its ticks.
-    const auto [lo, hi] = axisRange();
+    const auto [lo, hi] = range;
     painter.setPen(text);
     painter.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()));
     const QFontMetrics fm = painter.fontMetrics();
@@ -203,9 +202,12 @@ void NumberLineView::paintEvent(QPaintEvent*) {
         const double top = r.top() + rowHeight * static_cast<double>(i);
         const QColor colour = lineColour(i);
         painter.setPen(text);
-        painter.drawText(QRectF(r.left(), top, r.width(), fm.height()),
-                         Qt::AlignLeft | Qt::AlignTop, rowLabel(i));
-        const double tickTop = top + fm.height() + 4;
+        // The label wraps rather than running out of the widget.
+        const QRectF labelRect(r.left(), top, r.width(), rowHeight);
+        const int flags = Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap;
+        const QRectF used = painter.boundingRect(labelRect, flags, rowLabel(i));
+        painter.drawText(labelRect, flags, rowLabel(i));
+        const double tickTop = top + used.height() + 4;
         const double tickBottom = top + rowHeight - 4;
         if (tickBottom <= tickTop) {
             continue;

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QWidget>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "quantscope/quant/histogram.h"
@@ -54,7 +55,7 @@ protected:
 private:
     QRectF plotRect() const;
     std::pair<double, double> axisRange() const;
-    double toX(double value) const;
+    double toX(double value, std::pair<double, double> range) const;
     QColor lineColour(qsizetype line) const;
 
     QList<NumberLine> lines_;

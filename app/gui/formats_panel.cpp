@@ -139,7 +139,7 @@ FormatsPanel::FormatsPanel(AnalysisSession* session, QWidget* parent)
     views->addWidget(lineBox);
     views->addWidget(tableBox);
     views->setStretchFactor(0, 2);
-    views->setStretchFactor(1, 3);
+    views->setStretchFactor(1, 2);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(designBox);
     split->addWidget(views);
@@ -241,8 +241,9 @@ void FormatsPanel::updateNumberLine() {
         QString label = name;
         if (overHistogram && max > 0) {
             factor = threshold / max;
-            label = tr("%1 × %2 (T = %3)")
-                        .arg(name, widgets::formatNumber(factor), widgets::formatNumber(threshold));
+            label = tr("%1 × T / %2 (T = %3)")
+                        .arg(name, widgets::formatNumber(max))
+                        .arg(threshold, 0, 'g', 4);
         } else if (sameMax_->isChecked() && max > 0) {
             factor = 1 / max;
             label = tr("%1 ÷ %2").arg(name, widgets::formatNumber(max));
