@@ -81,6 +81,15 @@ QuantConfig withFormat(const QuantConfig& current, const std::string& name) {
     return config;
 }
 
+QString configProblem(const QuantConfig& config) {
+    try {
+        check_config(config);
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
 ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     createFormatBox();
@@ -390,14 +399,12 @@ void ConfigPanel::updateEnabledControls() {
 }
 
 void ConfigPanel::propose(const QuantConfig& config, const QString& what) {
-    try {
-        check_config(config);
-    } catch (const std::exception& e) {
-        problem_->setText(QString::fromStdString(e.what()));
-        problem_->setVisible(true);
+    const QString problem = configProblem(config);
+    problem_->setText(problem);
+    problem_->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty()) {
         return;
     }
-    problem_->setVisible(false);
     notice_->setVisible(false);  // the user has taken over
     session_->changeConfig(config, what);
 }

@@ -21,6 +21,8 @@ class AnalysisSession;
 // `config` with the format `name` (apply_format); leaving a block or lookup format drops the
 // granularity it forced. Throws UsageError on an unknown name.
 QuantConfig withFormat(const QuantConfig& config, const std::string& name);
+// Why the parts of `config` do not fit together (check_config's message), or empty.
+QString configProblem(const QuantConfig& config);
 
 class ConfigPanel : public QWidget {
     Q_OBJECT

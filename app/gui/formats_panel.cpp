@@ -268,10 +268,9 @@ void FormatsPanel::updateNumberLine() {
 void FormatsPanel::useInConfiguration() {
     const std::string name = presetName(format_);
     const QuantConfig config = withFormat(session_->config(), name);
-    try {
-        check_config(config);
-    } catch (const std::exception& e) {
-        problem_->setText(QString::fromStdString(e.what()));
+    const QString problem = configProblem(config);
+    if (!problem.isEmpty()) {
+        problem_->setText(problem);
         problem_->setVisible(true);
         return;
     }

@@ -110,10 +110,12 @@ private slots:
         }
         QCOMPARE(nans, 2);
         QCOMPARE(previous, 448.0);
-        // Descending puts 448 first.
+        // Descending: the two NaNs, then 448.
         panel.table()->sortByColumn(FormatTableModel::ValueCol, Qt::DescendingOrder);
         QCOMPARE(shown->index(0, FormatTableModel::ValueCol).data().toString(),
                  QStringLiteral("NaN"));
+        QCOMPARE(shown->index(2, FormatTableModel::ValueCol).data().toString(),
+                 QStringLiteral("448"));
     }
 
     void copyAsCsvGivesAHeaderAndEveryCode() {
