@@ -68,6 +68,28 @@ void addChoice(QStandardItemModel* model, const QString& name, const QString& ti
 
 }  // namespace
 
+QuantConfig withFormat(const QuantConfig& current, const std::string& name) {
+    QuantConfig config = current;
+    const bool wasBlock =
+        config.block_scaling != BlockScaling::None || config.format.kind() == FormatKind::Lookup;
+    apply_format(config, name);
+    // Leaving a block format: its forced granularity and scale no longer apply.
+    if (wasBlock && config.block_scaling == BlockScaling::None &&
+        config.format.kind() != FormatKind::Lookup) {
+        config.granularity = {};
+    }
+    return config;
+}
+
+QString configProblem(const QuantConfig& config) {
+    try {
+        check_config(config);
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
 ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     createFormatBox();
@@ -299,7 +321,16 @@ void ConfigPanel::showSessionConfig() {
     for (QObject* box : boxes) {
         blockers.append(std::make_shared<QSignalBlocker>(box));
     }
-    format_->setCurrentIndex(format_->findData(QString::fromStdString(format_name(config))));
+    const QString formatName = QString::fromStdString(format_name(config));
+    if (format_->findData(formatName) < 0) {
+        // A format designed in the Formats tab (or read from a session): listed once taken.
+        auto* model = qobject_cast<QStandardItemModel*>(format_->model());
+        if (model->findItems(tr("Custom")).isEmpty()) {
+            addHeader(model, tr("Custom"));
+        }
+        addChoice(model, formatName, formatTip(config.format));
+    }
+    format_->setCurrentIndex(format_->findData(formatName));
     scheme_->setCurrentIndex(scheme_->findData(static_cast<int>(config.scheme)));
     granularity_->setCurrentIndex(
         granularity_->findData(static_cast<int>(config.granularity.kind)));
@@ -368,33 +399,22 @@ void ConfigPanel::updateEnabledControls() {
 }
 
 void ConfigPanel::propose(const QuantConfig& config, const QString& what) {
-    try {
-        check_config(config);
-    } catch (const std::exception& e) {
-        problem_->setText(QString::fromStdString(e.what()));
-        problem_->setVisible(true);
+    const QString problem = configProblem(config);
+    problem_->setText(problem);
+    problem_->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty()) {
         return;
     }
-    problem_->setVisible(false);
     notice_->setVisible(false);  // the user has taken over
     session_->changeConfig(config, what);
 }
 
 void ConfigPanel::onFormat() {
-    QuantConfig config = session_->config();
     const QString name = format_->currentData().toString();
     if (name.isEmpty()) {
         return;
     }
-    const bool wasBlock =
-        config.block_scaling != BlockScaling::None || config.format.kind() == FormatKind::Lookup;
-    apply_format(config, name.toStdString());
-    // Leaving a block format: its forced granularity and scale no longer apply.
-    if (wasBlock && config.block_scaling == BlockScaling::None &&
-        config.format.kind() != FormatKind::Lookup) {
-        config.granularity = {};
-    }
-    propose(config, tr("Format %1").arg(name));
+    propose(withFormat(session_->config(), name.toStdString()), tr("Format %1").arg(name));
 }
 
 void ConfigPanel::onScheme() {

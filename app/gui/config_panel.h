@@ -4,6 +4,7 @@
 // an undoable step; the panel follows the session (undo, a dragged clip line, a loaded session).
 
 #include <QWidget>
+#include <string>
 
 class QCheckBox;
 class QComboBox;
@@ -11,13 +12,17 @@ class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
 
-namespace quantscope {
-struct QuantConfig;
-}
+#include "quantscope/quant/quant_config.h"
 
 namespace quantscope::app {
 
 class AnalysisSession;
+
+// `config` with the format `name` (apply_format); leaving a block or lookup format drops the
+// granularity it forced. Throws UsageError on an unknown name.
+QuantConfig withFormat(const QuantConfig& config, const std::string& name);
+// Why the parts of `config` do not fit together (check_config's message), or empty.
+QString configProblem(const QuantConfig& config);
 
 class ConfigPanel : public QWidget {
     Q_OBJECT

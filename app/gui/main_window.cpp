@@ -37,6 +37,7 @@
 #include "config_panel.h"
 #include "density_image_view.h"
 #include "error_panel.h"
+#include "formats_panel.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
 #include "metrics_panel.h"
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     signalPanel_ = new SignalPanel(session_, this);
     comparePanel_ = new ComparePanel(session_, this);
     sweepPanel_ = new SweepPanel(session_, this);
+    formatsPanel_ = new FormatsPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -79,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(signalPanel_, tr("Sig&nal"));
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
+    tabs_->addTab(formatsPanel_, tr("For&mats"));
     setCentralWidget(tabs_);
 
     createDocks();

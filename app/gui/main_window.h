@@ -1,6 +1,6 @@
 #pragma once
 // The analysis window: Sources, Configuration and Metrics docks around the tabs Histogram,
-// Error, Signal, Compare and Bit-width sweep; headline metrics, progress and cancel in the
+// Error, Signal, Compare, Bit-width sweep and Formats; headline metrics, progress and cancel in the
 // status bar. Dock layout and recent files persist in QSettings; a whole session (sources,
 // configs, view state) saves to and reopens from JSON.
 
@@ -24,6 +24,7 @@ class ComparePanel;
 class ConfigPanel;
 class BitsPanel;
 class ErrorPanel;
+class FormatsPanel;
 class HistogramPanel;
 class MetricsPanel;
 class SignalPanel;
@@ -34,7 +35,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab };
+    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
 
@@ -45,6 +46,7 @@ public:
     SignalPanel* signalPanel() const { return signalPanel_; }
     ComparePanel* comparePanel() const { return comparePanel_; }
     SweepPanel* sweepPanel() const { return sweepPanel_; }
+    FormatsPanel* formatsPanel() const { return formatsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
@@ -93,6 +95,7 @@ private:
     SignalPanel* signalPanel_;
     ComparePanel* comparePanel_;
     SweepPanel* sweepPanel_;
+    FormatsPanel* formatsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;
