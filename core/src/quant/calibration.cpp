@@ -9,6 +9,7 @@
 #include "../common/prefetch.h"
 #include "histogram_slots.h"
 #include "kl_counts.h"
+#include "kl_scale_counts.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -433,7 +434,8 @@ double tensorrt_threshold(std::span<const float> values, double absmax, const Qu
     return kl_threshold(hist, absmax, target);
 }
 
-// The KL metric of quantizing with each threshold, counted exactly in one pass over the values.
+}  // namespace
+
 std::vector<double> kl_metrics_at(std::span<const float> values, const std::vector<double>& t,
                                   const FiniteMoments& m, const QuantConfig& config) {
     const std::size_t candidates = t.size();
@@ -449,52 +451,17 @@ std::vector<double> kl_metrics_at(std::span<const float> values, const std::vect
         zero_point[c] = integer ? static_cast<float>(g.zero_point) : 0.0f;
     }
     const detail::KlCounter counter(config);
-    struct Part {
-        std::vector<detail::KlCounts> counts;  // one per candidate
-        std::int64_t finite = 0;
-    };
-    std::vector<Part> parts(max_chunks());
-    parallel_for(values.size(), 4096, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        Part& part = parts[chunk];
-        part.counts.assign(candidates, detail::KlCounts(counter.grid()));
-        // A window at a time, counted under every candidate while it is in L1.
-        constexpr std::size_t kRun = 2048;
-        for (std::size_t b = begin; b < end; b += kRun) {
-            const std::size_t n = std::min(kRun, end - b);
-            const float* x = values.data() + b;
-            for (std::size_t i = 0; i < n; i += detail::kValuesPerLine) {
-                detail::prefetch_ahead(x + i);
-            }
-            for (std::size_t c = 0; c < candidates; ++c) {
-                part.counts[c].add(x, n, inv[c], zero_point[c]);
-            }
-        }
-        for (std::size_t i = begin; i < end; ++i) {
-            part.finite += is_finite(values[i]) ? 1 : 0;
-        }
-    });
-    std::int64_t finite = 0;
-    for (const Part& part : parts) {
-        finite += part.finite;
-    }
+    const detail::KlScaleCounts counts =
+        detail::count_kl_scales(values, counter.grid(), inv, zero_point);
     std::vector<double> kl(candidates, 0.0);
-    std::vector<double> p(detail::kKlBins);
     for (std::size_t c = 0; c < candidates; ++c) {
-        std::fill(p.begin(), p.end(), 0.0);
-        for (const Part& part : parts) {
-            for (std::size_t b = 0; b < detail::kKlBins && !part.counts.empty(); ++b) {
-                p[b] += static_cast<double>(part.counts[c].count(b));
-            }
-        }
         Metrics metrics;
-        metrics.count = finite;
-        counter.finish(p, metrics);
+        metrics.count = counts.finite;
+        counter.finish(counts.counts[c], metrics);
         kl[c] = metrics.kl_divergence;
     }
     return kl;
 }
-
-}  // namespace
 
 std::vector<double> kl_candidates(std::span<const float> values, const QuantConfig& config) {
     const ValueRange r = finite_range(values);

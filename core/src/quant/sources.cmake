@@ -6,6 +6,8 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/histogram_slots.h
     ${CMAKE_CURRENT_LIST_DIR}/kl_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/kl_counts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/kl_scale_counts.h
+    ${CMAKE_CURRENT_LIST_DIR}/kl_scale_counts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/slot_pair_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/result_notes.cpp

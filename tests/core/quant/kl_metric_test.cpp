@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -164,6 +166,55 @@ TEST(KlMetric, KlCalibrationHasTheSmallestKl) {
             equal += kl_there == chosen.metrics.kl_divergence ? 1 : 0;
         }
         EXPECT_GE(equal, 1) << format;  // the choice is one of them, measured alike
+    }
+}
+
+// The calibration counts every candidate's KL histogram in one pass (a histogram of the sum of a
+// value's slots under all the scales): it must give the metric quantize() reports, to the bit, on
+// values that sit on bin edges, exact zeros of both signs, subnormals, NaN and Inf.
+TEST(KlMetric, CandidatesMeasuredInOnePassAsQuantizeMeasuresThem) {
+    const Tensor gaussian = generate("gaussian:n=70000,seed=31");
+    std::vector<float> values(gaussian.values.begin(), gaussian.values.end());
+    const std::vector<double> thresholds{0.9, 1.7, 2.5, 3.1, 4.0, 4.3};
+    for (double t : thresholds) {
+        for (int k = -1030; k <= 1030; ++k) {  // bin edges and their float neighbours
+            const auto edge = static_cast<float>(t / 127 * (k / 8.0 - 0.5));
+            values.push_back(edge);
+            values.push_back(std::nextafter(edge, 0.0f));
+            values.push_back(std::nextafter(edge, 5.0f));
+        }
+    }
+    for (int i = 0; i < 3000; ++i) {
+        values.push_back(i % 2 == 0 ? 0.0f : -0.0f);
+        values.push_back(std::ldexp(i % 2 == 0 ? 1.0f : -1.0f, -140 + i % 20));  // subnormal
+    }
+    values.push_back(std::numeric_limits<float>::quiet_NaN());
+    values.push_back(std::numeric_limits<float>::infinity());
+    values.push_back(-std::numeric_limits<float>::infinity());
+    values.push_back(4.3f);
+    const FiniteMoments m = finite_moments(values);
+    for (const char* format : {"int8", "int4", "fp8_e4m3", "fp4_e2m1"}) {
+        for (const char* scheme : {"symmetric", "affine"}) {
+            QuantConfig c = manual_config(format);
+            if (c.format.kind() == FormatKind::Integer) {
+                c.scheme = std::string(scheme) == "affine" ? Scheme::Affine : Scheme::Symmetric;
+            } else if (std::string(scheme) == "affine") {
+                continue;
+            }
+            const std::vector<double> kl = kl_metrics_at(values, thresholds, m, c);
+            ASSERT_EQ(kl.size(), thresholds.size());
+            for (std::size_t i = 0; i < thresholds.size(); ++i) {
+                QuantConfig manual = c;
+                manual.calibration.method = CalibrationMethod::Manual;
+                manual.calibration.manual_min = c.scheme == Scheme::Symmetric
+                                                    ? -thresholds[i]
+                                                    : std::max(m.min, -thresholds[i]);
+                manual.calibration.manual_max =
+                    c.scheme == Scheme::Symmetric ? thresholds[i] : std::min(m.max, thresholds[i]);
+                EXPECT_EQ(kl[i], quantize(values, manual).metrics.kl_divergence)
+                    << format << " " << scheme << " at " << thresholds[i];
+            }
+        }
     }
 }
 

@@ -54,6 +54,10 @@ double kl_threshold(std::span<const std::int64_t> abs_histogram, double absmax,
 // small groups, whose KL is mostly their sampling floor; none when every finite value is 0).
 inline constexpr std::size_t kKlRefinedGroup = 65536;
 std::vector<double> kl_candidates(std::span<const float> values, const QuantConfig& config);
+// The KL metric quantize() reports for each threshold on |x| (the range kl_search would give it),
+// counted exactly in one pass with one increment per value; m needs min and max.
+std::vector<double> kl_metrics_at(std::span<const float> values, const std::vector<double>& t,
+                                  const FiniteMoments& m, const QuantConfig& config);
 // The kl calibration's threshold on |x|.
 double kl_search(std::span<const float> values, const FiniteMoments& m, const QuantConfig& config);
 
