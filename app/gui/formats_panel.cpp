@@ -43,6 +43,14 @@ std::string presetName(const Format& format) {
 
 }  // namespace
 
+FormatsPanel::~FormatsPanel() {
+    // Children signal while they are destroyed (a combo box's model going away changes its
+    // current index) after this panel's part of the object is gone.
+    for (QObject* child : findChildren<QObject*>()) {
+        child->disconnect(this);
+    }
+}
+
 FormatsPanel::FormatsPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session), format_(parse_format("fp8_e4m3")) {
     format_box_ = new QComboBox(this);

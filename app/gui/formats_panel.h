@@ -31,6 +31,7 @@ class FormatsPanel : public QWidget, public ChartPanel {
 
 public:
     explicit FormatsPanel(AnalysisSession* session, QWidget* parent = nullptr);
+    ~FormatsPanel() override;
 
     QWidget* chartArea() const override;
 

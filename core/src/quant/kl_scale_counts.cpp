@@ -147,10 +147,13 @@ KlScaleCounts count_kl_scales(std::span<const float> values, const KlGrid& grid,
         // at_least(k): the values whose slot is k or more, those whose sum reaches the sum at
         // B[k].
         auto at_least = [&](std::size_t k) -> std::int64_t {
+            if (k >= kKlBins) {
+                return 0;  // finite values have slots below kKlBins; bounds has no entry here
+            }
             if (k == 0 || bounds[k] == -kInf) {
                 return result.finite;
             }
-            if (k >= kKlBins || bounds[k] == kInf) {
+            if (bounds[k] == kInf) {
                 return 0;
             }
             std::size_t sum = 0;

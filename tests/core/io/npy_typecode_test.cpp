@@ -61,7 +61,7 @@ std::vector<unsigned char> data_for(const CodeCase& c, bool big_endian) {
         }
         for (std::size_t k = 0; k < c.size; ++k) {
             const std::size_t shift = 8 * (big_endian ? c.size - 1 - k : k);
-            data.push_back(shift < 64 ? static_cast<unsigned char>((bits >> shift) & 0xFF) : 0);
+            data.push_back(static_cast<unsigned char>(shift < 64 ? (bits >> shift) & 0xFF : 0));
         }
     }
     return data;
