@@ -1,0 +1,31 @@
+#pragma once
+// How the CLI writes what it read and computed as JSON: shapes, configs, metrics, group
+// summaries, storage, notes and metadata, each in one place for every command that prints it.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "json_writer.h"
+#include "quantscope/common/tensor.h"
+#include "quantscope/quant/group_summary.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace quantscope::cli {
+
+void write_shape(JsonWriter& w, const Shape& shape);
+void write_config(JsonWriter& w, const QuantConfig& c);
+// QuantResult::notes: an array of sentences.
+void write_notes(JsonWriter& w, const std::vector<std::string>& notes);
+void write_metrics(JsonWriter& w, const Metrics& m);
+// The keys scale_summary and zero_point_summary of the group parameters (group_summary.h).
+void write_group_summary(JsonWriter& w, const GroupSummary& s);
+void write_storage(JsonWriter& w, const Storage& s);
+// metadata: {KEY: VALUE} in file order; a key the file repeats maps to the list of its values
+// (GGUF and ONNX metadata_props may repeat keys, and JSON objects must not).
+void write_metadata(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& pairs);
+// "0.012 (below the sampling floor 0.015)" when KL measures the sample rather than the
+// quantizer; the text output's KL line.
+std::string kl_text(const Metrics& m);
+
+}  // namespace quantscope::cli
