@@ -168,7 +168,8 @@ QuantConfig config_of(const Route& route) {
 // Rows of Gaussian values (std 10, within +-63.5), every fourth row a grid of multiples of 0.25
 // over [-63.5, 63.5] (exact ties for power-of-two scales and for int8's s = 0.5); NaN, +-Inf, -0,
 // a block of NaN, a block of zeros and a block of subnormals; with outliers, spikes of +-100 to
-// +-300 (beyond the threshold 80) and of +-80; `huge`, a block of values near the float maximum.
+// +-300 (beyond the threshold 80, not FP16 values) and of +-80; `huge`, a block of values near the
+// float maximum.
 std::vector<float> values_for(const Route& route) {
     const std::vector<std::int64_t> shape = shape_of(route.size);
     std::size_t n = 1;
@@ -206,7 +207,7 @@ std::vector<float> values_for(const Route& route) {
         } else if (route.outlier_threshold > 0 && i >= 1000 && (i - 1000) % 997 == 0) {
             // Every third spike exactly at the threshold, which stays quantized.
             const double size = (i - 1000) / 997 % 3 == 0 ? route.outlier_threshold
-                                                          : static_cast<double>(100 + i % 200);
+                                                          : 100.1 + static_cast<double>(i % 200);
             v = (i % 2 == 0 ? 1.0f : -1.0f) * static_cast<float>(size);
         }
         x.push_back(v);
