@@ -1,0 +1,201 @@
+// BackgroundJob (app/gui/background_job.h), the helper behind the session's five jobs: the latest
+// request wins, older results are dropped, cancel stops a job at any moment (running or still
+// queued), destroying the owner neither crashes nor delivers, progress arrives, and the work never
+// runs on the GUI thread.
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+#include <QThreadPool>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "background_job.h"
+
+using quantscope::app::BackgroundJob;
+using quantscope::app::JobControl;
+
+namespace {
+
+constexpr int kTimeout = 10000;
+
+// What the workers saw, shared with tasks that may outlive a test's locals.
+struct Probe {
+    std::atomic<int> started{0};
+    std::atomic<int> stopped{0};
+    std::atomic<bool> ranOnGuiThread{false};
+    std::atomic<bool> release{false};  // lets a blocking task finish
+};
+
+// A task that runs until it is cancelled (or released), then returns `value`.
+BackgroundJob<int>::Prepare untilCancelled(std::shared_ptr<Probe> probe, int value) {
+    QThread* gui = QCoreApplication::instance()->thread();
+    return [probe, value, gui] {
+        return [probe, value, gui](JobControl& job) {
+            if (QThread::currentThread() == gui) {
+                probe->ranOnGuiThread = true;
+            }
+            ++probe->started;
+            while (!job.isCancelled() && !probe->release) {
+                QThread::msleep(1);
+            }
+            ++probe->stopped;
+            return value;
+        };
+    };
+}
+
+}  // namespace
+
+class BackgroundJobTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void aNewRequestDropsTheOldResult() {
+        auto probe = std::make_shared<Probe>();
+        BackgroundJob<int> job;
+        std::vector<std::optional<int>> finished;
+        std::vector<int> superseded;
+        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
+        job.setSupersededHandler([&](int r) { superseded.push_back(r); });
+
+        job.request(untilCancelled(probe, 1));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
+        job.request(untilCancelled(probe, 2));  // cancels the first
+        job.request(untilCancelled(probe, 3));  // replaces the second before it starts
+        QVERIFY(job.isActive());
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 2; }, kTimeout));
+        probe->release = true;
+        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
+        QCOMPARE(finished.size(), std::size_t{1});
+        QCOMPARE(finished[0], std::optional<int>(3));
+        QCOMPARE(superseded, std::vector<int>{1});
+        QCOMPARE(probe->started.load(), 2);  // the second request never ran
+        QVERIFY(!probe->ranOnGuiThread);
+    }
+
+    void cancelStopsARunningJobPromptly() {
+        auto probe = std::make_shared<Probe>();
+        BackgroundJob<int> job;
+        std::vector<std::optional<int>> finished;
+        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
+        job.request(untilCancelled(probe, 7));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
+        QElapsedTimer timer;
+        timer.start();
+        job.cancel();
+        QVERIFY(!job.isActive());
+        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
+        QVERIFY2(timer.elapsed() < 2000, "the job did not stop when cancelled");
+        QCOMPARE(finished.size(), std::size_t{1});
+        QCOMPARE(finished[0], std::nullopt);  // its result is not delivered
+        QCOMPARE(probe->stopped.load(), 1);
+    }
+
+    void aRequestAfterCancelRunsOnceTheOldJobStopped() {
+        auto probe = std::make_shared<Probe>();
+        BackgroundJob<int> job;
+        std::vector<std::optional<int>> finished;
+        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
+        job.request(untilCancelled(probe, 1));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
+        job.cancel();
+        job.request(untilCancelled(probe, 2));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 2; }, kTimeout));
+        probe->release = true;
+        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
+        QCOMPARE(finished.size(), std::size_t{1});
+        QCOMPARE(finished[0], std::optional<int>(2));
+    }
+
+    // A job still waiting for a worker when it is cancelled never runs: not on a worker, and not
+    // on the GUI thread (QFuture::waitForFinished may run a queued task on the waiting thread).
+    void cancelBeforeAJobStartsAndDestroyingTheOwnerDeliverNothing() {
+        QThreadPool* pool = QThreadPool::globalInstance();
+        const int threads = pool->maxThreadCount();
+        pool->setMaxThreadCount(1);
+        auto blocker = std::make_shared<std::atomic<bool>>(false);
+        pool->start([blocker] {
+            while (!*blocker) {
+                QThread::msleep(1);
+            }
+        });
+        auto probe = std::make_shared<Probe>();
+        bool delivered = false;
+        {
+            BackgroundJob<int> job;
+            job.setFinishedHandler([&](std::optional<int>) { delivered = true; });
+            job.request(untilCancelled(probe, 1));  // queued behind the blocker
+        }                                           // destroyed: cancels and waits
+        *blocker = true;
+        pool->waitForDone(kTimeout);
+        pool->setMaxThreadCount(threads);
+        QTest::qWait(50);
+        QVERIFY(!delivered);
+        QCOMPARE(probe->started.load(), 0);
+        QVERIFY(!probe->ranOnGuiThread);
+    }
+
+    void destroyingTheOwnerWhileAJobRunsStopsItAndDeliversNothing() {
+        auto probe = std::make_shared<Probe>();
+        bool delivered = false;
+        auto job = std::make_unique<BackgroundJob<std::shared_ptr<std::vector<int>>>>();
+        job->setFinishedHandler([&](auto) { delivered = true; });
+        job->setProgressHandler([&] { delivered = true; });
+        const QThread* gui = QThread::currentThread();
+        job->request([probe, gui] {
+            return [probe, gui](JobControl& control) {
+                if (QThread::currentThread() == gui) {
+                    probe->ranOnGuiThread = true;
+                }
+                ++probe->started;
+                auto data = std::make_shared<std::vector<int>>(1000, 1);
+                while (!control.isCancelled()) {
+                    (*data)[0] += 1;  // works on memory it owns until told to stop
+                    QThread::msleep(1);
+                }
+                control.setProgressValue(1);  // after the owner is gone: must not arrive
+                ++probe->stopped;
+                return data;
+            };
+        });
+        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
+        delivered = false;  // the start's progress report
+        job.reset();
+        QCOMPARE(probe->stopped.load(), 1);  // the destructor waited for the worker
+        QTest::qWait(50);
+        QVERIFY(!delivered);
+        QVERIFY(!probe->ranOnGuiThread);
+    }
+
+    void progressArrives() {
+        BackgroundJob<int> job;
+        int lastValue = -1;
+        int lastMaximum = -1;
+        bool finished = false;
+        job.setProgressHandler([&] {
+            lastValue = job.progressValue();
+            lastMaximum = job.progressMaximum();
+        });
+        job.setFinishedHandler([&](std::optional<int>) { finished = true; });
+        job.request([] {
+            return [](JobControl& control) {
+                control.setProgressRange(0, 3);
+                for (int i = 1; i <= 3; ++i) {
+                    QThread::msleep(20);
+                    control.setProgressValue(i);
+                }
+                return 0;
+            };
+        });
+        QVERIFY(QTest::qWaitFor([&] { return finished; }, kTimeout));
+        QCOMPARE(lastMaximum, 3);
+        QCOMPARE(lastValue, 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(BackgroundJobTest)
+#include "background_job_test.moc"
