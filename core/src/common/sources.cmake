@@ -7,5 +7,6 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/generators.cpp
     ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prefetch.h
+    ${CMAKE_CURRENT_LIST_DIR}/simd_level.h
     ${CMAKE_CURRENT_LIST_DIR}/stream_store.h
     ${CMAKE_CURRENT_LIST_DIR}/rounding.cpp)
