@@ -50,65 +50,71 @@ BackgroundJob<int>::Prepare untilCancelled(std::shared_ptr<Probe> probe, int val
 
 }  // namespace
 
+// A job of tasks that run until cancelled, recording what it delivers.
+struct RecordedJob {
+    std::shared_ptr<Probe> probe = std::make_shared<Probe>();
+    BackgroundJob<int> job;
+    std::vector<std::optional<int>> finished;
+
+    RecordedJob() {
+        job.setFinishedHandler([this](std::optional<int> r) { finished.push_back(r); });
+    }
+    void request(int value) { job.request(untilCancelled(probe, value)); }
+    bool waitForStarts(int starts) {
+        return QTest::qWaitFor([&] { return probe->started == starts; }, kTimeout);
+    }
+    // Lets the running task finish and waits until its end is handled.
+    bool releaseAndWait() {
+        probe->release = true;
+        return QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout);
+    }
+};
+
 class BackgroundJobTest : public QObject {
     Q_OBJECT
 
 private slots:
     void aNewRequestDropsTheOldResult() {
-        auto probe = std::make_shared<Probe>();
-        BackgroundJob<int> job;
-        std::vector<std::optional<int>> finished;
+        RecordedJob r;
         std::vector<int> superseded;
-        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
-        job.setSupersededHandler([&](int r) { superseded.push_back(r); });
-
-        job.request(untilCancelled(probe, 1));
-        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
-        job.request(untilCancelled(probe, 2));  // cancels the first
-        job.request(untilCancelled(probe, 3));  // replaces the second before it starts
-        QVERIFY(job.isActive());
-        QVERIFY(QTest::qWaitFor([&] { return probe->started == 2; }, kTimeout));
-        probe->release = true;
-        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
-        QCOMPARE(finished.size(), std::size_t{1});
-        QCOMPARE(finished[0], std::optional<int>(3));
+        r.job.setSupersededHandler([&](int value) { superseded.push_back(value); });
+        r.request(1);
+        QVERIFY(r.waitForStarts(1));
+        r.request(2);  // cancels the first
+        r.request(3);  // replaces the second before it starts
+        QVERIFY(r.job.isActive());
+        QVERIFY(r.waitForStarts(2));
+        QVERIFY(r.releaseAndWait());
+        QCOMPARE(r.finished, std::vector<std::optional<int>>{3});
         QCOMPARE(superseded, std::vector<int>{1});
-        QCOMPARE(probe->started.load(), 2);  // the second request never ran
-        QVERIFY(!probe->ranOnGuiThread);
+        QCOMPARE(r.probe->started.load(), 2);  // the second request never ran
+        QVERIFY(!r.probe->ranOnGuiThread);
     }
 
     void cancelStopsARunningJobPromptly() {
-        auto probe = std::make_shared<Probe>();
-        BackgroundJob<int> job;
-        std::vector<std::optional<int>> finished;
-        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
-        job.request(untilCancelled(probe, 7));
-        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
+        RecordedJob r;
+        r.request(7);
+        QVERIFY(r.waitForStarts(1));
         QElapsedTimer timer;
         timer.start();
-        job.cancel();
-        QVERIFY(!job.isActive());
-        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
+        r.job.cancel();
+        QVERIFY(!r.job.isActive());
+        QVERIFY(QTest::qWaitFor([&] { return !r.job.isBusy(); }, kTimeout));
         QVERIFY2(timer.elapsed() < 2000, "the job did not stop when cancelled");
-        QCOMPARE(finished.size(), std::size_t{1});
-        QCOMPARE(finished[0], std::nullopt);  // its result is not delivered
-        QCOMPARE(probe->stopped.load(), 1);
+        // Its result is not delivered.
+        QCOMPARE(r.finished, std::vector<std::optional<int>>{std::nullopt});
+        QCOMPARE(r.probe->stopped.load(), 1);
     }
 
     void aRequestAfterCancelRunsOnceTheOldJobStopped() {
-        auto probe = std::make_shared<Probe>();
-        BackgroundJob<int> job;
-        std::vector<std::optional<int>> finished;
-        job.setFinishedHandler([&](std::optional<int> r) { finished.push_back(r); });
-        job.request(untilCancelled(probe, 1));
-        QVERIFY(QTest::qWaitFor([&] { return probe->started == 1; }, kTimeout));
-        job.cancel();
-        job.request(untilCancelled(probe, 2));
-        QVERIFY(QTest::qWaitFor([&] { return probe->started == 2; }, kTimeout));
-        probe->release = true;
-        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
-        QCOMPARE(finished.size(), std::size_t{1});
-        QCOMPARE(finished[0], std::optional<int>(2));
+        RecordedJob r;
+        r.request(1);
+        QVERIFY(r.waitForStarts(1));
+        r.job.cancel();
+        r.request(2);
+        QVERIFY(r.waitForStarts(2));
+        QVERIFY(r.releaseAndWait());
+        QCOMPARE(r.finished, std::vector<std::optional<int>>{2});
     }
 
     // A job still waiting for a worker when it is cancelled never runs: not on a worker, and not
