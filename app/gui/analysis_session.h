@@ -178,8 +178,8 @@ private:
     std::shared_ptr<const ComparisonOutcome> comparison_;
 
     std::shared_ptr<const BitSweepOutcome> bitSweep_;
-    QString bitSweepKey_;  // the tensor and base config bitSweep_ was computed for
-    QString runningSweepKey_;
+    QString bitSweepKey_;       // the tensor and base config bitSweep_ was computed for
+    QString runningSweepKey_;   // the same for the sweep that runs
     quint64 tensorSerial_ = 0;  // changes with every tensor, part of the sweep key
 
     QJsonObject viewState_;

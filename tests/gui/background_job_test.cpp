@@ -106,6 +106,18 @@ private slots:
         QCOMPARE(r.probe->stopped.load(), 1);
     }
 
+    void cancelAlsoDropsAWaitingRequest() {
+        RecordedJob r;
+        r.request(1);
+        QVERIFY(r.waitForStarts(1));
+        r.request(2);  // waits for the first to stop
+        r.job.cancel();
+        QVERIFY(QTest::qWaitFor([&] { return !r.job.isBusy(); }, kTimeout));
+        QTest::qWait(50);
+        QCOMPARE(r.finished, std::vector<std::optional<int>>{std::nullopt});
+        QCOMPARE(r.probe->started.load(), 1);
+    }
+
     void aRequestAfterCancelRunsOnceTheOldJobStopped() {
         RecordedJob r;
         r.request(1);
