@@ -63,10 +63,18 @@ struct RecordedJob {
     bool waitForStarts(int starts) {
         return QTest::qWaitFor([&] { return probe->started == starts; }, kTimeout);
     }
+    // The first request, once its task runs.
+    bool startFirst(int value) {
+        request(value);
+        return waitForStarts(1);
+    }
+    bool waitUntilIdle() {
+        return QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout);
+    }
     // Lets the running task finish and waits until its end is handled.
     bool releaseAndWait() {
         probe->release = true;
-        return QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout);
+        return waitUntilIdle();
     }
 };
 
@@ -78,8 +86,7 @@ private slots:
         RecordedJob r;
         std::vector<int> superseded;
         r.job.setSupersededHandler([&](int value) { superseded.push_back(value); });
-        r.request(1);
-        QVERIFY(r.waitForStarts(1));
+        QVERIFY(r.startFirst(1));
         r.request(2);  // cancels the first
         r.request(3);  // replaces the second before it starts
         QVERIFY(r.job.isActive());
@@ -93,13 +100,12 @@ private slots:
 
     void cancelStopsARunningJobPromptly() {
         RecordedJob r;
-        r.request(7);
-        QVERIFY(r.waitForStarts(1));
+        QVERIFY(r.startFirst(7));
         QElapsedTimer timer;
         timer.start();
         r.job.cancel();
         QVERIFY(!r.job.isActive());
-        QVERIFY(QTest::qWaitFor([&] { return !r.job.isBusy(); }, kTimeout));
+        QVERIFY(r.waitUntilIdle());
         QVERIFY2(timer.elapsed() < 2000, "the job did not stop when cancelled");
         // Its result is not delivered.
         QCOMPARE(r.finished, std::vector<std::optional<int>>{std::nullopt});
@@ -108,20 +114,18 @@ private slots:
 
     void cancelAlsoDropsAWaitingRequest() {
         RecordedJob r;
-        r.request(1);
-        QVERIFY(r.waitForStarts(1));
+        QVERIFY(r.startFirst(1));
         r.request(2);  // waits for the first to stop
         r.job.cancel();
-        QVERIFY(QTest::qWaitFor([&] { return !r.job.isBusy(); }, kTimeout));
-        QTest::qWait(50);
+        QVERIFY(r.waitUntilIdle());
+        QTest::qWait(50);  // time for the dropped request to start, were it kept
         QCOMPARE(r.finished, std::vector<std::optional<int>>{std::nullopt});
         QCOMPARE(r.probe->started.load(), 1);
     }
 
     void aRequestAfterCancelRunsOnceTheOldJobStopped() {
         RecordedJob r;
-        r.request(1);
-        QVERIFY(r.waitForStarts(1));
+        QVERIFY(r.startFirst(1));
         r.job.cancel();
         r.request(2);
         QVERIFY(r.waitForStarts(2));
