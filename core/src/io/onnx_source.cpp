@@ -477,10 +477,15 @@ private:
     int subgraphs_ = 0;
 };
 
+std::unique_ptr<Source> open_onnx(FilePtr file, const SourceOptions& options) {
+    return std::make_unique<OnnxSource>(std::move(file), options.memory_map);
+}
+
+constexpr std::string_view kOnnxExtensions[] = {"onnx"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_onnx(FilePtr file, bool memory_map) {
-    return std::make_unique<OnnxSource>(std::move(file), memory_map);
-}
+extern constinit const Loader onnx_loader{
+    {"onnx", kOnnxExtensions, "ONNX model (external data from its folder)"}, nullptr, open_onnx};
 
 }  // namespace quantscope

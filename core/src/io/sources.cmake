@@ -9,6 +9,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/gguf_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/json.cpp
     ${CMAKE_CURRENT_LIST_DIR}/load_error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/loader_registry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_writer.cpp
