@@ -52,12 +52,6 @@ const Loader* detect(std::span<const std::byte> head, std::string_view file_name
     return nullptr;
 }
 
-}  // namespace
-
-std::span<const Loader* const> loaders() {
-    return kLoaders;
-}
-
 const Loader* find_loader(std::string_view name) {
     for (const Loader* loader : kLoaders) {
         if (loader->info.name == name) {
@@ -66,6 +60,8 @@ const Loader* find_loader(std::string_view name) {
     }
     return nullptr;
 }
+
+}  // namespace
 
 bool has_magic(std::span<const std::byte> head, std::string_view magic, std::size_t at) {
     return head.size() >= at + magic.size() &&

@@ -31,12 +31,6 @@ std::unique_ptr<Source> open_as(FilePtr file, const SourceOptions& /*options*/) 
     return std::make_unique<SourceType>(std::move(file));
 }
 
-// Every loader, in the order detection tries their magic bytes.
-std::span<const Loader* const> loaders();
-
-// The loader named `name`, or null.
-const Loader* find_loader(std::string_view name);
-
 // The loader named `format`, or when `format` is empty the one detect_file_loader finds for
 // `file`. LoadError (offset 0) naming the file and listing the known formats when there is none.
 const Loader& loader_for(const FileData& file, std::string_view format);
