@@ -41,6 +41,7 @@
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
 #include "metrics_panel.h"
+#include "open_file_filter.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
 #include "signal_chart_view.h"
@@ -194,14 +195,12 @@ void MainWindow::createStatusBar() {
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(
-            this, tr("Open tensors or audio"), {},
-            tr("Tensors and audio (*.npy *.npz *.safetensors *.onnx *.gguf *.wav *.csv *.tsv "
-               "*.txt);;All files (*)"));
+        const QStringList paths =
+            QFileDialog::getOpenFileNames(this, tr("Open tensors or audio"), {}, openFileFilter());
         openFiles(paths);
     });
     open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Open .npy, .npz, .safetensors, .onnx, .gguf, .wav or .csv files"));
+    open->setToolTip(tr("Open %1 files").arg(openFileExtensions()));
     sourcesPanel_->setOpenAction(open);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
