@@ -26,6 +26,7 @@ class BitsPanel;
 class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
+class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
 class SourcesPanel;
@@ -52,6 +53,8 @@ public:
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
     BitsPanel* bitsPanel() const { return bitsPanel_; }
     QDockWidget* bitsDock() const { return bitsDock_; }
+    LessonPanel* lessonPanel() const { return lessonPanel_; }
+    QDockWidget* lessonDock() const { return lessonDock_; }
     QTabWidget* tabs() const { return tabs_; }
     QString headlineText() const;
     QProgressBar* progressBar() const { return progress_; }
@@ -60,6 +63,9 @@ public:
     void loadSample();
     // Opens files (or gen: specs) in the background; the first one's first tensor is studied.
     void openFiles(const QStringList& paths);
+    // Help > Lessons: sets the session up for lesson `index` of lessons() (source, config,
+    // compared configs, tab) and shows its text in the Lesson dock.
+    void startLesson(int index);
     // Renders the window as it is now into a PNG file.
     bool saveScreenshot(const QString& path);
 
@@ -101,6 +107,8 @@ private:
     MetricsPanel* metricsPanel_;
     BitsPanel* bitsPanel_;
     QDockWidget* bitsDock_;
+    LessonPanel* lessonPanel_;
+    QDockWidget* lessonDock_;
     QLabel* headline_;
     QLabel* task_;
     QProgressBar* progress_;
