@@ -42,6 +42,7 @@
 #include "histogram_panel.h"
 #include "lesson_panel.h"
 #include "lessons.h"
+#include "memory_panel.h"
 #include "metrics_panel.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
@@ -76,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     comparePanel_ = new ComparePanel(session_, this);
     sweepPanel_ = new SweepPanel(session_, this);
     formatsPanel_ = new FormatsPanel(session_, this);
+    memoryPanel_ = new MemoryPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -84,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
     tabs_->addTab(formatsPanel_, tr("For&mats"));
+    tabs_->addTab(memoryPanel_, tr("Memor&y"));
     setCentralWidget(tabs_);
 
     createDocks();

@@ -1,8 +1,8 @@
 #pragma once
-// The analysis window: Sources, Configuration and Metrics docks around the tabs Histogram,
-// Error, Signal, Compare, Bit-width sweep and Formats; headline metrics, progress and cancel in the
-// status bar. Dock layout and recent files persist in QSettings; a whole session (sources,
-// configs, view state) saves to and reopens from JSON.
+// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
+// Histogram, Error, Signal, Compare, Bit-width sweep, Formats and Memory; headline metrics,
+// progress and cancel in the status bar. Dock layout and recent files persist in QSettings; a whole
+// session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
 
@@ -26,6 +26,7 @@ class BitsPanel;
 class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
+class MemoryPanel;
 class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
@@ -36,7 +37,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab };
+    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab, MemoryTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
 
@@ -48,6 +49,7 @@ public:
     ComparePanel* comparePanel() const { return comparePanel_; }
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
+    MemoryPanel* memoryPanel() const { return memoryPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
@@ -102,6 +104,7 @@ private:
     ComparePanel* comparePanel_;
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
+    MemoryPanel* memoryPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;
