@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/rounding_dispatch.h"
 #include "error_sums.h"
 #include "kl_counts.h"
 #include "quantscope/formats/rounding.h"
@@ -47,37 +48,8 @@ inline float round_to_integer(float t, std::uint32_t seed, std::uint64_t index) 
 }
 
 inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::uint64_t index) {
-    switch (rounding) {
-        case Rounding::NearestEven:
-            return round_to_integer<Rounding::NearestEven>(t, seed, index);
-        case Rounding::NearestAway:
-            return round_to_integer<Rounding::NearestAway>(t, seed, index);
-        case Rounding::TowardZero:
-            return round_to_integer<Rounding::TowardZero>(t, seed, index);
-        case Rounding::Stochastic:
-            return round_to_integer<Rounding::Stochastic>(t, seed, index);
-    }
-    return t;
-}
-
-// Calls fn.template operator()<R>() with the rounding as a template argument: the kernels are
-// instantiated once per rounding.
-template <class Fn>
-void with_rounding(Rounding rounding, Fn&& fn) {
-    switch (rounding) {
-        case Rounding::NearestEven:
-            fn.template operator()<Rounding::NearestEven>();
-            break;
-        case Rounding::NearestAway:
-            fn.template operator()<Rounding::NearestAway>();
-            break;
-        case Rounding::TowardZero:
-            fn.template operator()<Rounding::TowardZero>();
-            break;
-        case Rounding::Stochastic:
-            fn.template operator()<Rounding::Stochastic>();
-            break;
-    }
+    return with_rounding(rounding,
+                         [&]<Rounding R>() { return round_to_integer<R>(t, seed, index); });
 }
 
 // The clipping bounds of a group in the kernels' float arithmetic: half a step beyond the end

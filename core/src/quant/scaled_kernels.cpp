@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../common/prefetch.h"
+#include "../common/rounding_dispatch.h"
 #include "error_sums.h"
 
 namespace quantscope::detail {
@@ -12,6 +13,11 @@ namespace quantscope::detail {
 namespace {
 
 constexpr std::size_t kBlock = kScaledWindow;
+
+// The rounding the fused kernels apply for mode R: they round deterministically (stochastic
+// rounding goes through the ElementRounder, never through them).
+template <Rounding R>
+constexpr Rounding kFusedRounding = R == Rounding::Stochastic ? Rounding::NearestEven : R;
 
 // Calls fn(begin, end, group) for the stretches of [begin, end) that share one group, in order.
 template <typename Fn>
@@ -146,14 +152,8 @@ bool quantize_window(bool fused, Rounding rounding, const float* x, const float*
     if (!fused) {  // R unused
         return run.template operator()<false, Rounding::NearestEven>();
     }
-    switch (rounding) {
-        case Rounding::NearestAway:
-            return run.template operator()<true, Rounding::NearestAway>();
-        case Rounding::TowardZero:
-            return run.template operator()<true, Rounding::TowardZero>();
-        default:  // nearest-even (stochastic is never fused)
-            return run.template operator()<true, Rounding::NearestEven>();
-    }
+    return with_rounding(
+        rounding, [&]<Rounding R>() { return run.template operator()<true, kFusedRounding<R>>(); });
 }
 
 // The element codes of rounded element values r[0..n) (0 for NaN and Inf).
@@ -182,16 +182,13 @@ void set_block_scale(const GroupParameters& group, float& scale, float& inv, flo
 // time with the fused kernel's arithmetic: Q(x), not the sums.
 void quantize_tail(const float* x, float* y, std::size_t n, float scale, float inv,
                    const ValueConstants& element, Rounding rounding) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto t = std::bit_cast<std::uint32_t>(x[i] * inv);
-        const std::uint32_t bits = rounding == Rounding::NearestAway
-                                       ? round_value_bits<Rounding::NearestAway>(t, element)
-                                   : rounding == Rounding::TowardZero
-                                       ? round_value_bits<Rounding::TowardZero>(t, element)
-                                       : round_value_bits<Rounding::NearestEven>(t, element);
-        const float r = std::bit_cast<float>(bits);
-        y[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? r * scale : x[i];
-    }
+    with_rounding(rounding, [&]<Rounding R>() {
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto t = std::bit_cast<std::uint32_t>(x[i] * inv);
+            const float r = std::bit_cast<float>(round_value_bits<kFusedRounding<R>>(t, element));
+            y[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? r * scale : x[i];
+        }
+    });
 }
 
 // Aligned short blocks (aligned_block_length): each window's groups are chosen from values
