@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "../common/finite_float.h"
 #include "quantscope/quant/metrics.h"
 
 namespace quantscope::detail {
@@ -48,7 +49,7 @@ struct LaneSums {
         se2[j] += e * e;
         emax[j] = ae > emax[j] ? ae : emax[j];
         zeroed[j] += ((y == 0.0f) & (x != 0.0f)) ? 1.0f : 0.0f;
-        bad[j] += __builtin_fabsf(x) <= 3.40282347e38f ? 0.0f : 1.0f;
+        bad[j] += is_finite_float(x) ? 0.0f : 1.0f;
     }
     void add_clipped(std::size_t j, bool was_clipped) { clipped[j] += was_clipped ? 1.0f : 0.0f; }
 

@@ -4,12 +4,14 @@
 #include <optional>
 #include <vector>
 
+#include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "error_sums.h"
 #include "histogram_slots.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/quantizer.h"
 #include "scaled_quantizer.h"
+#include "value_range.h"
 
 namespace quantscope {
 
@@ -119,7 +121,7 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
                 for (std::size_t j = 0; j < kLanes; ++j) {
                     const float v = e[i + j];
                     const float xv = i + j < n ? x[i + j] : 0.0f;
-                    const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+                    const bool finite = detail::is_finite_float(v);
                     const bool inside = finite & (xv >= clip_lo) & (xv <= clip_hi);
                     const float for_lo = finite ? v : kInf;
                     const float for_hi = finite ? v : -kInf;
@@ -143,18 +145,11 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
         r.inside = inside_lo[0] <= inside_hi[0] ? ValueRange{inside_lo[0], inside_hi[0], true}
                                                 : ValueRange{};
     });
-    auto merge = [](ValueRange& into, const ValueRange& r) {
-        if (r.any_finite) {
-            into.lo = into.any_finite ? std::min(into.lo, r.lo) : r.lo;
-            into.hi = into.any_finite ? std::max(into.hi, r.hi) : r.hi;
-            into.any_finite = true;
-        }
-    };
     ValueRange error_range;
     ValueRange all_errors;
     for (const ErrorRanges& r : ranges) {
-        merge(error_range, r.inside);
-        merge(all_errors, r.all);
+        detail::include_range(error_range, r.inside);
+        detail::include_range(all_errors, r.all);
     }
     if (!error_range.any_finite) {
         error_range = all_errors;  // everything clipped: show it all

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -90,7 +91,7 @@ inline std::uint32_t clamped_histogram_slot(float v, const SlotGrid& g) {
 // Non-finite values get `skip`. Written without branches so that the loops calling it vectorize
 // (finite_histogram_slot keeps even NaN positions, from an infinite scale, out of a conversion).
 inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
-    const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
+    const bool finite = is_finite_float(v);
     const std::uint32_t slot = finite_histogram_slot(v, g);
     return finite ? slot : skip;
 }

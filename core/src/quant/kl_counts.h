@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "../common/finite_float.h"
 #include "histogram_slots.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quant_config.h"
@@ -42,7 +43,7 @@ inline std::uint32_t kl_slot(float x, float u, const KlGrid& g) {
     float position = (u - g.origin) * g.scale;
     position = position >= 0.0f ? position : 0.0f;  // NaN too
     position = position <= kLast ? position : kLast;
-    const bool finite = __builtin_fabsf(x) <= 3.40282347e38f;
+    const bool finite = is_finite_float(x);
     return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(position))
                   : static_cast<std::uint32_t>(kKlBins);
 }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "../common/rounding_dispatch.h"
 #include "error_sums.h"
@@ -69,7 +70,7 @@ ClipLimits clip_limits(const QuantConfig& config) {
 std::int64_t count_clipped(const float* t, std::size_t n, const ClipLimits& limits) {
     std::int64_t clipped = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const bool finite = __builtin_fabsf(t[i]) <= 3.40282347e38f;
+        const bool finite = is_finite_float(t[i]);
         clipped += (finite && (t[i] < limits.lo || t[i] > limits.hi)) ? 1 : 0;
     }
     return clipped;
@@ -111,7 +112,7 @@ template <bool Fused, Rounding R, bool Kl>
 #pragma omp simd
         for (std::size_t j = 0; j < kLanes; ++j) {
             const float xi = x[i + j];
-            const bool finite = __builtin_fabsf(xi) <= 3.40282347e38f;
+            const bool finite = is_finite_float(xi);
             float ti = 0;
             float ri = 0;
             if constexpr (Fused) {
@@ -129,7 +130,7 @@ template <bool Fused, Rounding R, bool Kl>
             }
             lanes.add(j, xi, yi);
             const bool beyond = (ti < clip_lo) | (ti > clip_hi);
-            lanes.add_clipped(j, beyond && __builtin_fabsf(ti) <= 3.40282347e38f);
+            lanes.add_clipped(j, beyond && is_finite_float(ti));
         }
     }
     return lanes.fold_into(sums, n);
@@ -186,7 +187,7 @@ void quantize_tail(const float* x, float* y, std::size_t n, float scale, float i
         for (std::size_t i = 0; i < n; ++i) {
             const auto t = std::bit_cast<std::uint32_t>(x[i] * inv);
             const float r = std::bit_cast<float>(round_value_bits<kFusedRounding<R>>(t, element));
-            y[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? r * scale : x[i];
+            y[i] = is_finite_float(x[i]) ? r * scale : x[i];
         }
     });
 }
@@ -342,7 +343,7 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
         float* yb = y + b;
         for (std::size_t i = 0; i < n; ++i) {
             const float q = r[i] * scale[i];
-            yb[i] = __builtin_fabsf(x[i]) <= 3.40282347e38f ? q : x[i];  // NaN/Inf pass through
+            yb[i] = is_finite_float(x[i]) ? q : x[i];  // NaN/Inf pass through
         }
         accumulate_error_sums(x, yb, n, sums);
         if (kl != nullptr) {
