@@ -55,9 +55,9 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
 // waited on store-to-load forwarding (a fifth of a block:32 run).
-// With Kl, it also writes the KL histogram's slot of each value of its whole kLanes steps
+// With KernelSlots, it also writes the KL histogram's slot of each value of its whole kLanes steps
 // (kl_slot of x / s + z on `grid`; valid whether or not the block held NaN or Inf).
-template <Rounding R, ParamMode Mode, bool Kl = false>
+template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
 [[gnu::noinline]] void quantize_block_fused(const float* __restrict x, float* __restrict y,
                                             std::size_t n, std::uint64_t first_index,
                                             const KernelParams& p, const ParamArrays& a,
@@ -66,7 +66,8 @@ template <Rounding R, ParamMode Mode, bool Kl = false>
                                             std::uint32_t* __restrict kl_slots = nullptr,
                                             const detail::KlGrid* grid = nullptr) {
     constexpr bool PerElement = Mode == ParamMode::PerElement;
-    const detail::KlGrid g = Kl ? *grid : detail::KlGrid{};
+    constexpr bool kWriteSlots = K == KlCounting::KernelSlots;
+    const detail::KlGrid g = kWriteSlots ? *grid : detail::KlGrid{};
     detail::LaneSums lane_sums;
     float inv_uniform = p.inv_scale;
     float scale_uniform = p.scale;
@@ -108,7 +109,7 @@ template <Rounding R, ParamMode Mode, bool Kl = false>
             q = q > qmax ? qmax : q;
             const float yi = (q - zp) * scale;
             y[i + j] = yi;
-            if constexpr (Kl) {
+            if constexpr (kWriteSlots) {
                 kl_slots[i + j] = detail::kl_slot(xi, t + zp, g);
             }
             lane_sums.add(j, xi, yi);
@@ -135,23 +136,20 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
                          MetricSums& sums, detail::KlCounts* kl = nullptr) {
     constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
     float nonfinite = 0;
-    if (kl != nullptr) {
-        std::uint32_t slots[kBlock];
-        with_rounding(p.rounding, [&]<Rounding R>() {
-            quantize_block_fused<R, kMode, true>(x, y, n, first_index, p, a, sums, nonfinite, {},
-                                                 slots, &kl->grid());
-        });
-        const std::size_t whole = n / kLanes * kLanes;
-        kl->add_slots(slots, whole);
-        kl->add_at(x + whole, n - whole, [&](std::size_t i) {
-            return PerElement ? x[whole + i] * a.inv_scale(whole + i) + a.zero_point(whole + i)
-                              : x[whole + i] * p.inv_scale + p.zero_point;
-        });
-    } else {
-        with_rounding(p.rounding, [&]<Rounding R>() {
+    const KlCounting how = kl_counting(kl, true);
+    std::uint32_t slots[kBlock];
+    with_rounding(p.rounding, [&]<Rounding R>() {
+        if (how == KlCounting::KernelSlots) {
+            quantize_block_fused<R, kMode, KlCounting::KernelSlots>(
+                x, y, n, first_index, p, a, sums, nonfinite, {}, slots, &kl->grid());
+        } else {
             quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
-        });
-    }
+        }
+    });
+    count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n, [&](std::size_t i) {
+        return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i)
+                          : x[i] * p.inv_scale + p.zero_point;
+    });
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
@@ -189,19 +187,19 @@ void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t firs
                      detail::KlCounts* kl) {
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
+    const KlCounting how = kl_counting(kl, true);
     std::uint32_t slots[kBlock];
     with_rounding(groups->rounding, [&]<Rounding R>() {
-        if (kl != nullptr) {  // n: whole kLanes steps
-            quantize_block_fused<R, ParamMode::PerBlock, true>(
+        if (how == KlCounting::KernelSlots) {
+            quantize_block_fused<R, ParamMode::PerBlock, KlCounting::KernelSlots>(
                 x, y, n, first_index, *groups, {}, sums, nonfinite, per_block, slots, &kl->grid());
         } else {
             quantize_block_fused<R, ParamMode::PerBlock>(x, y, n, first_index, *groups, {}, sums,
                                                          nonfinite, per_block);
         }
     });
-    if (kl != nullptr) {
-        kl->add_slots(slots, n);
-    }
+    // n: whole kLanes steps, every slot the kernel's
+    count_kl_window(kl, how, slots, n, x, n, [](std::size_t) { return 0.0f; });
     if (nonfinite != 0) {
         for (std::size_t b = 0; b < n; b += block_len) {
             quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],

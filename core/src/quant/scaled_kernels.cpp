@@ -81,11 +81,11 @@ std::int64_t count_clipped(const float* t, std::size_t n, const ClipLimits& limi
 // rounding r into the element format, either given (`Fused` false: t and r computed by the
 // caller, any format and rounding) or computed here (`Fused`: a float format on the value path,
 // rounding R, as the bulk rounder does it, without the L1 arrays); then y = r * s (NaN and Inf
-// pass through), the metric sums and the clipped count in registers, and with Kl the KL
+// pass through), the metric sums and the clipped count in registers, and with KernelSlots the KL
 // histogram's slot of each value (kl_slot of t on `grid`). Returns false, leaving `sums` as it
 // was, when the window holds NaN or Inf: the caller redoes its sums (y and the slots are right).
 // Never inlined, for the sums to stay in registers.
-template <bool Fused, Rounding R, bool Kl>
+template <bool Fused, Rounding R, KlCounting K>
 [[gnu::noinline]] bool quantize_window(const float* __restrict x, const float* __restrict t,
                                        const float* __restrict r,
                                        const float* __restrict block_scale,
@@ -125,7 +125,7 @@ template <bool Fused, Rounding R, bool Kl>
             }
             const float yi = finite ? ri * s : xi;
             y[i + j] = yi;
-            if constexpr (Kl) {
+            if constexpr (K == KlCounting::KernelSlots) {
                 kl_slots[i + j] = kl_slot(xi, ti, g);
             }
             lanes.add(j, xi, yi);
@@ -136,19 +136,22 @@ template <bool Fused, Rounding R, bool Kl>
     return lanes.fold_into(sums, n);
 }
 
-// quantize_window for, fused, a deterministic rounding; the slots when `kl` is given.
+// quantize_window for, fused, a deterministic rounding; the slots on `kl`'s grid when `how` is
+// KernelSlots.
 bool quantize_window(bool fused, Rounding rounding, const float* x, const float* t, const float* r,
                      const float* block_scale, const float* block_inv, float* y, std::size_t n,
                      std::size_t length, ClipLimits limits, const ValueConstants& element,
-                     MetricSums& sums, const KlCounts* kl, std::uint32_t* kl_slots) {
-    const KlGrid grid = kl != nullptr ? kl->grid() : KlGrid{};
+                     MetricSums& sums, KlCounting how, const KlCounts* kl,
+                     std::uint32_t* kl_slots) {
+    const KlGrid grid = how == KlCounting::KernelSlots ? kl->grid() : KlGrid{};
     auto run = [&]<bool Fused, Rounding R>() {
-        if (kl != nullptr) {
-            return quantize_window<Fused, R, true>(x, t, r, block_scale, block_inv, y, n, length,
-                                                   limits, element, sums, kl_slots, grid);
+        if (how == KlCounting::KernelSlots) {
+            return quantize_window<Fused, R, KlCounting::KernelSlots>(
+                x, t, r, block_scale, block_inv, y, n, length, limits, element, sums, kl_slots,
+                grid);
         }
-        return quantize_window<Fused, R, false>(x, t, r, block_scale, block_inv, y, n, length,
-                                                limits, element, sums, kl_slots, grid);
+        return quantize_window<Fused, R, KlCounting::None>(
+            x, t, r, block_scale, block_inv, y, n, length, limits, element, sums, kl_slots, grid);
     };
     if (!fused) {  // R unused
         return run.template operator()<false, Rounding::NearestEven>();
@@ -213,6 +216,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
     alignas(64) float r[kBlock];
     alignas(64) std::uint32_t slots[kBlock];
     const bool uniform = chooser == nullptr;
+    const KlCounting how = kl_counting(kl, true);
     if (uniform) {
         set_block_scale(groups[0], block_scale[0], block_inv[0], largest_scale);
     }
@@ -225,7 +229,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             const std::size_t whole = n / kSumLanes * kSumLanes;
             const bool finite =
                 quantize_window(true, config.rounding, x, nullptr, nullptr, block_scale, block_inv,
-                                yb, whole, kBlock, limits, *fused_rounding, sums, kl, slots);
+                                yb, whole, kBlock, limits, *fused_rounding, sums, how, kl, slots);
             quantize_tail(x + whole, yb + whole, n - whole, block_scale[0], block_inv[0],
                           *fused_rounding, config.rounding);
             for (std::size_t i = 0; i < n; ++i) {  // rare: NaN or Inf inside, or a tail
@@ -240,10 +244,8 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
                 accumulate_error_sums_scalar(x + whole, yb + whole, n - whole, sums);
                 sums.clipped += count_clipped(t + whole, n - whole, limits);
             }
-            if (kl != nullptr) {
-                kl->add_slots(slots, whole);
-                kl->add(x + whole, n - whole, block_inv[0], 0.0f);
-            }
+            count_kl_window(kl, how, slots, whole, x, n,
+                            [&](std::size_t i) { return x[i] * block_inv[0] + 0.0f; });
             continue;
         }
         const std::size_t g0 = b / length;
@@ -268,9 +270,10 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             rounder.round(t, r, n, b);
         }
         const ValueConstants unused{};
-        const bool finite = quantize_window(
-            fused_rounding != nullptr, config.rounding, x, t, r, block_scale, block_inv, yb, n,
-            length, limits, fused_rounding != nullptr ? *fused_rounding : unused, sums, kl, slots);
+        const bool finite = quantize_window(fused_rounding != nullptr, config.rounding, x, t, r,
+                                            block_scale, block_inv, yb, n, length, limits,
+                                            fused_rounding != nullptr ? *fused_rounding : unused,
+                                            sums, how, kl, slots);
         if (!finite && fused_rounding != nullptr) {
             for (std::size_t k = 0; k < blocks; ++k) {  // t, for the clipped count below
                 for (std::size_t i = k * length; i < (k + 1) * length; ++i) {
@@ -283,9 +286,7 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             accumulate_error_sums_scalar(x, yb, n, sums);
             sums.clipped += count_clipped(t, n, limits);
         }
-        if (kl != nullptr) {
-            kl->add_slots(slots, n);
-        }
+        count_kl_window(kl, how, slots, n, x, n, [](std::size_t) { return 0.0f; });
         if (codes != nullptr) {
             write_codes(r, n, config, codes + b);
         }
@@ -346,9 +347,8 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
             yb[i] = is_finite_float(x[i]) ? q : x[i];  // NaN/Inf pass through
         }
         accumulate_error_sums(x, yb, n, sums);
-        if (kl != nullptr) {
-            kl->add_at(x, n, [&](std::size_t i) { return t[i]; });
-        }
+        count_kl_window(kl, kl_counting(kl, false), nullptr, 0, x, n,
+                        [&](std::size_t i) { return t[i]; });
         sums.clipped += count_clipped(t, n, limits);
         if (codes != nullptr) {
             write_codes(r, n, config, codes + b);
