@@ -161,7 +161,7 @@ std::uint32_t encode_block(const AliasedBits* in, std::uint32_t* codes, std::uin
 // subnormal ones take one exact multiply by the constant 2^(emin - M).
 // SubnormalBits: the format's subnormals are float32's (emin = -126, as bf16 and tf32), so their
 // bits are the mantissa shifted into place; the multiply by 2^(emin - M), itself a float32
-// subnormal there, would take a microcode assist on every element (4x slower for bf16).
+// subnormal there, would take a microcode assist on every element.
 template <bool SubnormalBits>
 void decode_block_with(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
                        const KernelConstants& k) {

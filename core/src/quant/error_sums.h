@@ -13,8 +13,8 @@
 namespace quantscope::detail {
 
 // Float accumulators per sum in the fused kernels (one vector register each): 16 with AVX-512,
-// which has 32 registers; 8 with AVX2, where 16 lanes took more registers than it has and the
-// spills cost a quarter of the time. The sums' order, and so their last digits, follow it;
+// which has 32 registers; 8 with AVX2, where 16 lanes took more registers than it has and
+// spilled. The sums' order, and so their last digits, follow it;
 // Q(x) does not.
 #if defined(__AVX512F__)
 inline constexpr std::size_t kSumLanes = 16;

@@ -127,7 +127,7 @@ public:
           totals_(slots, 0) {}
 
     // Counts each index[0..n), every one below slots(). Never inlined: inlined into the per-tensor
-    // kernel loop it ran about 3 % slower.
+    // kernel loop it ran slower.
     [[gnu::noinline]] void add(const std::uint32_t* index, std::size_t n) {
         std::uint32_t* c = counts_.data();
         const std::size_t s = stride_;
@@ -156,8 +156,8 @@ public:
     }
 
 private:
-    // Eight copies of 32-bit counters: a scatter increment was 15 % cheaper than with four
-    // copies of 64-bit ones (fewer store-to-load stalls, half the footprint).
+    // Eight copies of 32-bit counters: a scatter increment is cheaper than with four copies of
+    // 64-bit ones (fewer store-to-load stalls, half the footprint).
     static constexpr std::size_t kCopies = 8;
     // Far below 2^32, and low enough that the tests' larger tensors flush too.
     static constexpr std::uint64_t kFlushEvery = std::uint64_t{1} << 19;

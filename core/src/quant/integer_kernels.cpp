@@ -54,7 +54,7 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
 // kLanes values at a time.
 
 // Never inlined: inside a large caller GCC kept the sums in stack slots, and each block then
-// waited on store-to-load forwarding (a fifth of a block:32 run).
+// waited on store-to-load forwarding.
 // With KernelSlots, it also writes the KL histogram's slot of each value of its whole kLanes steps
 // (kl_slot of x / s + z on `grid`; valid whether or not the block held NaN or Inf).
 template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
