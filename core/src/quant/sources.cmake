@@ -33,4 +33,6 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/scaled_kernels.cpp
     ${CMAKE_CURRENT_LIST_DIR}/element_rounder.h
     ${CMAKE_CURRENT_LIST_DIR}/statistics.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/storage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/memory_estimate.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sweep.cpp)
