@@ -17,7 +17,7 @@
 namespace quantscope::detail {
 
 // Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
-constexpr std::size_t kBlock = 2048;
+inline constexpr std::size_t kBlock = 2048;
 
 // Uniform in [0, 1) for stochastic rounding from the formats engine's counter-based hash: the
 // same (seed, index) always gives the same number, whatever the thread split, and the same
@@ -74,7 +74,7 @@ struct KernelParams {
 // The fused kernel's lanes: kLanes independent float accumulators per sum (error_sums.h). Each
 // lane sums at most kBlock / kLanes values, so float precision is ample before the block's total
 // is added in double. Blocks batch in the kernel when their length is a multiple.
-constexpr std::size_t kLanes = detail::kSumLanes;
+inline constexpr std::size_t kLanes = kSumLanes;
 
 // Per-element parameters for per-channel quantization along the last axis, kLanes channels at a
 // time: their 1/s, then s, z, clip_min and clip_max, then the next kLanes channels'. One pointer
