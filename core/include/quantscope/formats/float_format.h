@@ -116,16 +116,16 @@ private:
     int min_exponent_ = 0;
     int max_exponent_ = 0;
     std::uint32_t max_finite_code_ = 0;
+    std::uint32_t nan_code_ = 0;
+    std::uint32_t sign_mask_ = 0;
+    std::uint64_t value_count_ = 0;
+    bool has_inf_ = false;
+    bool has_nan_ = false;
+    bool has_negative_zero_ = false;
     double max_finite_ = 0;
     double min_normal_ = 0;
     double min_subnormal_ = 0;
     double epsilon_ = 0;
-    bool has_inf_ = false;
-    bool has_nan_ = false;
-    bool has_negative_zero_ = false;
-    std::uint32_t nan_code_ = 0;
-    std::uint32_t sign_mask_ = 0;
-    std::uint64_t value_count_ = 0;
 };
 
 // Floats eEmM with 1 <= E <= 8, 0 <= M <= 23, 1 + E + M <= 32. Default bias 2^(E-1) - 1, plus
