@@ -8,6 +8,7 @@
 #include "kl_counts.h"
 #include "result_notes.h"
 #include "scale_limits.h"
+#include "scaled_parameters.h"
 #include "scaled_quantizer.h"
 
 namespace quantscope {
@@ -44,29 +45,19 @@ double inlier_absmax(std::span<const float> values, const QuantConfig& config) {
     return amax;
 }
 
-// A symmetric group of scale `scale` (stored as float32): its range is +-(element max) * s.
-GroupParameters symmetric_group(double scale, const QuantConfig& config) {
-    GroupParameters g;
-    g.scale = static_cast<float>(scale);
-    const double top = detail::element_max(config) * g.scale;
-    g.clip_max = top;
-    g.clip_min = top > 0 ? -top : 0.0;  // a block sent to zero: 0, not -0
-    return g;
-}
-
 // OCP MX v1.0 section 6.3: X = 2^(floor(log2 amax) - emax_elem), emax_elem the exponent of the
 // element format's largest value, within E8M0's 2^-127 .. 2^127 and low enough that the largest
 // element magnitude times X is finite; a block of zeros takes 2^-127.
 GroupParameters mx_parameters(double amax, const QuantConfig& config) {
     if (amax == 0) {
-        return symmetric_group(0x1.0p-127, config);
+        return detail::with_scale(0x1.0p-127, config);
     }
     const double top = detail::element_max(config);
     const int emax_elem = std::ilogb(top);
     const double largest_magnitude = element_step(config) < 1 ? 2.0 : top;  // MXINT8's -128/64
     const int highest = std::min(127, std::ilogb(detail::max_scale_for(largest_magnitude)));
     const int exponent = std::clamp(std::ilogb(amax) - emax_elem, -127, highest);
-    return symmetric_group(std::ldexp(1.0, exponent), config);
+    return detail::with_scale(std::ldexp(1.0, exponent), config);
 }
 
 // NVIDIA NVFP4: the block scale amax / 6 in units of the tensor scale S, rounded to E4M3 (a
@@ -78,7 +69,7 @@ GroupParameters nvfp4_parameters(double amax, const QuantConfig& config, double 
     const float wanted = amax > 0 ? static_cast<float>(amax / top / tensor_scale) : 0x1.0p-9f;
     const auto in_e4m3 = static_cast<float>(e4m3.encode(wanted, Rounding::NearestEven).value);
     const float scale = in_e4m3 * static_cast<float>(tensor_scale);
-    return symmetric_group(scale > 0 ? detail::usable_scale(scale, top) : 0.0, config);
+    return detail::with_scale(scale > 0 ? detail::usable_scale(scale, top) : 0.0, config);
 }
 
 // t rounded to an integer in float, as the integer kernels round x / s. Stochastic rounding

@@ -16,9 +16,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "../common/simd_level.h"
 #include "count_increments.h"
 
-#if defined(__AVX512F__)
+#if defined(QUANTSCOPE_AVX512F)
 #include <immintrin.h>
 #endif
 
@@ -80,7 +81,7 @@ private:
     // Pairs a step at a time: the table, the caller's blocks and these indices must share L1.
     static constexpr std::size_t kStep = 256;
 
-    // 32-bit counters (16-bit ones halved the table but were slower by 0.2-1 ms at 16M values),
+    // 32-bit counters (16-bit ones halved the table but were slower),
     // emptied into 64-bit totals long before one could wrap; often enough that the tests'
     // larger tensors flush too.
     using Counter = std::uint32_t;
@@ -91,7 +92,7 @@ private:
         std::uint32_t far[kStep + 16];  // the b of pairs out of reach; room for a full vector
         std::size_t far_count = 0;
         std::size_t i = 0;
-#if defined(__AVX512F__)
+#if defined(QUANTSCOPE_AVX512F)
         // The compaction of the far b is one instruction a vector here; GCC does not vectorize
         // the scalar form below.
         const __m512i reach = _mm512_set1_epi32(static_cast<int>(kReach));
