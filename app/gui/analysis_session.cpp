@@ -297,7 +297,7 @@ void AnalysisSession::setConfig(const QuantConfig& config) {
 }
 
 void AnalysisSession::changeConfig(const QuantConfig& config, const QString& what) {
-    if (sameConfig(config, config_)) {
+    if (config == config_) {
         return;
     }
     undoStack_->push(new ConfigCommand(this, config_, config, what));
