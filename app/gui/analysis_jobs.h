@@ -104,6 +104,13 @@ const std::vector<std::string>& sweepCalibrations();
 // The integer config the sweep varies: the current one when it is an integer format, else int8
 // symmetric per tensor.
 QuantConfig sweepBase(const QuantConfig& current);
+// What a bit-width sweep was computed for: the tensor and the config it varies, compared with ==
+// (its calibration left at the default: the sweep sets its own).
+struct SweepKey {
+    quint64 tensor = 0;
+    QuantConfig base;
+    bool operator==(const SweepKey& other) const = default;
+};
 
 void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
                  std::shared_ptr<const Tensor> tensor, const QuantConfig& base, quint64 generation);

@@ -1,7 +1,6 @@
 #include "analysis_session.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QUndoStack>
 #include <QtConcurrent>
 #include <exception>
@@ -434,11 +433,10 @@ void AnalysisSession::onComparisonFinished() {
 
 // --- Bit-width sweep ---------------------------------------------------------------------
 
-QString AnalysisSession::sweepKey() const {
-    QJsonObject base = configToJson(sweepBase(config_));
-    base.remove(QStringLiteral("calibration"));  // the sweep sets its own
-    base.insert(QStringLiteral("tensor"), QString::number(tensorSerial_));
-    return QString::fromUtf8(QJsonDocument(base).toJson(QJsonDocument::Compact));
+SweepKey AnalysisSession::sweepKey() const {
+    SweepKey key{tensorSerial_, sweepBase(config_)};
+    key.base.calibration = {};  // the sweep sets its own
+    return key;
 }
 
 bool AnalysisSession::bitSweepIsCurrent() const {

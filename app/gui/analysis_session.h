@@ -164,7 +164,7 @@ private:
     void tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate);
     void invalidateBitSweep();
     void reportProgress();
-    QString sweepKey() const;
+    SweepKey sweepKey() const;
 
     QList<OpenedSource> sources_;
     QList<PendingOpen> pendingOpens_;
@@ -193,12 +193,12 @@ private:
     quint64 cancelledCompareGeneration_ = 0;  // the user stopped this request
 
     std::shared_ptr<const BitSweepOutcome> bitSweep_;
-    QString bitSweepKey_;  // the tensor and base config bitSweep_ was computed for
+    SweepKey bitSweepKey_;  // the tensor and base config bitSweep_ was computed for
     QFutureWatcher<std::shared_ptr<BitSweepOutcome>> sweepWatcher_;
     quint64 sweepGeneration_ = 0;  // changes with the tensor and the config the sweep varies
     quint64 runningSweepGeneration_ = 0;
     quint64 sweepRequestedGeneration_ = 0;
-    QString runningSweepKey_;
+    SweepKey runningSweepKey_;
     quint64 tensorSerial_ = 0;  // changes with every tensor, part of the sweep key
 
     QJsonObject viewState_;
