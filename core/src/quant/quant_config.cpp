@@ -384,17 +384,23 @@ double parse_outlier_threshold(std::string_view text) {
     return v;
 }
 
+// The value a name parsed to, or a UsageError listing the names there are.
+template <typename T>
+T known(std::string_view what, std::string_view text, std::optional<T> value,
+        std::string_view names) {
+    if (!value) {
+        throw UsageError("unknown " + std::string(what) + " '" + std::string(text) + "' (" +
+                         std::string(names) + ")");
+    }
+    return *value;
+}
+
 constexpr ConfigField kConfigFields[] = {
     {"format", false, [](const QuantConfig& c) { return format_name(c); },
      [](QuantConfig& c, std::string_view t) { apply_format(c, t); }},
     {"scheme", false, [](const QuantConfig& c) { return std::string(to_string(c.scheme)); },
      [](QuantConfig& c, std::string_view t) {
-         const std::optional<Scheme> scheme = parse_scheme(t);
-         if (!scheme) {
-             throw UsageError("unknown scheme '" + std::string(t) +
-                              "' (symmetric, affine, scaled or direct)");
-         }
-         c.scheme = *scheme;
+         c.scheme = known("scheme", t, parse_scheme(t), "symmetric, affine, scaled or direct");
      }},
     {"granularity", false, [](const QuantConfig& c) { return to_string(c.granularity); },
      [](QuantConfig& c, std::string_view t) { c.granularity = parse_granularity(t); }},
@@ -402,12 +408,8 @@ constexpr ConfigField kConfigFields[] = {
      [](QuantConfig& c, std::string_view t) { c.calibration = parse_calibration(t); }},
     {"rounding", false, [](const QuantConfig& c) { return std::string(to_string(c.rounding)); },
      [](QuantConfig& c, std::string_view t) {
-         const std::optional<Rounding> rounding = parse_rounding(t);
-         if (!rounding) {
-             throw UsageError("unknown rounding '" + std::string(t) +
-                              "' (nearest-even, nearest-away, toward-zero or stochastic)");
-         }
-         c.rounding = *rounding;
+         c.rounding = known("rounding", t, parse_rounding(t),
+                            "nearest-even, nearest-away, toward-zero or stochastic");
      }},
     {"seed", false, [](const QuantConfig& c) { return std::to_string(c.seed); },
      [](QuantConfig& c, std::string_view t) { c.seed = parse_seed(t); }},

@@ -63,6 +63,10 @@ TEST(MetricDescriptors, KlBelowItsSamplingFloorSaysSo) {
     EXPECT_EQ(metric_text(kl, m, 4), "0.01235 (below the sampling floor 0.015)");
     for (const MetricDescriptor& d : metric_descriptors()) {
         EXPECT_EQ(d.has_sampling_floor, &d == &kl) << d.key;
+        // Only KL has a floor: no other metric says so.
+        if (&d != &kl) {
+            EXPECT_EQ(metric_text(d, m, 4).find("floor"), std::string::npos) << d.key;
+        }
     }
 }
 
