@@ -493,7 +493,7 @@ bool BitInspector::setValueText(const QString& text) {
 void BitInspector::setValue(double value) {
     value_ = value;
     if (!valueEdit_->hasFocus()) {
-        valueEdit_->setText(number(value, 17));
+        valueEdit_->setText(number(value, QLocale::FloatingPointShortest));
     }
     refresh();
     emit valueChanged(value);

@@ -5,14 +5,17 @@
 #include <cctype>
 #include <chrono>
 #include <initializer_list>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "cli_support.h"
 #include "json_writer.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
+#include "quantscope/io/loader_registry.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
 #include "quantscope/quant/group_summary.h"
@@ -25,13 +28,21 @@ namespace quantscope::cli {
 
 namespace {
 
-constexpr std::string_view kFileHelp = R"(FILE:
-  a .npy, .npz, .safetensors, .onnx, .gguf, .wav, .csv/.txt file, or
+// The loaders' part comes from the registry, so that it lists every format open_source reads.
+std::string file_help() {
+    std::ostringstream text;
+    text << "FILE:\n  a file, recognised by its magic bytes, else by its extension:\n";
+    for (const LoaderInfo& loader : file_loaders()) {
+        text << "    " << std::left << std::setw(13) << loader.name << std::setw(17)
+             << extension_list(loader) << loader.description << "\n";
+    }
+    return text.str() + R"(  or
   raw:PATH?dtype=D&shape=A,B   headerless binary with a dtype and shape you give
   gen:NAME[:KEY=VALUE,...]     a generated tensor, e.g. gen:gaussian:n=1000000,seed=1
                                ('quantscope-cli generators' lists them; gen:sample is the
                                built-in sample)
 )";
+}
 
 constexpr std::string_view kQuantHelp = R"(QUANT:
   --format F        any format of 'quantscope-cli formats' (int8, fp8_e4m3, nf4, e3m4_fn, ...)
@@ -209,7 +220,7 @@ Quantize one tensor (the named one, or the first) under one configuration and pr
 metrics, parameters and storage.
 
 )") +
-    std::string(kFileHelp) + "\n" + std::string(kQuantHelp) + R"(
+    file_help() + "\n" + std::string(kQuantHelp) + R"(
 Output:
 )" +
     wrap("  --json            one object: tensor, shape, count, config {" + config_keys() +
@@ -232,7 +243,7 @@ List every tensor of FILE with its dtype, shape, element count and bytes, and th
 its values: min, max, mean, std, absmax (over finite values) and the counts of NaN and Inf.
 Tensors that cannot be read (unsupported dtypes, missing external data) are listed with why.
 
-)") + std::string(kFileHelp) + R"(
+)") + file_help() + R"(
 JSON: {file, format, sample_rate, metadata: {KEY: VALUE}, tensors: [{name, dtype, shape,
 count, bytes, readable, note, min, max, mean, std, absmax, nan_count, inf_count}]}; the
 statistics are null for a tensor that cannot be read. A key the file repeats in its metadata
@@ -248,7 +259,7 @@ Quantize one tensor and write the dequantized values Q(x) as a float32 .npy of t
 (written atomically: a temporary file renamed into place).
 
 )") +
-    std::string(kFileHelp) + "\n" + std::string(kQuantHelp);
+    file_help() + "\n" + std::string(kQuantHelp);
 
 const std::string kSweepUsage =
     std::string(
@@ -264,7 +275,7 @@ each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a 
                         row: their scales come from each block's absmax.
 
 )") +
-    std::string(kFileHelp) + R"(
+    file_help() + R"(
 )" + wrap("CSV columns: " + csv_columns(), 0) +
     R"(
 JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max,

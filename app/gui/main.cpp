@@ -9,6 +9,7 @@
 
 #include "analysis_session.h"
 #include "main_window.h"
+#include "open_file_filter.h"
 
 int main(int argc, char** argv) {
     // The platform is chosen when QApplication starts, so look for --screenshot first.
@@ -35,8 +36,9 @@ int main(int argc, char** argv) {
     parser.addOption(screenshot);
     parser.addPositionalArgument(
         QStringLiteral("files"),
-        QStringLiteral("Files or gen: specs to open (.npy .npz .safetensors .onnx .gguf .wav "
-                       ".csv, gen:sine:frequency=440); the sample when none is given."),
+        QStringLiteral("Files or gen: specs to open (%1, gen:sine:frequency=440); the sample "
+                       "when none is given.")
+            .arg(quantscope::app::openFileExtensions()),
         QStringLiteral("[files...]"));
     parser.process(app);
 

@@ -40,7 +40,11 @@
 #include "formats_panel.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
+#include "lesson_panel.h"
+#include "lessons.h"
+#include "memory_panel.h"
 #include "metrics_panel.h"
+#include "open_file_filter.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
@@ -75,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     comparePanel_ = new ComparePanel(session_, this);
     sweepPanel_ = new SweepPanel(session_, this);
     formatsPanel_ = new FormatsPanel(session_, this);
+    memoryPanel_ = new MemoryPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -83,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
     tabs_->addTab(formatsPanel_, tr("For&mats"));
+    tabs_->addTab(memoryPanel_, tr("Memor&y"));
     setCentralWidget(tabs_);
 
     createDocks();
@@ -160,6 +166,18 @@ void MainWindow::createDocks() {
     tabifyDockWidget(metricsDock, bitsDock_);
     metricsDock->raise();
 
+    lessonPanel_ = new LessonPanel(this);
+    lessonDock_ = new QDockWidget(tr("Lesson"), this);
+    lessonDock_->setObjectName(QStringLiteral("lessonDock"));
+    lessonDock_->setWidget(lessonPanel_);
+    // Beside the Sources, whose list matters less while a lesson is read: the left column is
+    // wide enough for a paragraph, and the Metrics stay in sight.
+    addDockWidget(Qt::LeftDockWidgetArea, lessonDock_);
+    tabifyDockWidget(sourcesDock, lessonDock_);
+    sourcesDock->raise();
+    lessonDock_->hide();
+    connect(lessonPanel_, &LessonPanel::lessonRequested, this, &MainWindow::startLesson);
+
     // A click on a value in a view shows that value bit by bit.
     const auto inspect = [this](double value) {
         bitsPanel_->inspector()->setValue(value);
@@ -195,14 +213,12 @@ void MainWindow::createStatusBar() {
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(
-            this, tr("Open tensors or audio"), {},
-            tr("Tensors and audio (*.npy *.npz *.safetensors *.onnx *.gguf *.wav *.csv *.tsv "
-               "*.txt);;All files (*)"));
+        const QStringList paths =
+            QFileDialog::getOpenFileNames(this, tr("Open tensors or audio"), {}, openFileFilter());
         openFiles(paths);
     });
     open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Open .npy, .npz, .safetensors, .onnx, .gguf, .wav or .csv files"));
+    open->setToolTip(tr("Open %1 files").arg(openFileExtensions()));
     sourcesPanel_->setOpenAction(open);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
@@ -272,6 +288,11 @@ void MainWindow::createMenus() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QMenu* lessonMenu = help->addMenu(tr("&Lessons"));
+    for (std::size_t i = 0; i < lessons().size(); ++i) {
+        lessonMenu->addAction(tr("%1. %2").arg(i + 1).arg(lessons()[i].title), this,
+                              [this, i] { startLesson(static_cast<int>(i)); });
+    }
     help->addAction(tr("&About QuantScope"), this, [this] {
         QMessageBox::about(this, tr("About QuantScope"),
                            tr("<b>QuantScope</b> %1<br>What happens to these numbers if I store "
@@ -282,6 +303,25 @@ void MainWindow::createMenus() {
 
 widgets::HistogramChartView* MainWindow::histogramView() const {
     return histogramPanel_->view();
+}
+
+void MainWindow::startLesson(int index) {
+    if (index < 0 || static_cast<std::size_t>(index) >= lessons().size()) {
+        return;
+    }
+    const Lesson& lesson = lessons()[static_cast<std::size_t>(index)];
+    lessonPanel_->showLesson(index);
+    lessonDock_->show();
+    lessonDock_->raise();
+    session_->changeConfig(lesson.configs.front(), tr("Lesson: %1").arg(lesson.title));
+    session_->setComparedConfigs(lesson.configs);
+    session_->openSource(lesson.source, true);
+    tabs_->setCurrentIndex(lesson.tab);
+    if (lesson.inspect) {
+        bitsPanel_->inspector()->setValue(lesson.inspectValue);
+        bitsDock_->show();
+        bitsDock_->raise();
+    }
 }
 
 void MainWindow::loadSample() {

@@ -1,8 +1,8 @@
 #pragma once
-// The analysis window: Sources, Configuration and Metrics docks around the tabs Histogram,
-// Error, Signal, Compare, Bit-width sweep and Formats; headline metrics, progress and cancel in the
-// status bar. Dock layout and recent files persist in QSettings; a whole session (sources,
-// configs, view state) saves to and reopens from JSON.
+// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
+// Histogram, Error, Signal, Compare, Bit-width sweep, Formats and Memory; headline metrics,
+// progress and cancel in the status bar. Dock layout and recent files persist in QSettings; a whole
+// session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
 
@@ -26,6 +26,8 @@ class BitsPanel;
 class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
+class MemoryPanel;
+class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
 class SourcesPanel;
@@ -35,7 +37,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab };
+    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab, MemoryTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
 
@@ -47,11 +49,14 @@ public:
     ComparePanel* comparePanel() const { return comparePanel_; }
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
+    MemoryPanel* memoryPanel() const { return memoryPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
     BitsPanel* bitsPanel() const { return bitsPanel_; }
     QDockWidget* bitsDock() const { return bitsDock_; }
+    LessonPanel* lessonPanel() const { return lessonPanel_; }
+    QDockWidget* lessonDock() const { return lessonDock_; }
     QTabWidget* tabs() const { return tabs_; }
     QString headlineText() const;
     QProgressBar* progressBar() const { return progress_; }
@@ -60,6 +65,9 @@ public:
     void loadSample();
     // Opens files (or gen: specs) in the background; the first one's first tensor is studied.
     void openFiles(const QStringList& paths);
+    // Help > Lessons: sets the session up for lesson `index` of lessons() (source, config,
+    // compared configs, tab) and shows its text in the Lesson dock.
+    void startLesson(int index);
     // Renders the window as it is now into a PNG file.
     bool saveScreenshot(const QString& path);
 
@@ -96,11 +104,14 @@ private:
     ComparePanel* comparePanel_;
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
+    MemoryPanel* memoryPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;
     BitsPanel* bitsPanel_;
     QDockWidget* bitsDock_;
+    LessonPanel* lessonPanel_;
+    QDockWidget* lessonDock_;
     QLabel* headline_;
     QLabel* task_;
     QProgressBar* progress_;

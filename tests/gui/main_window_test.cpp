@@ -1,5 +1,6 @@
 // The main window, offscreen: the sample is loaded, analysed off the GUI thread, and drawn.
 
+#include <QAction>
 #include <QAreaSeries>
 #include <QComboBox>
 #include <QDir>
@@ -8,6 +9,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 
 #include "analysis_session.h"
@@ -15,7 +17,9 @@
 #include "histogram_chart_view.h"
 #include "main_window.h"
 #include "metrics_panel.h"
+#include "open_file_filter.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/io/loader_registry.h"
 #include "quantscope/quant/quantizer.h"
 
 using quantscope::app::AnalysisSession;
@@ -33,6 +37,34 @@ private:
 private slots:
     // Settings (recent files, dock layout) go to a test location, never the user's.
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // The open dialog offers every extension a loader claims, from the registry, then all files.
+    void openDialogFiltersComeFromTheLoaderRegistry() {
+        QStringList patterns;
+        for (const quantscope::LoaderInfo& loader : quantscope::file_loaders()) {
+            for (const std::string_view extension : loader.extensions) {
+                patterns << QStringLiteral("*.") + QString::fromUtf8(extension);
+            }
+        }
+        QVERIFY(patterns.contains(QStringLiteral("*.tsv")));
+        const QStringList filters = quantscope::app::openFileFilter().split(QStringLiteral(";;"));
+        QCOMPARE(filters.size(), 2);
+        const QString& first = filters[0];
+        const qsizetype open = first.indexOf(QLatin1Char('('));
+        QVERIFY(open > 0 && first.endsWith(QLatin1Char(')')));
+        QCOMPARE(first.mid(open + 1, first.size() - open - 2).split(QLatin1Char(' ')), patterns);
+        QCOMPARE(filters[1], QStringLiteral("All files (*)"));
+
+        MainWindow window;
+        const QList<QAction*> actions = window.findChildren<QAction*>();
+        const auto found = std::find_if(actions.begin(), actions.end(), [](QAction* action) {
+            return action->shortcut() == QKeySequence(QKeySequence::Open);
+        });
+        QVERIFY(found != actions.end());
+        for (const QString& pattern : patterns) {
+            QVERIFY2((*found)->toolTip().contains(pattern.mid(1)), qPrintable(pattern));
+        }
+    }
 
     void histogramHoldsTheSampleValues() {
         MainWindow window;

@@ -400,10 +400,15 @@ private:
     std::vector<Entry> entries_;
 };
 
+bool gguf_magic(std::span<const std::byte> head) {
+    return has_magic(head, "GGUF");
+}
+
+constexpr std::string_view kGgufExtensions[] = {"gguf"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_gguf(FilePtr file) {
-    return std::make_unique<GgufSource>(std::move(file));
-}
+extern constinit const Loader gguf_loader{
+    {"gguf", kGgufExtensions, "GGUF model (v2, v3)"}, gguf_magic, open_as<GgufSource>};
 
 }  // namespace quantscope

@@ -45,10 +45,15 @@ private:
     NpyHeader header_;
 };
 
+bool npy_magic(std::span<const std::byte> head) {
+    return has_magic(head, "\x93NUMPY");
+}
+
+constexpr std::string_view kNpyExtensions[] = {"npy"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_npy(FilePtr file) {
-    return std::make_unique<NpySource>(std::move(file));
-}
+extern constinit const Loader npy_loader{
+    {"npy", kNpyExtensions, "NumPy array (v1 to v3)"}, npy_magic, open_as<NpySource>};
 
 }  // namespace quantscope

@@ -100,10 +100,15 @@ private:
     std::vector<Member> members_;
 };
 
+bool npz_magic(std::span<const std::byte> head) {
+    return has_magic(head, "PK\x03\x04") || has_magic(head, "PK\x05\x06");
+}
+
+constexpr std::string_view kNpzExtensions[] = {"npz"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_npz(FilePtr file) {
-    return std::make_unique<NpzSource>(std::move(file));
-}
+extern constinit const Loader npz_loader{
+    {"npz", kNpzExtensions, "zip of NumPy arrays"}, npz_magic, open_as<NpzSource>};
 
 }  // namespace quantscope

@@ -1,19 +1,13 @@
 // ONNX loader (onnx/onnx.proto, protobuf): ModelProto.graph = 7; GraphProto.node = 1, name = 2,
 // initializer = 5, sparse_initializer = 15; NodeProto.output = 2, name = 3, op_type = 4,
-// attribute = 5; AttributeProto.name = 1, t = 5, g = 6, graphs = 11; TensorProto.dims = 1,
-// data_type = 2, segment = 3, float_data = 4, int32_data = 5, string_data = 6, int64_data = 7,
-// name = 8, raw_data = 9 (little-endian), double_data = 10, uint64_data = 11,
-// external_data = 13 (StringStringEntryProto key = 1, value = 2: location, offset, length),
-// data_location = 14 (EXTERNAL = 1).
+// attribute = 5; AttributeProto.name = 1, t = 5, g = 6, graphs = 11. One TensorProto is read
+// in onnx_tensor.h, external data in onnx_external.h.
 // Listed: initializers of the main graph and of every nested subgraph (If/Loop/Scan bodies, via
 // attributes g and graphs), and the tensors of Constant nodes (attribute value, field t). The
 // typed fields are turned into the raw little-endian layout and decoded like raw_data. External
 // data is read only from inside the model's folder.
 #include <algorithm>
-#include <charconv>
-#include <filesystem>
 #include <limits>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +17,8 @@
 
 #include "dtype.h"
 #include "loaders.h"
+#include "onnx_external.h"
+#include "onnx_tensor.h"
 #include "protobuf.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/text.h"
@@ -31,93 +27,9 @@
 namespace quantscope {
 namespace {
 
+using namespace onnx;
+
 constexpr int kMaxGraphDepth = 32;
-
-enum OnnxType : std::uint64_t {
-    kFloat = 1,
-    kUInt8,
-    kInt8,
-    kUInt16,
-    kInt16,
-    kInt32,
-    kInt64,
-    kString,
-    kBool,
-    kFloat16,
-    kDouble,
-    kUInt32,
-    kUInt64,
-    kComplex64,
-    kComplex128,
-    kBFloat16,
-    kFloat8E4M3FN,
-    kFloat8E4M3FNUZ,
-    kFloat8E5M2,
-    kFloat8E5M2FNUZ,
-    kUInt4,
-    kInt4,
-    kFloat4E2M1,
-};
-
-struct TypeRow {
-    std::optional<DType> dtype;
-    std::string_view listed_name;  // for types listed only
-    std::uint32_t typed_field;     // which repeated field holds typed values (0: none)
-    unsigned typed_width;          // 4, 8 fixed; 0 varint
-};
-
-TypeRow type_row(std::uint64_t type) {
-    switch (type) {
-        case kFloat:
-            return {DType::Float32, "", 4, 4};
-        case kUInt8:
-            return {DType::UInt8, "", 5, 0};
-        case kInt8:
-            return {DType::Int8, "", 5, 0};
-        case kUInt16:
-            return {DType::UInt16, "", 5, 0};
-        case kInt16:
-            return {DType::Int16, "", 5, 0};
-        case kInt32:
-            return {DType::Int32, "", 5, 0};
-        case kInt64:
-            return {DType::Int64, "", 7, 0};
-        case kString:
-            return {std::nullopt, "string", 6, 0};
-        case kBool:
-            return {DType::Bool, "", 5, 0};
-        case kFloat16:
-            return {DType::Float16, "", 5, 0};
-        case kDouble:
-            return {DType::Float64, "", 10, 8};
-        case kUInt32:
-            return {DType::UInt32, "", 11, 0};
-        case kUInt64:
-            return {DType::UInt64, "", 11, 0};
-        case kComplex64:
-            return {std::nullopt, "complex64", 4, 4};
-        case kComplex128:
-            return {std::nullopt, "complex128", 10, 8};
-        case kBFloat16:
-            return {DType::BFloat16, "", 5, 0};
-        case kFloat8E4M3FN:
-            return {DType::Float8E4M3, "", 5, 0};
-        case kFloat8E4M3FNUZ:
-            return {DType::Float8E4M3Fnuz, "", 5, 0};
-        case kFloat8E5M2:
-            return {DType::Float8E5M2, "", 5, 0};
-        case kFloat8E5M2FNUZ:
-            return {DType::Float8E5M2Fnuz, "", 5, 0};
-        case kUInt4:
-            return {DType::UInt4, "", 5, 0};
-        case kInt4:
-            return {DType::Int4, "", 5, 0};
-        case kFloat4E2M1:
-            return {DType::Float4E2M1, "", 5, 0};
-        default:
-            return {std::nullopt, "", 0, 0};
-    }
-}
 
 constexpr std::size_t kShownNameBytes = 256;      // of a node or attribute name in a note
 constexpr std::size_t kShownContextBytes = 1024;  // of where a subgraph sits
@@ -126,18 +38,6 @@ constexpr std::size_t kShownContextBytes = 1024;  // of where a subgraph sits
 std::string shortened(std::string_view name, std::size_t limit = kShownNameBytes) {
     const std::string_view shown = utf8_prefix(name, limit);
     return std::string(shown) + (shown.size() < name.size() ? "..." : "");
-}
-
-bool four_bit(DType dtype) {
-    return dtype == DType::Int4 || dtype == DType::UInt4 || dtype == DType::Float4E2M1;
-}
-
-// Bytes `count` elements take in raw_data (4-bit types pad an odd count to a whole byte).
-std::optional<std::int64_t> raw_bytes(DType dtype, std::int64_t count) {
-    if (four_bit(dtype)) {
-        return count / 2 + count % 2;
-    }
-    return dtype_bytes(dtype, count);
 }
 
 enum class Storage : std::uint8_t { Raw, Typed, External, Unsupported };
@@ -156,20 +56,6 @@ struct Entry {
     Storage storage = Storage::Unsupported;
 };
 static_assert(sizeof(Entry) <= 32);
-
-// What a TensorProto says, gathered in one pass.
-struct ParsedTensor {
-    std::string name;
-    std::uint64_t data_type = 0;
-    Shape dims;
-    bool has_raw = false;
-    std::uint64_t raw_offset = 0;
-    std::uint64_t raw_length = 0;
-    std::map<std::uint32_t, std::uint64_t> typed_counts;  // field -> elements
-    bool external = false;
-    bool segmented = false;
-    std::map<std::string, std::pair<std::string, std::uint64_t>> external_data;  // key -> value, at
-};
 
 // The names listed so far, held as indices into the tensor list: open addressing over 32-bit
 // indices costs a few bytes per tensor, where a set of strings costs a node and a second copy
@@ -262,7 +148,7 @@ public:
                     break;
                 case 14: {
                     expect_len(model, field, "metadata_props");
-                    const auto [key, value] = read_entry(field);
+                    const auto [key, value] = read_string_entry(*file_, field);
                     add_metadata(key.first, value.first);
                     break;
                 }
@@ -296,10 +182,12 @@ protected:
         if (entry.storage == Storage::Raw) {
             bytes = file_->view(entry.at, entry.raw_length, scratch);
         } else if (entry.storage == Storage::External) {
-            external = open_external(entry, index);
+            external = open_external_data(
+                *file_, ExternalData{locations_[entry.location], entry.at, entry.raw_length},
+                tensors()[index].name, entry.message_begin, memory_map_);
             bytes = external->view(entry.at, entry.raw_length, scratch);
         } else {
-            scratch = typed_to_raw(entry, count);
+            scratch = typed_to_raw(*file_, entry.message_begin, entry.at, entry.data_type, count);
             bytes = scratch;
         }
         // 4-bit types pad an odd count with one nibble; decode it and drop it.
@@ -311,12 +199,6 @@ protected:
     }
 
 private:
-    void expect_len(ProtoReader& message, const ProtoField& field, const char* what) const {
-        if (field.wire != WireType::Len) {
-            message.fail_at(field.tag_offset, std::string(what) + " is not a message");
-        }
-    }
-
     ProtoReader sub(const ProtoField& field) const {
         return ProtoReader(*file_, field.offset, field.offset + field.length);
     }
@@ -335,24 +217,6 @@ private:
         }
         return {domain, version};
     }
-
-    // StringStringEntryProto: key = 1, value = 2; each with the offset of its value.
-    std::pair<std::pair<std::string, std::uint64_t>, std::pair<std::string, std::uint64_t>>
-    read_entry(const ProtoField& outer) const {
-        ProtoReader entry = sub(outer);
-        ProtoField field;
-        std::pair<std::string, std::uint64_t> key{"", outer.offset};
-        std::pair<std::string, std::uint64_t> value{"", outer.offset};
-        while (entry.next(field)) {
-            if (field.number == 1) {
-                key = {entry.string(field), field.offset};
-            } else if (field.number == 2) {
-                value = {entry.string(field), field.offset};
-            }
-        }
-        return {key, value};
-    }
-
     void read_graph(std::uint64_t begin, std::uint64_t end, const std::string& where, int depth) {
         if (depth > kMaxGraphDepth) {
             throw LoadError(file_->name(), begin,
@@ -447,95 +311,6 @@ private:
         }
     }
 
-    ParsedTensor parse_tensor(const ProtoField& outer) const {
-        ParsedTensor tensor;
-        ProtoReader message = sub(outer);
-        ProtoField field;
-        while (message.next(field)) {
-            switch (field.number) {
-                case 1:
-                    for_each_scalar(message, field, 0, [&](std::uint64_t dim) {
-                        if (dim >
-                            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-                            message.fail_at(field.offset, "negative dimension");
-                        }
-                        if (tensor.dims.size() >= 64) {
-                            message.fail_at(field.offset, "more than 64 dimensions");
-                        }
-                        tensor.dims.push_back(static_cast<std::int64_t>(dim));
-                    });
-                    break;
-                case 2:
-                    tensor.data_type = field.value;
-                    break;
-                case 3:
-                    tensor.segmented = true;
-                    break;
-                case 8:
-                    tensor.name = message.string(field);
-                    break;
-                case 9:
-                    if (field.wire != WireType::Len) {
-                        message.fail_at(field.tag_offset, "raw_data is not bytes");
-                    }
-                    tensor.has_raw = true;
-                    tensor.raw_offset = field.offset;
-                    tensor.raw_length = field.length;
-                    break;
-                case 13: {
-                    expect_len(message, field, "external_data");
-                    const auto [key, value] = read_entry(field);
-                    tensor.external_data[key.first] = {value.first, value.second};
-                    break;
-                }
-                case 14:
-                    tensor.external = field.value == 1;
-                    break;
-                case 4:
-                case 5:
-                case 6:
-                case 7:
-                case 10:
-                case 11:
-                    tensor.typed_counts[field.number] += count_scalars(field);
-                    break;
-                default:
-                    break;
-            }
-        }
-        return tensor;
-    }
-
-    // Elements in one occurrence of a repeated scalar field (packed or not).
-    std::uint64_t count_scalars(const ProtoField& field) const {
-        if (field.wire != WireType::Len || field.number == 6) {
-            return 1;  // one unpacked element (string_data is never packed)
-        }
-        const unsigned width = field.number == 4 ? 4 : field.number == 10 ? 8 : 0;
-        if (width != 0) {
-            if (field.length % width != 0) {
-                throw LoadError(file_->name(), field.offset,
-                                "packed field " + std::to_string(field.number) + " of " +
-                                    std::to_string(field.length) +
-                                    " bytes is not a whole number of " + std::to_string(width) +
-                                    "-byte values");
-            }
-            return field.length / width;
-        }
-        // Varints: one element per byte without the continuation bit.
-        std::vector<std::byte> scratch;
-        const auto bytes = file_->view(field.offset, field.length, scratch);
-        std::uint64_t count = 0;
-        for (const std::byte b : bytes) {
-            count += (static_cast<unsigned>(b) & 0x80u) == 0 ? 1 : 0;
-        }
-        if (!bytes.empty() && (static_cast<unsigned>(bytes.back()) & 0x80u) != 0) {
-            throw LoadError(file_->name(), field.offset + field.length - 1,
-                            "packed varints end inside a value");
-        }
-        return count;
-    }
-
     // A name the file repeats gets " #2", " #3", ...: each base name remembers the next number
     // to try, so that N tensors sharing one name cost N steps, not N^2.
     std::string unique_name(std::string name) {
@@ -564,7 +339,7 @@ private:
 
     void add_tensor_proto(const ProtoField& outer, const std::string& fallback_name,
                           const std::string& where) {
-        const ParsedTensor parsed = parse_tensor(outer);
+        const ParsedTensor parsed = parse_tensor(*file_, outer);
         const std::uint64_t at = outer.offset;
         auto fail = [&](const std::string& problem) {
             throw LoadError(file_->name(), at, "tensor '" + parsed.name + "': " + problem);
@@ -612,7 +387,15 @@ private:
             readable = false;
         } else if (parsed.external) {
             entry.storage = Storage::External;
-            read_external(parsed, info, entry, at);
+            ExternalData data =
+                parse_external_data(*file_, parsed, info, row.dtype.has_value(), at);
+            if (locations_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+                throw LoadError(file_->name(), at, "more external data entries than 32 bits count");
+            }
+            entry.location = static_cast<std::uint32_t>(locations_.size());
+            entry.at = data.offset;
+            entry.raw_length = data.length;
+            locations_.push_back(std::move(data.location));
             join("external data: " + locations_[entry.location] + " at offset " +
                  std::to_string(entry.at) + " (" + std::to_string(entry.raw_length) + " bytes)");
         } else if (parsed.has_raw) {
@@ -650,115 +433,6 @@ private:
         list(std::move(info), std::move(note), readable, std::move(entry));
     }
 
-    void read_external(const ParsedTensor& parsed, const TensorInfo& info, Entry& entry,
-                       std::uint64_t at) {
-        const auto location = parsed.external_data.find("location");
-        if (location == parsed.external_data.end() || location->second.first.empty()) {
-            throw LoadError(file_->name(), at,
-                            "tensor '" + parsed.name + "': external data without a location");
-        }
-        const std::string& path = location->second.first;
-        const std::filesystem::path relative(path);
-        bool escapes = relative.is_absolute() || path.find('\0') != std::string::npos;
-        for (const auto& part : relative) {
-            escapes = escapes || part == "..";
-        }
-        if (escapes) {
-            throw LoadError(file_->name(), location->second.second,
-                            "tensor '" + parsed.name + "': external data path '" + path +
-                                "' leaves the model folder");
-        }
-        if (locations_.size() >= std::numeric_limits<std::uint32_t>::max()) {
-            throw LoadError(file_->name(), at, "more external data entries than 32 bits count");
-        }
-        entry.location = static_cast<std::uint32_t>(locations_.size());
-        locations_.push_back(path);
-        const auto number = [&](const char* key, std::uint64_t fallback) -> std::uint64_t {
-            const auto found = parsed.external_data.find(key);
-            if (found == parsed.external_data.end()) {
-                return fallback;
-            }
-            std::uint64_t value = 0;
-            const std::string& text = found->second.first;
-            const auto [end, error] =
-                std::from_chars(text.data(), text.data() + text.size(), value);
-            if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-                throw LoadError(file_->name(), found->second.second,
-                                "tensor '" + parsed.name + "': external data " + key + " '" + text +
-                                    "' is not a number");
-            }
-            return value;
-        };
-        entry.at = number("offset", 0);
-        entry.raw_length = number("length", static_cast<std::uint64_t>(info.bytes));
-        if (entry.dtype && entry.raw_length != static_cast<std::uint64_t>(info.bytes)) {
-            throw LoadError(file_->name(), at,
-                            "tensor '" + parsed.name + "': external data length " +
-                                std::to_string(entry.raw_length) + " but shape " +
-                                shape_to_string(info.shape) + " of " + info.dtype + " needs " +
-                                std::to_string(info.bytes));
-        }
-    }
-
-    FilePtr open_external(const Entry& entry, std::size_t index) const {
-        namespace fs = std::filesystem;
-        const fs::path model(file_->name());
-        const fs::path folder = model.has_parent_path() ? model.parent_path() : fs::path(".");
-        std::error_code error;
-        const fs::path root = fs::weakly_canonical(folder, error);
-        const fs::path target = fs::weakly_canonical(folder / locations_[entry.location], error);
-        // A symlink may still point outside: compare the resolved paths.
-        const auto [root_end, unused] =
-            std::mismatch(root.begin(), root.end(), target.begin(), target.end());
-        (void)unused;
-        if (error || root_end != root.end()) {
-            throw LoadError(file_->name(), entry.message_begin,
-                            "tensor '" + tensors()[index].name + "': external data '" +
-                                locations_[entry.location] + "' resolves outside the model folder");
-        }
-        // Problems with the external file are the model's: name it, the tensor and the entry.
-        try {
-            FilePtr external = FileData::open(target.string(), memory_map_);
-            external->check_range(entry.at, entry.raw_length, "external tensor data");
-            return external;
-        } catch (const LoadError& failure) {
-            throw LoadError(file_->name(), entry.message_begin,
-                            "tensor '" + tensors()[index].name + "': external data '" +
-                                locations_[entry.location] + "': " + failure.problem());
-        }
-    }
-
-    std::vector<std::byte> typed_to_raw(const Entry& entry, std::size_t count) const {
-        const std::int64_t element_bytes = dtype_block_bits(*entry.dtype) / 8;
-        std::vector<std::byte> raw(count * static_cast<std::size_t>(element_bytes));
-        std::size_t written = 0;
-        const TypeRow row = type_row(entry.data_type);
-        ProtoReader message(*file_, entry.message_begin, entry.at);
-        ProtoField field;
-        while (message.next(field)) {
-            if (field.number != row.typed_field) {
-                continue;
-            }
-            for_each_scalar(message, field, row.typed_width, [&](std::uint64_t value) {
-                if (written >= count) {
-                    message.fail_at(field.offset, "more typed values than the shape holds");
-                }
-                // The low bytes, little-endian: the element as raw_data would hold it.
-                for (std::int64_t b = 0; b < element_bytes; ++b) {
-                    raw[written * static_cast<std::size_t>(element_bytes) +
-                        static_cast<std::size_t>(b)] =
-                        static_cast<std::byte>((value >> (8 * b)) & 0xFFu);
-                }
-                ++written;
-            });
-        }
-        if (written != count) {
-            throw LoadError(file_->name(), entry.message_begin,
-                            "typed values changed since listing");
-        }
-        return raw;
-    }
-
     void add_sparse(const ProtoField& outer, const std::string& where) {
         // SparseTensorProto: values = 1 (TensorProto), indices = 2, dims = 3. Listed only.
         ProtoReader sparse = sub(outer);
@@ -768,7 +442,7 @@ private:
         while (sparse.next(field)) {
             if (field.number == 1) {
                 expect_len(sparse, field, "sparse values");
-                const ParsedTensor values = parse_tensor(field);
+                const ParsedTensor values = parse_tensor(*file_, field);
                 info.name = values.name;
                 data_type = values.data_type;
             } else if (field.number == 3) {
@@ -803,10 +477,15 @@ private:
     int subgraphs_ = 0;
 };
 
+std::unique_ptr<Source> open_onnx(FilePtr file, const SourceOptions& options) {
+    return std::make_unique<OnnxSource>(std::move(file), options.memory_map);
+}
+
+constexpr std::string_view kOnnxExtensions[] = {"onnx"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_onnx(FilePtr file, bool memory_map) {
-    return std::make_unique<OnnxSource>(std::move(file), memory_map);
-}
+extern constinit const Loader onnx_loader{
+    {"onnx", kOnnxExtensions, "ONNX model (external data from its folder)"}, nullptr, open_onnx};
 
 }  // namespace quantscope

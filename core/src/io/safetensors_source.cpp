@@ -245,10 +245,18 @@ private:
     std::vector<Entry> entries_;
 };
 
+// The u64 header size, then the JSON header's '{' (weak: tried after every other magic).
+bool safetensors_magic(std::span<const std::byte> head) {
+    return has_magic(head, "{", 8);
+}
+
+constexpr std::string_view kSafetensorsExtensions[] = {"safetensors"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_safetensors(FilePtr file) {
-    return std::make_unique<SafetensorsSource>(std::move(file));
-}
+extern constinit const Loader safetensors_loader{
+    {"safetensors", kSafetensorsExtensions, "Hugging Face safetensors"},
+    safetensors_magic,
+    open_as<SafetensorsSource>};
 
 }  // namespace quantscope

@@ -1,9 +1,5 @@
 #include "quantscope/io/source.h"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <cstring>
 #include <limits>
 
 #include "file_data.h"
@@ -15,82 +11,10 @@
 namespace quantscope {
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return result;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// Magic bytes first (a renamed file still opens), then the extension.
-std::string_view detect_format(const FileData& file) {
-    std::array<std::byte, 12> head{};
-    const std::size_t have = static_cast<std::size_t>(std::min<std::uint64_t>(12, file.size()));
-    file.read(0, std::span<std::byte>(head).first(have));
-    const auto starts = [&](std::string_view magic, std::size_t at = 0) {
-        return have >= at + magic.size() &&
-               std::memcmp(head.data() + at, magic.data(), magic.size()) == 0;
-    };
-    if (starts("\x93NUMPY")) {
-        return "npy";
-    }
-    if (starts("PK\x03\x04") || starts("PK\x05\x06")) {
-        return "npz";
-    }
-    if (starts("GGUF")) {
-        return "gguf";
-    }
-    if (starts("RIFF") && starts("WAVE", 8)) {
-        return "wav";
-    }
-    if (have >= 9 && head[8] == std::byte{'{'}) {
-        return "safetensors";
-    }
-    const std::string name = lower(file.name());
-    for (const char* format : {"npy", "npz", "safetensors", "onnx", "gguf", "wav"}) {
-        if (ends_with(name, std::string(".") + format)) {
-            return format;
-        }
-    }
-    if (ends_with(name, ".csv") || ends_with(name, ".tsv") || ends_with(name, ".txt")) {
-        return "csv";
-    }
-    return {};
-}
-
-std::unique_ptr<Source> open_file(FilePtr file, std::string_view format, bool memory_map) {
-    if (format.empty()) {
-        format = detect_format(*file);
-    }
-    if (format == "npy") {
-        return open_npy(std::move(file));
-    }
-    if (format == "npz") {
-        return open_npz(std::move(file));
-    }
-    if (format == "safetensors") {
-        return open_safetensors(std::move(file));
-    }
-    if (format == "onnx") {
-        return open_onnx(std::move(file), memory_map);
-    }
-    if (format == "gguf") {
-        return open_gguf(std::move(file));
-    }
-    if (format == "wav") {
-        return open_wav(std::move(file));
-    }
-    if (format == "csv") {
-        return open_text(std::move(file));
-    }
-    throw LoadError(file->name(), 0,
-                    format.empty() ? "unrecognised format: no known magic bytes or extension "
-                                     "(.npy .npz .safetensors .onnx .gguf .wav .csv .txt)"
-                                   : "unknown format '" + std::string(format) + "'");
+std::unique_ptr<Source> open_file(FilePtr file, std::string_view format,
+                                  const SourceOptions& options) {
+    const Loader& loader = loader_for(*file, format);
+    return loader.open(std::move(file), options);
 }
 
 }  // namespace
@@ -187,12 +111,12 @@ std::unique_ptr<Source> open_source(const std::string& path_or_spec, const Sourc
     if (spec.starts_with("raw:")) {
         return open_raw(parse_raw_spec(spec.substr(4)), options);
     }
-    return open_file(FileData::open(path_or_spec, options.memory_map), {}, options.memory_map);
+    return open_file(FileData::open(path_or_spec, options.memory_map), {}, options);
 }
 
 std::unique_ptr<Source> open_source_bytes(std::string name, std::vector<std::byte> bytes,
                                           std::string_view format) {
-    return open_file(FileData::from_bytes(std::move(name), std::move(bytes)), format, true);
+    return open_file(FileData::from_bytes(std::move(name), std::move(bytes)), format, {});
 }
 
 }  // namespace quantscope

@@ -9,11 +9,14 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/gguf_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/json.cpp
     ${CMAKE_CURRENT_LIST_DIR}/load_error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/loader_registry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npy_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/npz_source.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/onnx_external.cpp
     ${CMAKE_CURRENT_LIST_DIR}/onnx_source.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/onnx_tensor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/protobuf.cpp
     ${CMAKE_CURRENT_LIST_DIR}/raw_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/safetensors_source.cpp

@@ -214,10 +214,11 @@ private:
     FloatBuffer values_;
 };
 
+constexpr std::string_view kTextExtensions[] = {"csv", "tsv", "txt"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_text(FilePtr file) {
-    return std::make_unique<TextSource>(std::move(file));
-}
+extern constinit const Loader text_loader{
+    {"csv", kTextExtensions, "numbers as text, 1 or 2 dimensions"}, nullptr, open_as<TextSource>};
 
 }  // namespace quantscope

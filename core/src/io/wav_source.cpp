@@ -232,10 +232,17 @@ private:
     std::uint64_t data_bytes_ = 0;
 };
 
+bool wav_magic(std::span<const std::byte> head) {
+    return has_magic(head, "RIFF") && has_magic(head, "WAVE", 8);
+}
+
+constexpr std::string_view kWavExtensions[] = {"wav"};
+
 }  // namespace
 
-std::unique_ptr<Source> open_wav(FilePtr file) {
-    return std::make_unique<WavSource>(std::move(file));
-}
+extern constinit const Loader wav_loader{
+    {"wav", kWavExtensions, "WAV audio (PCM 8 to 32-bit, float32/64, EXTENSIBLE)"},
+    wav_magic,
+    open_as<WavSource>};
 
 }  // namespace quantscope

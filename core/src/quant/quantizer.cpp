@@ -522,27 +522,6 @@ std::pair<double, double> clip_extent(const LargeVector<GroupParameters>& groups
     return extent;
 }
 
-Storage storage_for(std::int64_t count, std::int64_t groups, const QuantConfig& config) {
-    const int k = config.format.bits();
-    // Scales are stored as FP32 (E8M0 for MX, E4M3 plus one FP32 tensor scale for NVFP4); an
-    // affine zero point takes one K-bit code; direct rounding stores no scale.
-    std::int64_t param_bits_per_group = 32 + (config.scheme == Scheme::Affine ? k : 0);
-    std::int64_t tensor_bits = 0;
-    if (config.block_scaling == BlockScaling::MX) {
-        param_bits_per_group = 8;
-    } else if (config.block_scaling == BlockScaling::NVFP4) {
-        param_bits_per_group = 8;
-        tensor_bits = 32;
-    } else if (config.scheme == Scheme::Direct) {
-        param_bits_per_group = 0;
-    }
-    const std::int64_t bits = count * k + groups * param_bits_per_group + tensor_bits;
-    Storage s;
-    s.bytes = (bits + 7) / 8;
-    s.bits_per_value = count > 0 ? static_cast<double>(bits) / static_cast<double>(count) : 0.0;
-    return s;
-}
-
 }  // namespace
 
 GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config) {

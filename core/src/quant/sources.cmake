@@ -18,4 +18,6 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/group_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scaled_quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/statistics.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/storage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/memory_estimate.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sweep.cpp)

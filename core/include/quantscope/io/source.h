@@ -9,9 +9,10 @@
 //                                 (e.g. gen:gaussian:n=1000,seed=1; sine reports a sample rate)
 //   raw:PATH?dtype=D&shape=A,B&offset=N&endian=little|big
 //                                 headerless binary; see raw_source.h
-//   PATH                          a file, recognised by its magic bytes, else by its extension:
-//     .npy (NumPy v1-v3)  .npz (zip of .npy)  .safetensors  .onnx  .gguf (v2/v3)
-//     .wav (PCM 8/16/24/32-bit, float32/64, EXTENSIBLE)  .csv/.tsv/.txt (1 or 2 dimensions)
+//   PATH                          a file, recognised by its magic bytes, else by its extension,
+//                                 by one of the loaders file_loaders() lists
+//                                 (loader_registry.h): .npy .npz .gguf .wav .safetensors
+//                                 .onnx .csv/.tsv/.txt
 //
 // Values: integers and floats are converted to float32 as they are (an int8 weight of -3
 // becomes -3.0), except WAV samples, which are scaled to [-1, 1) the usual way (int16 / 32768,
@@ -48,7 +49,7 @@ public:
 
     // The path (or spec) the source was opened from.
     const std::string& path() const { return path_; }
-    // "npy", "npz", "safetensors", "onnx", "gguf", "wav", "csv", "raw", "generator".
+    // A loader's name (file_loaders() in loader_registry.h), "raw" or "generator".
     const std::string& format_name() const { return format_name_; }
     const std::vector<TensorInfo>& tensors() const { return tensors_; }
     // Anything a table should say next to a tensor: where external data lives, why it cannot be
@@ -101,9 +102,9 @@ private:
 std::unique_ptr<Source> open_source(const std::string& path_or_spec,
                                     const SourceOptions& options = {});
 
-// Opens bytes already in memory. `format` is one of the format names above ("npy", "npz",
-// "safetensors", "onnx", "gguf", "wav", "csv"), or empty to detect it from the magic bytes and
-// then from `name`'s extension. `name` appears in messages; for ONNX its folder is where
+// Opens bytes already in memory. `format` is a loader's name (file_loaders() in
+// loader_registry.h), or empty to detect it from the magic bytes and then from `name`'s
+// extension. `name` appears in messages; for ONNX its folder is where
 // external data is looked for.
 std::unique_ptr<Source> open_source_bytes(std::string name, std::vector<std::byte> bytes,
                                           std::string_view format = {});

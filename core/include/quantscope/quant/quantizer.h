@@ -22,6 +22,7 @@
 #include "quantscope/quant/calibration.h"
 #include "quantscope/quant/histogram.h"
 #include "quantscope/quant/metrics.h"
+#include "quantscope/quant/storage.h"
 #include "quantscope/quant/quant_config.h"
 
 namespace quantscope {
@@ -36,12 +37,6 @@ struct GroupParameters {
 // quantize() writes every group's parameters: resizing QuantResult::groups leaves them unset.
 template <>
 struct LeftUnsetOnResize<GroupParameters> : std::true_type {};
-
-struct Storage {
-    double bits_per_value = 0;  // including scales, zero points and kept outliers
-    std::int64_t bytes = 0;
-    std::int64_t outlier_bytes = 0;  // FP16 value + 32-bit position of each kept outlier
-};
 
 struct QuantResult {
     FloatBuffer dequantized;
