@@ -15,13 +15,19 @@ double mantissa(double step) {
 
 }  // namespace
 
-double niceStep(double span, int targetTicks) {
+double niceStep(double span, int targetTicks, bool integers) {
     if (!(span > 0) || !std::isfinite(span)) {
         return 1;
     }
     const double raw = span / std::max(1, targetTicks);
+    if (integers && raw <= 1) {
+        return 1;
+    }
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     for (double m : {1.0, 2.0, 2.5, 5.0}) {
+        if (integers && m == 2.5 && magnitude < 10) {
+            continue;  // 2.5 is whole only from 25 on
+        }
         if (m * magnitude >= raw * (1 - 1e-9)) {
             return m * magnitude;
         }
@@ -45,12 +51,12 @@ QString tickLabel(double value, double step) {
     return QString::number(value, 'f', decimals);
 }
 
-QList<AxisTick> linearTicks(double lo, double hi, int targetTicks) {
+QList<AxisTick> linearTicks(double lo, double hi, int targetTicks, bool integers) {
     QList<AxisTick> ticks;
     if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) {
         return ticks;
     }
-    const double step = niceStep(hi - lo, targetTicks);
+    const double step = niceStep(hi - lo, targetTicks, integers);
     const auto first = static_cast<long long>(std::ceil(lo / step - 1e-9));
     const auto last = static_cast<long long>(std::floor(hi / step + 1e-9));
     for (long long k = first; k <= last && ticks.size() < 100; ++k) {
@@ -112,7 +118,9 @@ void setAxisTicks(QCategoryAxis* axis, double lo, double hi, TickStyle style, in
         hi = lo + 1;
     }
     const QList<AxisTick> ticks =
-        style == TickStyle::LogCount ? logCountTicks(hi) : linearTicks(lo, hi, targetTicks);
+        style == TickStyle::LogCount
+            ? logCountTicks(hi)
+            : linearTicks(lo, hi, targetTicks, style == TickStyle::Integer);
     for (const QString& label : axis->categoriesLabels()) {
         axis->remove(label);
     }

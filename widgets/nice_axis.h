@@ -17,14 +17,15 @@ struct AxisTick {
     QString label;
 };
 
-enum class TickStyle { Linear, LogCount };
+// Integer: linear, on whole numbers only (1, 2, 5, 10... apart), for counts such as bit widths.
+enum class TickStyle { Linear, Integer, LogCount };
 
-// The step for about `targetTicks` ticks over `span`.
-double niceStep(double span, int targetTicks);
+// The step for about `targetTicks` ticks over `span`; with `integers`, a whole number (no 2.5).
+double niceStep(double span, int targetTicks, bool integers = false);
 // A tick value printed with the digits its step needs.
 QString tickLabel(double value, double step);
 // Ticks inside [lo, hi].
-QList<AxisTick> linearTicks(double lo, double hi, int targetTicks);
+QList<AxisTick> linearTicks(double lo, double hi, int targetTicks, bool integers = false);
 // Ticks of an axis holding log10(1 + count), from 0 to `hi`.
 QList<AxisTick> logCountTicks(double hi);
 // [lo, hi] widened by `pad` times its span at each end. Data that are nearly symmetric about

@@ -81,7 +81,7 @@ void ZoomableChartView::zoomTo(double lo, double hi) {
 }
 
 void ZoomableChartView::setXRange(double lo, double hi) {
-    setAxisTicks(axisX_, lo, hi, TickStyle::Linear, std::max(2, width() / xTickSpacing_));
+    setAxisTicks(axisX_, lo, hi, xStyle_, std::max(2, width() / xTickSpacing_));
 }
 
 void ZoomableChartView::setYRange(double lo, double hi) {
@@ -92,6 +92,11 @@ void ZoomableChartView::setTickSpacing(int xPixels, int yPixels) {
     xTickSpacing_ = std::max(20, xPixels);
     yTickSpacing_ = std::max(20, yPixels);
     applyTicks();
+}
+
+void ZoomableChartView::setXTickStyle(TickStyle style) {
+    xStyle_ = style;
+    setXRange(axisX_->min(), axisX_->max());
 }
 
 void ZoomableChartView::setYTickStyle(TickStyle style) {

@@ -32,6 +32,8 @@ public:
     // The y range; the ticks follow the style (counts on a log scale tick at 0, 1, 10, ...).
     void setYRange(double lo, double hi);
     void setYTickStyle(TickStyle style);
+    // Linear (default) or Integer: whole-number ticks for an axis of counts (bit widths).
+    void setXTickStyle(TickStyle style);
     TickStyle yTickStyle() const { return yStyle_; }
     // About one tick per this many pixels along each axis (small charts want denser ticks).
     void setTickSpacing(int xPixels, int yPixels);
@@ -67,6 +69,7 @@ private:
     QCategoryAxis* axisX_;
     QCategoryAxis* axisY_;
     TickStyle yStyle_ = TickStyle::Linear;
+    TickStyle xStyle_ = TickStyle::Linear;
     int xTickSpacing_ = 80;
     int yTickSpacing_ = 70;
     double homeLo_ = 0;

@@ -170,11 +170,8 @@ void MainWindow::createDocks() {
     lessonDock_ = new QDockWidget(tr("Lesson"), this);
     lessonDock_->setObjectName(QStringLiteral("lessonDock"));
     lessonDock_->setWidget(lessonPanel_);
-    // Beside the Sources, whose list matters less while a lesson is read: the left column is
-    // wide enough for a paragraph, and the Metrics stay in sight.
+    // Hidden until a lesson starts; then tabbed with the Sources (startLesson).
     addDockWidget(Qt::LeftDockWidgetArea, lessonDock_);
-    tabifyDockWidget(sourcesDock, lessonDock_);
-    sourcesDock->raise();
     lessonDock_->hide();
     connect(lessonPanel_, &LessonPanel::lessonRequested, this, &MainWindow::startLesson);
 
@@ -311,6 +308,16 @@ void MainWindow::startLesson(int index) {
     }
     const Lesson& lesson = lessons()[static_cast<std::size_t>(index)];
     lessonPanel_->showLesson(index);
+    // Beside the Sources, whose list matters less while a lesson is read: the left column is
+    // wide enough for a paragraph, and the Metrics stay in sight. Only the first time, and only
+    // where the user has not put the dock elsewhere.
+    auto* sourcesDock = findChild<QDockWidget*>(QStringLiteral("sourcesDock"));
+    if (!lessonDockPlaced_ && lessonDock_->isHidden() && sourcesDock != nullptr &&
+        sourcesDock->isVisible() && dockWidgetArea(lessonDock_) == Qt::LeftDockWidgetArea &&
+        tabifiedDockWidgets(lessonDock_).isEmpty()) {
+        tabifyDockWidget(sourcesDock, lessonDock_);
+    }
+    lessonDockPlaced_ = true;
     lessonDock_->show();
     lessonDock_->raise();
     session_->changeConfig(lesson.configs.front(), tr("Lesson: %1").arg(lesson.title));

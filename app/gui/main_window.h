@@ -112,6 +112,7 @@ private:
     QDockWidget* bitsDock_;
     LessonPanel* lessonPanel_;
     QDockWidget* lessonDock_;
+    bool lessonDockPlaced_ = false;
     QLabel* headline_;
     QLabel* task_;
     QProgressBar* progress_;

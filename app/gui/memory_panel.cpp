@@ -143,7 +143,7 @@ MemoryPanel::MemoryPanel(AnalysisSession* session, QWidget* parent)
         tr("How training keeps Adam's two moments: FP32 (8 bytes a "
            "parameter) or 8-bit blockwise as bitsandbytes (2 bytes and a "
            "scale per 2048)"));
-    auto* copy = new QPushButton(tr("Cop&y tables"), this);
+    auto* copy = new QPushButton(tr("Copy tables"), this);
     copy->setToolTip(tr("Both tables as CSV on the clipboard"));
     connect(copy, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(tablesAsCsv()); });
@@ -156,7 +156,7 @@ MemoryPanel::MemoryPanel(AnalysisSession* session, QWidget* parent)
         row->addWidget(w);
     };
     labelled(controls, tr("Mo&del:"), model_);
-    labelled(controls, tr("Para&meters:"), parameters_);
+    labelled(controls, tr("&Parameters:"), parameters_);
     labelled(controls, tr("Hidden si&ze:"), hidden_);
     controls->addStretch(1);
 
@@ -173,7 +173,7 @@ MemoryPanel::MemoryPanel(AnalysisSession* session, QWidget* parent)
     // width; the chart takes the height that is left.
     auto* trainingBox = new QWidget(this);
     auto* trainingRow = new QHBoxLayout;
-    labelled(trainingRow, tr("Trai&ning:"), optimizer_);
+    labelled(trainingRow, tr("Training &with:"), optimizer_);
     trainingRow->addStretch(1);
     trainingRow->addWidget(copy);
     auto* trainingLayout = new QVBoxLayout(trainingBox);

@@ -23,6 +23,7 @@ SweepPanel::SweepPanel(AnalysisSession* session, QWidget* parent)
     view_ = new widgets::PlotChartView(this);
     view_->chart()->setTitle(tr("SQNR against bit width"));
     view_->setAxisTitles(tr("bits"), tr("SQNR (dB)"));
+    view_->setXTickStyle(widgets::TickStyle::Integer);  // there is no 2.5-bit format
     note_ = new QLabel(this);
     note_->setWordWrap(true);
     auto* run = new QPushButton(tr("R&un sweep"), this);

@@ -137,6 +137,25 @@ private slots:
         QCOMPARE(widgets::roundToResolution(1234.567, 20.0), 1230.0);
     }
 
+    // A bit-width axis never ticks at 2.5 or 7.5 bits, whatever its length; Linear still does.
+    void integerTicksFallOnWholeNumbers() {
+        for (int target = 2; target <= 20; ++target) {
+            for (const double hi : {3.0, 8.0, 16.0, 17.0, 40.0, 300.0}) {
+                for (const auto& t : widgets::linearTicks(1.5, hi, target, true)) {
+                    QVERIFY2(t.value == std::round(t.value) && !t.label.contains(QLatin1Char('.')),
+                             qPrintable(QStringLiteral("%1 of [1.5, %2] at %3 ticks")
+                                            .arg(t.label)
+                                            .arg(hi)
+                                            .arg(target)));
+                }
+            }
+        }
+        QCOMPARE(widgets::niceStep(14, 6, false), 2.5);
+        QCOMPARE(widgets::niceStep(14, 6, true), 5.0);
+        QCOMPARE(widgets::niceStep(140, 6, true), 25.0);
+        QCOMPARE(widgets::niceStep(3, 12, true), 1.0);
+    }
+
     void histogramAxesDependOnlyOnTheData() {
         widgets::HistogramChartView view;
         view.resize(800, 500);

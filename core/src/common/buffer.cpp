@@ -14,7 +14,7 @@ constexpr std::size_t kCacheLine = 64;
 
 // Freed large buffers kept for the next allocation of the same size. Every analysis of a tensor
 // allocates Q(x) of the tensor's size again; a fresh 64 MiB buffer costs its page faults and the
-// kernel's page zeroing (a quarter of a per-block INT4 run at 16M values), a reused one nothing.
+// kernel's page zeroing (docs/performance.md), a reused one nothing.
 // Bounded: a few blocks, 512 MiB in all, the oldest freed first.
 class BufferCache {
 public:

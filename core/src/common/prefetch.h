@@ -1,8 +1,7 @@
 #pragma once
-// Software prefetch for streaming passes over large tensors. On the 2-core reference VM the
-// hardware prefetcher does not run ahead of a loop that spends a few cycles per value: a
-// histogram pass read memory at 0.5 G values/s per core, and at 1.9 G values/s once each
-// 64-byte line asked for a line a few KiB further on. Internal to core.
+// Software prefetch for streaming passes over large tensors. The hardware prefetcher does not run
+// ahead of a loop that spends a few cycles per value; asking, at each 64-byte line, for a line a
+// few KiB further on keeps such a loop fed (docs/performance.md). Internal to core.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +10,7 @@ namespace quantscope::detail {
 
 // How far ahead a streaming loop asks for data: far enough to cover the memory latency at a few
 // cycles per value, near enough to stay in L1. 8 KiB rather than 4: a 2048-value kernel block is
-// 8 KiB, so the next block is on its way while this one is counted into the histograms (per
-// channel and block:32 about 1 ms faster at 16M values).
+// 8 KiB, so the next block is on its way while this one is counted into the histograms.
 inline constexpr std::size_t kPrefetchBytes = 8192;
 // Values a loop handles per prefetch: one 64-byte line of floats.
 inline constexpr std::size_t kValuesPerLine = 16;

@@ -8,4 +8,6 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prefetch.h
     ${CMAKE_CURRENT_LIST_DIR}/stream_store.h
+    ${CMAKE_CURRENT_LIST_DIR}/finite_float.h
+    ${CMAKE_CURRENT_LIST_DIR}/rounding_dispatch.h
     ${CMAKE_CURRENT_LIST_DIR}/rounding.cpp)

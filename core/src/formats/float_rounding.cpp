@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../common/prefetch.h"
+#include "../common/rounding_dispatch.h"
 #include "float_value_rounding.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/formats/float_format.h"
@@ -160,7 +161,7 @@ std::uint32_t encode_block(const AliasedBits* in, std::uint32_t* codes, std::uin
 // subnormal ones take one exact multiply by the constant 2^(emin - M).
 // SubnormalBits: the format's subnormals are float32's (emin = -126, as bf16 and tf32), so their
 // bits are the mantissa shifted into place; the multiply by 2^(emin - M), itself a float32
-// subnormal there, would take a microcode assist on every element (4x slower for bf16).
+// subnormal there, would take a microcode assist on every element.
 template <bool SubnormalBits>
 void decode_block_with(const std::uint32_t* codes, AliasedBits* out, std::uint32_t n,
                        const KernelConstants& k) {
@@ -255,24 +256,15 @@ std::int64_t for_each_block(const float* in, std::size_t n, std::uint64_t seed,
 
 std::int64_t round_values_chunk(const float* in, float* out, std::size_t n, const ValueConstants& v,
                                 Rounding rounding, std::uint64_t seed, std::uint64_t first_index) {
-    return for_each_block(
-        in, n, seed, first_index,
-        [&](std::size_t done, std::uint32_t count, std::uint32_t key,
-            std::uint32_t low) -> std::uint32_t {
-            const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
-            auto* o = reinterpret_cast<AliasedBits*>(out + done);
-            switch (rounding) {
-                case Rounding::NearestEven:
-                    return round_values_block<Rounding::NearestEven>(i, o, count, v, key, low);
-                case Rounding::NearestAway:
-                    return round_values_block<Rounding::NearestAway>(i, o, count, v, key, low);
-                case Rounding::TowardZero:
-                    return round_values_block<Rounding::TowardZero>(i, o, count, v, key, low);
-                case Rounding::Stochastic:
-                    return round_values_block<Rounding::Stochastic>(i, o, count, v, key, low);
-            }
-            return 0;
-        });
+    return for_each_block(in, n, seed, first_index,
+                          [&](std::size_t done, std::uint32_t count, std::uint32_t key,
+                              std::uint32_t low) -> std::uint32_t {
+                              const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
+                              auto* o = reinterpret_cast<AliasedBits*>(out + done);
+                              return detail::with_rounding(rounding, [&]<Rounding R>() {
+                                  return round_values_block<R>(i, o, count, v, key, low);
+                              });
+                          });
 }
 
 template <typename Sink>
@@ -280,29 +272,17 @@ std::int64_t encode_chunk(const float* in, std::size_t n, const KernelConstants&
                           Rounding rounding, std::uint64_t seed, std::uint64_t first_index,
                           Sink&& sink) {
     alignas(64) std::uint32_t codes[kBlock];
-    return for_each_block(
-        in, n, seed, first_index,
-        [&](std::size_t done, std::uint32_t count, std::uint32_t key,
-            std::uint32_t low) -> std::uint32_t {
-            const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
-            std::uint32_t beyond = 0;
-            switch (rounding) {
-                case Rounding::NearestEven:
-                    beyond = encode_block<Rounding::NearestEven>(i, codes, count, k, key, low);
-                    break;
-                case Rounding::NearestAway:
-                    beyond = encode_block<Rounding::NearestAway>(i, codes, count, k, key, low);
-                    break;
-                case Rounding::TowardZero:
-                    beyond = encode_block<Rounding::TowardZero>(i, codes, count, k, key, low);
-                    break;
-                case Rounding::Stochastic:
-                    beyond = encode_block<Rounding::Stochastic>(i, codes, count, k, key, low);
-                    break;
-            }
-            sink(done, count, codes);
-            return beyond;
-        });
+    return for_each_block(in, n, seed, first_index,
+                          [&](std::size_t done, std::uint32_t count, std::uint32_t key,
+                              std::uint32_t low) -> std::uint32_t {
+                              const auto* i = reinterpret_cast<const AliasedBits*>(in + done);
+                              const std::uint32_t beyond =
+                                  detail::with_rounding(rounding, [&]<Rounding R>() {
+                                      return encode_block<R>(i, codes, count, k, key, low);
+                                  });
+                              sink(done, count, codes);
+                              return beyond;
+                          });
 }
 
 template <typename ChunkFn>

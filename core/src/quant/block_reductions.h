@@ -99,7 +99,7 @@ inline float short_block_absmax(const float* x, std::size_t n) {
 
 // low[k] = min(low[k], x[k]) and high[k] = max(high[k], x[k]) over the finite x[k], k < n: one
 // row folded into its channels' running ranges. The plain loop, split at each prefetched line,
-// was vectorized with an aliasing check per line, which took a quarter of the pass.
+// was vectorized with an aliasing check per line, a large share of the pass.
 inline void fold_row_min_max(const float* x, float* low, float* high, std::size_t n) {
     constexpr float kMax = std::numeric_limits<float>::max();
     using Line = float __attribute__((vector_size(kValuesPerLine * sizeof(float))));

@@ -7,13 +7,14 @@
 #include <cstdint>
 #include <span>
 
+#include "../common/finite_float.h"
 #include "quantscope/quant/metrics.h"
 
 namespace quantscope::detail {
 
 // Float accumulators per sum in the fused kernels (one vector register each): 16 with AVX-512,
-// which has 32 registers; 8 with AVX2, where 16 lanes took more registers than it has and the
-// spills cost a quarter of the time. The sums' order, and so their last digits, follow it;
+// which has 32 registers; 8 with AVX2, where 16 lanes took more registers than it has and
+// spilled. The sums' order, and so their last digits, follow it;
 // Q(x) does not.
 #if defined(__AVX512F__)
 inline constexpr std::size_t kSumLanes = 16;
@@ -48,7 +49,7 @@ struct LaneSums {
         se2[j] += e * e;
         emax[j] = ae > emax[j] ? ae : emax[j];
         zeroed[j] += ((y == 0.0f) & (x != 0.0f)) ? 1.0f : 0.0f;
-        bad[j] += __builtin_fabsf(x) <= 3.40282347e38f ? 0.0f : 1.0f;
+        bad[j] += is_finite_float(x) ? 0.0f : 1.0f;
     }
     void add_clipped(std::size_t j, bool was_clipped) { clipped[j] += was_clipped ? 1.0f : 0.0f; }
 

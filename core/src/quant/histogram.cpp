@@ -6,9 +6,11 @@
 #include <numeric>
 #include <optional>
 
+#include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "histogram_slots.h"
 #include "quantscope/common/parallel.h"
+#include "value_range.h"
 
 namespace quantscope {
 
@@ -38,7 +40,7 @@ ValueRange small_finite_range(std::span<const float> values) {
             // Non-finite values become +-Inf first, so that each lane is a plain min / max (a
             // combined condition kept GCC from vectorizing).
             const float v = x[i + j];
-            const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+            const bool finite = detail::is_finite_float(v);
             const float for_lo = finite ? v : kInf;
             const float for_hi = finite ? v : -kInf;
             lo[j] = for_lo < lo[j] ? for_lo : lo[j];
@@ -47,7 +49,7 @@ ValueRange small_finite_range(std::span<const float> values) {
     }
     for (; i < n; ++i) {
         const float v = x[i];
-        const bool finite = __builtin_fabsf(v) <= 3.40282347e38f;
+        const bool finite = detail::is_finite_float(v);
         lo[0] = finite && v < lo[0] ? v : lo[0];
         hi[0] = finite && v > hi[0] ? v : hi[0];
     }
@@ -72,12 +74,7 @@ ValueRange finite_range(std::span<const float> values) {
     });
     ValueRange range;
     for (const ValueRange& r : ranges) {
-        if (!r.any_finite) {
-            continue;
-        }
-        range.lo = range.any_finite ? std::min(range.lo, r.lo) : r.lo;
-        range.hi = range.any_finite ? std::max(range.hi, r.hi) : r.hi;
-        range.any_finite = true;
+        detail::include_range(range, r);
     }
     return range;
 }

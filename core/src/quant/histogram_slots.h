@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/quant/histogram.h"
@@ -90,7 +91,7 @@ inline std::uint32_t clamped_histogram_slot(float v, const SlotGrid& g) {
 // Non-finite values get `skip`. Written without branches so that the loops calling it vectorize
 // (finite_histogram_slot keeps even NaN positions, from an infinite scale, out of a conversion).
 inline std::uint32_t histogram_slot(float v, const SlotGrid& g, std::uint32_t skip) {
-    const bool finite = __builtin_fabsf(v) <= std::numeric_limits<float>::max();
+    const bool finite = is_finite_float(v);
     const std::uint32_t slot = finite_histogram_slot(v, g);
     return finite ? slot : skip;
 }
@@ -126,7 +127,7 @@ public:
           totals_(slots, 0) {}
 
     // Counts each index[0..n), every one below slots(). Never inlined: inlined into the per-tensor
-    // kernel loop it ran about 3 % slower.
+    // kernel loop it ran slower.
     [[gnu::noinline]] void add(const std::uint32_t* index, std::size_t n) {
         std::uint32_t* c = counts_.data();
         const std::size_t s = stride_;
@@ -155,8 +156,8 @@ public:
     }
 
 private:
-    // Eight copies of 32-bit counters: a scatter increment was 15 % cheaper than with four
-    // copies of 64-bit ones (fewer store-to-load stalls, half the footprint).
+    // Eight copies of 32-bit counters: a scatter increment is cheaper than with four copies of
+    // 64-bit ones (fewer store-to-load stalls, half the footprint).
     static constexpr std::size_t kCopies = 8;
     // Far below 2^32, and low enough that the tests' larger tensors flush too.
     static constexpr std::uint64_t kFlushEvery = std::uint64_t{1} << 19;

@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "../common/finite_float.h"
 #include "histogram_slots.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quant_config.h"
@@ -42,7 +43,7 @@ inline std::uint32_t kl_slot(float x, float u, const KlGrid& g) {
     float position = (u - g.origin) * g.scale;
     position = position >= 0.0f ? position : 0.0f;  // NaN too
     position = position <= kLast ? position : kLast;
-    const bool finite = __builtin_fabsf(x) <= 3.40282347e38f;
+    const bool finite = is_finite_float(x);
     return finite ? static_cast<std::uint32_t>(static_cast<std::int32_t>(position))
                   : static_cast<std::uint32_t>(kKlBins);
 }
@@ -81,6 +82,47 @@ private:
     KlGrid grid_;
     ScatterCounts counts_;
 };
+
+// How a quantize path counts the KL histogram: both quantizers ask kl_counting and count with
+// count_kl_window, so that this is the one place where the ways are listed.
+enum class KlCounting {
+    None,          // no KL metric asked for
+    KernelSlots,   // the vector kernel writes each value's slot (kl_slot) in its loop, while x and
+                   // its code-unit position are in registers; the values after its last whole
+                   // vector step are counted from their position, computed again
+    ScaledValues,  // every value from its position in an array the path made anyway (the scaled
+                   // quantizer's x / s for the element rounder)
+};
+
+// The way for a path whose values go through a vector kernel (`vector_kernel`) or are scaled
+// into an array first.
+inline KlCounting kl_counting(const KlCounts* kl, bool vector_kernel) {
+    if (kl == nullptr) {
+        return KlCounting::None;
+    }
+    return vector_kernel ? KlCounting::KernelSlots : KlCounting::ScaledValues;
+}
+
+// Counts window x[0..n), n <= KlCounts::kRun, into `kl` the way `how` says: KernelSlots takes
+// the first `whole` values' slots from `slots` and the rest at code position u(i); ScaledValues
+// every value at u(i).
+template <class U>
+void count_kl_window(KlCounts* kl, KlCounting how, const std::uint32_t* slots, std::size_t whole,
+                     const float* x, std::size_t n, U&& u) {
+    switch (how) {
+        case KlCounting::None:
+            return;
+        case KlCounting::KernelSlots:
+            kl->add_slots(slots, whole);
+            if (whole < n) {
+                kl->add_at(x + whole, n - whole, [&](std::size_t i) { return u(whole + i); });
+            }
+            return;
+        case KlCounting::ScaledValues:
+            kl->add_at(x, n, u);
+            return;
+    }
+}
 
 // The counts of every thread and what turns them into the metric.
 class KlCounter {

@@ -6,6 +6,7 @@
 //   NVFP4:   per block of 16, s = E4M3(amax / 6 / S) * S with S = amax_tensor / (448 * 6)
 // where R rounds to the element format with saturation. NaN and Inf pass through unchanged.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -17,6 +18,24 @@
 #include "quantscope/quant/quantizer.h"
 
 namespace quantscope::detail {
+
+// Integer formats without block scaling take the integer quantizer (quantizer.h's formulas,
+// integer_kernels.h); every other config is scaled (this file).
+inline bool is_integer_config(const QuantConfig& config) {
+    return config.format.kind() == FormatKind::Integer &&
+           config.block_scaling == BlockScaling::None;
+}
+
+// Values per window of the scaled kernels: a window's scratch arrays (t, r, y, scale, 1/scale)
+// stay in L1.
+inline constexpr std::size_t kScaledWindow = 1024;
+
+// MXINT8 elements are int8 codes with an implicit scale of 2^-6 (OCP MX v1.0, section 5.3).
+inline constexpr float kMxInt8Step = 1.0f / 64.0f;
+
+inline bool is_mx_int8(const QuantConfig& config) {
+    return config.block_scaling == BlockScaling::MX && config.format.kind() == FormatKind::Integer;
+}
 
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 // `clip_extent` (optional) receives the union of the groups' clipping ranges when the kernel
@@ -43,17 +62,5 @@ float quantize_scaled_value_reference(float x, const GroupParameters& params,
 
 // Largest magnitude of the element format (6 for E2M1, 1 for NF4, 127/64 for MXINT8).
 double element_max(const QuantConfig& config);
-
-// Min-max ranges of every strided channel in one row-major pass (no gathering; the channel
-// loop runs along contiguous memory). Symmetric configs get [-absmax, absmax]. `finite_out`
-// (optional) receives the finite range of all the values, finite_range's result, from the same
-// pass.
-std::vector<ClipRange> strided_minmax_ranges(std::span<const float> values,
-                                             const GroupLayout& layout, const QuantConfig& config,
-                                             ValueRange* finite_out = nullptr);
-
-// The calibrated clipping range of group `group` (gathers strided channels).
-ClipRange calibrate_group(std::span<const float> values, const GroupLayout& layout,
-                          std::size_t group, const QuantConfig& config);
 
 }  // namespace quantscope::detail

@@ -80,7 +80,7 @@ private:
     // Pairs a step at a time: the table, the caller's blocks and these indices must share L1.
     static constexpr std::size_t kStep = 256;
 
-    // 32-bit counters (16-bit ones halved the table but were slower by 0.2-1 ms at 16M values),
+    // 32-bit counters (16-bit ones halved the table but were slower),
     // emptied into 64-bit totals long before one could wrap; often enough that the tests'
     // larger tensors flush too.
     using Counter = std::uint32_t;

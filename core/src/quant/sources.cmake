@@ -3,6 +3,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metric_descriptors.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/histogram_plot.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_summary.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram_slots.h
     ${CMAKE_CURRENT_LIST_DIR}/kl_counts.h
@@ -11,12 +12,27 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/kl_scale_counts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/slot_pair_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/group_parameters.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/group_quantizer.h
+    ${CMAKE_CURRENT_LIST_DIR}/group_quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/group_calibration.h
+    ${CMAKE_CURRENT_LIST_DIR}/group_calibration.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/integer_kernels.h
+    ${CMAKE_CURRENT_LIST_DIR}/integer_kernels.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/outliers.h
+    ${CMAKE_CURRENT_LIST_DIR}/outliers.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/value_range.h
     ${CMAKE_CURRENT_LIST_DIR}/result_notes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scale_limits.h
     ${CMAKE_CURRENT_LIST_DIR}/calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error_sums.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/scaled_quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/scaled_parameters.h
+    ${CMAKE_CURRENT_LIST_DIR}/scaled_parameters.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/scaled_kernels.h
+    ${CMAKE_CURRENT_LIST_DIR}/scaled_kernels.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/element_rounder.h
     ${CMAKE_CURRENT_LIST_DIR}/statistics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/storage.cpp
     ${CMAKE_CURRENT_LIST_DIR}/memory_estimate.cpp

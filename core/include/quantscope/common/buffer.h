@@ -1,8 +1,8 @@
 #pragma once
 // Storage for tensor-sized float arrays. Two things make a plain std::vector<float> slow here:
 // it zero-fills memory that the next pass overwrites anyway, and on virtual machines every 4 KiB
-// page fault is expensive (a fresh 64 MiB vector measured 280-320 ms to fill, 5 ms with 2 MiB
-// transparent huge pages). So large buffers are 2 MiB aligned, advised to use huge pages, and
+// page fault is expensive (docs/performance.md: far cheaper with 2 MiB transparent huge pages).
+// So large buffers are 2 MiB aligned, advised to use huge pages, and
 // elements are default-initialized (left unset) on resize.
 
 #include <cstddef>
@@ -66,7 +66,7 @@ using FloatBuffer = std::vector<float, LargeBufferAllocator<float>>;
 
 // Any large array rebuilt on every analysis (the parameters of half a million blocks, say): the
 // same reuse of freed blocks, where a std::vector's memory went back to the system and its pages
-// were faulted and zeroed again on each call (a fifth of an MXFP4 run at 16M values). Elements
+// were faulted and zeroed again on each call. Elements
 // are default-initialized on resize: types with member initializers still get them.
 template <typename T>
 using LargeVector = std::vector<T, LargeBufferAllocator<T>>;

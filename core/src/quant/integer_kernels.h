@@ -1,0 +1,139 @@
+#pragma once
+// The integer quantizer's fused kernels: quantize, dequantize, every metric sum and the KL
+// histogram's slots in one pass over a cache-sized block, kLanes values at a time, for one
+// group, per-element parameters (channels along the last axis) or a batch of short blocks.
+// Internal to core/quant.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "../common/rounding_dispatch.h"
+#include "error_sums.h"
+#include "kl_counts.h"
+#include "quantscope/formats/rounding.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace quantscope::detail {
+
+// Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
+inline constexpr std::size_t kBlock = 2048;
+
+// Uniform in [0, 1) for stochastic rounding from the formats engine's counter-based hash: the
+// same (seed, index) always gives the same number, whatever the thread split, and the same
+// random bits as round_to_format uses.
+inline float uniform_from_index(std::uint32_t seed, std::uint64_t index) {
+    return static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
+}
+
+inline std::uint32_t seed32(std::uint64_t seed) {
+    return static_cast<std::uint32_t>(seed) ^ static_cast<std::uint32_t>(seed >> 32);
+}
+
+// Rounding written so that GCC vectorizes it: rint and trunc map to vroundps; ties-away is
+// trunc plus a correction, exact because t - trunc(t) is exact.
+template <Rounding R>
+inline float round_to_integer(float t, std::uint32_t seed, std::uint64_t index) {
+    if constexpr (R == Rounding::NearestEven) {
+        return __builtin_rintf(t);  // current mode FE_TONEAREST: ties to even
+    } else if constexpr (R == Rounding::NearestAway) {
+        const float whole = __builtin_truncf(t);
+        const float fraction = t - whole;
+        return whole + (fraction >= 0.5f ? 1.0f : 0.0f) - (fraction <= -0.5f ? 1.0f : 0.0f);
+    } else if constexpr (R == Rounding::TowardZero) {
+        return __builtin_truncf(t);
+    } else {
+        return __builtin_floorf(t + uniform_from_index(seed, index));
+    }
+}
+
+inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::uint64_t index) {
+    return with_rounding(rounding,
+                         [&]<Rounding R>() { return round_to_integer<R>(t, seed, index); });
+}
+
+// The clipping bounds of a group in the kernels' float arithmetic: half a step beyond the end
+// codes, so that the float rounding of a min-max scale (127 * (amax / 127) != amax) never
+// counts the group's extreme value as clipped.
+inline float clip_bound(float code, float zero_point, float scale) {
+    return (code - zero_point) * scale;
+}
+
+struct KernelParams {
+    float scale;
+    float inv_scale;
+    float zero_point;
+    float qmin;
+    float qmax;
+    float clip_min;  // where clipping starts (clipping_bounds), not the end levels
+    float clip_max;
+    Rounding rounding;
+    std::uint32_t seed;
+};
+
+// The fused kernel's lanes: kLanes independent float accumulators per sum (error_sums.h). Each
+// lane sums at most kBlock / kLanes values, so float precision is ample before the block's total
+// is added in double. Blocks batch in the kernel when their length is a multiple.
+inline constexpr std::size_t kLanes = kSumLanes;
+
+// Per-element parameters for per-channel quantization along the last axis, kLanes channels at a
+// time: their 1/s, then s, z, clip_min and clip_max, then the next kLanes channels'. One pointer
+// where five separate arrays left GCC short of registers in the kernel, which then kept its sums
+// in memory. Element i of a block uses channel i (`packed` is offset to the block's first
+// element, a multiple of kLanes).
+struct ParamArrays {
+    static constexpr std::size_t kFields = 5;
+    const float* packed = nullptr;
+
+    const float* lanes(std::size_t i) const { return packed + i / kLanes * kFields * kLanes; }
+    float inv_scale(std::size_t i) const { return lanes(i)[i % kLanes]; }
+    float scale(std::size_t i) const { return lanes(i)[kLanes + i % kLanes]; }
+    float zero_point(std::size_t i) const { return lanes(i)[2 * kLanes + i % kLanes]; }
+    float clip_min(std::size_t i) const { return lanes(i)[3 * kLanes + i % kLanes]; }
+    float clip_max(std::size_t i) const { return lanes(i)[4 * kLanes + i % kLanes]; }
+    // The arrays from element i on, i a multiple of kLanes.
+    ParamArrays from(std::size_t i) const { return {lanes(i)}; }
+};
+
+// The kernel's parameters for group `g`, on `base`'s code range, rounding and seed (those of the
+// config, from kernel_params of any group).
+inline KernelParams with_group(KernelParams base, const GroupParameters& g) {
+    base.scale = static_cast<float>(g.scale);
+    // 1/s rounded once from double: keeps exact ties (x/s = 42.5) exact in float.
+    base.inv_scale = static_cast<float>(1.0 / static_cast<double>(base.scale));
+    base.zero_point = static_cast<float>(g.zero_point);
+    base.clip_min = clip_bound(base.qmin - 0.5f, base.zero_point, base.scale);
+    base.clip_max = clip_bound(base.qmax + 0.5f, base.zero_point, base.scale);
+    return base;
+}
+
+inline KernelParams kernel_params(const GroupParameters& g, const QuantConfig& config) {
+    KernelParams p{};
+    p.qmin = static_cast<float>(config.format.integer_format().min_code());
+    p.qmax = static_cast<float>(config.format.integer_format().max_code());
+    p.rounding = config.rounding;
+    p.seed = seed32(config.seed);
+    return with_group(p, g);
+}
+
+// Quantizes x[0..n), n <= kBlock, with one set of parameters; codes (optional) receive the
+// codes. `kl` (optional) counts the block's values into the KL histogram.
+void quantize_block(const float* x, float* y, std::int32_t* codes, std::size_t n,
+                    std::uint64_t first_index, const KernelParams& p, MetricSums& sums,
+                    KlCounts* kl = nullptr);
+
+// The same with per-element parameters `a` (element i of the block uses a's entry i); `uniform`
+// gives the code range, rounding and seed.
+void quantize_block_per_element(const float* x, float* y, std::int32_t* codes, std::size_t n,
+                                std::uint64_t first_index, const KernelParams& uniform,
+                                const ParamArrays& a, MetricSums& sums, KlCounts* kl);
+
+// Consecutive groups of block_len elements each (a multiple of kLanes), groups[k] for the k-th,
+// in one kernel call: per-group calls of 32 values spent more on their set-up and sums than on
+// the values. Without codes; a call that meets NaN or Inf redoes its groups one by one. `kl`
+// (optional) counts the values into the KL histogram.
+void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
+                     const KernelParams* groups, std::size_t block_len, MetricSums& sums,
+                     KlCounts* kl);
+
+}  // namespace quantscope::detail
