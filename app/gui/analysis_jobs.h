@@ -101,6 +101,13 @@ const std::vector<std::string>& sweepCalibrations();
 // The integer config the sweep varies: the current one when it is an integer format, else int8
 // symmetric per tensor.
 QuantConfig sweepBase(const QuantConfig& current);
+// What a bit-width sweep was computed for: the tensor and the config it varies, compared with ==
+// (its calibration left at the default: the sweep sets its own).
+struct SweepKey {
+    quint64 tensor = 0;
+    QuantConfig base;
+    bool operator==(const SweepKey& other) const = default;
+};
 
 // Reports progress (one step per config) and stops early when cancelled.
 std::shared_ptr<BitSweepOutcome> runBitSweep(JobControl& job, std::shared_ptr<const Tensor> tensor,

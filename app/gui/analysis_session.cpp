@@ -1,7 +1,6 @@
 #include "analysis_session.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QUndoStack>
 #include <exception>
 #include <utility>
@@ -257,7 +256,7 @@ void AnalysisSession::setConfig(const QuantConfig& config) {
 }
 
 void AnalysisSession::changeConfig(const QuantConfig& config, const QString& what) {
-    if (sameConfig(config, config_)) {
+    if (config == config_) {
         return;
     }
     undoStack_->push(new ConfigCommand(this, config_, config, what));
@@ -366,11 +365,10 @@ void AnalysisSession::onComparisonFinished(
 
 // --- Bit-width sweep ---------------------------------------------------------------------
 
-QString AnalysisSession::sweepKey() const {
-    QJsonObject base = configToJson(sweepBase(config_));
-    base.remove(QStringLiteral("calibration"));  // the sweep sets its own
-    base.insert(QStringLiteral("tensor"), QString::number(tensorSerial_));
-    return QString::fromUtf8(QJsonDocument(base).toJson(QJsonDocument::Compact));
+SweepKey AnalysisSession::sweepKey() const {
+    SweepKey key{tensorSerial_, sweepBase(config_)};
+    key.base.calibration = {};  // the sweep sets its own
+    return key;
 }
 
 bool AnalysisSession::bitSweepIsCurrent() const {

@@ -160,7 +160,7 @@ private:
     void tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate);
     void invalidateBitSweep();
     void reportProgress();
-    QString sweepKey() const;
+    SweepKey sweepKey() const;
 
     QList<OpenedSource> sources_;
     QList<PendingOpen> pendingOpens_;
@@ -178,8 +178,8 @@ private:
     std::shared_ptr<const ComparisonOutcome> comparison_;
 
     std::shared_ptr<const BitSweepOutcome> bitSweep_;
-    QString bitSweepKey_;       // the tensor and base config bitSweep_ was computed for
-    QString runningSweepKey_;   // the same for the sweep that runs
+    SweepKey bitSweepKey_;      // the tensor and base config bitSweep_ was computed for
+    SweepKey runningSweepKey_;  // the same for the sweep that runs
     quint64 tensorSerial_ = 0;  // changes with every tensor, part of the sweep key
 
     QJsonObject viewState_;
