@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test twice: in Release, and under
-# AddressSanitizer + UndefinedBehaviorSanitizer (and the core tests for AVX2 on an AVX-512
-# machine). Exits non-zero if any build or test fails.
+# AddressSanitizer + UndefinedBehaviorSanitizer; then the core tests built without intrinsics
+# (portable), and for AVX2 on an AVX-512 machine. Exits non-zero if any build or test fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
 jobs=$(nproc)
 status=0
-presets=(release asan-ubsan)
+# The portable build keeps the engine correct where no x86 intrinsics exist (core only).
+presets=(release asan-ubsan portable)
 # On an AVX-512 machine the default build takes x86-64-v4 and 16-lane kernels; the 8-lane ones
 # an AVX2 machine builds are then tested by a core-only build for x86-64-v3.
 if grep -qw avx512f /proc/cpuinfo && grep -qw avx2 /proc/cpuinfo; then

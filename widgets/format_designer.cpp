@@ -76,7 +76,7 @@ FormatDesigner::FormatDesigner(QWidget* parent)
 
 bool FormatDesigner::setFormat(const Format& format) {
     const FloatFormat* f = format.as_float();
-    if (f == nullptr || !f->has_sign) {
+    if (f == nullptr || !f->has_sign()) {
         return false;
     }
     {
@@ -84,10 +84,10 @@ bool FormatDesigner::setFormat(const Format& format) {
         const QSignalBlocker b2(mantissa_);
         const QSignalBlocker b3(bias_);
         const QSignalBlocker b4(policy_);
-        exponent_->setValue(f->exponent_bits);
-        mantissa_->setValue(f->mantissa_bits);
-        bias_->setValue(f->bias);
-        policy_->setCurrentIndex(policy_->findData(static_cast<int>(f->policy)));
+        exponent_->setValue(f->exponent_bits());
+        mantissa_->setValue(f->mantissa_bits());
+        bias_->setValue(f->bias());
+        policy_->setCurrentIndex(policy_->findData(static_cast<int>(f->policy())));
     }
     format_ = format;
     problem_->setVisible(false);

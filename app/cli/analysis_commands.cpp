@@ -1,7 +1,10 @@
 // info, analyze, quantize and sweep: the commands that open a FILE (any supported file or a
 // gen: spec) and run core's analyses on its tensors.
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <initializer_list>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -16,6 +19,7 @@
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
 #include "quantscope/quant/group_summary.h"
+#include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/statistics.h"
 #include "quantscope/quant/sweep.h"
 #include "result_json.h"
@@ -57,72 +61,50 @@ constexpr std::string_view kQuantHelp = R"(QUANT:
                     keep values with |x| > T in FP16 (LLM.int8 style); 0 keeps none (default)
 )";
 
-// The QUANT flags of analyze and quantize.
+// Consumes args[i] and its value when it is the flag of a config field (of those in `only`, when
+// given): --NAME with dashes for underscores (--outlier-threshold sets outlier_threshold). A
+// flag given again replaces its value.
+bool take_config_flag(const std::vector<std::string_view>& args, std::size_t& i,
+                      std::string_view help, ConfigFieldValues& fields,
+                      std::initializer_list<std::string_view> only = {}) {
+    if (!args[i].starts_with("--")) {
+        return false;
+    }
+    std::string name(args[i].substr(2));
+    std::replace(name.begin(), name.end(), '-', '_');
+    const auto fields_named = config_fields();
+    if (std::none_of(fields_named.begin(), fields_named.end(),
+                     [&](const ConfigField& f) { return f.name == name; }) ||
+        (only.size() > 0 && std::find(only.begin(), only.end(), name) == only.end())) {
+        return false;
+    }
+    std::string value = next_value(args, i, help);
+    std::erase_if(fields, [&](const auto& field) { return field.first == name; });
+    fields.emplace_back(std::move(name), std::move(value));
+    return true;
+}
+
+// The config the flags give (config_from_fields: the format sets its natural scheme and
+// granularity, explicit flags win), checked as a whole.
+QuantConfig config_from_flags(const ConfigFieldValues& fields, std::string_view help) {
+    return parse_or_usage(
+        [&] {
+            QuantConfig config = config_from_fields(fields);
+            check_config(config);
+            return config;
+        },
+        help);
+}
+
+// The QUANT flags of analyze and quantize: one per config field (config_fields()).
 struct QuantFlags {
-    std::optional<std::string> format;
-    std::optional<Scheme> scheme;
-    std::optional<Granularity> granularity;
-    QuantConfig config;
+    ConfigFieldValues fields;
 
-    // Consumes args[i] (and its value) when it is a QUANT flag.
     bool take(const std::vector<std::string_view>& args, std::size_t& i, std::string_view help) {
-        const std::string_view a = args[i];
-        if (a == "--format") {
-            format = next_value(args, i, help);
-        } else if (a == "--scheme") {
-            const std::string v = next_value(args, i, help);
-            scheme = parse_scheme(v);
-            if (!scheme) {
-                throw Usage{"unknown scheme '" + v + "' (symmetric, affine, scaled or direct)",
-                            help};
-            }
-        } else if (a == "--granularity") {
-            const std::string v = next_value(args, i, help);
-            granularity = parse_or_usage([&] { return parse_granularity(v); }, help);
-        } else if (a == "--calibration") {
-            const std::string v = next_value(args, i, help);
-            config.calibration = parse_or_usage([&] { return parse_calibration(v); }, help);
-        } else if (a == "--rounding") {
-            const std::string v = next_value(args, i, help);
-            const auto rounding = parse_rounding(v);
-            if (!rounding) {
-                throw Usage{"unknown rounding '" + v + "'", help};
-            }
-            config.rounding = *rounding;
-        } else if (a == "--seed") {
-            const double seed = parse_double(next_value(args, i, help), "--seed", help);
-            if (seed < 0 || seed != std::floor(seed)) {
-                throw Usage{"--seed needs a whole number >= 0", help};
-            }
-            config.seed = static_cast<std::uint64_t>(seed);
-        } else if (a == "--outlier-threshold") {
-            const double t = parse_double(next_value(args, i, help), "--outlier-threshold", help);
-            if (t < 0) {
-                throw Usage{"--outlier-threshold needs a number >= 0", help};
-            }
-            config.outlier_threshold = t;
-        } else {
-            return false;
-        }
-        return true;
+        return take_config_flag(args, i, help, fields);
     }
 
-    // The config: the format sets its natural scheme and granularity; explicit flags win.
-    QuantConfig finish(std::string_view help) {
-        QuantConfig c = config;
-        if (format) {
-            parse_or_usage([&] { apply_format(c, *format); }, help);
-            c.calibration = config.calibration;
-        }
-        if (scheme) {
-            c.scheme = *scheme;
-        }
-        if (granularity) {
-            c.granularity = *granularity;
-        }
-        parse_or_usage([&] { check_config(c); }, help);
-        return c;
-    }
+    QuantConfig finish(std::string_view help) const { return config_from_flags(fields, help); }
 };
 
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
@@ -167,6 +149,68 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
+// The sweep's CSV header: the tensor, every config field, every metric, storage, clip range.
+std::string csv_columns() {
+    std::string columns = "tensor";
+    for (const ConfigField& field : config_fields()) {
+        columns += ",";
+        columns += field.name;
+    }
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        columns += ",";
+        columns += metric.key;
+    }
+    return columns + ",bits_per_value,bytes,clip_min,clip_max";
+}
+
+// "format, scheme, ..." for the help's description of the JSON objects.
+std::string config_keys() {
+    std::string keys;
+    for (const ConfigField& field : config_fields()) {
+        keys += (keys.empty() ? "" : ", ") + std::string(field.name);
+    }
+    return keys;
+}
+
+std::string metric_keys() {
+    std::string keys;
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        keys += (keys.empty() ? "" : ", ") + std::string(metric.key);
+        if (metric.has_sampling_floor) {
+            keys +=
+                ", kl_sampling_floor, kl_below_sampling_floor (true: KL measures the sample, "
+                "not the quantizer)";
+        }
+    }
+    return keys + ", nan_count, inf_count";
+}
+
+// Breaks a help paragraph into lines of at most 96 characters after a space or a comma, each
+// line after the first indented by `indent` spaces.
+std::string wrap(const std::string& text, std::size_t indent) {
+    std::string out;
+    std::size_t line = 0;  // characters on the current line
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = std::min(text.find_first_of(" ,", start), text.size() - 1) + 1;
+        std::string piece = text.substr(start, end - start);
+        start = end;
+        if (line > indent && line + piece.size() - (piece.back() == ' ') > 96) {
+            while (!out.empty() && out.back() == ' ') {
+                out.pop_back();
+            }
+            out += '\n' + std::string(indent, ' ');
+            line = indent;
+            if (piece == " ") {
+                continue;
+            }
+        }
+        out += piece;
+        line += piece.size();
+    }
+    return out;
+}
+
 }  // namespace
 
 const std::string kAnalyzeUsage =
@@ -178,12 +222,11 @@ metrics, parameters and storage.
 )") +
     file_help() + "\n" + std::string(kQuantHelp) + R"(
 Output:
-  --json            one object: tensor, shape, count, config {format, scheme, granularity,
-                    calibration, rounding, outlier_threshold}, metrics {mse, rmse, sqnr_db,
-                    max_abs_error, mean_error, cosine_similarity, clipped_fraction,
-                    zero_fraction, kl_divergence, kl_sampling_floor,
-                    kl_below_sampling_floor (true: KL measures the sample, not the
-                    quantizer), outlier_fraction, nan_count, inf_count},
+)" +
+    wrap("  --json            one object: tensor, shape, count, config {" + config_keys() +
+             "}, metrics {" + metric_keys() + "},",
+         20) +
+    R"(
                     params {scale, zero_point (numbers for one group, arrays otherwise),
                     clip_min, clip_max, groups, scale_summary {count, min, median, max,
                     histogram {lo, hi, log_spaced, counts (32 bins, one when every scale is
@@ -233,9 +276,8 @@ each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a 
 
 )") +
     file_help() + R"(
-CSV columns: tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,
-max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,kl_divergence,
-bits_per_value,bytes,clip_min,clip_max
+)" + wrap("CSV columns: " + csv_columns(), 0) +
+    R"(
 JSON: an array of {tensor, config {...}, metrics {...}, storage {...}, clip_min, clip_max,
 notes [...]} (notes as analyze --json has them).
 )";
@@ -460,18 +502,21 @@ int run_analyze(const std::vector<std::string_view>& args) {
         std::cout << '\n';
     }
     std::cout << "clip range        [" << format_number(r.clip_min) << ", "
-              << format_number(r.clip_max) << "]\n"
-              << "mse               " << format_number(m.mse) << '\n'
-              << "sqnr              " << format_number(m.sqnr_db) << " dB\n"
-              << "max abs error     " << format_number(m.max_abs_error) << '\n'
-              << "mean error        " << format_number(m.mean_error) << '\n'
-              << "cosine similarity " << format_number(m.cosine_similarity) << '\n'
-              << "clipped           " << format_number(100 * m.clipped_fraction) << " %\n"
-              << "zeroed            " << format_number(100 * m.zero_fraction) << " %\n"
-              << "kl divergence     " << kl_text(m) << '\n';
-    if (config.outlier_threshold > 0) {
-        std::cout << "outliers kept     " << format_number(100 * m.outlier_fraction) << " % ("
-                  << r.storage.outlier_bytes << " bytes)\n";
+              << format_number(r.clip_max) << "]\n";
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        // Outliers are kept only when asked for: no line for a share that is 0 by definition.
+        if (metric.key == "outlier_fraction" && config.outlier_threshold <= 0) {
+            continue;
+        }
+        std::string label(metric.label);
+        std::transform(label.begin(), label.end(), label.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        label.resize(std::max<std::size_t>(label.size() + 1, 18), ' ');
+        std::cout << label << metric_text(metric, m, 6);
+        if (metric.key == "outlier_fraction") {
+            std::cout << " (" << r.storage.outlier_bytes << " bytes)";
+        }
+        std::cout << '\n';
     }
     if (m.nan_count + m.inf_count > 0) {
         std::cout << "not finite        " << m.nan_count << " NaN, " << m.inf_count
@@ -534,7 +579,7 @@ int run_sweep(const std::vector<std::string_view>& args) {
     std::vector<std::string> formats{"int8",     "int4", "fp8_e4m3", "fp8_e5m2",
                                      "fp4_e2m1", "nf4",  "mxfp4"};
     std::optional<std::vector<std::string>> calibrations;
-    QuantConfig base;
+    ConfigFieldValues base_fields;
     bool csv = false;
     bool json = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -552,23 +597,9 @@ int run_sweep(const std::vector<std::string_view>& args) {
             formats = split_list(next_value(args, i, kSweepUsage));
         } else if (a == "--calibrations") {
             calibrations = split_list(next_value(args, i, kSweepUsage));
-        } else if (a == "--granularity") {
-            const std::string v = next_value(args, i, kSweepUsage);
-            base.granularity = parse_or_usage([&] { return parse_granularity(v); }, kSweepUsage);
-        } else if (a == "--rounding") {
-            const std::string v = next_value(args, i, kSweepUsage);
-            const auto rounding = parse_rounding(v);
-            if (!rounding) {
-                throw Usage{"unknown rounding '" + v + "'", kSweepUsage};
-            }
-            base.rounding = *rounding;
-        } else if (a == "--seed") {
-            const double seed =
-                parse_double(next_value(args, i, kSweepUsage), "--seed", kSweepUsage);
-            if (seed < 0 || seed != std::floor(seed)) {
-                throw Usage{"--seed needs a whole number >= 0", kSweepUsage};
-            }
-            base.seed = static_cast<std::uint64_t>(seed);
+        } else if (take_config_flag(args, i, kSweepUsage, base_fields,
+                                    {"granularity", "rounding", "seed"})) {
+            continue;
         } else if (a.starts_with("--")) {
             throw Usage{"unknown option " + std::string(a), kSweepUsage};
         } else if (file) {
@@ -584,6 +615,8 @@ int run_sweep(const std::vector<std::string_view>& args) {
     if (csv && json) {
         throw Usage{"choose one of --csv and --json", kSweepUsage};
     }
+    const QuantConfig base =
+        parse_or_usage([&] { return config_from_fields(base_fields); }, kSweepUsage);
     if (!calibrations) {
         calibrations = std::vector<std::string>{"minmax", "percentile:99.9", "mse"};
         if (base.granularity.kind != Granularity::Kind::Block) {
@@ -674,25 +707,18 @@ int run_sweep(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (csv) {
-        std::cout << "tensor,format,scheme,granularity,calibration,rounding,sqnr_db,mse,rmse,"
-                     "max_abs_error,mean_error,cosine_similarity,clipped_fraction,zero_fraction,"
-                     "kl_divergence,bits_per_value,bytes,clip_min,clip_max\n";
+        std::cout << csv_columns() << '\n';
         for (const Row& r : rows) {
-            const QuantConfig& c = r.row.config;
-            const Metrics& m = r.row.metrics;
-            std::cout << csv_field(valid_utf8(r.tensor)) << ',' << format_name(c) << ','
-                      << to_string(c.scheme) << ',' << to_string(c.granularity) << ','
-                      << csv_field(to_string(c.calibration)) << ',' << to_string(c.rounding) << ','
-                      << format_number(m.sqnr_db, 9) << ',' << format_number(m.mse, 9) << ','
-                      << format_number(m.rmse, 9) << ',' << format_number(m.max_abs_error, 9) << ','
-                      << format_number(m.mean_error, 9) << ','
-                      << format_number(m.cosine_similarity, 9) << ','
-                      << format_number(m.clipped_fraction, 9) << ','
-                      << format_number(m.zero_fraction, 9) << ','
-                      << format_number(m.kl_divergence, 9) << ','
-                      << format_number(r.row.storage.bits_per_value, 9) << ','
-                      << r.row.storage.bytes << ',' << format_number(r.row.clip_min, 9) << ','
-                      << format_number(r.row.clip_max, 9) << '\n';
+            std::cout << csv_field(valid_utf8(r.tensor));
+            for (const auto& [name, text] : config_to_fields(r.row.config)) {
+                std::cout << ',' << csv_field(text);
+            }
+            for (const MetricDescriptor& metric : metric_descriptors()) {
+                std::cout << ',' << exact_number_text(metric.value(r.row.metrics));
+            }
+            std::cout << ',' << exact_number_text(r.row.storage.bits_per_value) << ','
+                      << r.row.storage.bytes << ',' << exact_number_text(r.row.clip_min) << ','
+                      << exact_number_text(r.row.clip_max) << '\n';
         }
         return kExitOk;
     }

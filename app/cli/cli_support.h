@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "quantscope/common/error.h"
+#include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::cli {
 
@@ -61,15 +62,10 @@ inline double parse_double(const std::string& text, std::string_view what, std::
     throw Usage{std::string(what) + " needs a finite number, got '" + text + "'", help};
 }
 
-// %g with `digits` significant digits (6 for tables, 9 for CSV, 12 for the bit inspector);
-// infinities as "inf" / "-inf".
+// %g with `digits` significant digits (6 for tables, 12 for the bit inspector); infinities as
+// "inf" / "-inf".
 inline std::string format_number(double v, int digits = 6) {
-    if (std::isinf(v)) {
-        return v > 0 ? "inf" : "-inf";
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
-    return buffer;
+    return significant_text(v, digits);
 }
 
 // The commands, each in its file: format_commands.cpp, analysis_commands.cpp.

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "quantscope/common/text.h"
+#include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::cli {
 
@@ -105,17 +106,12 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 }
 
 JsonWriter& JsonWriter::value(double number) {
-    if (std::isnan(number)) {
-        return value(std::string_view("nan"));
-    }
-    if (std::isinf(number)) {
-        return value(std::string_view(number > 0 ? "inf" : "-inf"));
+    const std::string text = exact_number_text(number);
+    if (!std::isfinite(number)) {
+        return value(std::string_view(text));  // "inf", "-inf", "nan": JSON has no such number
     }
     before_value();
-    // Shortest text that reads back to the same double.
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out_.append(buffer, end);
+    out_ += text;
     return *this;
 }
 

@@ -1,9 +1,11 @@
 #include "result_json.h"
 
+#include <charconv>
 #include <string_view>
 #include <unordered_map>
 
 #include "cli_support.h"
+#include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::cli {
 
@@ -27,12 +29,17 @@ void write_shape(JsonWriter& w, const Shape& shape) {
 
 void write_config(JsonWriter& w, const QuantConfig& c) {
     w.begin_object();
-    w.key("format").value(format_name(c));
-    w.key("scheme").value(to_string(c.scheme));
-    w.key("granularity").value(to_string(c.granularity));
-    w.key("calibration").value(to_string(c.calibration));
-    w.key("rounding").value(to_string(c.rounding));
-    w.key("outlier_threshold").value(c.outlier_threshold);
+    for (const ConfigField& field : config_fields()) {
+        const std::string text = field.get(c);
+        w.key(field.name);
+        if (field.json_number) {
+            double number = 0;
+            std::from_chars(text.data(), text.data() + text.size(), number);
+            w.value(number);
+        } else {
+            w.value(text);
+        }
+    }
     w.end_object();
 }
 
@@ -47,18 +54,13 @@ void write_notes(JsonWriter& w, const std::vector<std::string>& notes) {
 
 void write_metrics(JsonWriter& w, const Metrics& m) {
     w.begin_object();
-    w.key("mse").value(m.mse);
-    w.key("rmse").value(m.rmse);
-    w.key("sqnr_db").value(m.sqnr_db);
-    w.key("max_abs_error").value(m.max_abs_error);
-    w.key("mean_error").value(m.mean_error);
-    w.key("cosine_similarity").value(m.cosine_similarity);
-    w.key("clipped_fraction").value(m.clipped_fraction);
-    w.key("zero_fraction").value(m.zero_fraction);
-    w.key("kl_divergence").value(m.kl_divergence);
-    w.key("kl_sampling_floor").value(m.kl_sampling_floor);
-    w.key("kl_below_sampling_floor").value(m.kl_below_sampling_floor);
-    w.key("outlier_fraction").value(m.outlier_fraction);
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        w.key(metric.key).value(metric.value(m));
+        if (metric.has_sampling_floor) {
+            w.key("kl_sampling_floor").value(m.kl_sampling_floor);
+            w.key("kl_below_sampling_floor").value(m.kl_below_sampling_floor);
+        }
+    }
     w.key("nan_count").value(m.nan_count);
     w.key("inf_count").value(m.inf_count);
     w.end_object();
@@ -83,15 +85,6 @@ void write_group_summary(JsonWriter& w, const GroupSummary& s) {
     w.key("zero_point_summary").begin_object();
     write_spread(w, s.zero_point);
     w.end_object();
-}
-
-// "0.012 (below the sampling floor 0.015)" when KL measures the sample rather than the quantizer.
-std::string kl_text(const Metrics& m) {
-    std::string text = format_number(m.kl_divergence);
-    if (m.kl_below_sampling_floor) {
-        text += " (below the sampling floor " + format_number(m.kl_sampling_floor) + ")";
-    }
-    return text;
 }
 
 void write_storage(JsonWriter& w, const Storage& s) {

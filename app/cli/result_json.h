@@ -14,9 +14,11 @@
 namespace quantscope::cli {
 
 void write_shape(JsonWriter& w, const Shape& shape);
+// Every field of config_fields(), in its text form (numbers as JSON numbers).
 void write_config(JsonWriter& w, const QuantConfig& c);
 // QuantResult::notes: an array of sentences.
 void write_notes(JsonWriter& w, const std::vector<std::string>& notes);
+// Every metric of metric_descriptors(), KL's sampling floor beside it, and the NaN and Inf counts.
 void write_metrics(JsonWriter& w, const Metrics& m);
 // The keys scale_summary and zero_point_summary of the group parameters (group_summary.h).
 void write_group_summary(JsonWriter& w, const GroupSummary& s);
@@ -24,8 +26,5 @@ void write_storage(JsonWriter& w, const Storage& s);
 // metadata: {KEY: VALUE} in file order; a key the file repeats maps to the list of its values
 // (GGUF and ONNX metadata_props may repeat keys, and JSON objects must not).
 void write_metadata(JsonWriter& w, const std::vector<std::pair<std::string, std::string>>& pairs);
-// "0.012 (below the sampling floor 0.015)" when KL measures the sample rather than the
-// quantizer; the text output's KL line.
-std::string kl_text(const Metrics& m);
 
 }  // namespace quantscope::cli

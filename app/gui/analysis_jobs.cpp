@@ -23,14 +23,12 @@ QString failureMessage(const std::exception& failure, const Tensor& tensor) {
 }  // namespace
 
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
-                                             const QuantConfig& config, quint64 generation,
+                                             const QuantConfig& config,
                                              std::shared_ptr<const ValueSummary> summary,
-                                             std::shared_ptr<const std::atomic<bool>> cancel,
-                                             double sampleRate) {
+                                             const std::atomic<bool>* cancel, double sampleRate) {
     auto outcome = std::make_shared<AnalysisOutcome>();
     outcome->tensor = tensor;
     outcome->config = config;
-    outcome->generation = generation;
     outcome->sampleRate = sampleRate;
     try {
         check_config(config);
@@ -39,15 +37,15 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
         }
         outcome->summary = summary;
         QuantizeOptions options;
-        options.cancel = cancel.get();
+        options.cancel = cancel;
         outcome->result = quantize(tensor->values, tensor->info.shape, config, options, *summary);
         // A request superseded now need not pay for the views' data either.
-        throw_if_cancelled(cancel.get());
+        throw_if_cancelled(cancel);
         outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
-        throw_if_cancelled(cancel.get());
+        throw_if_cancelled(cancel);
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);
-        throw_if_cancelled(cancel.get());
+        throw_if_cancelled(cancel);
         if (const auto signal = signalData(outcome)) {
             // Decimated here, not on the GUI thread: a 16M-sample trace is 50 ms of work.
             outcome->signalOverview = std::make_shared<const widgets::SignalOverview>(
@@ -124,12 +122,11 @@ widgets::DensityImage errorDensity(std::span<const float> values,
     return density;
 }
 
-void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
-                   std::shared_ptr<const Tensor> tensor, const std::vector<QuantConfig>& configs,
-                   quint64 generation) {
+std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
+                                                 std::shared_ptr<const Tensor> tensor,
+                                                 const std::vector<QuantConfig>& configs) {
     auto outcome = std::make_shared<ComparisonOutcome>();
-    outcome->generation = generation;
-    promise.setProgressRange(0, static_cast<int>(configs.size()));
+    job.setProgressRange(0, static_cast<int>(configs.size()));
     const ValueSummary summary = summarize_values(tensor->values);
     const double lo = summary.range.lo;
     const double hi = summary.range.hi;
@@ -143,8 +140,8 @@ void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
     }
     outcome->central = make_histogram(tensor->values, centralLo, centralHi, kOverlayBins);
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        if (promise.isCanceled()) {
-            return;
+        if (job.isCancelled()) {
+            return nullptr;
         }
         ComparisonRow row;
         row.config = configs[i];
@@ -163,9 +160,9 @@ void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
             row.error = failureMessage(e, *tensor);
         }
         outcome->rows.push_back(std::move(row));
-        promise.setProgressValue(static_cast<int>(i + 1));
+        job.setProgressValue(static_cast<int>(i + 1));
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 const std::vector<std::string>& sweepCalibrations() {
@@ -185,11 +182,9 @@ QuantConfig sweepBase(const QuantConfig& current) {
     return base;
 }
 
-void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
-                 std::shared_ptr<const Tensor> tensor, const QuantConfig& base,
-                 quint64 generation) {
+std::shared_ptr<BitSweepOutcome> runBitSweep(JobControl& job, std::shared_ptr<const Tensor> tensor,
+                                             const QuantConfig& base) {
     auto outcome = std::make_shared<BitSweepOutcome>();
-    outcome->generation = generation;
     outcome->calibrations = sweepCalibrations();
     const bool isSigned = !base.format.as_integer() || base.format.integer_format().is_signed;
     std::vector<std::string> formats;
@@ -202,11 +197,11 @@ void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
         std::vector<double>(outcome->bits.size(), std::numeric_limits<double>::quiet_NaN()));
     try {
         const std::vector<QuantConfig> configs = sweep_grid(base, formats, outcome->calibrations);
-        promise.setProgressRange(0, static_cast<int>(configs.size()));
+        job.setProgressRange(0, static_cast<int>(configs.size()));
         const SweepResult result =
             sweep(tensor->values, tensor->info.shape, configs, [&](std::size_t done, std::size_t) {
-                promise.setProgressValue(static_cast<int>(done));
-                return !promise.isCanceled();
+                job.setProgressValue(static_cast<int>(done));
+                return !job.isCancelled();
             });
         outcome->cancelled = result.cancelled;
         for (const SweepRow& row : result.rows) {
@@ -223,7 +218,7 @@ void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
     } catch (const std::exception& e) {
         outcome->error = failureMessage(e, *tensor);
     }
-    promise.addResult(std::move(outcome));
+    return outcome;
 }
 
 }  // namespace quantscope::app

@@ -4,13 +4,13 @@
 // Nothing here touches a widget.
 
 #include <QList>
-#include <QPromise>
 #include <QString>
 #include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "background_job.h"
 #include "density_image_view.h"
 #include "quantscope/common/tensor.h"
 #include "quantscope/quant/quantizer.h"
@@ -27,8 +27,7 @@ struct AnalysisOutcome {
     HistogramPlot plot;
     widgets::DensityImage errorDensity;  // E against x
     QString error;                       // non-empty when the job failed
-    quint64 generation = 0;
-    bool cancelled = false;  // superseded while running; nothing to show
+    bool cancelled = false;              // superseded while running; nothing to show
     // The tensor's value summary (range and histogram of x), computed by the first job on a
     // tensor and handed to the next ones so that a config change does not redo it.
     std::shared_ptr<const ValueSummary> summary;
@@ -50,9 +49,9 @@ inline constexpr int kDensityRows = 200;
 
 // `summary` may be null (it is computed then); `cancel`, when set, stops the job early.
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
-                                             const QuantConfig& config, quint64 generation,
+                                             const QuantConfig& config,
                                              std::shared_ptr<const ValueSummary> summary = {},
-                                             std::shared_ptr<const std::atomic<bool>> cancel = {},
+                                             const std::atomic<bool>* cancel = nullptr,
                                              double sampleRate = 0);
 
 // The 2-D histogram of (x, x - Q(x)): the sawtooth of rounding error inside the clipping range,
@@ -79,13 +78,12 @@ struct ComparisonOutcome {
     // told apart when a few outliers stretch the whole range (the overlay's default).
     Histogram central;
     std::vector<ComparisonRow> rows;  // in the order of the compared configs
-    quint64 generation = 0;
 };
 
-// Reports progress (one step per config) through the promise and stops when it is cancelled.
-void runComparison(QPromise<std::shared_ptr<ComparisonOutcome>>& promise,
-                   std::shared_ptr<const Tensor> tensor, const std::vector<QuantConfig>& configs,
-                   quint64 generation);
+// Reports progress (one step per config) and stops when cancelled (then returns null).
+std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
+                                                 std::shared_ptr<const Tensor> tensor,
+                                                 const std::vector<QuantConfig>& configs);
 
 // SQNR against bit width: intK for K = 2..16 under each calibration.
 struct BitSweepOutcome {
@@ -95,7 +93,6 @@ struct BitSweepOutcome {
     std::vector<std::vector<double>> sqnr;
     QString error;
     bool cancelled = false;
-    quint64 generation = 0;
 };
 
 inline constexpr int kSweepMinBits = 2;
@@ -104,8 +101,16 @@ const std::vector<std::string>& sweepCalibrations();
 // The integer config the sweep varies: the current one when it is an integer format, else int8
 // symmetric per tensor.
 QuantConfig sweepBase(const QuantConfig& current);
+// What a bit-width sweep was computed for: the tensor and the config it varies, compared with ==
+// (its calibration left at the default: the sweep sets its own).
+struct SweepKey {
+    quint64 tensor = 0;
+    QuantConfig base;
+    bool operator==(const SweepKey& other) const = default;
+};
 
-void runBitSweep(QPromise<std::shared_ptr<BitSweepOutcome>>& promise,
-                 std::shared_ptr<const Tensor> tensor, const QuantConfig& base, quint64 generation);
+// Reports progress (one step per config) and stops early when cancelled.
+std::shared_ptr<BitSweepOutcome> runBitSweep(JobControl& job, std::shared_ptr<const Tensor> tensor,
+                                             const QuantConfig& base);
 
 }  // namespace quantscope::app

@@ -1,9 +1,7 @@
 #include "analysis_session.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QUndoStack>
-#include <QtConcurrent>
 #include <exception>
 #include <utility>
 
@@ -33,43 +31,32 @@ QString loadMessage(const QString& spec, const std::exception& e) {
 
 AnalysisSession::AnalysisSession(QObject* parent)
     : QObject(parent), undoStack_(new QUndoStack(this)) {
-    connect(&watcher_, &QFutureWatcherBase::finished, this, &AnalysisSession::onJobFinished);
-    connect(&openWatcher_, &QFutureWatcherBase::finished, this, &AnalysisSession::onOpenFinished);
-    connect(&readWatcher_, &QFutureWatcherBase::finished, this, &AnalysisSession::onReadFinished);
-    connect(&compareWatcher_, &QFutureWatcherBase::finished, this,
-            &AnalysisSession::onComparisonFinished);
-    connect(&sweepWatcher_, &QFutureWatcherBase::finished, this,
-            &AnalysisSession::onBitSweepFinished);
-    for (QFutureWatcherBase* w :
-         std::initializer_list<QFutureWatcherBase*>{&compareWatcher_, &sweepWatcher_}) {
-        connect(w, &QFutureWatcherBase::progressValueChanged, this,
-                &AnalysisSession::reportProgress);
-    }
+    openJob_.setFinishedHandler([this](auto outcome) { onOpenFinished(std::move(outcome)); });
+    readJob_.setFinishedHandler([this](auto outcome) { onReadFinished(std::move(outcome)); });
+    analysisJob_.setFinishedHandler(
+        [this](auto outcome) { onAnalysisFinished(std::move(outcome)); });
+    analysisJob_.setSupersededHandler([this](const auto& outcome) { keepSummary(*outcome); });
+    compareJob_.setFinishedHandler(
+        [this](auto outcome) { onComparisonFinished(std::move(outcome)); });
+    sweepJob_.setFinishedHandler([this](auto outcome) { onBitSweepFinished(std::move(outcome)); });
+    compareJob_.setProgressHandler([this] { reportProgress(); });
+    sweepJob_.setProgressHandler([this] { reportProgress(); });
 }
 
 AnalysisSession::~AnalysisSession() {
-    if (jobCancel_) {
-        jobCancel_->store(true);  // a running analysis stops early instead of finishing
-    }
-    for (const auto& flag : {readCancel_, openCancel_}) {
-        if (flag) {
-            flag->store(true);  // and so do a running read and open
-        }
-    }
-    // The jobs hold shared pointers to their inputs, but must not outlive the watchers.
-    for (QFutureWatcherBase* w : std::initializer_list<QFutureWatcherBase*>{
-             &watcher_, &openWatcher_, &readWatcher_, &compareWatcher_, &sweepWatcher_}) {
-        w->disconnect(this);
-        w->cancel();
-        w->waitForFinished();
-    }
+    // All jobs stop at once; each member's destructor then waits for its own.
+    openJob_.cancel();
+    readJob_.cancel();
+    analysisJob_.cancel();
+    compareJob_.cancel();
+    sweepJob_.cancel();
 }
 
 // --- Sources -----------------------------------------------------------------------------
 
 void AnalysisSession::openSource(const QString& pathOrSpec, bool selectFirst) {
     pendingOpens_.append({pathOrSpec, selectFirst, -1});
-    if (!openBusy_) {
+    if (!openJob_.isBusy()) {
         launchOpen();
     }
 }
@@ -80,22 +67,22 @@ void AnalysisSession::launchOpen() {
         return;
     }
     runningOpen_ = pendingOpens_.takeFirst();
-    openBusy_ = true;
-    openCancel_ = std::make_shared<std::atomic<bool>>(false);
     emit loadingStarted(tr("Opening %1").arg(runningOpen_.spec));
-    openWatcher_.setFuture(QtConcurrent::run([spec = runningOpen_.spec, cancel = openCancel_] {
-        OpenOutcome outcome;
-        outcome.spec = spec;
-        try {
-            const CancelScope scope(cancel.get());  // generators make their values at open
-            outcome.source = open_source(spec.toStdString());
-        } catch (const Cancelled&) {
-            outcome.cancelled = true;
-        } catch (const std::exception& e) {
-            outcome.error = loadMessage(spec, e);
-        }
-        return outcome;
-    }));
+    openJob_.request([spec = runningOpen_.spec] {
+        return [spec](JobControl& job) {
+            OpenOutcome outcome;
+            outcome.spec = spec;
+            try {
+                const CancelScope scope(job.cancelFlag());  // generators make values at open
+                outcome.source = open_source(spec.toStdString());
+            } catch (const Cancelled&) {
+                // Dropped by the job.
+            } catch (const std::exception& e) {
+                outcome.error = loadMessage(spec, e);
+            }
+            return outcome;
+        };
+    });
 }
 
 int tensorToStudy(const Source& source) {
@@ -119,27 +106,21 @@ int tensorToStudy(const Source& source) {
     return best;
 }
 
-void AnalysisSession::onOpenFinished() {
-    openBusy_ = false;
-    if (openWatcher_.future().resultCount() == 0) {
-        launchOpen();
-        return;
-    }
-    const OpenOutcome outcome = openWatcher_.result();
+void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
     const PendingOpen request = runningOpen_;
-    if (outcome.cancelled) {
-        // Nothing to add or report: the user asked for it.
-    } else if (!outcome.error.isEmpty()) {
-        emit loadFailed(outcome.error);
+    if (!outcome) {
+        // Cancelled: nothing to add or report, the user asked for it.
+    } else if (!outcome->error.isEmpty()) {
+        emit loadFailed(outcome->error);
     } else {
-        sources_.append({outcome.spec, outcome.source});
+        sources_.append({outcome->spec, outcome->source});
         emit sourcesChanged();
         const int index = static_cast<int>(sources_.size() - 1);
         int select = request.selectIndex;
         if (request.selectFirst) {
-            select = tensorToStudy(*outcome.source);
+            select = tensorToStudy(*outcome->source);
         }
-        if (select >= 0 && static_cast<std::size_t>(select) < outcome.source->tensors().size()) {
+        if (select >= 0 && static_cast<std::size_t>(select) < outcome->source->tensors().size()) {
             selectTensor(index, select);
         }
     }
@@ -179,57 +160,35 @@ void AnalysisSession::selectTensor(int source, int tensor) {
     }
     selectedSource_ = source;
     selectedTensor_ = tensor;
-    readSource_ = entry.source;
-    readIndex_ = static_cast<std::size_t>(tensor);
-    ++readGeneration_;
-    if (!readBusy_) {
-        launchRead();
-    } else if (readCancel_) {
-        readCancel_->store(true);  // the running read is stale: its finish launches this one
-    }
+    readJob_.request([this, source = entry.source, index = static_cast<std::size_t>(tensor)] {
+        emit loadingStarted(
+            tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
+        return [source, index](JobControl& job) {
+            ReadOutcome outcome;
+            outcome.sampleRate = source->sample_rate();
+            try {
+                const CancelScope scope(job.cancelFlag());
+                outcome.tensor = std::make_shared<const Tensor>(source->read(index));
+            } catch (const Cancelled&) {
+                // Dropped by the job.
+            } catch (const std::exception& e) {
+                outcome.error = loadMessage(QString::fromStdString(source->path()), e);
+            }
+            return outcome;
+        };
+    });
 }
 
-void AnalysisSession::launchRead() {
-    const auto& info = readSource_->tensors()[readIndex_];
-    readBusy_ = true;
-    readCancel_ = std::make_shared<std::atomic<bool>>(false);
-    emit loadingStarted(tr("Reading %1").arg(QString::fromStdString(info.name)));
-    readWatcher_.setFuture(QtConcurrent::run([source = readSource_, index = readIndex_,
-                                              generation = readGeneration_, cancel = readCancel_] {
-        ReadOutcome outcome;
-        outcome.generation = generation;
-        outcome.sampleRate = source->sample_rate();
-        try {
-            const CancelScope scope(cancel.get());
-            outcome.tensor = std::make_shared<const Tensor>(source->read(index));
-        } catch (const Cancelled&) {
-            outcome.cancelled = true;
-        } catch (const std::exception& e) {
-            outcome.error = loadMessage(QString::fromStdString(source->path()), e);
-        }
-        return outcome;
-    }));
-}
-
-void AnalysisSession::onReadFinished() {
-    readBusy_ = false;
-    if (readWatcher_.future().resultCount() == 0) {
-        return;
-    }
-    ReadOutcome outcome = readWatcher_.result();
-    if (outcome.generation != readGeneration_) {
-        launchRead();  // a newer selection came in while this one was read
-        return;
-    }
+void AnalysisSession::onReadFinished(std::optional<ReadOutcome> outcome) {
     emit loadingFinished();
-    if (outcome.cancelled) {
+    if (!outcome) {
         return;  // the user cancelled it: the previous tensor stays
     }
-    if (!outcome.error.isEmpty()) {
-        emit loadFailed(outcome.error);
+    if (!outcome->error.isEmpty()) {
+        emit loadFailed(outcome->error);
         return;
     }
-    tensorReplaced(std::move(outcome.tensor), outcome.sampleRate);
+    tensorReplaced(std::move(outcome->tensor), outcome->sampleRate);
 }
 
 void AnalysisSession::setTensor(Tensor tensor, double sampleRate) {
@@ -297,7 +256,7 @@ void AnalysisSession::setConfig(const QuantConfig& config) {
 }
 
 void AnalysisSession::changeConfig(const QuantConfig& config, const QString& what) {
-    if (sameConfig(config, config_)) {
+    if (config == config_) {
         return;
     }
     undoStack_->push(new ConfigCommand(this, config_, config, what));
@@ -315,45 +274,34 @@ void AnalysisSession::startAnalysis() {
     if (!tensor_) {
         return;
     }
-    ++generation_;
-    // One job at a time: a running job finishes, is found stale, and only the newest request
-    // runs next; the requests in between are skipped.
-    if (!jobBusy_) {
-        launchJob();
-    } else if (jobCancel_) {
-        jobCancel_->store(true);  // the running job is stale: stop it early
-    }
+    // Built when it starts, so that it takes the summary a superseded job left.
+    analysisJob_.request([this] { return prepareAnalysis(); });
 }
 
-void AnalysisSession::launchJob() {
-    jobBusy_ = true;
-    jobCancel_ = std::make_shared<std::atomic<bool>>(false);
+AnalysisSession::AnalysisJob::Task AnalysisSession::prepareAnalysis() {
     emit analysisStarted();
-    watcher_.setFuture(
-        QtConcurrent::run([tensor = tensor_, config = config_, generation = generation_,
-                           summary = summary_, cancel = jobCancel_, rate = sampleRate()] {
-            return runAnalysis(tensor, config, generation, summary, cancel, rate);
-        }));
+    return [tensor = tensor_, config = config_, summary = summary_,
+            rate = sampleRate()](JobControl& job) {
+        return runAnalysis(tensor, config, summary, job.cancelFlag(), rate);
+    };
 }
 
-void AnalysisSession::onJobFinished() {
-    jobBusy_ = false;
-    if (watcher_.isCanceled() || watcher_.future().resultCount() == 0) {
+void AnalysisSession::keepSummary(const AnalysisOutcome& outcome) {
+    if (outcome.summary && outcome.tensor == tensor_) {
+        summary_ = outcome.summary;  // the next jobs on this tensor reuse it
+    }
+}
+
+void AnalysisSession::onAnalysisFinished(std::optional<std::shared_ptr<AnalysisOutcome>> outcome) {
+    if (!outcome) {
         return;
     }
-    std::shared_ptr<AnalysisOutcome> outcome = watcher_.result();
-    if (outcome->summary && outcome->tensor == tensor_) {
-        summary_ = outcome->summary;  // the next jobs on this tensor reuse it
-    }
-    if (outcome->generation != generation_ || outcome->cancelled) {
-        launchJob();
+    keepSummary(**outcome);
+    if (!(*outcome)->error.isEmpty()) {
+        emit analysisFailed((*outcome)->error);
         return;
     }
-    if (!outcome->error.isEmpty()) {
-        emit analysisFailed(outcome->error);
-        return;
-    }
-    outcome_ = std::move(outcome);
+    outcome_ = std::move(*outcome);
     emit analysisFinished();
 }
 
@@ -393,52 +341,34 @@ void AnalysisSession::moveComparedConfig(int from, int to) {
 }
 
 void AnalysisSession::startComparison() {
-    ++compareGeneration_;
     // The previous rows stay up until the new ones arrive (no flicker); the table matches
     // them to the configs by position and config.
     if (!tensor_ || compared_.empty()) {
-        compareWatcher_.cancel();
+        compareJob_.cancel();
         emit comparisonFinished();
         reportProgress();
         return;
     }
-    if (compareBusy_) {
-        compareWatcher_.cancel();  // its finish launches the newest request
-    } else {
-        launchComparison();
-    }
+    compareJob_.request([tensor = tensor_, configs = compared_] {
+        return [tensor, configs](JobControl& job) { return runComparison(job, tensor, configs); };
+    });
 }
 
-void AnalysisSession::launchComparison() {
-    runningCompareGeneration_ = compareGeneration_;
-    compareBusy_ = true;
-    compareWatcher_.setFuture(
-        QtConcurrent::run(&quantscope::app::runComparison, tensor_, compared_, compareGeneration_));
-    reportProgress();
-}
-
-void AnalysisSession::onComparisonFinished() {
-    compareBusy_ = false;
-    const QFuture<std::shared_ptr<ComparisonOutcome>> future = compareWatcher_.future();
-    if (future.resultCount() > 0 && future.result()->generation == compareGeneration_) {
-        comparison_ = future.result();
+void AnalysisSession::onComparisonFinished(
+    std::optional<std::shared_ptr<ComparisonOutcome>> outcome) {
+    if (outcome && *outcome) {
+        comparison_ = std::move(*outcome);
         emit comparisonFinished();
-    } else if (runningCompareGeneration_ != compareGeneration_ && tensor_ && !compared_.empty() &&
-               cancelledCompareGeneration_ != compareGeneration_) {
-        // Superseded while it ran: run the newest request.
-        launchComparison();
-        return;
     }
     reportProgress();
 }
 
 // --- Bit-width sweep ---------------------------------------------------------------------
 
-QString AnalysisSession::sweepKey() const {
-    QJsonObject base = configToJson(sweepBase(config_));
-    base.remove(QStringLiteral("calibration"));  // the sweep sets its own
-    base.insert(QStringLiteral("tensor"), QString::number(tensorSerial_));
-    return QString::fromUtf8(QJsonDocument(base).toJson(QJsonDocument::Compact));
+SweepKey AnalysisSession::sweepKey() const {
+    SweepKey key{tensorSerial_, sweepBase(config_)};
+    key.base.calibration = {};  // the sweep sets its own
+    return key;
 }
 
 bool AnalysisSession::bitSweepIsCurrent() const {
@@ -446,75 +376,47 @@ bool AnalysisSession::bitSweepIsCurrent() const {
 }
 
 void AnalysisSession::invalidateBitSweep() {
-    ++sweepGeneration_;
-    if (sweepBusy_) {
-        sweepWatcher_.cancel();
-    }
+    sweepJob_.cancel();  // a sweep for the old tensor or config is of no use
     emit bitSweepInvalidated();
 }
 
 void AnalysisSession::runBitSweep() {
-    if (!tensor_ || bitSweepIsCurrent()) {
-        return;
+    if (!tensor_ || bitSweepIsCurrent() || sweepJob_.isActive()) {
+        return;  // nothing to sweep, done, or already on it
     }
-    if (sweepBusy_ && runningSweepGeneration_ == sweepGeneration_) {
-        return;  // already on it
-    }
-    sweepRequestedGeneration_ = sweepGeneration_;
-    if (sweepBusy_) {
-        sweepWatcher_.cancel();  // its finish launches this request
-        return;
-    }
-    launchBitSweep();
+    sweepJob_.request([this] {
+        runningSweepKey_ = sweepKey();
+        return [tensor = tensor_, base = sweepBase(config_)](JobControl& job) {
+            return quantscope::app::runBitSweep(job, tensor, base);
+        };
+    });
 }
 
-void AnalysisSession::launchBitSweep() {
-    runningSweepGeneration_ = sweepGeneration_;
-    sweepBusy_ = true;
-    runningSweepKey_ = sweepKey();
-    sweepWatcher_.setFuture(QtConcurrent::run(&quantscope::app::runBitSweep, tensor_,
-                                              sweepBase(config_), sweepGeneration_));
-    reportProgress();
-}
-
-void AnalysisSession::onBitSweepFinished() {
-    sweepBusy_ = false;
-    const QFuture<std::shared_ptr<BitSweepOutcome>> future = sweepWatcher_.future();
-    if (future.resultCount() > 0 && future.result()->generation == sweepGeneration_ &&
-        !future.result()->cancelled) {
-        bitSweep_ = future.result();
+void AnalysisSession::onBitSweepFinished(std::optional<std::shared_ptr<BitSweepOutcome>> outcome) {
+    if (outcome && *outcome && !(*outcome)->cancelled) {
+        bitSweep_ = std::move(*outcome);
         bitSweepKey_ = runningSweepKey_;
         emit bitSweepFinished();
-    } else if (sweepRequestedGeneration_ == sweepGeneration_ &&
-               runningSweepGeneration_ != sweepGeneration_ && tensor_) {
-        launchBitSweep();
-        return;
     }
     reportProgress();
 }
 
 void AnalysisSession::cancelBackgroundWork() {
-    if (readBusy_ && readCancel_) {
-        readCancel_->store(true);
-    }
-    if (openBusy_ && openCancel_) {
-        openCancel_->store(true);
-    }
-    cancelledCompareGeneration_ = compareGeneration_;
-    sweepRequestedGeneration_ = 0;
-    compareWatcher_.cancel();
-    sweepWatcher_.cancel();
     pendingOpens_.clear();
+    openJob_.cancel();
+    readJob_.cancel();
+    compareJob_.cancel();
+    sweepJob_.cancel();
 }
 
 void AnalysisSession::reportProgress() {
-    if (sweepBusy_) {
-        emit progressChanged(tr("Bit-width sweep"), sweepWatcher_.progressValue(),
-                             std::max(1, sweepWatcher_.progressMaximum()));
-    } else if (compareBusy_) {
+    if (sweepJob_.isBusy()) {
+        emit progressChanged(tr("Bit-width sweep"), sweepJob_.progressValue(),
+                             std::max(1, sweepJob_.progressMaximum()));
+    } else if (compareJob_.isBusy()) {
         emit progressChanged(tr("Comparing %1 configs").arg(compared_.size()),
-                             compareWatcher_.progressValue(),
-                             std::max(1, compareWatcher_.progressMaximum()));
+                             compareJob_.progressValue(),
+                             std::max(1, compareJob_.progressMaximum()));
     } else {
         emit progressChanged(QString(), 0, 0);
     }
@@ -575,7 +477,7 @@ void AnalysisSession::restore(const QJsonObject& json) {
                               i == selectedSource ? selected.value("tensor").toInt(-1) : -1});
     }
     keepManualForNextTensor_ = selectedSource >= 0;
-    if (!openBusy_) {
+    if (!openJob_.isBusy()) {
         launchOpen();
     }
 }

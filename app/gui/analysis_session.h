@@ -1,19 +1,19 @@
 #pragma once
 // The analysis document: the open sources, the tensor under study, the quantization config,
 // the configs being compared, and the latest results. Every change starts a background job; a
-// newer request supersedes an older one, whose result is dropped (generation counters). Views
+// newer request supersedes an older one, whose result is dropped (background_job.h). Views
 // listen to the fine-grained signals and never compute.
 
-#include <QFutureWatcher>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QString>
-#include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "analysis_jobs.h"
+#include "background_job.h"
 #include "quantscope/common/tensor.h"
 #include "quantscope/io/source.h"
 #include "quantscope/quant/quantizer.h"
@@ -49,7 +49,7 @@ public:
     void selectTensor(int source, int tensor);
     int selectedSource() const { return selectedSource_; }
     int selectedTensor() const { return selectedTensor_; }
-    bool isLoading() const { return openBusy_ || readBusy_; }
+    bool isLoading() const { return openJob_.isBusy() || readJob_.isBusy(); }
 
     // Studies a tensor that belongs to no source (tests, the sample before it is opened).
     void setTensor(Tensor tensor, double sampleRate = 0);
@@ -73,7 +73,7 @@ public:
 
     // The latest finished analysis for the current tensor and config, or null while none is.
     std::shared_ptr<const AnalysisOutcome> outcome() const { return outcome_; }
-    bool isRunning() const { return jobBusy_; }
+    bool isRunning() const { return analysisJob_.isBusy(); }
 
     // --- Comparison ------------------------------------------------------------------------
     const std::vector<QuantConfig>& comparedConfigs() const { return compared_; }
@@ -83,14 +83,14 @@ public:
     void moveComparedConfig(int from, int to);
     // Metrics of every compared config on the current tensor; null until computed.
     std::shared_ptr<const ComparisonOutcome> comparison() const { return comparison_; }
-    bool isComparing() const { return compareBusy_; }
+    bool isComparing() const { return compareJob_.isBusy(); }
 
     // --- Bit-width sweep -------------------------------------------------------------------
     // Computed on request (it runs 60 quantizations); invalidated when the tensor or the
     // config it varies changes.
     void runBitSweep();
     std::shared_ptr<const BitSweepOutcome> bitSweep() const { return bitSweep_; }
-    bool isSweeping() const { return sweepBusy_; }
+    bool isSweeping() const { return sweepJob_.isBusy(); }
     bool bitSweepIsCurrent() const;
 
     // Stops the comparison and the sweep (the quick analysis always finishes).
@@ -139,86 +139,62 @@ private:
         QString spec;
         std::shared_ptr<const Source> source;
         QString error;
-        bool cancelled = false;
     };
     struct ReadOutcome {
         std::shared_ptr<const Tensor> tensor;
         double sampleRate = 0;
         QString error;
-        quint64 generation = 0;
-        bool cancelled = false;
     };
+    using AnalysisJob = BackgroundJob<std::shared_ptr<AnalysisOutcome>>;
 
     void startAnalysis();
-    void launchJob();
-    void onJobFinished();
+    AnalysisJob::Task prepareAnalysis();
+    void keepSummary(const AnalysisOutcome& outcome);
+    void onAnalysisFinished(std::optional<std::shared_ptr<AnalysisOutcome>> outcome);
     void launchOpen();
-    void onOpenFinished();
-    void launchRead();
-    void onReadFinished();
+    void onOpenFinished(std::optional<OpenOutcome> outcome);
+    void onReadFinished(std::optional<ReadOutcome> outcome);
     void startComparison();
-    void launchComparison();
-    void onComparisonFinished();
-    void launchBitSweep();
-    void onBitSweepFinished();
+    void onComparisonFinished(std::optional<std::shared_ptr<ComparisonOutcome>> outcome);
+    void onBitSweepFinished(std::optional<std::shared_ptr<BitSweepOutcome>> outcome);
     void tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate);
     void invalidateBitSweep();
     void reportProgress();
-    QString sweepKey() const;
+    SweepKey sweepKey() const;
 
     QList<OpenedSource> sources_;
     QList<PendingOpen> pendingOpens_;
     PendingOpen runningOpen_;
-    QFutureWatcher<OpenOutcome> openWatcher_;
     int selectedSource_ = -1;
     int selectedTensor_ = -1;
-    std::shared_ptr<const Source> readSource_;  // of the newest read request
-    std::size_t readIndex_ = 0;
-    quint64 readGeneration_ = 0;
-    QFutureWatcher<ReadOutcome> readWatcher_;
 
     std::shared_ptr<const Tensor> tensor_;
     double sampleRate_ = 0;
     QuantConfig config_;
     QUndoStack* undoStack_;
     std::shared_ptr<const AnalysisOutcome> outcome_;
-    QFutureWatcher<std::shared_ptr<AnalysisOutcome>> watcher_;
-    quint64 generation_ = 0;  // of the newest analysis request
 
     std::vector<QuantConfig> compared_;
     std::shared_ptr<const ComparisonOutcome> comparison_;
-    QFutureWatcher<std::shared_ptr<ComparisonOutcome>> compareWatcher_;
-    quint64 compareGeneration_ = 0;
-    quint64 runningCompareGeneration_ = 0;
-    quint64 cancelledCompareGeneration_ = 0;  // the user stopped this request
 
     std::shared_ptr<const BitSweepOutcome> bitSweep_;
-    QString bitSweepKey_;  // the tensor and base config bitSweep_ was computed for
-    QFutureWatcher<std::shared_ptr<BitSweepOutcome>> sweepWatcher_;
-    quint64 sweepGeneration_ = 0;  // changes with the tensor and the config the sweep varies
-    quint64 runningSweepGeneration_ = 0;
-    quint64 sweepRequestedGeneration_ = 0;
-    QString runningSweepKey_;
+    SweepKey bitSweepKey_;      // the tensor and base config bitSweep_ was computed for
+    SweepKey runningSweepKey_;  // the same for the sweep that runs
     quint64 tensorSerial_ = 0;  // changes with every tensor, part of the sweep key
 
     QJsonObject viewState_;
     bool manualRangeLocked_ = false;
     bool keepManualForNextTensor_ = false;  // set by restore() for the tensor it reopens
-    // A watcher's job is ours until its finished() is handled; isRunning() turns false earlier,
-    // and replacing the future then would lose a result.
-    bool jobBusy_ = false;
-    // Set when a newer request supersedes the running analysis: the job stops within a few
-    // thousand values instead of finishing work nobody will see.
-    std::shared_ptr<std::atomic<bool>> jobCancel_;
     // The current tensor's value summary, kept from its first analysis (null until then).
     std::shared_ptr<const ValueSummary> summary_;
-    bool openBusy_ = false;
-    bool readBusy_ = false;
-    // Set to stop the running read (a newer selection, Cancel, or the session closing).
-    std::shared_ptr<std::atomic<bool>> readCancel_;
-    std::shared_ptr<std::atomic<bool>> openCancel_;  // the same for the running open
-    bool compareBusy_ = false;
-    bool sweepBusy_ = false;
+
+    // Opens run one after another (pendingOpens_); the other jobs keep the newest request. A
+    // superseded analysis stops within a few thousand values.
+    BackgroundJob<OpenOutcome> openJob_;
+    BackgroundJob<ReadOutcome> readJob_;
+    AnalysisJob analysisJob_;
+    BackgroundJob<std::shared_ptr<ComparisonOutcome>> compareJob_;
+    BackgroundJob<std::shared_ptr<BitSweepOutcome>> sweepJob_;
 };
 
 }  // namespace quantscope::app

@@ -6,81 +6,78 @@
 
 #include "analysis_session.h"
 #include "config_json.h"
+#include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::app {
 
 namespace {
 
 QString number(double v, int precision) {
-    if (std::isinf(v)) {
-        return v > 0 ? QStringLiteral("∞") : QStringLiteral("-∞");
-    }
-    return QString::number(v, 'g', precision);
+    return QString::fromStdString(significant_text(v, precision, NumberSymbols::Unicode));
 }
 
-const char* columnKey(int column) {
-    static const char* keys[] = {"config",
-                                 "sqnr_db",
-                                 "mse",
-                                 "rmse",
-                                 "max_abs_error",
-                                 "mean_error",
-                                 "cosine_similarity",
-                                 "clipped_fraction",
-                                 "zero_fraction",
-                                 "kl_divergence",
-                                 "outlier_fraction",
-                                 "bits_per_value",
-                                 "bytes",
-                                 "clip_range"};
-    return keys[column];
+QString fromView(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-double columnValue(const ComparisonRow& row, int column) {
-    const Metrics& m = row.metrics;
-    switch (column) {
-        case CompareModel::Sqnr:
-            return m.sqnr_db;
-        case CompareModel::Mse:
-            return m.mse;
-        case CompareModel::Rmse:
-            return m.rmse;
-        case CompareModel::MaxError:
-            return m.max_abs_error;
-        case CompareModel::MeanError:
-            return m.mean_error;
-        case CompareModel::Cosine:
-            return m.cosine_similarity;
-        case CompareModel::Clipped:
-            return m.clipped_fraction;
-        case CompareModel::Zeroed:
-            return m.zero_fraction;
-        case CompareModel::Kl:
-            return m.kl_divergence;
-        case CompareModel::Outliers:
-            return m.outlier_fraction;
-        case CompareModel::BitsPerValue:
-            return row.storage.bits_per_value;
-        case CompareModel::Bytes:
-            return static_cast<double>(row.storage.bytes);
-        default:
-            return 0;
-    }
+// The columns after the metrics.
+enum Trailing { BitsPerValue, Bytes, ClipRange, TrailingCount };
+
+int metricCount() {
+    return static_cast<int>(metric_descriptors().size());
+}
+
+int allColumns() {
+    return 1 + metricCount() + TrailingCount;
+}
+
+// The metric shown in `column`, or null.
+const MetricDescriptor* metricAt(int column) {
+    return column >= 1 && column <= metricCount()
+               ? &metric_descriptors()[static_cast<std::size_t>(column - 1)]
+               : nullptr;
+}
+
+// Which trailing column `column` is, or -1.
+int trailingAt(int column) {
+    const int t = column - 1 - metricCount();
+    return t >= 0 && t < TrailingCount ? t : -1;
+}
+
+// What a machine-readable export writes for a number (core's exact_number_text, as the CLI).
+QJsonValue jsonNumber(double v) {
+    return std::isfinite(v) ? QJsonValue(v)
+                            : QJsonValue(QString::fromStdString(exact_number_text(v)));
+}
+
+QString csvNumber(double v) {
+    return QString::fromStdString(exact_number_text(v));
 }
 
 }  // namespace
+
+int CompareModel::columnOfMetric(std::string_view key) {
+    int column = 1;
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        if (metric.key == key) {
+            return column;
+        }
+        ++column;
+    }
+    return -1;
+}
 
 CompareModel::CompareModel(AnalysisSession* session, QObject* parent)
     : QAbstractTableModel(parent), session_(session) {
     connect(session_, &AnalysisSession::comparedConfigsChanged, this, &CompareModel::reset);
     connect(session_, &AnalysisSession::comparisonFinished, this, [this] {
         if (rowCount() > 0) {
-            emit dataChanged(index(0, Sqnr), index(rowCount() - 1, ColumnCount - 1));
+            emit dataChanged(index(0, 1), index(rowCount() - 1, allColumns() - 1));
         }
     });
     connect(session_, &AnalysisSession::tensorChanged, this, [this] {
         if (rowCount() > 0) {
-            emit dataChanged(index(0, Sqnr), index(rowCount() - 1, ColumnCount - 1));
+            emit dataChanged(index(0, 1), index(rowCount() - 1, allColumns() - 1));
         }
     });
 }
@@ -95,7 +92,7 @@ int CompareModel::rowCount(const QModelIndex& parent) const {
 }
 
 int CompareModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : allColumns();
 }
 
 const ComparisonRow* CompareModel::resultRow(int row) const {
@@ -106,40 +103,33 @@ const ComparisonRow* CompareModel::resultRow(int row) const {
         return nullptr;
     }
     const ComparisonRow& result = comparison->rows[static_cast<std::size_t>(row)];
-    return sameConfig(result.config, configs[static_cast<std::size_t>(row)]) ? &result : nullptr;
+    return result.config == configs[static_cast<std::size_t>(row)] ? &result : nullptr;
 }
 
 QVariant CompareModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation == Qt::Vertical) {
         return role == Qt::DisplayRole ? QVariant(section + 1) : QVariant();
     }
-    static const char* titles[] = {"Config",   "SQNR (dB)",  "MSE",     "RMSE",      "Max |E|",
-                                   "Mean E",   "Cosine",     "Clipped", "Zeroed",    "KL",
-                                   "Outliers", "Bits/value", "Bytes",   "Clip range"};
-    static const char* tips[] = {"format scheme granularity calibration rounding",
-                                 "10 log10(Σx² / ΣE²): higher is better, about 6.02 dB per bit",
-                                 "mean of E², E = x − Q(x)",
-                                 "square root of the MSE",
-                                 "largest |E|: half a step unless values are clipped",
-                                 "mean of E: the bias",
-                                 "x·Q(x) / (|x||Q(x)|)",
-                                 "share of values outside the clipping range",
-                                 "share of non-zero values that became 0",
-                                 "KL divergence between the histograms of x and Q(x), in nats",
-                                 "share of values kept in FP16 by the outlier threshold",
-                                 "storage per value including scales, zero points and outliers",
-                                 "total storage in bytes",
-                                 "the clipping range the calibration chose (first group)"};
-    if (section < 0 || section >= ColumnCount) {
+    if (section < 0 || section >= allColumns() ||
+        (role != Qt::DisplayRole && role != Qt::ToolTipRole)) {
         return {};
     }
-    if (role == Qt::DisplayRole) {
-        return tr(titles[section]);
+    const bool title = role == Qt::DisplayRole;
+    if (const MetricDescriptor* metric = metricAt(section)) {
+        return fromView(title ? metric->label : metric->description);
     }
-    if (role == Qt::ToolTipRole) {
-        return tr(tips[section]);
+    switch (trailingAt(section)) {
+        case BitsPerValue:
+            return title ? tr("Bits/value")
+                         : tr("storage per value including scales, zero points and outliers");
+        case Bytes:
+            return title ? tr("Bytes") : tr("total storage in bytes");
+        case ClipRange:
+            return title ? tr("Clip range")
+                         : tr("the clipping range the calibration chose (first group)");
+        default:
+            return title ? tr("Config") : tr("format scheme granularity calibration rounding");
     }
-    return {};
 }
 
 QVariant CompareModel::data(const QModelIndex& index, int role) const {
@@ -150,8 +140,8 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     const ComparisonRow* row = resultRow(index.row());
     const int column = index.column();
     if (role == Qt::TextAlignmentRole) {
-        return column == Config ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                                : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return column == ConfigColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                      : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
     if (role == Qt::ToolTipRole && row && !row->error.isEmpty()) {
         return row->error;
@@ -159,30 +149,28 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     if (role != Qt::DisplayRole) {
         return {};
     }
-    if (column == Config) {
+    if (column == ConfigColumn) {
         return QString::fromStdString(describe(config));
     }
     if (!row) {
         return QStringLiteral("…");
     }
     if (!row->error.isEmpty()) {
-        return column == Sqnr ? tr("error") : QString();
+        return column == 1 ? tr("error") : QString();
     }
-    switch (column) {
-        case Sqnr:
-            return number(row->metrics.sqnr_db, 4);
-        case Clipped:
-        case Zeroed:
-        case Outliers:
-            return number(100 * columnValue(*row, column), 4) + QStringLiteral(" %");
-        case Cosine:
-            return number(row->metrics.cosine_similarity, 7);
+    if (const MetricDescriptor* metric = metricAt(column)) {
+        return QString::fromStdString(
+            metric_text(*metric, row->metrics, metric->digits, NumberSymbols::Unicode));
+    }
+    switch (trailingAt(column)) {
+        case BitsPerValue:
+            return number(row->storage.bits_per_value, 5);
         case Bytes:
             return QLocale().toString(static_cast<qlonglong>(row->storage.bytes));
         case ClipRange:
             return QStringLiteral("[%1, %2]").arg(number(row->clipMin, 4), number(row->clipMax, 4));
         default:
-            return number(columnValue(*row, column), 5);
+            return {};
     }
 }
 
@@ -211,24 +199,28 @@ QString CompareModel::tensorName() const {
 QString CompareModel::toCsv() const {
     QStringList lines;
     // Every row names what it measured: a CSV read later, or beside another, stays attributable.
-    QStringList header{QStringLiteral("source"), QStringLiteral("tensor")};
-    for (int c = 0; c < ColumnCount; ++c) {
-        header << QString::fromLatin1(columnKey(c));
+    // The config as one line (its fields are in the JSON export).
+    QStringList header{QStringLiteral("source"), QStringLiteral("tensor"),
+                       QStringLiteral("config")};
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        header << fromView(metric.key);
     }
-    header.insert(2 + ClipRange, QStringLiteral("clip_min"));
-    header[2 + ClipRange + 1] = QStringLiteral("clip_max");
+    header << QStringLiteral("bits_per_value") << QStringLiteral("bytes")
+           << QStringLiteral("clip_min") << QStringLiteral("clip_max");
     lines << header.join(QLatin1Char(','));
     for (int r = 0; r < rowCount(); ++r) {
         const auto& config = session_->comparedConfigs()[static_cast<std::size_t>(r)];
         QStringList fields{csvField(sourceSpec()), csvField(tensorName()),
                            csvField(QString::fromStdString(describe(config)))};
         const ComparisonRow* row = resultRow(r);
-        for (int c = Sqnr; c < ClipRange; ++c) {
-            fields << (row && row->error.isEmpty() ? QString::number(columnValue(*row, c), 'g', 17)
-                                                   : QString());
+        const bool measured = row && row->error.isEmpty();
+        for (const MetricDescriptor& metric : metric_descriptors()) {
+            fields << (measured ? csvNumber(metric.value(row->metrics)) : QString());
         }
-        fields << (row ? QString::number(row->clipMin, 'g', 17) : QString())
-               << (row ? QString::number(row->clipMax, 'g', 17) : QString());
+        fields << (measured ? csvNumber(row->storage.bits_per_value) : QString())
+               << (measured ? QString::number(row->storage.bytes) : QString())
+               << (row ? csvNumber(row->clipMin) : QString())
+               << (row ? csvNumber(row->clipMax) : QString());
         lines << fields.join(QLatin1Char(','));
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
@@ -244,14 +236,17 @@ QJsonArray CompareModel::toJson() const {
                            {"description", QString::fromStdString(describe(config))}};
         const ComparisonRow* row = resultRow(r);
         if (row && row->error.isEmpty()) {
-            for (int c = Sqnr; c < ClipRange; ++c) {
-                const double v = columnValue(*row, c);
-                // JSON has no Inf: an exact quantization's SQNR is written as null.
-                object.insert(QString::fromLatin1(columnKey(c)),
-                              std::isfinite(v) ? QJsonValue(v) : QJsonValue());
+            for (const MetricDescriptor& metric : metric_descriptors()) {
+                object.insert(fromView(metric.key), jsonNumber(metric.value(row->metrics)));
+                if (metric.has_sampling_floor) {
+                    object.insert("kl_sampling_floor", jsonNumber(row->metrics.kl_sampling_floor));
+                    object.insert("kl_below_sampling_floor", row->metrics.kl_below_sampling_floor);
+                }
             }
-            object.insert("clip_min", row->clipMin);
-            object.insert("clip_max", row->clipMax);
+            object.insert("bits_per_value", jsonNumber(row->storage.bits_per_value));
+            object.insert("bytes", static_cast<double>(row->storage.bytes));
+            object.insert("clip_min", jsonNumber(row->clipMin));
+            object.insert("clip_max", jsonNumber(row->clipMax));
         } else if (row) {
             object.insert("error", row->error);
         }

@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QJsonArray>
+#include <string_view>
 
 namespace quantscope::app {
 
@@ -15,23 +16,10 @@ class CompareModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column {
-        Config,
-        Sqnr,
-        Mse,
-        Rmse,
-        MaxError,
-        MeanError,
-        Cosine,
-        Clipped,
-        Zeroed,
-        Kl,
-        Outliers,
-        BitsPerValue,
-        Bytes,
-        ClipRange,
-        ColumnCount
-    };
+    // Columns: the config, one per metric of core's metric_descriptors(), then the storage
+    // (bits per value, bytes) and the clipping range.
+    static constexpr int ConfigColumn = 0;
+    static int columnOfMetric(std::string_view key);
 
     explicit CompareModel(AnalysisSession* session, QObject* parent = nullptr);
 

@@ -16,15 +16,14 @@ namespace {
 QuantConfig config(const char* format, const char* granularity = "tensor",
                    const char* calibration = "minmax", const char* scheme = nullptr,
                    Rounding rounding = Rounding::NearestEven) {
-    QuantConfig c;
-    apply_format(c, format);
-    c.granularity = parse_granularity(granularity);
-    c.calibration = parse_calibration(calibration);
+    ConfigFieldValues fields{{"format", format},
+                             {"granularity", granularity},
+                             {"calibration", calibration},
+                             {"rounding", std::string(to_string(rounding))}};
     if (scheme != nullptr) {
-        c.scheme = *parse_scheme(scheme);
+        fields.emplace_back("scheme", scheme);
     }
-    c.rounding = rounding;
-    return c;
+    return config_from_fields(fields);
 }
 
 QuantConfig withOutliers(QuantConfig c, double threshold) {

@@ -47,6 +47,7 @@
 #include "open_file_filter.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
+#include "quantscope/quant/metric_descriptors.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
 #include "sources_panel.h"
@@ -386,16 +387,17 @@ void MainWindow::showOutcome() {
     }
     const auto outcome = session_->outcome();
     const Metrics& m = outcome->result.metrics;
-    const QString sqnr =
-        std::isinf(m.sqnr_db) ? QStringLiteral("∞") : QString::number(m.sqnr_db, 'f', 2);
-    headline_->setText(tr("SQNR %1 dB   MSE %2   max |error| %3   clipped %4 %   %5 values   "
-                          "%6 bits/value")
-                           .arg(sqnr)
-                           .arg(m.mse, 0, 'g', 4)
-                           .arg(m.max_abs_error, 0, 'g', 4)
-                           .arg(100 * m.clipped_fraction, 0, 'g', 3)
-                           .arg(QLocale().toString(static_cast<qlonglong>(m.count)))
-                           .arg(outcome->result.storage.bits_per_value, 0, 'g', 4));
+    // The headline metrics, each as the Metrics dock shows it (core's metric_text).
+    QStringList parts;
+    for (const char* key : {"sqnr_db", "mse", "max_abs_error", "clipped_fraction"}) {
+        const MetricDescriptor& metric = *find_metric(key);
+        parts << QString::fromUtf8(metric.label.data(), metric.label.size()) + QLatin1Char(' ') +
+                     QString::fromStdString(
+                         metric_text(metric, m, metric.digits, NumberSymbols::Unicode));
+    }
+    parts << tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count)))
+          << tr("%1 bits/value").arg(outcome->result.storage.bits_per_value, 0, 'g', 4);
+    headline_->setText(parts.join(QStringLiteral("   ")));
     if (m.nan_count + m.inf_count > 0) {
         headline_->setText(headline_->text() +
                            tr("   %1 NaN, %2 Inf (excluded)")

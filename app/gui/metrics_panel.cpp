@@ -10,19 +10,18 @@
 #include "elided_label.h"
 #include "mini_histogram.h"
 #include "quantscope/quant/group_summary.h"
+#include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::app {
 
 namespace {
 
 QString number(double v, int precision = 5) {
-    if (std::isinf(v)) {
-        return v > 0 ? QStringLiteral("∞") : QStringLiteral("-∞");
-    }
-    if (std::isnan(v)) {
-        return QStringLiteral("–");
-    }
-    return QString::number(v, 'g', precision);
+    return QString::fromStdString(significant_text(v, precision, NumberSymbols::Unicode));
+}
+
+QString fromView(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
 QString count(std::int64_t n) {
@@ -34,26 +33,13 @@ QString count(std::int64_t n) {
 MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     auto* layout = new QGridLayout(this);
-    const QList<std::tuple<QString, QString, QString>> rows{
-        {"sqnr_db", tr("SQNR:"),
-         tr("10 log10(Σx² / ΣE²), E = x − Q(x). Higher is better; each bit "
-            "adds about 6.02 dB.")},
-        {"mse", tr("MSE:"), tr("Mean of E².")},
-        {"max_abs_error", tr("Max |error|:"),
-         tr("Largest |x − Q(x)|: half a step unless values "
-            "are clipped.")},
-        {"mean_error", tr("Mean error:"), tr("Mean of E: the bias rounding introduces.")},
-        {"cosine_similarity", tr("Cosine:"), tr("x·Q(x) / (|x||Q(x)|).")},
-        {"clipped_fraction", tr("Clipped:"),
-         tr("Share of values outside the calibrated clipping range (never counted under "
-            "min-max).")},
-        {"zero_fraction", tr("Zeroed:"), tr("Share of non-zero values that became exactly 0.")},
-        {"kl_divergence", tr("KL divergence:"),
-         tr("KL(P‖Q̃) in nats, the KL calibration's own objective: P is the 2048-bin "
-            "histogram of the values in code units (x / s + z, every group on one grid) over "
-            "the quantizer's cells, clipped values in the edge bins; Q̃ spreads each cell's "
-            "mass evenly over its non-empty bins. It compares configs on one tensor; below its "
-            "sampling floor, about (non-empty bins − cells) / 2n, it measures the sample.")},
+    // Every metric of core's list, then what the list does not hold: counts, parameters, storage.
+    QList<std::tuple<QString, QString, QString>> rows;
+    for (const MetricDescriptor& metric : metric_descriptors()) {
+        rows.append({fromView(metric.key), fromView(metric.label) + QLatin1Char(':'),
+                     fromView(metric.description)});
+    }
+    rows += QList<std::tuple<QString, QString, QString>>{
         {"nonfinite", tr("NaN / Inf:"),
          tr("NaN and ±Inf inputs: excluded from calibration and every metric, passed "
             "through unchanged.")},
@@ -136,25 +122,9 @@ void MetricsPanel::showOutcome() {
     for (const Row& row : rows_) {
         const QString& key = row.key;
         QString text;
-        if (key == "sqnr_db") {
-            text = number(m.sqnr_db, 4) + tr(" dB");
-        } else if (key == "mse") {
-            text = number(m.mse);
-        } else if (key == "max_abs_error") {
-            text = number(m.max_abs_error);
-        } else if (key == "mean_error") {
-            text = number(m.mean_error, 3);
-        } else if (key == "cosine_similarity") {
-            text = number(m.cosine_similarity, 7);
-        } else if (key == "clipped_fraction") {
-            text = number(100 * m.clipped_fraction, 4) + QStringLiteral(" %");
-        } else if (key == "zero_fraction") {
-            text = number(100 * m.zero_fraction, 4) + QStringLiteral(" %");
-        } else if (key == "kl_divergence") {
-            // Below its sampling floor KL measures the sample, not the quantizer.
-            text = m.kl_below_sampling_floor
-                       ? tr("below the sampling floor (%1)").arg(number(m.kl_sampling_floor, 2))
-                       : number(m.kl_divergence, 4);
+        if (const MetricDescriptor* metric = find_metric(key.toStdString())) {
+            text = QString::fromStdString(
+                metric_text(*metric, m, metric->digits, NumberSymbols::Unicode));
         } else if (key == "nonfinite") {
             text = tr("%1 / %2").arg(count(m.nan_count), count(m.inf_count));
         } else if (key == "scale") {

@@ -189,7 +189,8 @@ private slots:
                     [&] { return session->tensor() && session->tensor().get() != before; },
                     gui_test::kTimeout));
                 QVERIFY(gui_test::settle(session));
-                QCOMPARE(describe(session->config()), describe(lesson.configs.front()));
+                QVERIFY2(session->config() == lesson.configs.front(),
+                         describe(lesson.configs.front()).c_str());
                 QCOMPARE(session->comparedConfigs().size(), lesson.configs.size());
                 QCOMPARE(window.tabs()->currentIndex(), lesson.tab);
                 QVERIFY(window.lessonDock()->isVisible());

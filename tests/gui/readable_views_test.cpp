@@ -10,6 +10,8 @@
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -34,6 +36,7 @@
 #include "analysis_jobs.h"
 #include "compare_model.h"
 #include "compare_panel.h"
+#include "config_json.h"
 #include "config_panel.h"
 #include "elided_label.h"
 #include "gui_test_support.h"
@@ -44,6 +47,7 @@
 #include "mini_histogram.h"
 #include "nice_axis.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/quantizer.h"
 #include "series_palette.h"
 #include "small_multiples_view.h"
@@ -411,6 +415,45 @@ private slots:
         QVERIFY(panel->notes()->isVisible());
         QVERIFY2(panel->notes()->text().contains(QLatin1String("zero")),
                  qPrintable(panel->notes()->text()));
+    }
+
+    void metricsPanelAndCompareTableShowEveryMetricOfTheList() {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        AnalysisSession* session = window.session();
+        session->setTensor(generate("gaussian:n=20000,seed=4"));
+        QuantConfig config = session->config();
+        config.outlier_threshold = 3;
+        session->changeConfig(config, QStringLiteral("outliers"));
+        session->setComparedConfigs({config});
+        QVERIFY(settle(session));
+        app::CompareModel* model = window.comparePanel()->model();
+        QVERIFY(QTest::qWaitFor([&] { return model->resultRow(0) != nullptr; }, kTimeout));
+        const Metrics& m = session->outcome()->result.metrics;
+        QCOMPARE(model->resultRow(0)->metrics.mse, m.mse);
+        app::MetricsPanel* panel = window.metricsPanel();
+        QString csvHeader = QStringLiteral("source,tensor,config");
+        const QJsonObject exported = model->toJson().at(0).toObject();
+        for (const MetricDescriptor& metric : metric_descriptors()) {
+            const QString key = QString::fromUtf8(metric.key.data(), metric.key.size());
+            const QString label = QString::fromUtf8(metric.label.data(), metric.label.size());
+            const QString text = QString::fromStdString(
+                metric_text(metric, m, metric.digits, NumberSymbols::Unicode));
+            QVERIFY2(panel->rowLabel(key) != nullptr, qPrintable(key));
+            QCOMPARE(panel->rowLabel(key)->text(), label + QLatin1Char(':'));
+            QCOMPARE(panel->valueText(key), text);
+            const int column = app::CompareModel::columnOfMetric(metric.key);
+            QVERIFY2(column > 0, qPrintable(key));
+            QCOMPARE(model->headerData(column, Qt::Horizontal).toString(), label);
+            QCOMPARE(model->index(0, column).data().toString(), text);
+            QVERIFY2(exported.contains(key), qPrintable(key));
+            csvHeader += QLatin1Char(',') + key;
+        }
+        QCOMPARE(model->columnCount(), int(metric_descriptors().size()) + 4);
+        csvHeader += QStringLiteral(",bits_per_value,bytes,clip_min,clip_max");
+        QCOMPARE(model->toCsv().section(QLatin1Char('\n'), 0, 0), csvHeader);
+        // The config as the CLI's JSON has it, seed included.
+        QCOMPARE(exported.value("config").toObject(), app::configToJson(config));
     }
 
     void hoverReadoutFollowsNewResults() {

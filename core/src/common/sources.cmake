@@ -7,6 +7,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/generators.cpp
     ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prefetch.h
+    ${CMAKE_CURRENT_LIST_DIR}/simd_level.h
     ${CMAKE_CURRENT_LIST_DIR}/stream_store.h
     ${CMAKE_CURRENT_LIST_DIR}/finite_float.h
     ${CMAKE_CURRENT_LIST_DIR}/rounding_dispatch.h

@@ -7,7 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "simd_level.h"
+
+#if defined(QUANTSCOPE_SSE2)
 #include <immintrin.h>
+#endif
 
 namespace quantscope::detail {
 
@@ -20,15 +24,15 @@ inline void stream_store(float* dst, const float* src, std::size_t n) {
         dst[i] = src[i];
         ++i;
     }
-#if defined(__AVX512F__)
+#if defined(QUANTSCOPE_AVX512F)
     for (; i + 16 <= n; i += 16) {
         _mm512_stream_ps(dst + i, _mm512_loadu_ps(src + i));
     }
-#elif defined(__AVX__)
+#elif defined(QUANTSCOPE_AVX)
     for (; i + 8 <= n; i += 8) {
         _mm256_stream_ps(dst + i, _mm256_loadu_ps(src + i));
     }
-#else
+#elif defined(QUANTSCOPE_SSE2)
     for (; i + 4 <= n; i += 4) {
         _mm_stream_ps(dst + i, _mm_loadu_ps(src + i));
     }
@@ -40,7 +44,10 @@ inline void stream_store(float* dst, const float* src, std::size_t n) {
 
 // Orders this thread's streamed stores before its later stores (the end of a task).
 inline void stream_fence() {
+#if defined(QUANTSCOPE_SSE2)
     _mm_sfence();
+#endif
+    // Plain stores need no fence: the pool's hand-over orders them.
 }
 
 }  // namespace quantscope::detail

@@ -53,30 +53,31 @@ struct KernelConstants {
 KernelConstants constants_for(const FloatFormat& f, Rounding rounding, Saturation saturation) {
     constexpr std::uint32_t kImpossible = 0xFFFFFFFFu;
     KernelConstants k{};
-    const std::uint32_t exponent_all_ones = (1u << f.exponent_bits) - 1u;
-    const std::uint32_t inf_code = exponent_all_ones << f.mantissa_bits;
-    k.mantissa_bits = f.mantissa_bits;
-    k.min_exponent = f.min_exponent;
-    k.bias = f.bias;
-    k.max_finite_code = f.max_finite_code;
-    k.max_finite_bits = std::bit_cast<std::uint32_t>(static_cast<float>(f.max_finite));
-    k.overflow_code = f.max_finite_code;
+    const std::uint32_t exponent_all_ones = (1u << f.exponent_bits()) - 1u;
+    const std::uint32_t inf_code = exponent_all_ones << f.mantissa_bits();
+    k.mantissa_bits = f.mantissa_bits();
+    k.min_exponent = f.min_exponent();
+    k.bias = f.bias();
+    k.max_finite_code = f.max_finite_code();
+    k.max_finite_bits = std::bit_cast<std::uint32_t>(static_cast<float>(f.max_finite()));
+    k.overflow_code = f.max_finite_code();
     if (saturation == Saturation::IeeeCast && rounding != Rounding::TowardZero) {
-        if (f.has_inf) {
+        if (f.has_inf()) {
             k.overflow_code = inf_code;
-        } else if (f.has_nan) {
-            k.overflow_code = f.nan_code;
+        } else if (f.has_nan()) {
+            k.overflow_code = f.nan_code();
         }
     }
-    k.inf_input_code = saturation == Saturation::IeeeCast && f.has_inf ? inf_code : k.overflow_code;
-    k.nan_input_code = f.has_nan ? f.nan_code : 0u;
-    k.sign_mask = f.sign_mask;
-    k.keep_negative_zero = f.has_negative_zero ? 1u : 0u;
-    k.exponent_rebias = static_cast<std::uint32_t>(127 - f.bias);
-    k.subnormal_scale = std::ldexp(1.0f, f.min_exponent - f.mantissa_bits);
-    k.ieee_special_field = f.policy == SpecialPolicy::Ieee ? exponent_all_ones : kImpossible;
-    k.fn_nan_magnitude = f.policy == SpecialPolicy::Fn ? f.nan_code : kImpossible;
-    k.fnuz_nan_code = f.policy == SpecialPolicy::Fnuz ? f.nan_code : kImpossible;
+    k.inf_input_code =
+        saturation == Saturation::IeeeCast && f.has_inf() ? inf_code : k.overflow_code;
+    k.nan_input_code = f.has_nan() ? f.nan_code() : 0u;
+    k.sign_mask = f.sign_mask();
+    k.keep_negative_zero = f.has_negative_zero() ? 1u : 0u;
+    k.exponent_rebias = static_cast<std::uint32_t>(127 - f.bias());
+    k.subnormal_scale = std::ldexp(1.0f, f.min_exponent() - f.mantissa_bits());
+    k.ieee_special_field = f.policy() == SpecialPolicy::Ieee ? exponent_all_ones : kImpossible;
+    k.fn_nan_magnitude = f.policy() == SpecialPolicy::Fn ? f.nan_code() : kImpossible;
+    k.fnuz_nan_code = f.policy() == SpecialPolicy::Fnuz ? f.nan_code() : kImpossible;
     return k;
 }
 
@@ -318,7 +319,7 @@ std::int64_t round_to_format_reference(std::span<const float> input, std::span<f
                                  stochastic_bits(seed, first_index + i));
         beyond += e.saturated ? 1 : 0;
         output[i] = static_cast<float>(e.value);
-        if (std::isnan(x) && !format.has_nan) {
+        if (std::isnan(x) && !format.has_nan()) {
             output[i] = 0.0f;
         }
     }

@@ -30,27 +30,27 @@ struct ValueConstants {
 // Formats the bulk rounder's fast paths cover: subnormal formats whose normal range starts
 // inside float32's normal range (every named preset except E8M0).
 inline bool fast_path_supported(const FloatFormat& f) {
-    return f.has_subnormals && f.min_exponent >= -126;
+    return f.has_subnormals() && f.min_exponent() >= -126;
 }
 
 // The value path needs also a mantissa (for M = 0 a tie at a binade's top picks the even code,
 // which need not be the even multiple of the cell) and normal values (E = 1 under ieee or fn
 // has only subnormals).
 inline bool value_path_supported(const FloatFormat& f, Saturation saturation) {
-    return saturation == Saturation::Saturate && fast_path_supported(f) && f.mantissa_bits >= 1 &&
-           f.max_exponent >= f.min_exponent && f.min_exponent - f.mantissa_bits >= -126 &&
-           f.max_exponent <= 126;
+    return saturation == Saturation::Saturate && fast_path_supported(f) && f.mantissa_bits() >= 1 &&
+           f.max_exponent() >= f.min_exponent() && f.min_exponent() - f.mantissa_bits() >= -126 &&
+           f.max_exponent() <= 126;
 }
 
 inline ValueConstants value_constants_for(const FloatFormat& f) {
     ValueConstants v{};
-    v.mantissa_bits = f.mantissa_bits;
-    v.min_exponent = f.min_exponent;
-    v.max_exponent = f.max_exponent;
-    v.max_finite = static_cast<float>(f.max_finite);
+    v.mantissa_bits = f.mantissa_bits();
+    v.min_exponent = f.min_exponent();
+    v.max_exponent = f.max_exponent();
+    v.max_finite = static_cast<float>(f.max_finite());
     v.max_finite_bits = std::bit_cast<std::uint32_t>(v.max_finite);
-    v.nan_result = f.has_nan ? 0x7FC00000u : 0u;
-    v.keep_negative_zero = f.has_negative_zero ? 1u : 0u;
+    v.nan_result = f.has_nan() ? 0x7FC00000u : 0u;
+    v.keep_negative_zero = f.has_negative_zero() ? 1u : 0u;
     return v;
 }
 

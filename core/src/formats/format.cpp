@@ -49,9 +49,7 @@ constexpr Alias kAliases[] = {
 };
 
 FloatFormat preset_format(const Preset& p) {
-    FloatFormat f = make_float_format(p.exponent_bits, p.mantissa_bits, p.policy);
-    f.name = p.name;
-    return f;
+    return make_float_format(p.exponent_bits, p.mantissa_bits, p.policy).named(p.name);
 }
 
 bool parse_int(std::string_view text, int& out) {
@@ -201,7 +199,7 @@ FormatKind Format::kind() const {
 
 std::string Format::name() const {
     if (const FloatFormat* f = as_float()) {
-        return f->name;
+        return f->name();
     }
     if (const IntegerFormat* i = as_integer()) {
         return i->name();
@@ -211,7 +209,7 @@ std::string Format::name() const {
 
 int Format::bits() const {
     if (const FloatFormat* f = as_float()) {
-        return f->bits;
+        return f->bits();
     }
     if (const IntegerFormat* i = as_integer()) {
         return i->bits;
@@ -225,9 +223,7 @@ bool Format::operator==(const Format& other) const {
     }
     if (const FloatFormat* a = as_float()) {
         const auto& b = std::get<FloatFormat>(other.descriptor_);
-        return a->exponent_bits == b.exponent_bits && a->mantissa_bits == b.mantissa_bits &&
-               a->bias == b.bias && a->policy == b.policy && a->has_sign == b.has_sign &&
-               a->has_subnormals == b.has_subnormals;
+        return *a == b;
     }
     if (const IntegerFormat* a = as_integer()) {
         const auto& b = std::get<IntegerFormat>(other.descriptor_);
@@ -243,20 +239,20 @@ FormatProperties Format::properties() const {
     p.kind = kind();
     p.bits = bits();
     if (const FloatFormat* f = as_float()) {
-        p.layout = (f->has_sign ? "s1 " : "") + std::string("e") +
-                   std::to_string(f->exponent_bits) + " m" + std::to_string(f->mantissa_bits);
-        p.exponent_bits = f->exponent_bits;
-        p.mantissa_bits = f->mantissa_bits;
-        p.bias = f->bias;
-        p.max_finite = f->max_finite;
-        p.min_finite = f->has_sign ? -f->max_finite : quantscope::decode(*f, 0).value;
-        p.min_normal = f->min_normal;
-        p.min_subnormal = f->min_subnormal;
-        p.epsilon = f->epsilon;
-        p.value_count = f->value_count;
-        p.has_inf = f->has_inf;
-        p.has_nan = f->has_nan;
-        p.has_negative_zero = f->has_negative_zero;
+        p.layout = (f->has_sign() ? "s1 " : "") + std::string("e") +
+                   std::to_string(f->exponent_bits()) + " m" + std::to_string(f->mantissa_bits());
+        p.exponent_bits = f->exponent_bits();
+        p.mantissa_bits = f->mantissa_bits();
+        p.bias = f->bias();
+        p.max_finite = f->max_finite();
+        p.min_finite = f->has_sign() ? -f->max_finite() : quantscope::decode(*f, 0).value;
+        p.min_normal = f->min_normal();
+        p.min_subnormal = f->min_subnormal();
+        p.epsilon = f->epsilon();
+        p.value_count = f->value_count();
+        p.has_inf = f->has_inf();
+        p.has_nan = f->has_nan();
+        p.has_negative_zero = f->has_negative_zero();
     } else if (const IntegerFormat* i = as_integer()) {
         p.layout = (i->is_signed ? "two's complement " : "unsigned ") + std::to_string(i->bits);
         p.max_finite = i->max_code();
@@ -352,25 +348,25 @@ double Format::next_up(double value) const {
         return value;
     }
     if (const FloatFormat* f = as_float()) {
-        if (value >= f->max_finite) {
-            return f->max_finite;
+        if (value >= f->max_finite()) {
+            return f->max_finite();
         }
-        if (f->has_sign && value < -f->max_finite) {
-            return -f->max_finite;
+        if (f->has_sign() && value < -f->max_finite()) {
+            return -f->max_finite();
         }
         if (value == 0) {
-            return f->min_subnormal;
+            return f->min_subnormal();
         }
         const Encoded t = quantscope::encode(*f, value, Rounding::TowardZero, Saturation::Saturate);
         if (t.value > value) {
             return t.value;  // below E8M0's smallest value, or a negative value between two
         }
-        const std::uint32_t magnitude = t.code & ~f->sign_mask;
+        const std::uint32_t magnitude = t.code & ~f->sign_mask();
         if (value > 0) {
             return quantscope::decode(*f, magnitude + 1).value;
         }
         if (magnitude == 1) {
-            return f->has_negative_zero ? -0.0 : 0.0;
+            return f->has_negative_zero() ? -0.0 : 0.0;
         }
         return -quantscope::decode(*f, magnitude - 1).value;
     }
@@ -387,15 +383,15 @@ double Format::next_down(double value) const {
         return value;
     }
     if (const FloatFormat* f = as_float()) {
-        if (f->has_sign) {
+        if (f->has_sign()) {
             return -next_up(-value);
         }
         const double smallest = quantscope::decode(*f, 0).value;
         if (value <= smallest) {
             return smallest;
         }
-        if (value > f->max_finite) {
-            return f->max_finite;
+        if (value > f->max_finite()) {
+            return f->max_finite();
         }
         const Encoded t = quantscope::encode(*f, value, Rounding::TowardZero, Saturation::Saturate);
         if (t.value < value) {
@@ -417,8 +413,8 @@ double Format::ulp(double value) const {
     }
     if (const FloatFormat* f = as_float()) {
         const double magnitude = std::fabs(value);
-        if (magnitude >= f->max_finite) {
-            return f->max_finite - next_down(f->max_finite);
+        if (magnitude >= f->max_finite()) {
+            return f->max_finite() - next_down(f->max_finite());
         }
         const double lower =
             quantscope::encode(*f, magnitude, Rounding::TowardZero, Saturation::Saturate).value;

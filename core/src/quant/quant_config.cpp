@@ -116,6 +116,24 @@ Calibration parse_calibration(std::string_view text) {
                      "' (minmax, percentile:P, kl, mse, sigma:K, manual:MIN,MAX)");
 }
 
+bool Calibration::operator==(const Calibration& other) const {
+    if (method != other.method) {
+        return false;
+    }
+    switch (method) {
+        case CalibrationMethod::Percentile:
+        case CalibrationMethod::Sigma:
+            return parameter == other.parameter;
+        case CalibrationMethod::Manual:
+            return manual_min == other.manual_min && manual_max == other.manual_max;
+        case CalibrationMethod::MinMax:
+        case CalibrationMethod::KL:
+        case CalibrationMethod::MSE:
+            return true;
+    }
+    return true;
+}
+
 std::string to_string(const Calibration& c) {
     switch (c.method) {
         case CalibrationMethod::MinMax:
@@ -164,6 +182,21 @@ Granularity parse_granularity(std::string_view text) {
     }
     throw UsageError("unknown granularity '" + std::string(text) +
                      "' (tensor, channel, channel:AXIS, block:N)");
+}
+
+bool Granularity::operator==(const Granularity& other) const {
+    if (kind != other.kind) {
+        return false;
+    }
+    switch (kind) {
+        case Kind::Channel:
+            return axis == other.axis;
+        case Kind::Block:
+            return block == other.block;
+        case Kind::Tensor:
+            return true;
+    }
+    return true;
 }
 
 std::string to_string(const Granularity& g) {
@@ -320,6 +353,106 @@ void check_config(const QuantConfig& config) {
             throw UsageError("MX integer elements are int8 (mxint8)");
         }
     }
+}
+
+namespace {
+
+std::uint64_t parse_seed(std::string_view text) {
+    std::uint64_t seed = 0;
+    const char* end = text.data() + text.size();
+    if (auto [ptr, ec] = std::from_chars(text.data(), end, seed); ec == std::errc() && ptr == end) {
+        return seed;
+    }
+    // A whole number written as a float ("1e3", "7.0") is still a seed.
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end || !(v >= 0) || v != std::floor(v) ||
+        v >= 18446744073709551616.0) {
+        throw UsageError("seed needs a whole number >= 0, got '" + std::string(text) + "'");
+    }
+    return static_cast<std::uint64_t>(v);
+}
+
+double parse_outlier_threshold(std::string_view text) {
+    double v = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || v < 0) {
+        throw UsageError("the outlier threshold needs a finite number >= 0 (0 keeps none), got '" +
+                         std::string(text) + "'");
+    }
+    return v;
+}
+
+// The value a name parsed to, or a UsageError listing the names there are.
+template <typename T>
+T known(std::string_view what, std::string_view text, std::optional<T> value,
+        std::string_view names) {
+    if (!value) {
+        throw UsageError("unknown " + std::string(what) + " '" + std::string(text) + "' (" +
+                         std::string(names) + ")");
+    }
+    return *value;
+}
+
+constexpr ConfigField kConfigFields[] = {
+    {"format", false, [](const QuantConfig& c) { return format_name(c); },
+     [](QuantConfig& c, std::string_view t) { apply_format(c, t); }},
+    {"scheme", false, [](const QuantConfig& c) { return std::string(to_string(c.scheme)); },
+     [](QuantConfig& c, std::string_view t) {
+         c.scheme = known("scheme", t, parse_scheme(t), "symmetric, affine, scaled or direct");
+     }},
+    {"granularity", false, [](const QuantConfig& c) { return to_string(c.granularity); },
+     [](QuantConfig& c, std::string_view t) { c.granularity = parse_granularity(t); }},
+    {"calibration", false, [](const QuantConfig& c) { return to_string(c.calibration); },
+     [](QuantConfig& c, std::string_view t) { c.calibration = parse_calibration(t); }},
+    {"rounding", false, [](const QuantConfig& c) { return std::string(to_string(c.rounding)); },
+     [](QuantConfig& c, std::string_view t) {
+         c.rounding = known("rounding", t, parse_rounding(t),
+                            "nearest-even, nearest-away, toward-zero or stochastic");
+     }},
+    {"seed", false, [](const QuantConfig& c) { return std::to_string(c.seed); },
+     [](QuantConfig& c, std::string_view t) { c.seed = parse_seed(t); }},
+    {"outlier_threshold", true,
+     [](const QuantConfig& c) { return number_text(c.outlier_threshold); },
+     [](QuantConfig& c, std::string_view t) { c.outlier_threshold = parse_outlier_threshold(t); }},
+};
+
+}  // namespace
+
+std::span<const ConfigField> config_fields() {
+    return kConfigFields;
+}
+
+ConfigFieldValues config_to_fields(const QuantConfig& config) {
+    ConfigFieldValues values;
+    for (const ConfigField& field : kConfigFields) {
+        values.emplace_back(field.name, field.get(config));
+    }
+    return values;
+}
+
+QuantConfig config_from_fields(const ConfigFieldValues& values) {
+    QuantConfig config;
+    for (const auto& [name, text] : values) {
+        if (std::count_if(values.begin(), values.end(),
+                          [&](const auto& v) { return v.first == name; }) > 1) {
+            throw UsageError("config field '" + name + "' is given twice");
+        }
+        if (std::none_of(std::begin(kConfigFields), std::end(kConfigFields),
+                         [&](const ConfigField& f) { return f.name == name; })) {
+            throw UsageError("unknown config field '" + name + "'");
+        }
+    }
+    // Table order: the format first, so that the fields after it win over its defaults.
+    for (const ConfigField& field : kConfigFields) {
+        for (const auto& [name, text] : values) {
+            if (name == field.name) {
+                field.set(config, text);
+            }
+        }
+    }
+    return config;
 }
 
 std::string describe(const QuantConfig& config) {

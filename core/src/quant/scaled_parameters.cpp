@@ -55,7 +55,7 @@ double element_max(const QuantConfig& config) {
     }
     // Straight from the descriptors (properties() builds strings: too slow per block).
     if (const FloatFormat* f = config.format.as_float()) {
-        return f->max_finite;
+        return f->max_finite();
     }
     if (const LookupFormat* l = config.format.as_lookup()) {
         return l->levels.back();
@@ -78,7 +78,7 @@ GroupChooser::GroupChooser(std::span<const float> values, const GroupLayout& lay
                            const float* block_lo_hi)
     : values_(values), layout_(layout), config_(config), known_lo_hi_(block_lo_hi) {
     if (config.block_scaling == BlockScaling::MX) {
-        emax_elem_ = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent;
+        emax_elem_ = is_mx_int8(config) ? 0 : config.format.float_format().max_exponent();
         top_elem_ = element_max(config);
         // The largest X whose largest element magnitude (MXINT8's -2 included) times X is a
         // finite float: 2^127 for most, 2^126 for MXINT8 (scale_limits.h).

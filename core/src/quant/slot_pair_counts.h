@@ -16,9 +16,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "../common/simd_level.h"
 #include "count_increments.h"
 
-#if defined(__AVX512F__)
+#if defined(QUANTSCOPE_AVX512F)
 #include <immintrin.h>
 #endif
 
@@ -91,7 +92,7 @@ private:
         std::uint32_t far[kStep + 16];  // the b of pairs out of reach; room for a full vector
         std::size_t far_count = 0;
         std::size_t i = 0;
-#if defined(__AVX512F__)
+#if defined(QUANTSCOPE_AVX512F)
         // The compaction of the far b is one instruction a vector here; GCC does not vectorize
         // the scalar form below.
         const __m512i reach = _mm512_set1_epi32(static_cast<int>(kReach));

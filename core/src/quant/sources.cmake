@@ -1,6 +1,7 @@
 target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/quant_config.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/metric_descriptors.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram_plot.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_summary.cpp

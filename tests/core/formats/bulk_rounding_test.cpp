@@ -27,7 +27,7 @@ std::uint32_t bits_of(float x) {
 std::vector<float> probe_inputs(const FloatFormat& f) {
     std::vector<float> in;
     const float inf = std::numeric_limits<float>::infinity();
-    if (f.bits <= 16) {
+    if (f.bits() <= 16) {
         const auto values = test::finite_values_with_codes(f);
         for (std::size_t i = 0; i < values.size(); ++i) {
             const auto v = static_cast<float>(values[i].value);
@@ -39,7 +39,7 @@ std::vector<float> probe_inputs(const FloatFormat& f) {
             }
         }
     }
-    const auto max = static_cast<float>(f.max_finite);
+    const auto max = static_cast<float>(f.max_finite());
     in.insert(in.end(), {max, std::nextafter(max, inf), -std::nextafter(max, inf), max * 1.5f,
                          -max * 3.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(),
                          -std::numeric_limits<float>::quiet_NaN(), 0.0f, -0.0f,
@@ -50,7 +50,7 @@ std::vector<float> probe_inputs(const FloatFormat& f) {
     for (int i = 0; i < 4000; ++i) {
         in.push_back(std::bit_cast<float>(any_bits(rng)));
     }
-    std::normal_distribution<float> gauss(0.0f, static_cast<float>(f.max_finite) / 4);
+    std::normal_distribution<float> gauss(0.0f, static_cast<float>(f.max_finite()) / 4);
     for (int i = 0; i < 4000; ++i) {
         in.push_back(gauss(rng));
     }
@@ -64,10 +64,10 @@ void expect_fast_matches_reference(const FloatFormat& f, std::span<const float> 
         for (Saturation s : {Saturation::Saturate, Saturation::IeeeCast}) {
             const std::int64_t fast_count = round_to_format(in, fast, f, r, s, 77, 5);
             const std::int64_t ref_count = round_to_format_reference(in, reference, f, r, s, 77, 5);
-            ASSERT_EQ(fast_count, ref_count) << f.name << " " << to_string(r);
+            ASSERT_EQ(fast_count, ref_count) << f.name() << " " << to_string(r);
             for (std::size_t i = 0; i < in.size(); ++i) {
                 ASSERT_EQ(bits_of(fast[i]), bits_of(reference[i]))
-                    << f.name << " " << to_string(r) << " " << to_string(s) << " input " << in[i]
+                    << f.name() << " " << to_string(r) << " " << to_string(s) << " input " << in[i]
                     << " (0x" << std::hex << bits_of(in[i]) << std::dec << ") fast " << fast[i]
                     << " reference " << reference[i];
             }

@@ -96,7 +96,37 @@ TEST(FormatProperties, NamesRoundTrip) {
     EXPECT_TRUE(parse_format("e4m3_fn") == parse_format("fp8_e4m3"));
     EXPECT_FALSE(parse_format("e4m3") == parse_format("fp8_e4m3"));
     EXPECT_TRUE(parse_format("float16") == parse_format("fp16"));
-    EXPECT_EQ(parse_format("e4m3_fn_b8").float_format().bias, 8);
+    EXPECT_EQ(parse_format("e4m3_fn_b8").float_format().bias(), 8);
+}
+
+// Issue 18: a FloatFormat's derived values are built with it and cannot be changed apart from
+// the defining ones (they were public fields: `f.bits = 8` compiled and left the rest stale).
+template <typename F>
+concept FieldsAssignable = requires(F f) {
+    f.bits = 8;
+    f.exponent_bits = 4;
+    f.max_finite = 1.0;
+};
+static_assert(!FieldsAssignable<FloatFormat>);
+
+TEST(FloatFormatDescriptor, EveryWayToMakeOneHasItsDerivedValues) {
+    const FloatFormat fp32 = parse_format("fp32").float_format();
+    const FloatFormat made_default;  // was fp32's parameters with zeros for everything derived
+    EXPECT_TRUE(made_default == fp32);
+    EXPECT_EQ(made_default.bits(), 32);
+    EXPECT_EQ(made_default.max_finite(), static_cast<double>(std::numeric_limits<float>::max()));
+    EXPECT_EQ(made_default.min_subnormal(), std::ldexp(1.0, -149));
+    EXPECT_EQ(made_default.value_count(), fp32.value_count());
+    EXPECT_EQ(made_default.nan_code(), 0x7FC00000u);
+    // A preset is the generic format under another name; == compares the format, not the label.
+    const FloatFormat generic = make_float_format(4, 3, SpecialPolicy::Fn);
+    const FloatFormat preset = parse_format("fp8_e4m3").float_format();
+    EXPECT_EQ(generic.name(), "e4m3_fn");
+    EXPECT_EQ(preset.name(), "fp8_e4m3");
+    EXPECT_TRUE(generic == preset);
+    EXPECT_EQ(preset.max_finite(), 448.0);
+    EXPECT_EQ(generic.named("x").max_finite(), 448.0);
+    EXPECT_FALSE(generic == make_float_format(4, 3, SpecialPolicy::Fnuz));
 }
 
 TEST(FormatProperties, BadNamesAreUsageErrors) {

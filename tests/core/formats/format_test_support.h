@@ -15,7 +15,7 @@ inline std::vector<FloatFormat> exhaustive_float_formats() {
     std::vector<FloatFormat> formats;
     for (const Format& f : named_formats()) {
         // E8M0 (no sign, no zero) has its own tests.
-        if (f.as_float() != nullptr && f.bits() <= 16 && f.float_format().has_subnormals) {
+        if (f.as_float() != nullptr && f.bits() <= 16 && f.float_format().has_subnormals()) {
             formats.push_back(f.float_format());
         }
     }
@@ -42,7 +42,7 @@ struct ValueCode {
 
 inline std::vector<ValueCode> finite_values_with_codes(const FloatFormat& f) {
     std::vector<ValueCode> list;
-    const std::uint32_t count = 1u << f.bits;
+    const std::uint32_t count = 1u << f.bits();
     for (std::uint32_t code = 0; code < count; ++code) {
         const Decoded d = decode(f, code);
         if (std::isfinite(d.value) && !(d.value == 0 && std::signbit(d.value))) {

@@ -52,34 +52,80 @@ std::optional<SpecialPolicy> parse_special_policy(std::string_view name);
 std::string_view to_string(Saturation saturation);
 std::string_view to_string(ValueClass value_class);
 
-// The descriptor of one float format. Construct with make_float_format / e8m0_format; every
-// derived value is computed once there.
-struct FloatFormat {
-    // Defining parameters.
-    int exponent_bits = 8;
-    int mantissa_bits = 23;
-    int bias = 127;
-    SpecialPolicy policy = SpecialPolicy::Ieee;
-    bool has_sign = true;        // false only for E8M0
-    bool has_subnormals = true;  // false only for E8M0 (exponent field 0 is 2^-127)
-    std::string name;            // preset name ("fp16") or canonical "e4m3_fn" form
+// The descriptor of one float format: its defining parameters and every value derived from
+// them, computed once by make_float_format / e8m0_format and read through accessors, so that no
+// caller can change one without the others. A default-constructed FloatFormat is fp32.
+class FloatFormat {
+public:
+    FloatFormat();
+
+    // Defining parameters. has_sign and has_subnormals are false only for E8M0 (its exponent
+    // field 0 is 2^-127); name is a preset's ("fp16") or the canonical "e4m3_fn" form.
+    int exponent_bits() const { return exponent_bits_; }
+    int mantissa_bits() const { return mantissa_bits_; }
+    int bias() const { return bias_; }
+    SpecialPolicy policy() const { return policy_; }
+    bool has_sign() const { return has_sign_; }
+    bool has_subnormals() const { return has_subnormals_; }
+    const std::string& name() const { return name_; }
 
     // Derived values.
-    int bits = 32;
-    int max_exponent_field = 0;         // largest exponent field that holds finite values
-    int min_exponent = 0;               // unbiased exponent of the smallest normal
-    int max_exponent = 0;               // unbiased exponent of the largest finite value
-    std::uint32_t max_finite_code = 0;  // positive code of the largest finite value
-    double max_finite = 0;
-    double min_normal = 0;
-    double min_subnormal = 0;  // smallest positive value
-    double epsilon = 0;        // 2^-M
-    bool has_inf = false;
-    bool has_nan = false;
-    bool has_negative_zero = false;
-    std::uint32_t nan_code = 0;  // canonical quiet NaN (positive where signed)
-    std::uint32_t sign_mask = 0;
-    std::uint64_t value_count = 0;  // distinct finite values (+0 and -0 once)
+    int bits() const { return bits_; }
+    // The largest exponent field that holds finite values.
+    int max_exponent_field() const { return max_exponent_field_; }
+    // Unbiased exponents of the smallest normal and of the largest finite value.
+    int min_exponent() const { return min_exponent_; }
+    int max_exponent() const { return max_exponent_; }
+    // The positive code of max_finite.
+    std::uint32_t max_finite_code() const { return max_finite_code_; }
+    double max_finite() const { return max_finite_; }
+    double min_normal() const { return min_normal_; }
+    double min_subnormal() const { return min_subnormal_; }  // smallest positive value
+    double epsilon() const { return epsilon_; }              // 2^-M
+    bool has_inf() const { return has_inf_; }
+    bool has_nan() const { return has_nan_; }
+    bool has_negative_zero() const { return has_negative_zero_; }
+    // The canonical quiet NaN (positive where signed).
+    std::uint32_t nan_code() const { return nan_code_; }
+    std::uint32_t sign_mask() const { return sign_mask_; }
+    // Distinct finite values (+0 and -0 once).
+    std::uint64_t value_count() const { return value_count_; }
+
+    // The same format under another name (a preset's).
+    FloatFormat named(std::string name) const;
+
+    // Same defining parameters (the name is a label and does not count).
+    bool operator==(const FloatFormat& other) const;
+
+private:
+    FloatFormat(int exponent_bits, int mantissa_bits, int bias, SpecialPolicy policy, bool has_sign,
+                bool has_subnormals, std::string name);
+    friend FloatFormat make_float_format(int, int, SpecialPolicy, std::optional<int>);
+    friend FloatFormat e8m0_format();
+
+    int exponent_bits_ = 8;
+    int mantissa_bits_ = 23;
+    int bias_ = 127;
+    SpecialPolicy policy_ = SpecialPolicy::Ieee;
+    bool has_sign_ = true;
+    bool has_subnormals_ = true;
+    std::string name_;
+
+    int bits_ = 32;
+    int max_exponent_field_ = 0;
+    int min_exponent_ = 0;
+    int max_exponent_ = 0;
+    std::uint32_t max_finite_code_ = 0;
+    std::uint32_t nan_code_ = 0;
+    std::uint32_t sign_mask_ = 0;
+    std::uint64_t value_count_ = 0;
+    bool has_inf_ = false;
+    bool has_nan_ = false;
+    bool has_negative_zero_ = false;
+    double max_finite_ = 0;
+    double min_normal_ = 0;
+    double min_subnormal_ = 0;
+    double epsilon_ = 0;
 };
 
 // Floats eEmM with 1 <= E <= 8, 0 <= M <= 23, 1 + E + M <= 32. Default bias 2^(E-1) - 1, plus

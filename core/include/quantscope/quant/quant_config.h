@@ -7,7 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-
+#include <utility>
 #include <vector>
 
 #include "quantscope/formats/format.h"
@@ -35,6 +35,9 @@ struct Calibration {
     double parameter = 0;   // P for percentile (e.g. 99.9), K for sigma
     double manual_min = 0;  // used by Manual
     double manual_max = 0;
+
+    // Equal when they choose the same range: a parameter the method does not use is ignored.
+    bool operator==(const Calibration& other) const;
 };
 
 // "minmax", "percentile:99.9", "kl", "mse", "sigma:3", "manual:-1,2". Throws UsageError.
@@ -49,6 +52,10 @@ struct Granularity {
     Kind kind = Kind::Tensor;
     int axis = 0;             // Channel: may be negative, counted from the end
     std::int64_t block = 32;  // Block: N >= 1
+
+    // Equal when they make the same groups: the axis counts only per channel, the block size
+    // only per block.
+    bool operator==(const Granularity& other) const;
 };
 
 // "tensor", "channel" (axis 0), "channel:AXIS", "block:N". Throws UsageError.
@@ -73,6 +80,9 @@ struct QuantConfig {
     // LLM.int8()-style mixed precision (Dettmers et al. 2022): values with |x| above this stay
     // in FP16 and take no part in calibration; the rest is quantized. 0 = no outliers kept.
     double outlier_threshold = 0;
+
+    // Field by field; a config_fields() test fails when a field is added here and not there.
+    bool operator==(const QuantConfig& other) const = default;
 };
 
 // Sets the format from a name: any format (parse_format) or a block-scaled config: mxfp8_e4m3,
@@ -91,6 +101,27 @@ void check_config(const QuantConfig& config);
 
 std::string_view to_string(Scheme scheme);
 std::optional<Scheme> parse_scheme(std::string_view name);
+
+// The fields of a config by name, in the text forms of the CLI's flags: the one map between a
+// config and its names and JSON, both ways (the CLI's flags and JSON, session files, exports).
+struct ConfigField {
+    // "format", "scheme", "granularity", "calibration", "rounding", "seed", "outlier_threshold"
+    std::string_view name;
+    // A JSON number; otherwise a JSON string (the seed: 64 bits, more than a number holds).
+    bool json_number;
+    std::string (*get)(const QuantConfig& config);
+    // Throws UsageError on a value that does not parse.
+    void (*set)(QuantConfig& config, std::string_view text);
+};
+// In order, "format" first: setting it also sets the format's own scheme and granularity.
+std::span<const ConfigField> config_fields();
+// (name, text) of every field, in the order of config_fields().
+using ConfigFieldValues = std::vector<std::pair<std::string, std::string>>;
+ConfigFieldValues config_to_fields(const QuantConfig& config);
+// A default config with the given fields set, the format first whatever the order, so that
+// the other fields given win over its defaults. Throws UsageError on an unknown or repeated
+// name or a value that does not parse.
+QuantConfig config_from_fields(const ConfigFieldValues& values);
 // "int8 symmetric minmax nearest-even" (plus " outliers>T"): one line for titles and tables.
 std::string describe(const QuantConfig& config);
 
