@@ -12,6 +12,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/kl_scale_counts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/slot_pair_counts.h
     ${CMAKE_CURRENT_LIST_DIR}/quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/reference_quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_parameters.cpp
     ${CMAKE_CURRENT_LIST_DIR}/group_quantizer.h
     ${CMAKE_CURRENT_LIST_DIR}/group_quantizer.cpp
