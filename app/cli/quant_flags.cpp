@@ -24,7 +24,6 @@ const std::string_view kQuantHelp = R"(QUANT:
                     keep values with |x| > T in FP16 (LLM.int8 style); 0 keeps none (default)
 )";
 
-
 bool take_config_flag(const std::vector<std::string_view>& args, std::size_t& i,
                       std::string_view help, ConfigFieldValues& fields,
                       std::initializer_list<std::string_view> only) {

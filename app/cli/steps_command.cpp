@@ -16,7 +16,8 @@
 
 namespace quantscope::cli {
 
-const std::string kStepsUsage = R"(Usage: quantscope-cli steps VALUES... [--shape A,B] [QUANT] [--json]
+const std::string kStepsUsage =
+    R"(Usage: quantscope-cli steps VALUES... [--shape A,B] [QUANT] [--json]
        quantscope-cli steps --preset NAME [QUANT] [--json]
        quantscope-cli steps --presets
 
@@ -127,8 +128,16 @@ void write_text(const WorkedExample& w) {
                   << "]\n          " << group.scale_formula << "\n          "
                   << group.zero_point_formula << '\n';
     }
+    const bool integer = w.config.format.kind() == FormatKind::Integer &&
+                         w.config.block_scaling == BlockScaling::None;
     const auto column = [](std::ostream& out, int width, const std::string& text) {
         out << std::right << std::setw(width) << text << ' ';
+    };
+    const auto trimmed = [](std::string line) {
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        return line;
     };
     std::ostringstream head;
     column(head, 3, "i");
@@ -137,12 +146,14 @@ void write_text(const WorkedExample& w) {
     column(head, 12, "x / s");
     column(head, 12, "rounded");
     head << std::left << std::setw(31) << "rule";
-    column(head, 8, "+ z");
+    if (integer) {  // the scaled formats have no zero point
+        column(head, 8, "+ z");
+    }
     column(head, 7, "code");
     head << std::left << std::setw(17) << "bits";
     column(head, 12, "Q(x)");
     column(head, 12, "error");
-    std::cout << head.str() << '\n';
+    std::cout << trimmed(head.str()) << '\n';
     for (const WorkedRow& r : w.rows) {
         std::ostringstream line;
         column(line, 3, std::to_string(r.index));
@@ -151,22 +162,28 @@ void write_text(const WorkedExample& w) {
         column(line, 12, format_number(r.scaled));
         column(line, 12, format_number(r.rounded));
         line << std::left << std::setw(31) << (r.clamped ? r.rule + ", clamped" : r.rule);
-        column(line, 8, format_number(r.shifted));
+        if (integer) {
+            column(line, 8, format_number(r.shifted));
+        }
         column(line, 7, std::to_string(r.code));
         line << std::left << std::setw(17) << r.bits;
         column(line, 12, format_number(r.dequantized));
         column(line, 12, format_number(r.error));
-        std::cout << line.str() << '\n';
+        std::cout << trimmed(line.str()) << '\n';
     }
     const auto metric = [&](std::string_view key) {
         const MetricDescriptor& d = *find_metric(key);
         return metric_text(d, w.metrics, 6);
     };
     std::cout << "mse       " << metric("mse") << "\nsqnr      " << metric("sqnr_db")
-              << "\nmax error " << metric("max_abs_error") << " (bound from rounding "
-              << format_number(w.max_bound) << ")\nstorage   " << w.rows.size() << " x "
-              << w.config.format.bits() << " bits = " << w.storage.bytes - w.storage.scale_bytes -
-                                                               w.storage.outlier_bytes
+              << "\nmax error " << metric("max_abs_error") << " (rounding bound "
+              << format_number(w.max_bound)
+              << (w.metrics.max_abs_error > w.max_bound
+                      ? "; Q(x) is a float32 product, which adds up to half its float ULP"
+                      : "")
+              << ")\nstorage   " << w.rows.size() << " x "
+              << w.config.format.bits()
+              << " bits = " << w.storage.bytes - w.storage.scale_bytes - w.storage.outlier_bytes
               << " bytes + " << w.storage.scale_bytes << " bytes of scales and zero points";
     if (w.storage.outlier_bytes > 0) {
         std::cout << " + " << w.storage.outlier_bytes << " bytes of kept outliers";
@@ -222,8 +239,9 @@ int run_steps(const std::vector<std::string_view>& args) {
     QuantConfig config;
     if (preset_name) {
         const auto& presets = worked_presets();
-        const auto found = std::find_if(presets.begin(), presets.end(),
-                                        [&](const WorkedPreset& p) { return p.name == *preset_name; });
+        const auto found = std::find_if(presets.begin(), presets.end(), [&](const WorkedPreset& p) {
+            return p.name == *preset_name;
+        });
         if (found == presets.end()) {
             throw Usage{"unknown preset '" + *preset_name + "' (steps --presets lists them)",
                         kStepsUsage};
@@ -255,8 +273,8 @@ int run_steps(const std::vector<std::string_view>& args) {
         }
         config = flags.finish(kStepsUsage);
     }
-    const WorkedExample w = parse_or_usage([&] { return work_example(values, shape, config); },
-                                           kStepsUsage);
+    const WorkedExample w =
+        parse_or_usage([&] { return work_example(values, shape, config); }, kStepsUsage);
     if (json) {
         write_json(w);
     } else {

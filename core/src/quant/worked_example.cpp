@@ -46,11 +46,13 @@ void explain_parameters(WorkedGroup& g, const QuantConfig& config, double tensor
         }
         const double a = std::min(g.range_lo, 0.0);
         const double b = std::max(g.range_hi, 0.0);
-        g.scale_formula = "s = (B - A) / (2^" + k + " - 1) = (" + num(b) + " - " + num(a) +
+        // A negative number after a minus sign reads better in parentheses.
+        const std::string a_text = a < 0 ? "(" + num(a) + ")" : num(a);
+        g.scale_formula = "s = (B - A) / (2^" + k + " - 1) = (" + num(b) + " - " + a_text +
                           ") / " + std::to_string((1 << f.bits) - 1) + " = " + num(s);
         g.zero_point_formula = "z = qmin - round(A / s) = " + std::to_string(f.min_code()) +
-                               " - round(" + num(a / s) + ") = " +
-                               std::to_string(g.params.zero_point);
+                               " - round(" + num(a / s) +
+                               ") = " + std::to_string(g.params.zero_point);
         return;
     }
     g.zero_point_formula = "z = 0";
@@ -77,14 +79,14 @@ std::string rounding_rule(double scaled, double rounded, double lower, double up
     }
     const bool tie = scaled - lower == upper - scaled;
     switch (rounding) {
-    case Rounding::NearestEven:
-        return tie ? "tie: to even" : "nearest";
-    case Rounding::NearestAway:
-        return tie ? "tie: away from zero" : "nearest";
-    case Rounding::TowardZero:
-        return "toward zero";
-    case Rounding::Stochastic:
-        return rounded > scaled ? "stochastic: up" : "stochastic: down";
+        case Rounding::NearestEven:
+            return tie ? "tie: to even" : "nearest";
+        case Rounding::NearestAway:
+            return tie ? "tie: away from zero" : "nearest";
+        case Rounding::TowardZero:
+            return "toward zero";
+        case Rounding::Stochastic:
+            return rounded > scaled ? "stochastic: up" : "stochastic: down";
     }
     return {};
 }
@@ -120,16 +122,16 @@ void explain_row(WorkedRow& row, const ReferenceValue& v, const GroupParameters&
         row.rule = rounding_rule(t, v.rounded, std::floor(t), std::ceil(t), config.rounding);
         row.shifted = static_cast<double>(v.rounded) + params.zero_point;
         row.clamped = row.shifted != static_cast<double>(v.code);
-        row.bits = f.is_signed ? twos_complement_bits(v.code, f.bits)
-                               : unsigned_bits(v.code, f.bits);
+        row.bits =
+            f.is_signed ? twos_complement_bits(v.code, f.bits) : unsigned_bits(v.code, f.bits);
         row.bound = (rounds_to_nearest(config.rounding) ? 0.5 : 1.0) * s;
         return;
     }
     // The element format: neighbours of t among its values (MXINT8 counts in steps of 1/64).
-    const double step = config.block_scaling == BlockScaling::MX &&
-                                config.format.kind() == FormatKind::Integer
-                            ? 1.0 / 64
-                            : 1.0;
+    const double step =
+        config.block_scaling == BlockScaling::MX && config.format.kind() == FormatKind::Integer
+            ? 1.0 / 64
+            : 1.0;
     const double t = v.t / step;
     const double r = v.rounded / step;
     const double lower = r <= t ? r : config.format.next_down(r);
@@ -139,16 +141,17 @@ void explain_row(WorkedRow& row, const ReferenceValue& v, const GroupParameters&
                          : rounding_rule(t, r, lower, upper, config.rounding);
     row.shifted = v.rounded;
     row.bits = config.format.fields(static_cast<std::uint32_t>(v.code)).bit_string;
-    row.bound = saturated ? 0.0
-                          : (rounds_to_nearest(config.rounding) ? 0.5 : 1.0) * (upper - lower) *
-                                step * s;
+    row.bound = saturated
+                    ? 0.0
+                    : (rounds_to_nearest(config.rounding) ? 0.5 : 1.0) * (upper - lower) * step * s;
 }
 
 }  // namespace
 
 namespace {
 
-QuantConfig preset_config(const char* format, const char* scheme, const char* granularity = "tensor",
+QuantConfig preset_config(const char* format, const char* scheme,
+                          const char* granularity = "tensor",
                           Rounding rounding = Rounding::NearestEven,
                           const char* calibration = "minmax") {
     QuantConfig c;
@@ -167,29 +170,61 @@ QuantConfig preset_config(const char* format, const char* scheme, const char* gr
 const std::vector<WorkedPreset>& worked_presets() {
     static const std::vector<float> five{-2.5f, -1.0f, 0.0f, 1.0f, 3.5f};
     static const std::vector<WorkedPreset> presets{
-        {"symmetric-int8", "Symmetric INT8: s = 3.5 / 127, codes -91 -36 0 36 127", five, {},
+        {"symmetric-int8",
+         "Symmetric INT8: s = 3.5 / 127, codes -91 -36 0 36 127",
+         five,
+         {},
          preset_config("int8", "symmetric")},
-        {"affine-uint8-even", "Affine UINT8, ties to even: -42.5 + 106 gives 64", five, {},
+        {"affine-uint8-even",
+         "Affine UINT8, ties to even: -42.5 + 106 gives 64",
+         five,
+         {},
          preset_config("uint8", "affine")},
-        {"affine-uint8-away", "Affine UINT8, ties away from zero: -42.5 + 106 gives 63", five, {},
+        {"affine-uint8-away",
+         "Affine UINT8, ties away from zero: -42.5 + 106 gives 63",
+         five,
+         {},
          preset_config("uint8", "affine", "tensor", Rounding::NearestAway)},
-        {"affine-int8-range", "3.6 in the range (-10, 10), affine INT8: s = 20 / 255, q = 46",
-         {3.6f}, {}, preset_config("int8", "affine", "tensor", Rounding::NearestEven,
-                                   "manual:-10,10")},
-        {"one-scale", "One scale for two rows: the small row [0, 2, 2, 0] is lost",
-         {30, 10, 20, 30, 0, 2, 2, 0}, {2, 4}, preset_config("int4", "symmetric")},
-        {"vector-wise", "One scale per row (vector-wise): the small row keeps its detail",
-         {30, 10, 20, 30, 0, 2, 2, 0}, {2, 4}, preset_config("int4", "symmetric", "channel")},
-        {"blockwise", "Blocks of 4: the same rescue along the last axis",
-         {30, 10, 20, 30, 0, 2, 2, 0}, {}, preset_config("int4", "symmetric", "block:4")},
-        {"e4m3-ties", "FP8 E4M3: 1.0625 is a tie and goes to the even 1.0; 1.1875 to 1.25",
-         {1.0625f, 1.1875f, 1.1f}, {}, preset_config("fp8_e4m3", "direct")},
-        {"e4m3-scaled", "FP8 E4M3, scaled: s = 3.5 / 448 puts the largest value on the top code",
-         five, {}, preset_config("fp8_e4m3", "scaled")},
-        {"fp16-range", "FP16 stops at 65504: 10000 * 10000 saturates; 1e-8 is subnormal",
-         {1e8f, 65504, 1e-8f, 0.1f}, {}, preset_config("fp16", "direct")},
-        {"nf4", "NF4: absmax scaling onto the 16 normal-quantile levels",
-         {-2.5f, -1.0f, 0.0f, 1.0f, 3.5f, 0.3f, -0.7f, 2.0f}, {}, preset_config("nf4", "scaled")},
+        {"affine-int8-range",
+         "3.6 in the range (-10, 10), affine INT8: s = 20 / 255, q = 46",
+         {3.6f},
+         {},
+         preset_config("int8", "affine", "tensor", Rounding::NearestEven, "manual:-10,10")},
+        {"one-scale",
+         "One scale for two rows: the small row [0, 2, 2, 0] is lost",
+         {30, 10, 20, 30, 0, 2, 2, 0},
+         {2, 4},
+         preset_config("int4", "symmetric")},
+        {"vector-wise",
+         "One scale per row (vector-wise): the small row keeps its detail",
+         {30, 10, 20, 30, 0, 2, 2, 0},
+         {2, 4},
+         preset_config("int4", "symmetric", "channel")},
+        {"blockwise",
+         "Blocks of 4: the same rescue along the last axis",
+         {30, 10, 20, 30, 0, 2, 2, 0},
+         {},
+         preset_config("int4", "symmetric", "block:4")},
+        {"e4m3-ties",
+         "FP8 E4M3: 1.0625 is a tie and goes to the even 1.0; 1.1875 to 1.25",
+         {1.0625f, 1.1875f, 1.1f},
+         {},
+         preset_config("fp8_e4m3", "direct")},
+        {"e4m3-scaled",
+         "FP8 E4M3, scaled: s = 3.5 / 448 puts the largest value on the top code",
+         five,
+         {},
+         preset_config("fp8_e4m3", "scaled")},
+        {"fp16-range",
+         "FP16 stops at 65504: 10000 * 10000 saturates; 1e-8 is subnormal",
+         {1e8f, 65504, 1e-8f, 0.1f},
+         {},
+         preset_config("fp16", "direct")},
+        {"nf4",
+         "NF4: absmax scaling onto the 16 normal-quantile levels",
+         {-2.5f, -1.0f, 0.0f, 1.0f, 3.5f, 0.3f, -0.7f, 2.0f},
+         {},
+         preset_config("nf4", "scaled")},
     };
     return presets;
 }

@@ -19,8 +19,8 @@ struct WorkedGroup {
     double range_lo = 0;  // the clipping range calibration chose (MX, NVFP4: -amax, amax)
     double range_hi = 0;
     GroupParameters params;
-    std::string scale_formula;       // "s = T / (2^(K-1) - 1) = 3.5 / 127 = 0.0275591"
-    std::string zero_point_formula;  // "z = qmin - round(A / s) = 0 - round(-106.25) = 106"
+    std::string scale_formula;         // "s = T / (2^(K-1) - 1) = 3.5 / 127 = 0.0275591"
+    std::string zero_point_formula;    // "z = qmin - round(A / s) = 0 - round(-106.25) = 106"
     std::vector<std::size_t> members;  // the values' positions in the vector
 };
 
