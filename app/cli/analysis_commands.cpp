@@ -22,6 +22,7 @@
 #include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/statistics.h"
 #include "quantscope/quant/sweep.h"
+#include "quant_flags.h"
 #include "result_json.h"
 
 namespace quantscope::cli {
@@ -43,69 +44,6 @@ std::string file_help() {
                                built-in sample)
 )";
 }
-
-constexpr std::string_view kQuantHelp = R"(QUANT:
-  --format F        any format of 'quantscope-cli formats' (int8, fp8_e4m3, nf4, e3m4_fn, ...)
-                    or a block-scaled one: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e2m3 mxfp6_e3m2 mxfp4
-                    mxint8 (blocks of 32, E8M0 scales), nvfp4 (blocks of 16) (default int8)
-  --scheme S        symmetric | affine for integers; scaled | direct for floats and nf4
-                    (default: symmetric for integers, scaled for floats of 8 bits or fewer,
-                    direct for wider ones)
-  --granularity G   tensor | channel[:AXIS] | block:N (default tensor; block formats and nf4
-                    bring their own block size)
-  --calibration C   how the clipping range is chosen (default minmax):
-                    minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
-  --rounding R      nearest-even | nearest-away | toward-zero | stochastic (default nearest-even)
-  --seed S          seed for stochastic rounding (default 0)
-  --outlier-threshold T
-                    keep values with |x| > T in FP16 (LLM.int8 style); 0 keeps none (default)
-)";
-
-// Consumes args[i] and its value when it is the flag of a config field (of those in `only`, when
-// given): --NAME with dashes for underscores (--outlier-threshold sets outlier_threshold). A
-// flag given again replaces its value.
-bool take_config_flag(const std::vector<std::string_view>& args, std::size_t& i,
-                      std::string_view help, ConfigFieldValues& fields,
-                      std::initializer_list<std::string_view> only = {}) {
-    if (!args[i].starts_with("--")) {
-        return false;
-    }
-    std::string name(args[i].substr(2));
-    std::replace(name.begin(), name.end(), '-', '_');
-    const auto fields_named = config_fields();
-    if (std::none_of(fields_named.begin(), fields_named.end(),
-                     [&](const ConfigField& f) { return f.name == name; }) ||
-        (only.size() > 0 && std::find(only.begin(), only.end(), name) == only.end())) {
-        return false;
-    }
-    std::string value = next_value(args, i, help);
-    std::erase_if(fields, [&](const auto& field) { return field.first == name; });
-    fields.emplace_back(std::move(name), std::move(value));
-    return true;
-}
-
-// The config the flags give (config_from_fields: the format sets its natural scheme and
-// granularity, explicit flags win), checked as a whole.
-QuantConfig config_from_flags(const ConfigFieldValues& fields, std::string_view help) {
-    return parse_or_usage(
-        [&] {
-            QuantConfig config = config_from_fields(fields);
-            check_config(config);
-            return config;
-        },
-        help);
-}
-
-// The QUANT flags of analyze and quantize: one per config field (config_fields()).
-struct QuantFlags {
-    ConfigFieldValues fields;
-
-    bool take(const std::vector<std::string_view>& args, std::size_t& i, std::string_view help) {
-        return take_config_flag(args, i, help, fields);
-    }
-
-    QuantConfig finish(std::string_view help) const { return config_from_flags(fields, help); }
-};
 
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
                    std::string_view help) {

@@ -75,11 +75,13 @@ int run_info(const std::vector<std::string_view>& args);
 int run_analyze(const std::vector<std::string_view>& args);
 int run_quantize(const std::vector<std::string_view>& args);
 int run_sweep(const std::vector<std::string_view>& args);
+int run_steps(const std::vector<std::string_view>& args);  // steps_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
 extern const std::string kAnalyzeUsage;
 extern const std::string kQuantizeUsage;
 extern const std::string kSweepUsage;
+extern const std::string kStepsUsage;
 
 }  // namespace quantscope::cli

@@ -22,25 +22,6 @@ namespace {
 using namespace quantscope;
 using namespace quantscope::cli;
 
-constexpr std::string_view kUsage = R"(Usage: quantscope-cli COMMAND [OPTIONS]
-
-Quantization error analysis from the command line.
-
-Commands:
-  info FILE [--json]                every tensor of FILE: dtype, shape, size and statistics
-  analyze FILE [QUANT] [--json]     quantize one tensor and print metrics, parameters, storage
-  quantize FILE --out OUT.npy [QUANT]
-                                    write the dequantized tensor as float32 .npy
-  sweep FILE [--formats L] [--calibrations L] [--csv|--json]
-                                    every tensor under every config, worst SQNR first
-  formats [--json]                  every named number format and its properties
-  bits VALUE --format F [--json]    the code of a value in a format, its fields and neighbours
-  generators [--json]               list the built-in generators and their parameters
-  help [COMMAND]                    show help for a command
-
-Run 'quantscope-cli COMMAND --help' for a command's options.
-)";
-
 constexpr std::string_view kGeneratorsUsage = R"(Usage: quantscope-cli generators [--json]
 
 List the generators usable as SOURCE (gen:NAME:KEY=VALUE,...) with their parameters and defaults.
@@ -90,57 +71,89 @@ int run_generators(const std::vector<std::string_view>& args) {
     return kExitOk;
 }
 
+// The commands, one entry each: the overview, `help COMMAND` and dispatch read this list.
+struct Command {
+    std::string_view name;
+    std::string_view synopsis;  // its arguments, after the name
+    std::string_view summary;
+    std::string_view (*usage)();
+    int (*run)(const std::vector<std::string_view>& args);
+};
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> list{
+        {"info", "FILE [--json]", "every tensor of FILE: dtype, shape, size and statistics",
+         [] { return std::string_view(kInfoUsage); }, run_info},
+        {"analyze", "FILE [QUANT] [--json]",
+         "quantize one tensor and print metrics, parameters, storage",
+         [] { return std::string_view(kAnalyzeUsage); }, run_analyze},
+        {"quantize", "FILE --out OUT.npy [QUANT]", "write the dequantized tensor as float32 .npy",
+         [] { return std::string_view(kQuantizeUsage); }, run_quantize},
+        {"sweep", "FILE [--formats L] [--calibrations L] [--csv|--json]",
+         "every tensor under every config, worst SQNR first",
+         [] { return std::string_view(kSweepUsage); }, run_sweep},
+        {"steps", "VALUES... [QUANT] [--json]",
+         "a short vector quantized step by step, value by value",
+         [] { return std::string_view(kStepsUsage); }, run_steps},
+        {"formats", "[--json]", "every named number format and its properties",
+         [] { return kFormatsUsage; }, run_formats},
+        {"bits", "VALUE --format F [--json]",
+         "the code of a value in a format, its fields and neighbours", [] { return kBitsUsage; },
+         run_bits},
+        {"generators", "[--json]", "list the built-in generators and their parameters",
+         [] { return kGeneratorsUsage; }, run_generators},
+    };
+    return list;
+}
+
+const std::string& usage() {
+    static const std::string text = [] {
+        std::string t =
+            "Usage: quantscope-cli COMMAND [OPTIONS]\n\nQuantization error analysis from the "
+            "command line.\n\nCommands:\n";
+        const auto line = [&](std::string_view left, std::string_view right) {
+            std::string head = "  " + std::string(left);
+            // A long synopsis puts its summary on the next line, under the others.
+            t += head.size() < 36 ? head + std::string(36 - head.size(), ' ')
+                                  : head + "\n" + std::string(36, ' ');
+            t += std::string(right) + "\n";
+        };
+        for (const Command& c : commands()) {
+            line(std::string(c.name) + " " + std::string(c.synopsis), c.summary);
+        }
+        line("help [COMMAND]", "show help for a command");
+        return t + "\nRun 'quantscope-cli COMMAND --help' for a command's options.\n";
+    }();
+    return text;
+}
+
+const Command* find_command(std::string_view name) {
+    for (const Command& c : commands()) {
+        if (c.name == name) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
 int run(const std::vector<std::string_view>& args) {
     if (args.empty()) {
-        throw Usage{"no command given", kUsage};
+        throw Usage{"no command given", usage()};
     }
     const std::string_view command = args[0];
     if (command == "--help" || command == "-h" || command == "help") {
-        if (args.size() > 1 && args[1] == "analyze") {
-            std::cout << kAnalyzeUsage;
-        } else if (args.size() > 1 && args[1] == "info") {
-            std::cout << kInfoUsage;
-        } else if (args.size() > 1 && args[1] == "quantize") {
-            std::cout << kQuantizeUsage;
-        } else if (args.size() > 1 && args[1] == "sweep") {
-            std::cout << kSweepUsage;
-        } else if (args.size() > 1 && args[1] == "generators") {
-            std::cout << kGeneratorsUsage;
-        } else if (args.size() > 1 && args[1] == "formats") {
-            std::cout << kFormatsUsage;
-        } else if (args.size() > 1 && args[1] == "bits") {
-            std::cout << kBitsUsage;
-        } else {
-            std::cout << kUsage;
-        }
+        const Command* c = args.size() > 1 ? find_command(args[1]) : nullptr;
+        std::cout << (c != nullptr ? c->usage() : std::string_view(usage()));
         return kExitOk;
     }
     if (command == "--version") {
         std::cout << "quantscope-cli 0.1.0\n";
         return kExitOk;
     }
-    if (command == "analyze") {
-        return run_analyze(args);
+    if (const Command* c = find_command(command)) {
+        return c->run(args);
     }
-    if (command == "info") {
-        return run_info(args);
-    }
-    if (command == "quantize") {
-        return run_quantize(args);
-    }
-    if (command == "sweep") {
-        return run_sweep(args);
-    }
-    if (command == "generators") {
-        return run_generators(args);
-    }
-    if (command == "formats") {
-        return run_formats(args);
-    }
-    if (command == "bits") {
-        return run_bits(args);
-    }
-    throw Usage{"unknown command '" + std::string(command) + "'", kUsage};
+    throw Usage{"unknown command '" + std::string(command) + "'", usage()};
 }
 
 }  // namespace

@@ -51,6 +51,7 @@
 #include "signal_chart_view.h"
 #include "signal_panel.h"
 #include "sources_panel.h"
+#include "steps_panel.h"
 #include "sweep_panel.h"
 
 namespace quantscope::app {
@@ -79,6 +80,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     comparePanel_ = new ComparePanel(session_, this);
     sweepPanel_ = new SweepPanel(session_, this);
     formatsPanel_ = new FormatsPanel(session_, this);
+    stepsPanel_ = new StepsPanel(session_, this);
     memoryPanel_ = new MemoryPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
@@ -88,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
     tabs_->addTab(formatsPanel_, tr("For&mats"));
+    tabs_->addTab(stepsPanel_, tr("S&teps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
     setCentralWidget(tabs_);
 

@@ -1,6 +1,6 @@
 #pragma once
 // The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
-// Histogram, Error, Signal, Compare, Bit-width sweep, Formats and Memory; headline metrics,
+// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps and Memory; headline metrics,
 // progress and cancel in the status bar. Dock layout and recent files persist in QSettings; a whole
 // session (sources, configs, view state) saves to and reopens from JSON.
 
@@ -31,13 +31,23 @@ class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
 class SourcesPanel;
+class StepsPanel;
 class SweepPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum Tab { HistogramTab, ErrorTab, SignalTab, CompareTab, SweepTab, FormatsTab, MemoryTab };
+    enum Tab {
+        HistogramTab,
+        ErrorTab,
+        SignalTab,
+        CompareTab,
+        SweepTab,
+        FormatsTab,
+        StepsTab,
+        MemoryTab
+    };
 
     explicit MainWindow(QWidget* parent = nullptr);
 
@@ -50,6 +60,7 @@ public:
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
+    StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
     MetricsPanel* metricsPanel() const { return metricsPanel_; }
@@ -105,6 +116,7 @@ private:
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
+    StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
     MetricsPanel* metricsPanel_;

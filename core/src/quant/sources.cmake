@@ -37,4 +37,5 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/statistics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/storage.cpp
     ${CMAKE_CURRENT_LIST_DIR}/memory_estimate.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/worked_example.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sweep.cpp)
