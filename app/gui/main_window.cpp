@@ -90,7 +90,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(comparePanel_, tr("&Compare"));
     tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
     tabs_->addTab(formatsPanel_, tr("For&mats"));
-    tabs_->addTab(stepsPanel_, tr("S&teps"));
+    tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
     setCentralWidget(tabs_);
 

@@ -156,7 +156,7 @@ MemoryPanel::MemoryPanel(AnalysisSession* session, QWidget* parent)
         row->addWidget(w);
     };
     labelled(controls, tr("Mo&del:"), model_);
-    labelled(controls, tr("&Parameters:"), parameters_);
+    labelled(controls, tr("Parameters:"), parameters_);
     labelled(controls, tr("Hidden si&ze:"), hidden_);
     controls->addStretch(1);
 
