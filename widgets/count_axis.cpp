@@ -24,7 +24,8 @@ void setCountAxis(ZoomableChartView* view, bool logScale) {
     view->axisY()->setTitleText(logScale
                                     ? QCoreApplication::translate("CountAxis", "count (log scale)")
                                     : QCoreApplication::translate("CountAxis", "count"));
-    view->setYTickStyle(logScale ? TickStyle::LogCount : TickStyle::Linear);
+    // Counts are whole: no tick at 0.2 of a value.
+    view->setYTickStyle(logScale ? TickStyle::LogCount : TickStyle::Integer);
 }
 
 }  // namespace quantscope::widgets

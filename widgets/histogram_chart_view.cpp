@@ -54,7 +54,7 @@ HistogramChartView::HistogramChartView(QWidget* parent) : ZoomableChartView(pare
 
     HistogramChartView::applyPalette();
     axisX()->setTitleText(tr("value"));
-    axisY()->setTitleText(tr("count"));
+    setCountAxis(this, false);  // "count", whole-number ticks
     for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{
              originalArea_, dequantized_, levels_, clipMin_, clipMax_}) {
         chart->addSeries(s);

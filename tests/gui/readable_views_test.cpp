@@ -156,6 +156,21 @@ private slots:
         QCOMPARE(widgets::niceStep(3, 12, true), 1.0);
     }
 
+    // A histogram of six values counts 0 and 1, never 0.2 of a value.
+    void countAxesTickOnWholeCounts() {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        window.openFiles({gui_test::testDataPath(QStringLiteral("io/model.onnx"))});
+        QVERIFY(settle(window.session()));
+        QTest::qWait(30);
+        auto* axis = qobject_cast<QCategoryAxis*>(window.histogramView()->axisY());
+        QVERIFY(axis != nullptr);
+        QVERIFY(!axis->categoriesLabels().isEmpty());
+        for (const QString& label : axis->categoriesLabels()) {
+            QVERIFY2(!label.contains(QLatin1Char('.')), qPrintable(label));
+        }
+    }
+
     void histogramAxesDependOnlyOnTheData() {
         widgets::HistogramChartView view;
         view.resize(800, 500);
