@@ -18,8 +18,9 @@ namespace quantscope::widgets {
 
 namespace {
 
-constexpr int kCellWidth = 17;  // preferred; cells shrink to kMinCellWidth in a narrow dock
-constexpr int kMinCellWidth = 8;
+constexpr int kCellWidth = 17;     // preferred; cells shrink to kMinCellWidth in a narrow dock
+constexpr int kMinCellWidth = 6;   // fp32's 32 cells fit a dock of about 220 pixels
+constexpr int kMinDigitWidth = 9;  // narrower cells show their bit by colour alone
 constexpr int kCellHeight = 24;
 constexpr int kFieldGap = 5;
 
@@ -142,9 +143,12 @@ void BitCells::paintEvent(QPaintEvent*) {
         }
         painter.setPen(Qt::NoPen);
         painter.setBrush(fill);
-        painter.drawRoundedRect(cell, 3, 3);
-        painter.setPen(set ? QColor(Qt::white) : palette().color(QPalette::Text));
-        painter.drawText(cell, Qt::AlignCenter, set ? QStringLiteral("1") : QStringLiteral("0"));
+        painter.drawRoundedRect(cell, cell.width() < kMinDigitWidth ? 1 : 3, 3);
+        if (cell.width() + 1 >= kMinDigitWidth) {
+            painter.setPen(set ? QColor(Qt::white) : palette().color(QPalette::Text));
+            painter.drawText(cell, Qt::AlignCenter,
+                             set ? QStringLiteral("1") : QStringLiteral("0"));
+        }
     }
 }
 

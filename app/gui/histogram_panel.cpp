@@ -1,5 +1,7 @@
 #include "histogram_panel.h"
 
+#include <QEvent>
+
 #include <QChart>
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -31,12 +33,7 @@ HistogramPanel::HistogramPanel(AnalysisSession* session, QWidget* parent)
     caption_->setWordWrap(true);
     caption_->setContentsMargins(8, 4, 8, 0);
     caption_->setTextFormat(Qt::RichText);
-    caption_->setText(
-        tr("<b>The built-in sample:</b> 65,536 Gaussian values (σ = 1) and eight outliers of 12 "
-           "to 20 σ. Min-max stretches the INT8 range to ±20, so the bulk between −3 and 3 "
-           "gets only about 40 of the 256 levels. <a href=\"log\">Show log counts</a> to see "
-           "the outliers; per channel, percentile or KL calibration rescue the bulk. "
-           "<a href=\"hide\">Hide</a>"));
+    showCaptionText();
     caption_->setVisible(false);
     connect(caption_, &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("log")) {
@@ -89,6 +86,26 @@ void HistogramPanel::showOutcome() {
         if (hoverX_) {
             readout_->setText(view_->readoutAt(*hoverX_));
         }
+    }
+}
+
+void HistogramPanel::showCaptionText() {
+    // The links take the palette's colour now: a label keeps the colour its text was set with,
+    // which stays dark blue on a dark background after the system switches themes.
+    const QString link = palette().color(QPalette::Link).name();
+    caption_->setText(
+        tr("<b>The built-in sample:</b> 65,536 Gaussian values (σ = 1) and eight outliers of 12 "
+           "to 20 σ. Min-max stretches the INT8 range to ±20, so the bulk between −3 and 3 "
+           "gets only about 40 of the 256 levels. <a href=\"log\" style=\"color:%1\">Show log "
+           "counts</a> to see the outliers; per channel, percentile or KL calibration rescue the "
+           "bulk. <a href=\"hide\" style=\"color:%1\">Hide</a>")
+            .arg(link));
+}
+
+void HistogramPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && caption_ != nullptr) {
+        showCaptionText();
     }
 }
 

@@ -32,14 +32,18 @@ public:
     // What the built-in sample shows, above the chart while the sample is studied.
     QLabel* caption() const { return caption_; }
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void showCaptionText();
     void showOutcome();
 
     AnalysisSession* session_;
     widgets::HistogramChartView* view_;
     QCheckBox* logScale_;
     QLabel* readout_;
-    QLabel* caption_;
+    QLabel* caption_ = nullptr;
     bool captionDismissed_ = false;
     std::optional<double> hoverX_;  // the value under the pointer while it rests on the chart
 };

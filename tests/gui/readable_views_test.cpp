@@ -672,6 +672,11 @@ private slots:
         QLabel* caption = window.histogramPanel()->caption();
         QVERIFY(caption->isVisible());
         QVERIFY(caption->text().contains(QLatin1String("outliers")));
+        // Its links follow a switch to a dark palette (a label keeps the colour it was set with).
+        QApplication::setPalette(gui_test::darkPalette());
+        QTest::qWait(10);
+        QVERIFY(caption->text().contains(gui_test::darkPalette().color(QPalette::Link).name()));
+        QApplication::setPalette(QPalette());
         emit caption->linkActivated(QStringLiteral("log"));
         QVERIFY(window.histogramPanel()->logScaleBox()->isChecked());
         // Another tensor: the caption goes.
