@@ -13,6 +13,7 @@
 
 #include "cli_support.h"
 #include "json_writer.h"
+#include "quant_flags.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 #include "quantscope/io/loader_registry.h"
@@ -22,7 +23,6 @@
 #include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/statistics.h"
 #include "quantscope/quant/sweep.h"
-#include "quant_flags.h"
 #include "result_json.h"
 
 namespace quantscope::cli {
@@ -57,23 +57,6 @@ Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
         return source.read(*name);
     }
     return source.read(std::size_t{0});
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = text.find(',', start);
-        const std::size_t end = comma == std::string::npos ? text.size() : comma;
-        if (end > start) {
-            items.push_back(text.substr(start, end - start));
-        }
-        if (comma == std::string::npos) {
-            break;
-        }
-        start = comma + 1;
-    }
-    return items;
 }
 
 std::string csv_field(const std::string& text) {

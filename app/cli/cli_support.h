@@ -62,6 +62,24 @@ inline double parse_double(const std::string& text, std::string_view what, std::
     throw Usage{std::string(what) + " needs a finite number, got '" + text + "'", help};
 }
 
+// The non-empty items of a comma-separated list: "a,,b" gives a and b.
+inline std::vector<std::string> split_list(std::string_view text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = text.find(',', start);
+        const std::size_t end = comma == std::string_view::npos ? text.size() : comma;
+        if (end > start) {
+            items.emplace_back(text.substr(start, end - start));
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return items;
+}
+
 // %g with `digits` significant digits (6 for tables, 12 for the bit inspector); infinities as
 // "inf" / "-inf".
 inline std::string format_number(double v, int digits = 6) {

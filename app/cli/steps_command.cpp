@@ -41,23 +41,6 @@ shows the same table.
 
 namespace {
 
-std::vector<std::string> split_commas(std::string_view text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = text.find(',', start);
-        const std::size_t end = comma == std::string_view::npos ? text.size() : comma;
-        if (end > start) {
-            items.emplace_back(text.substr(start, end - start));
-        }
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        start = comma + 1;
-    }
-    return items;
-}
-
 void write_json(const WorkedExample& w) {
     JsonWriter j;
     j.begin_object();
@@ -181,8 +164,7 @@ void write_text(const WorkedExample& w) {
               << (w.metrics.max_abs_error > w.max_bound
                       ? "; Q(x) is a float32 product, which adds up to half its float ULP"
                       : "")
-              << ")\nstorage   " << w.rows.size() << " x "
-              << w.config.format.bits()
+              << ")\nstorage   " << w.rows.size() << " x " << w.config.format.bits()
               << " bits = " << w.storage.bytes - w.storage.scale_bytes - w.storage.outlier_bytes
               << " bytes + " << w.storage.scale_bytes << " bytes of scales and zero points";
     if (w.storage.outlier_bytes > 0) {
@@ -220,7 +202,7 @@ int run_steps(const std::vector<std::string_view>& args) {
             preset_name = next_value(args, i, kStepsUsage);
         } else if (a == "--shape") {
             shape_given = true;
-            for (const std::string& d : split_commas(next_value(args, i, kStepsUsage))) {
+            for (const std::string& d : split_list(next_value(args, i, kStepsUsage))) {
                 const double v = parse_double(d, "--shape", kStepsUsage);
                 if (v < 0 || v != std::floor(v) || v > 1e9) {
                     throw Usage{"--shape needs whole numbers, got '" + d + "'", kStepsUsage};
@@ -231,7 +213,7 @@ int run_steps(const std::vector<std::string_view>& args) {
         } else if (a.starts_with("--")) {
             throw Usage{"unknown option " + std::string(a), kStepsUsage};
         } else {
-            for (const std::string& v : split_commas(a)) {
+            for (const std::string& v : split_list(a)) {
                 values.push_back(static_cast<float>(parse_double(v, "a value", kStepsUsage)));
             }
         }
