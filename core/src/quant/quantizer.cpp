@@ -160,34 +160,4 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
     return quantize_with_range(values, shape, config, options, finite_range(values));
 }
 
-Metrics reference_kl_metrics(std::span<const float> values, std::span<const std::int64_t> shape,
-                             const QuantConfig& config, const QuantResult& result) {
-    const GroupLayout layout = make_layout(values.size(), shape, config.granularity);
-    detail::KlCounter counter(config);
-    detail::KlCounts& counts = *detail::KlCounter::local(&counter, 0);
-    const auto threshold = static_cast<float>(config.outlier_threshold);
-    std::size_t g = 0;  // runs ascend through the values
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (layout.strided) {
-            g = (i / layout.inner) % layout.dim;
-        } else {
-            while (g + 1 < layout.groups() && layout.run(g + 1).offset <= i) {
-                ++g;
-            }
-        }
-        const float x = values[i];
-        if (config.outlier_threshold > 0 && std::fabs(x) > threshold) {
-            continue;  // kept in FP16: exact
-        }
-        const auto scale = static_cast<float>(result.groups[g].scale);
-        const float inv = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
-        const float zero_point =
-            is_integer_config(config) ? static_cast<float>(result.groups[g].zero_point) : 0.0f;
-        counts.add(&x, 1, inv, zero_point);
-    }
-    Metrics m = result.metrics;
-    counter.finish(m);
-    return m;
-}
-
 }  // namespace quantscope

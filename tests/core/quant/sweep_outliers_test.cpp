@@ -15,6 +15,7 @@
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/quant/reference_quantizer.h"
 #include "quantscope/quant/sweep.h"
 
 namespace quantscope {
@@ -195,7 +196,7 @@ TEST(ValueSummary, SharedSummaryGivesTheSameResult) {
 // the run that is handed a summary, for every kind of config and granularity.
 double reference_kl(std::span<const float> values, std::span<const std::int64_t> shape,
                     const QuantConfig& config, const QuantResult& result) {
-    const Metrics m = reference_kl_metrics(values, shape, config, result);
+    const Metrics m = reference_quantize(values, shape, config).metrics;
     EXPECT_EQ(m.kl_sampling_floor, result.metrics.kl_sampling_floor) << describe(config);
     return m.kl_divergence;
 }

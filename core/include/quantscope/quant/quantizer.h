@@ -103,12 +103,6 @@ std::vector<double> quantization_levels(const GroupParameters& params, const Qua
 float quantize_value_reference(float x, const GroupParameters& params, const QuantConfig& config,
                                std::uint64_t index);
 
-// Scalar reference of the KL fields (DESIGN.md "KL divergence"): `result`'s metrics with the KL
-// fields counted value by value from each value's group parameters, for tests of the kernels
-// that count them on the way. `result` is quantize()'s for these values, shape and config.
-Metrics reference_kl_metrics(std::span<const float> values, std::span<const std::int64_t> shape,
-                             const QuantConfig& config, const QuantResult& result);
-
 // What the histogram view draws: original and dequantized counts on the same bins, the levels
 // and the clipping range.
 struct HistogramPlot {
