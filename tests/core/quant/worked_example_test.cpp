@@ -177,7 +177,9 @@ TEST(WorkedExample, EveryPresetUnderEveryRounding) {
                         << p.name << " " << i;
                 }
             }
-            EXPECT_DOUBLE_EQ(w.metrics.mse, fast.metrics.mse) << p.name;
+            // The fast path sums in float lanes before double: within the reference test's
+            // stated 2e-5 (reference_routes_test.cpp), not bit for bit.
+            EXPECT_NEAR(w.metrics.mse, fast.metrics.mse, 2e-5 * w.metrics.mse) << p.name;
         }
     }
 }
