@@ -151,6 +151,33 @@ TEST_F(GgufTypes, EveryTypeWrittenIsListedAndReadBack) {
     EXPECT_EQ(source->tensors()[0].dtype, "float32");  // plain types: QuantScope's own names
 }
 
+TEST_F(GgufTypes, WriterReproducesTheFixtureMadeFromTheSpec) {
+    // tests/data/io/ggml_types.gguf is built byte by byte by make_fixtures.py: a [2, block]
+    // tensor of every block type, byte i of its data (i * 37 + id * 11) mod 256.
+    std::vector<GgufTensor> tensors;
+    for (const GgmlType& type : ggml_types()) {
+        if (type.dequantize == nullptr) {
+            continue;
+        }
+        std::vector<std::byte> data(2 * static_cast<std::size_t>(type.block_bytes));
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            data[i] = static_cast<std::byte>((i * 37 + type.id * 11) % 256);
+        }
+        tensors.push_back({std::string(type.name), {2, type.block_elements}, type.id, data});
+    }
+    const auto fixture = test::file_bytes(test::fixture("ggml_types.gguf"));
+    EXPECT_EQ(gguf_bytes(tensors, {}), fixture);
+    const auto source = open_source(test::fixture("ggml_types.gguf"));
+    ASSERT_EQ(source->tensors().size(), tensors.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        EXPECT_EQ(source->tensors()[i].dtype, tensors[i].name);
+        EXPECT_TRUE(source->readable(i));
+        expect_same(source->read(i).values,
+                    expected_values(*find_ggml_type(tensors[i].type), tensors[i].data),
+                    tensors[i].name);
+    }
+}
+
 TEST_F(GgufTypes, BitsPerWeightInTheNote) {
     const GgmlType& q4_k = *find_ggml_type("q4_K");
     const GgmlType& q6_k = *find_ggml_type("q6_K");
