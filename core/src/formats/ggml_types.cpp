@@ -61,6 +61,21 @@ float signed_by(unsigned signs, unsigned j) {
     return (signs >> j & 1u) != 0 ? -1.0f : 1.0f;
 }
 
+// Writes the values of grid point `point` (8 bytes or 4): magnitude times db, negated where
+// `signs` has bit first + j. Returns the position after them.
+template <typename Word>
+float* signed_point(Word point, float db, unsigned signs, unsigned first, float* out) {
+    for (unsigned j = 0; j < sizeof(Word); ++j) {
+        *out++ = db * static_cast<float>(grid_byte(point, j)) * signed_by(signs, first + j);
+    }
+    return out;
+}
+
+// The iq2 types' 4-bit sub-block scale s: (0.5 + s) / 4 of d.
+float iq2_scale(float d, unsigned s) {
+    return d * (0.5f + static_cast<float>(s)) * 0.25f;
+}
+
 // ---------------------------------------------------------------- legacy (32 values a block)
 // q4_0 / q4_1: 16 bytes of nibbles, element j in the low nibble of byte j, element j + 16 in
 // its high nibble. q5_*: a 32-bit qh adds bit 4 of element j.
@@ -360,13 +375,10 @@ void iq2_xxs(const std::byte* in, float* out, std::size_t blocks) {
         for (std::size_t s = 0; s < 8; ++s) {
             const std::uint32_t indices = u32(in, 2 + 8 * s);
             const std::uint32_t signs_scale = u32(in, 6 + 8 * s);
-            const float db = d * (0.5f + static_cast<float>(signs_scale >> 28)) * 0.25f;
+            const float db = iq2_scale(d, signs_scale >> 28);
             for (unsigned l = 0; l < 4; ++l) {
-                const std::uint64_t point = ggml::kIq2xxsGrid[indices >> (8 * l) & 0xFFu];
-                const unsigned signs = signs_of(signs_scale >> (7 * l) & 127u);
-                for (unsigned j = 0; j < 8; ++j) {
-                    *out++ = db * static_cast<float>(grid_byte(point, j)) * signed_by(signs, j);
-                }
+                out = signed_point(ggml::kIq2xxsGrid[indices >> (8 * l) & 0xFFu], db,
+                                   signs_of(signs_scale >> (7 * l) & 127u), 0, out);
             }
         }
     }
@@ -378,16 +390,11 @@ void iq2_xs(const std::byte* in, float* out, std::size_t blocks) {
         const float d = fp16(in, 0);
         for (std::size_t s = 0; s < 8; ++s) {
             const unsigned scales = u8(in, 66 + s);
-            const std::array<float, 2> db{d * (0.5f + static_cast<float>(scales & 0xF)) * 0.25f,
-                                          d * (0.5f + static_cast<float>(scales >> 4)) * 0.25f};
             for (unsigned l = 0; l < 4; ++l) {
                 const unsigned word = u16(in, 2 + 2 * (4 * s + l));
-                const std::uint64_t point = ggml::kIq2xsGrid[word & 511u];
-                const unsigned signs = signs_of(word >> 9);
-                for (unsigned j = 0; j < 8; ++j) {
-                    *out++ =
-                        db[l / 2] * static_cast<float>(grid_byte(point, j)) * signed_by(signs, j);
-                }
+                out = signed_point(ggml::kIq2xsGrid[word & 511u],
+                                   iq2_scale(d, scales >> (4 * (l / 2)) & 0xF), signs_of(word >> 9),
+                                   0, out);
             }
         }
     }
@@ -400,17 +407,12 @@ void iq2_s(const std::byte* in, float* out, std::size_t blocks) {
         const float d = fp16(in, 0);
         for (std::size_t s = 0; s < 8; ++s) {
             const unsigned scales = u8(in, 74 + s);
-            const std::array<float, 2> db{d * (0.5f + static_cast<float>(scales & 0xF)) * 0.25f,
-                                          d * (0.5f + static_cast<float>(scales >> 4)) * 0.25f};
             const unsigned qh = u8(in, 66 + s);
             for (unsigned l = 0; l < 4; ++l) {
                 const unsigned index = u8(in, 2 + 4 * s + l) | (qh >> (2 * l) & 3u) << 8;
-                const std::uint64_t point = ggml::kIq2sGrid[index];
-                const unsigned signs = u8(in, 34 + 4 * s + l);
-                for (unsigned j = 0; j < 8; ++j) {
-                    *out++ =
-                        db[l / 2] * static_cast<float>(grid_byte(point, j)) * signed_by(signs, j);
-                }
+                out = signed_point(ggml::kIq2sGrid[index],
+                                   iq2_scale(d, scales >> (4 * (l / 2)) & 0xF),
+                                   u8(in, 34 + 4 * s + l), 0, out);
             }
         }
     }
@@ -427,11 +429,8 @@ void iq3_xxs(const std::byte* in, float* out, std::size_t blocks) {
             for (unsigned l = 0; l < 4; ++l) {
                 const unsigned signs = signs_of(signs_scale >> (7 * l) & 127u);
                 for (unsigned half = 0; half < 2; ++half) {
-                    const std::uint32_t point = ggml::kIq3xxsGrid[u8(in, 2 + 8 * s + 2 * l + half)];
-                    for (unsigned j = 0; j < 4; ++j) {
-                        *out++ = db * static_cast<float>(grid_byte(point, j)) *
-                                 signed_by(signs, 4 * half + j);
-                    }
+                    out = signed_point(ggml::kIq3xxsGrid[u8(in, 2 + 8 * s + 2 * l + half)], db,
+                                       signs, 4 * half, out);
                 }
             }
         }
@@ -452,11 +451,7 @@ void iq3_s(const std::byte* in, float* out, std::size_t blocks) {
                 for (unsigned half = 0; half < 2; ++half) {
                     const unsigned at = 2 * l + half;
                     const unsigned index = u8(in, 2 + 8 * s + at) | (qh >> at & 1u) << 8;
-                    const std::uint32_t point = ggml::kIq3sGrid[index];
-                    for (unsigned j = 0; j < 4; ++j) {
-                        *out++ = db * static_cast<float>(grid_byte(point, j)) *
-                                 signed_by(signs, 4 * half + j);
-                    }
+                    out = signed_point(ggml::kIq3sGrid[index], db, signs, 4 * half, out);
                 }
             }
         }

@@ -27,28 +27,23 @@
 namespace quantscope {
 namespace {
 
-// The plain element types, decoded and listed as QuantScope's own dtypes ("float32", ...).
+// The plain element types (ggml ids), decoded and listed as QuantScope's own dtypes.
+struct PlainType {
+    std::uint32_t id;
+    DType dtype;
+};
+constexpr PlainType kPlainTypes[] = {
+    {0, DType::Float32}, {1, DType::Float16}, {24, DType::Int8},    {25, DType::Int16},
+    {26, DType::Int32},  {27, DType::Int64},  {28, DType::Float64}, {30, DType::BFloat16},
+};
+
 std::optional<DType> plain_dtype(std::uint32_t id) {
-    switch (id) {
-        case 0:
-            return DType::Float32;
-        case 1:
-            return DType::Float16;
-        case 24:
-            return DType::Int8;
-        case 25:
-            return DType::Int16;
-        case 26:
-            return DType::Int32;
-        case 27:
-            return DType::Int64;
-        case 28:
-            return DType::Float64;
-        case 30:
-            return DType::BFloat16;
-        default:
-            return std::nullopt;
+    for (const PlainType& plain : kPlainTypes) {
+        if (plain.id == id) {
+            return plain.dtype;
+        }
     }
+    return std::nullopt;
 }
 
 enum ValueType : std::uint32_t {
