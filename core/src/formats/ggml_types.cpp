@@ -10,9 +10,10 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <vector>
 
+#include "ggml_block_bytes.h"
 #include "ggml_codebooks.h"
+#include "ggml_quantize.h"
 #include "quantscope/formats/format.h"
 
 namespace quantscope {
@@ -20,31 +21,12 @@ namespace {
 
 constexpr std::size_t kQK = 256;  // elements of a super-block (K-quants, i-quants, ternary)
 
-unsigned u8(const std::byte* p, std::size_t at) {
-    return static_cast<unsigned>(p[at]);
-}
-
-std::int8_t i8(const std::byte* p, std::size_t at) {
-    return static_cast<std::int8_t>(static_cast<std::uint8_t>(p[at]));
-}
-
-std::uint16_t u16(const std::byte* p, std::size_t at) {
-    return static_cast<std::uint16_t>(u8(p, at) | u8(p, at + 1) << 8);
-}
-
-std::uint32_t u32(const std::byte* p, std::size_t at) {
-    return static_cast<std::uint32_t>(u16(p, at)) | static_cast<std::uint32_t>(u16(p, at + 2))
-                                                        << 16;
-}
-
-const std::vector<float>& fp16_table() {
-    static const std::vector<float> table = parse_format("fp16").decode_table();
-    return table;
-}
-
-float fp16(const std::byte* p, std::size_t at) {
-    return fp16_table()[u16(p, at)];
-}
+using ggml::fp16;
+using ggml::fp16_table;
+using ggml::i8;
+using ggml::u16;
+using ggml::u32;
+using ggml::u8;
 
 // Byte j of a codebook entry (element j of the grid point).
 template <typename Word>
@@ -514,12 +496,12 @@ void iq1_m(const std::byte* in, float* out, std::size_t blocks) {
 constexpr GgmlType kTypes[] = {
     {0, "f32", 1, 4, nullptr},
     {1, "f16", 1, 2, nullptr},
-    {2, "q4_0", 32, 18, q4_0},
-    {3, "q4_1", 32, 20, q4_1},
-    {6, "q5_0", 32, 22, q5_0},
-    {7, "q5_1", 32, 24, q5_1},
-    {8, "q8_0", 32, 34, q8<2>},
-    {9, "q8_1", 32, 36, q8<4>},
+    {2, "q4_0", 32, 18, q4_0, ggml::quantize_q4_0},
+    {3, "q4_1", 32, 20, q4_1, ggml::quantize_q4_1},
+    {6, "q5_0", 32, 22, q5_0, ggml::quantize_q5_0},
+    {7, "q5_1", 32, 24, q5_1, ggml::quantize_q5_1},
+    {8, "q8_0", 32, 34, q8<2>, ggml::quantize_q8_0},
+    {9, "q8_1", 32, 36, q8<4>, ggml::quantize_q8_1},
     {10, "q2_K", 256, 84, q2_k},
     {11, "q3_K", 256, 110, q3_k},
     {12, "q4_K", 256, 144, q45_k<false>},

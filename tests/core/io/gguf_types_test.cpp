@@ -178,6 +178,39 @@ TEST_F(GgufTypes, WriterReproducesTheFixtureMadeFromTheSpec) {
     }
 }
 
+TEST_F(GgufTypes, QuantizedTensorsReadBackAsDequantized) {
+    // Quantize with ggml's reference quantizer, write the blocks, read the file: the values are
+    // the blocks' dequantization, bit for bit.
+    std::mt19937 rng(11);
+    std::normal_distribution<float> gauss(0, 1);
+    std::vector<GgufTensor> tensors;
+    std::vector<std::vector<float>> expected;
+    for (const GgmlType& type : ggml_types()) {
+        if (type.quantize == nullptr) {
+            continue;
+        }
+        const std::int64_t rows = 3;
+        const std::int64_t blocks_per_row = 5;
+        const auto blocks = static_cast<std::size_t>(rows * blocks_per_row);
+        std::vector<float> x(blocks * static_cast<std::size_t>(type.block_elements));
+        for (float& v : x) {
+            v = gauss(rng);
+        }
+        std::vector<std::byte> data(blocks * static_cast<std::size_t>(type.block_bytes));
+        type.quantize(x.data(), data.data(), blocks);
+        tensors.push_back(
+            {std::string(type.name), {rows, blocks_per_row * type.block_elements}, type.id, data});
+        expected.push_back(expected_values(type, data));
+    }
+    ASSERT_EQ(tensors.size(), 6U);  // q4_0 q4_1 q5_0 q5_1 q8_0 q8_1
+    const std::string file = path("quantized.gguf");
+    write_gguf(file, tensors);
+    const auto source = open_source(file);
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        expect_same(source->read(i).values, expected[i], tensors[i].name);
+    }
+}
+
 TEST_F(GgufTypes, BitsPerWeightInTheNote) {
     const GgmlType& q4_k = *find_ggml_type("q4_K");
     const GgmlType& q6_k = *find_ggml_type("q6_K");

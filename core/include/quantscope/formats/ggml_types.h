@@ -14,6 +14,8 @@ namespace quantscope {
 
 // Decodes `blocks` consecutive blocks at `in` into blocks * block_elements floats at `out`.
 using GgmlDequantize = void (*)(const std::byte* in, float* out, std::size_t blocks);
+// Encodes blocks * block_elements floats at `in` into `blocks` blocks at `out`.
+using GgmlQuantize = void (*)(const float* in, std::byte* out, std::size_t blocks);
 
 struct GgmlType {
     std::uint32_t id;             // the ggml_type value (ggml.h), as GGUF stores it
@@ -23,6 +25,10 @@ struct GgmlType {
     // Null for the plain element types (f32 f16 bf16 f64 i8 i16 i32 i64), which a loader
     // decodes as its own element dtypes.
     GgmlDequantize dequantize;
+    // ggml's reference quantizer (quantize_row_*_ref, no importance matrix), bit for bit the
+    // blocks ggml writes; null where this build has none yet (only q4_0 q4_1 q5_0 q5_1 q8_0
+    // q8_1 have one).
+    GgmlQuantize quantize = nullptr;
 };
 
 // Bits a block type takes per value, scales included: 8 * block_bytes / block_elements.

@@ -1,0 +1,179 @@
+// ggml's reference quantizers for the legacy block types, as quantize_row_*_ref computes them:
+// the scale from the block's largest magnitude (q4_0, q5_0: the signed value of largest
+// magnitude over -8 or -16, so that value gets the most negative code; q8_0, q8_1: amax / 127)
+// or from its range (q4_1, q5_1: (max - min) / 15 or 31, min stored as the offset). Codes come
+// from the float32 scale's reciprocal; the scale is then stored as fp16. Every float operation
+// is ggml's, in its order, so the bytes match ggml's.
+#include "ggml_quantize.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "ggml_block_bytes.h"
+
+namespace quantscope::ggml {
+namespace {
+
+// C's conversion of a float to a byte-sized integer as compilers emit it on x86 (cvttss2si,
+// then the low byte): truncation toward zero; NaN and values past the int32 range give
+// INT32_MIN, whose low byte is 0. ggml's codes rely on it only for NaN inputs.
+std::uint8_t truncated_byte(float value) {
+    const bool in_range = value >= -2147483648.0f && value < 2147483648.0f;
+    const std::int32_t whole =
+        in_range ? static_cast<std::int32_t>(value) : std::numeric_limits<std::int32_t>::min();
+    return static_cast<std::uint8_t>(static_cast<std::uint32_t>(whole) & 0xFFu);
+}
+
+// (int8_t) of that byte, as ggml's MIN(15, (int8_t)(x + 8.5f)) sees it.
+int truncated_int8(float value) {
+    return static_cast<std::int8_t>(truncated_byte(value));
+}
+
+// The value of largest magnitude (its sign kept; the first of equals), NaN ignored.
+float signed_absmax(const float* x, std::size_t n) {
+    float amax = 0.0f;
+    float max = 0.0f;
+    for (std::size_t j = 0; j < n; ++j) {
+        if (amax < std::fabs(x[j])) {
+            amax = std::fabs(x[j]);
+            max = x[j];
+        }
+    }
+    return max;
+}
+
+struct Range {
+    float min = FLT_MAX;
+    float max = -FLT_MAX;
+};
+
+Range range_of(const float* x, std::size_t n) {
+    Range r;
+    for (std::size_t j = 0; j < n; ++j) {
+        r.min = x[j] < r.min ? x[j] : r.min;
+        r.max = x[j] > r.max ? x[j] : r.max;
+    }
+    return r;
+}
+
+float reciprocal(float d) {
+    return d != 0.0f ? 1.0f / d : 0.0f;
+}
+
+// Packs 32 codes of up to 5 bits: low nibbles of elements j and j + 16 in byte j, bit 4 of
+// element j in bit j of the 32-bit qh (when `qh_at` is given).
+void pack(const std::uint8_t* codes, std::byte* block, std::size_t qs_at, std::size_t qh_at) {
+    std::uint32_t qh = 0;
+    for (std::size_t j = 0; j < 16; ++j) {
+        block[qs_at + j] = static_cast<std::byte>((codes[j] & 0xFu) | (codes[j + 16] & 0xFu) << 4);
+        qh |= static_cast<std::uint32_t>(codes[j] >> 4 & 1u) << j;
+        qh |= static_cast<std::uint32_t>(codes[j + 16] >> 4 & 1u) << (j + 16);
+    }
+    if (qh_at != 0) {
+        put_u16(block, qh_at, qh & 0xFFFFu);
+        put_u16(block, qh_at + 2, qh >> 16);
+    }
+}
+
+// q4_0 and q5_0: d = max / -half, code min(top, (int8)(x / d + half + 0.5)).
+template <int Half, std::size_t Bytes, std::size_t QsAt>
+void symmetric(const float* in, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += Bytes) {
+        const float d = signed_absmax(in, 32) / static_cast<float>(-Half);
+        const float id = reciprocal(d);
+        put_fp16(out, 0, d);
+        std::uint8_t codes[32];
+        for (std::size_t j = 0; j < 32; ++j) {
+            const int code = truncated_int8(in[j] * id + (static_cast<float>(Half) + 0.5f));
+            codes[j] = static_cast<std::uint8_t>(std::min(2 * Half - 1, code));
+        }
+        pack(codes, out, QsAt, QsAt == 2 ? 0 : 2);
+    }
+}
+
+}  // namespace
+
+void quantize_q4_0(const float* in, std::byte* out, std::size_t blocks) {
+    symmetric<8, 18, 2>(in, out, blocks);
+}
+
+void quantize_q5_0(const float* in, std::byte* out, std::size_t blocks) {
+    symmetric<16, 22, 6>(in, out, blocks);
+}
+
+// q4_1: d = (max - min) / 15, m = min, code min(15, (int8)((x - min) / d + 0.5)).
+void quantize_q4_1(const float* in, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += 20) {
+        const Range r = range_of(in, 32);
+        const float d = (r.max - r.min) / 15.0f;
+        const float id = reciprocal(d);
+        put_fp16(out, 0, d);
+        put_fp16(out, 2, r.min);
+        std::uint8_t codes[32];
+        for (std::size_t j = 0; j < 32; ++j) {
+            codes[j] = static_cast<std::uint8_t>(
+                std::min(15, truncated_int8((in[j] - r.min) * id + 0.5f)));
+        }
+        pack(codes, out, 4, 0);
+    }
+}
+
+// q5_1: d = (max - min) / 31, m = min, code (uint8)((x - min) / d + 0.5), not clamped.
+void quantize_q5_1(const float* in, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += 24) {
+        const Range r = range_of(in, 32);
+        const float d = (r.max - r.min) / 31.0f;
+        const float id = reciprocal(d);
+        put_fp16(out, 0, d);
+        put_fp16(out, 2, r.min);
+        std::uint8_t codes[32];
+        for (std::size_t j = 0; j < 32; ++j) {
+            codes[j] = truncated_byte((in[j] - r.min) * id + 0.5f);
+        }
+        pack(codes, out, 8, 4);
+    }
+}
+
+namespace {
+
+// q8_0 / q8_1: d = amax / 127, code roundf(x / d); q8_1 also stores d times the codes' sum.
+template <bool Sum>
+void q8(const float* in, std::byte* out, std::size_t blocks) {
+    constexpr std::size_t kCodesAt = Sum ? 4 : 2;
+    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += kCodesAt + 32) {
+        // ggml's MAX(a, b) is a > b ? a : b: a NaN replaces the running maximum, which the
+        // next value then replaces (std::max would keep it instead).
+        float amax = 0.0f;
+        for (std::size_t j = 0; j < 32; ++j) {
+            const float v = std::fabs(in[j]);
+            amax = amax > v ? amax : v;
+        }
+        const float d = amax / 127.0f;
+        const float id = reciprocal(d);
+        put_fp16(out, 0, d);
+        int sum = 0;
+        for (std::size_t j = 0; j < 32; ++j) {
+            const std::uint8_t code = truncated_byte(std::round(in[j] * id));
+            out[kCodesAt + j] = static_cast<std::byte>(code);
+            sum += static_cast<std::int8_t>(code);
+        }
+        if constexpr (Sum) {
+            put_fp16(out, 2, static_cast<float>(sum) * d);
+        }
+    }
+}
+
+}  // namespace
+
+void quantize_q8_0(const float* in, std::byte* out, std::size_t blocks) {
+    q8<false>(in, out, blocks);
+}
+
+void quantize_q8_1(const float* in, std::byte* out, std::size_t blocks) {
+    q8<true>(in, out, blocks);
+}
+
+}  // namespace quantscope::ggml
