@@ -104,37 +104,37 @@ void quantize_q5_0(const float* in, std::byte* out, std::size_t blocks) {
     symmetric<16, 22, 6>(in, out, blocks);
 }
 
-// q4_1: d = (max - min) / 15, m = min, code min(15, (int8)((x - min) / d + 0.5)).
-void quantize_q4_1(const float* in, std::byte* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += 20) {
+namespace {
+
+// q4_1 and q5_1: d = (max - min) / (2^bits - 1), m = min, code (x - min) / d + 0.5 truncated:
+// q4_1 takes it as int8 and clamps it at 15, q5_1 as uint8 unclamped (ggml's two spellings).
+template <int Bits, std::size_t Bytes, std::size_t QsAt, std::size_t QhAt>
+void with_offset(const float* in, std::byte* out, std::size_t blocks) {
+    constexpr int kTop = (1 << Bits) - 1;
+    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += Bytes) {
         const Range r = range_of(in, 32);
-        const float d = (r.max - r.min) / 15.0f;
+        const float d = (r.max - r.min) / static_cast<float>(kTop);
         const float id = reciprocal(d);
         put_fp16(out, 0, d);
         put_fp16(out, 2, r.min);
         std::uint8_t codes[32];
         for (std::size_t j = 0; j < 32; ++j) {
-            codes[j] = static_cast<std::uint8_t>(
-                std::min(15, truncated_int8((in[j] - r.min) * id + 0.5f)));
+            const float scaled = (in[j] - r.min) * id + 0.5f;
+            codes[j] = Bits == 4 ? static_cast<std::uint8_t>(std::min(kTop, truncated_int8(scaled)))
+                                 : truncated_byte(scaled);
         }
-        pack(codes, out, 4, 0);
+        pack(codes, out, QsAt, QhAt);
     }
 }
 
-// q5_1: d = (max - min) / 31, m = min, code (uint8)((x - min) / d + 0.5), not clamped.
+}  // namespace
+
+void quantize_q4_1(const float* in, std::byte* out, std::size_t blocks) {
+    with_offset<4, 20, 4, 0>(in, out, blocks);
+}
+
 void quantize_q5_1(const float* in, std::byte* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 32, out += 24) {
-        const Range r = range_of(in, 32);
-        const float d = (r.max - r.min) / 31.0f;
-        const float id = reciprocal(d);
-        put_fp16(out, 0, d);
-        put_fp16(out, 2, r.min);
-        std::uint8_t codes[32];
-        for (std::size_t j = 0; j < 32; ++j) {
-            codes[j] = truncated_byte((in[j] - r.min) * id + 0.5f);
-        }
-        pack(codes, out, 8, 4);
-    }
+    with_offset<5, 24, 8, 4>(in, out, blocks);
 }
 
 namespace {
