@@ -121,6 +121,15 @@ TEST(GgmlQuantize, Q8_1StoresTheScaledSum) {
               bytes_of({0x3C00, 0x58F0}, 32, 0x01, {{0, 0x7F}}));
 }
 
+#if defined(__x86_64__)
+TEST(GgmlQuantize, Q8_1InfinityGivesANegativeNaNSum) {
+    // An Inf sets d = Inf (0x7C00) and id = 0; Inf * 0 is NaN, coded 0, so the sum is 0 and
+    // s = 0 * Inf, x86's default NaN, which is negative: fp16 0xFE00 as ggml stores it.
+    EXPECT_EQ(quantize_block("q8_1", block(1, {{9, INFINITY}})),
+              bytes_of({0x7C00, 0xFE00}, 32, 0x00));
+}
+#endif
+
 TEST(GgmlQuantize, RoundTripsWithinTheScale) {
     // |x - dequantize(quantize(x))| against the block's stored scale d (fp16 at byte 0): half a
     // step plus the fp16 rounding of d (the codes use the float32 d), a whole step where q4_0
