@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "quantscope/formats/format.h"
@@ -51,6 +52,17 @@ inline void put_fp16(std::byte* p, std::size_t at, float value) {
         return;
     }
     put_u16(p, at, half.encode(value, Rounding::NearestEven, Saturation::IeeeCast).code);
+}
+
+// The 6-bit scale and min of sub-block j (0..7) of q4_K / q5_K, packed in 12 bytes: j < 4 in
+// the low 6 bits of bytes j and j + 4; j >= 4 in the nibbles of byte j + 4 with the top two bits
+// from bytes j - 4 and j.
+inline std::pair<unsigned, unsigned> k4_scale_min(const std::byte* scales, std::size_t j) {
+    if (j < 4) {
+        return {u8(scales, j) & 63u, u8(scales, j + 4) & 63u};
+    }
+    return {(u8(scales, j + 4) & 0xF) | (u8(scales, j - 4) >> 6) << 4,
+            (u8(scales, j + 4) >> 4) | (u8(scales, j) >> 6) << 4};
 }
 
 }  // namespace quantscope::ggml

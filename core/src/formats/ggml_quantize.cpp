@@ -7,6 +7,7 @@
 #include "ggml_quantize.h"
 
 #include <algorithm>
+#include <bit>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -174,6 +175,289 @@ void quantize_q8_0(const float* in, std::byte* out, std::size_t blocks) {
 
 void quantize_q8_1(const float* in, std::byte* out, std::size_t blocks) {
     q8<true>(in, out, blocks);
+}
+
+// ---------------------------------------------------------------- K-quants (256 a block)
+
+namespace {
+
+constexpr float kGroupMaxEps = 1e-15f;  // ggml's GROUP_MAX_EPS: below it a group is all zero
+
+// ggml's nearest_int: round half to even through the float adder (exact for |value| < 2^22;
+// beyond, and for NaN, the same bits ggml gets).
+int nearest_int(float value) {
+    const float shifted = value + 12582912.0f;
+    const auto bits = std::bit_cast<std::int32_t>(shifted);
+    return (bits & 0x007FFFFF) - 0x00400000;
+}
+
+int clamp(int value, int low, int high) {
+    return std::max(low, std::min(high, value));
+}
+
+// ggml's make_qx_quants with rmse_type 1 (weights x^2, no importance matrix): the signed scale
+// of n values on codes -nmax .. nmax - 1 (stored in L offset by nmax), the best of 19 trial
+// reciprocal scales around -nmax / max by weighted least squares.
+float make_qx_quants(int n, int nmax, const float* x, std::int8_t* L) {
+    float max = 0;
+    float amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[i];
+        }
+    }
+    if (amax < kGroupMaxEps) {
+        std::fill(L, L + n, std::int8_t{0});
+        return 0.0f;
+    }
+    const auto sums = [&](float iscale, float& sumlx, float& suml2) {
+        sumlx = 0;
+        suml2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const int l = clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1);
+            const float w = x[i] * x[i];
+            sumlx += w * x[i] * static_cast<float>(l);
+            suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+        }
+    };
+    const auto codes = [&](float iscale) {
+        for (int i = 0; i < n; ++i) {
+            L[i] =
+                static_cast<std::int8_t>(nmax + clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1));
+        }
+    };
+    float iscale = static_cast<float>(-nmax) / max;
+    float sumlx = 0;
+    float suml2 = 0;
+    sums(iscale, sumlx, suml2);
+    codes(iscale);
+    float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
+    float best = scale * sumlx;
+    for (int is = -9; is <= 9; ++is) {
+        if (is == 0) {
+            continue;
+        }
+        iscale = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is)) / max;
+        sums(iscale, sumlx, suml2);
+        if (suml2 > 0 && sumlx * sumlx > best * suml2) {
+            codes(iscale);
+            scale = sumlx / suml2;
+            best = scale * sumlx;
+        }
+    }
+    return scale;
+}
+
+// ggml's make_qkx2_quants (squared error, no mad): scale and min (returned as -min in
+// *the_min) of n values on codes 0 .. nmax, the best of nstep + 1 trial scales.
+float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, std::uint8_t* L,
+                       float* the_min, float rmin, float rdelta, int nstep) {
+    float min = x[0];
+    float max = x[0];
+    float sum_w = weights[0];
+    float sum_x = sum_w * x[0];
+    for (int i = 1; i < n; ++i) {
+        min = x[i] < min ? x[i] : min;
+        max = x[i] > max ? x[i] : max;
+        sum_w += weights[i];
+        sum_x += weights[i] * x[i];
+    }
+    if (min > 0) {
+        min = 0;
+    }
+    if (max == min) {
+        std::fill(L, L + n, std::uint8_t{0});
+        *the_min = -min;
+        return 0.0f;
+    }
+    float iscale = static_cast<float>(nmax) / (max - min);
+    float scale = 1 / iscale;
+    float best_mad = 0;
+    for (int i = 0; i < n; ++i) {
+        L[i] = static_cast<std::uint8_t>(clamp(nearest_int(iscale * (x[i] - min)), 0, nmax));
+        const float diff = scale * static_cast<float>(L[i]) + min - x[i];
+        best_mad += weights[i] * (diff * diff);
+    }
+    std::uint8_t laux[32];
+    for (int is = 0; is <= nstep; ++is) {
+        iscale = (rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax)) / (max - min);
+        float sum_l = 0;
+        float sum_l2 = 0;
+        float sum_xl = 0;
+        for (int i = 0; i < n; ++i) {
+            const int l = clamp(nearest_int(iscale * (x[i] - min)), 0, nmax);
+            laux[i] = static_cast<std::uint8_t>(l);
+            const float w = weights[i];
+            sum_l += w * static_cast<float>(l);
+            sum_l2 += w * static_cast<float>(l) * static_cast<float>(l);
+            sum_xl += w * static_cast<float>(l) * x[i];
+        }
+        const float D = sum_w * sum_l2 - sum_l * sum_l;
+        if (D > 0) {
+            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
+            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
+            if (this_min > 0) {
+                this_min = 0;
+                this_scale = sum_xl / sum_l2;
+            }
+            float mad = 0;
+            for (int i = 0; i < n; ++i) {
+                const float diff = this_scale * static_cast<float>(laux[i]) + this_min - x[i];
+                mad += weights[i] * (diff * diff);
+            }
+            if (mad < best_mad) {
+                std::copy(laux, laux + n, L);
+                best_mad = mad;
+                scale = this_scale;
+                min = this_min;
+            }
+        }
+    }
+    *the_min = -min;
+    return scale;
+}
+
+// q4_K and q5_K: per 32 values a scale and a min by make_qkx2_quants (weights rms + |x|), both
+// quantized to 6 bits against the block's largest (d, dmin in fp16), then the codes again
+// against the stored scales.
+template <bool Five>
+void q45_k(const float* x, std::byte* out, std::size_t blocks) {
+    constexpr int kMax = Five ? 31 : 15;
+    constexpr std::size_t kBytes = Five ? 176 : 144;
+    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += kBytes) {
+        std::fill(out, out + kBytes, std::byte{0});
+        std::uint8_t L[256];
+        float mins[8];
+        float scales[8];
+        float max_scale = 0;
+        float max_min = 0;
+        for (std::size_t j = 0; j < 8; ++j) {
+            const float* v = x + 32 * j;
+            float sum_x2 = 0;
+            for (std::size_t l = 0; l < 32; ++l) {
+                sum_x2 += v[l] * v[l];
+            }
+            const float av_x = std::sqrt(sum_x2 / 32);
+            float weights[32];
+            for (std::size_t l = 0; l < 32; ++l) {
+                weights[l] = av_x + std::fabs(v[l]);
+            }
+            scales[j] = make_qkx2_quants(32, kMax, v, weights, L + 32 * j, &mins[j],
+                                         Five ? -0.5f : -1.0f, 0.1f, Five ? 15 : 20);
+            max_scale = scales[j] > max_scale ? scales[j] : max_scale;
+            max_min = mins[j] > max_min ? mins[j] : max_min;
+        }
+        const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+        const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+        std::byte* packed = out + 4;
+        for (std::size_t j = 0; j < 8; ++j) {
+            const unsigned ls = std::min(63u, static_cast<unsigned>(static_cast<std::uint8_t>(
+                                                  nearest_int(inv_scale * scales[j]))));
+            const unsigned lm = std::min(
+                63u,
+                static_cast<unsigned>(static_cast<std::uint8_t>(nearest_int(inv_min * mins[j]))));
+            if (j < 4) {
+                packed[j] = static_cast<std::byte>(ls);
+                packed[j + 4] = static_cast<std::byte>(lm);
+            } else {
+                packed[j + 4] = static_cast<std::byte>((ls & 0xF) | (lm & 0xF) << 4);
+                packed[j - 4] |= static_cast<std::byte>((ls >> 4) << 6);
+                packed[j] |= static_cast<std::byte>((lm >> 4) << 6);
+            }
+        }
+        put_fp16(out, 0, max_scale / 63.f);
+        put_fp16(out, 2, max_min / 63.f);
+        for (std::size_t j = 0; j < 8; ++j) {
+            const auto [sc, m] = k4_scale_min(packed, j);
+            const float d = fp16(out, 0) * static_cast<float>(sc);
+            if (d == 0) {
+                continue;
+            }
+            const float dm = fp16(out, 2) * static_cast<float>(m);
+            for (std::size_t l = 0; l < 32; ++l) {
+                L[32 * j + l] = static_cast<std::uint8_t>(
+                    clamp(nearest_int((x[32 * j + l] + dm) / d), 0, kMax));
+            }
+        }
+        constexpr std::size_t kQs = Five ? 48 : 16;
+        for (std::size_t half = 0; half < 4; ++half) {
+            for (std::size_t l = 0; l < 32; ++l) {
+                const unsigned l1 = L[64 * half + l];
+                const unsigned l2 = L[64 * half + l + 32];
+                if constexpr (Five) {
+                    out[16 + l] |= static_cast<std::byte>((l1 >> 4) << (2 * half) |
+                                                          (l2 >> 4) << (2 * half + 1));
+                }
+                out[kQs + 32 * half + l] = static_cast<std::byte>((l1 & 0xF) | (l2 & 0xF) << 4);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void quantize_q4_k(const float* in, std::byte* out, std::size_t blocks) {
+    q45_k<false>(in, out, blocks);
+}
+
+void quantize_q5_k(const float* in, std::byte* out, std::size_t blocks) {
+    q45_k<true>(in, out, blocks);
+}
+
+// q6_K: per 16 values a signed scale by make_qx_quants, the scales quantized to int8 against
+// the block's largest (d = that / -128 in fp16), then the codes (-32 .. 31) again against the
+// stored scales; a sub-block whose stored scale is 0 keeps make_qx_quants' codes.
+void quantize_q6_k(const float* x, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += 210) {
+        std::fill(out, out + 210, std::byte{0});
+        std::int8_t L[256];
+        float scales[16];
+        float max_scale = 0;
+        float max_abs_scale = 0;
+        for (std::size_t ib = 0; ib < 16; ++ib) {
+            scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
+            const float abs_scale = std::fabs(scales[ib]);
+            if (abs_scale > max_abs_scale) {
+                max_abs_scale = abs_scale;
+                max_scale = scales[ib];
+            }
+        }
+        if (max_abs_scale < kGroupMaxEps) {
+            continue;  // all zero, d = 0
+        }
+        const float iscale = -128.f / max_scale;
+        put_fp16(out, 208, 1 / iscale);
+        for (std::size_t ib = 0; ib < 16; ++ib) {
+            out[192 + ib] = static_cast<std::byte>(
+                static_cast<std::uint8_t>(std::min(127, nearest_int(iscale * scales[ib]))));
+        }
+        for (std::size_t j = 0; j < 16; ++j) {
+            const float d = fp16(out, 208) * static_cast<float>(i8(out, 192 + j));
+            if (d == 0) {
+                continue;
+            }
+            for (std::size_t l = 0; l < 16; ++l) {
+                L[16 * j + l] =
+                    static_cast<std::int8_t>(clamp(nearest_int(x[16 * j + l] / d), -32, 31) + 32);
+            }
+        }
+        for (std::size_t half = 0; half < 2; ++half) {
+            const std::int8_t* q = L + 128 * half;
+            for (std::size_t l = 0; l < 32; ++l) {
+                const auto code = [&](std::size_t k) {
+                    return static_cast<unsigned>(q[l + 32 * k]);
+                };
+                out[64 * half + l] = static_cast<std::byte>((code(0) & 0xF) | (code(2) & 0xF) << 4);
+                out[64 * half + l + 32] =
+                    static_cast<std::byte>((code(1) & 0xF) | (code(3) & 0xF) << 4);
+                out[128 + 32 * half + l] =
+                    static_cast<std::byte>((code(0) >> 4) | (code(1) >> 4) << 2 |
+                                           (code(2) >> 4) << 4 | (code(3) >> 4) << 6);
+            }
+        }
+    }
 }
 
 }  // namespace quantscope::ggml

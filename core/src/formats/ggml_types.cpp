@@ -24,6 +24,7 @@ constexpr std::size_t kQK = 256;  // elements of a super-block (K-quants, i-quan
 using ggml::fp16;
 using ggml::fp16_table;
 using ggml::i8;
+using ggml::k4_scale_min;
 using ggml::u16;
 using ggml::u32;
 using ggml::u8;
@@ -183,17 +184,6 @@ void q3_k(const std::byte* in, float* out, std::size_t blocks) {
             }
         }
     }
-}
-
-// The 6-bit scale and min of sub-block j (0..7) of q4_K / q5_K, packed in 12 bytes: j < 4 in
-// the low 6 bits of bytes j and j + 4; j >= 4 in the nibbles of byte j + 4 with the top two bits
-// from bytes j - 4 and j.
-std::pair<unsigned, unsigned> k4_scale_min(const std::byte* scales, std::size_t j) {
-    if (j < 4) {
-        return {u8(scales, j) & 63u, u8(scales, j + 4) & 63u};
-    }
-    return {(u8(scales, j + 4) & 0xF) | (u8(scales, j - 4) >> 6) << 4,
-            (u8(scales, j + 4) >> 4) | (u8(scales, j) >> 6) << 4};
 }
 
 // q4_K and q5_K: d, dmin, 12 bytes of scales and mins, (q5_K: qh[32], bit 4 of value 32s + l at
@@ -504,9 +494,9 @@ constexpr GgmlType kTypes[] = {
     {9, "q8_1", 32, 36, q8<4>, ggml::quantize_q8_1},
     {10, "q2_K", 256, 84, q2_k},
     {11, "q3_K", 256, 110, q3_k},
-    {12, "q4_K", 256, 144, q45_k<false>},
-    {13, "q5_K", 256, 176, q45_k<true>},
-    {14, "q6_K", 256, 210, q6_k},
+    {12, "q4_K", 256, 144, q45_k<false>, ggml::quantize_q4_k},
+    {13, "q5_K", 256, 176, q45_k<true>, ggml::quantize_q5_k},
+    {14, "q6_K", 256, 210, q6_k, ggml::quantize_q6_k},
     {15, "q8_K", 256, 292, q8_k},
     {16, "iq2_xxs", 256, 66, iq2_xxs},
     {17, "iq2_xs", 256, 74, iq2_xs},
