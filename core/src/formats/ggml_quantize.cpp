@@ -250,10 +250,12 @@ float make_qx_quants(int n, int nmax, const float* x, std::int8_t* L) {
     return scale;
 }
 
-// ggml's make_qkx2_quants (squared error, no mad): scale and min (returned as -min in
-// *the_min) of n values on codes 0 .. nmax, the best of nstep + 1 trial scales.
+// ggml's make_qkx2_quants: scale and min (returned as -min in *the_min) of n values on codes
+// 0 .. nmax, the best of nstep + 1 trial scales by weighted squared (or, use_mad, absolute)
+// error.
 float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, std::uint8_t* L,
-                       float* the_min, float rmin, float rdelta, int nstep) {
+                       float* the_min, float rmin, float rdelta, int nstep, bool use_mad) {
+    const auto loss = [use_mad](float diff) { return use_mad ? std::fabs(diff) : diff * diff; };
     float min = x[0];
     float max = x[0];
     float sum_w = weights[0];
@@ -278,7 +280,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, st
     for (int i = 0; i < n; ++i) {
         L[i] = static_cast<std::uint8_t>(clamp(nearest_int(iscale * (x[i] - min)), 0, nmax));
         const float diff = scale * static_cast<float>(L[i]) + min - x[i];
-        best_mad += weights[i] * (diff * diff);
+        best_mad += weights[i] * loss(diff);
     }
     std::uint8_t laux[32];
     for (int is = 0; is <= nstep; ++is) {
@@ -305,7 +307,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, st
             float mad = 0;
             for (int i = 0; i < n; ++i) {
                 const float diff = this_scale * static_cast<float>(laux[i]) + this_min - x[i];
-                mad += weights[i] * (diff * diff);
+                mad += weights[i] * loss(diff);
             }
             if (mad < best_mad) {
                 std::copy(laux, laux + n, L);
@@ -345,7 +347,7 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
                 weights[l] = av_x + std::fabs(v[l]);
             }
             scales[j] = make_qkx2_quants(32, kMax, v, weights, L + 32 * j, &mins[j],
-                                         Five ? -0.5f : -1.0f, 0.1f, Five ? 15 : 20);
+                                         Five ? -0.5f : -1.0f, 0.1f, Five ? 15 : 20, false);
             max_scale = scales[j] > max_scale ? scales[j] : max_scale;
             max_min = mins[j] > max_min ? mins[j] : max_min;
         }
@@ -396,7 +398,187 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
     }
 }
 
+// ggml's make_q3_quants with do_rmse: signed codes -nmax .. nmax - 1 (stored offset by nmax)
+// from -nmax / max, then up to 5 passes moving single codes while the weighted (x^2) fit
+// improves; returns the least-squares scale.
+float make_q3_quants(int n, int nmax, const float* x, std::int8_t* L) {
+    float max = 0;
+    float amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[i];
+        }
+    }
+    if (amax < kGroupMaxEps) {
+        std::fill(L, L + n, std::int8_t{0});
+        return 0.0f;
+    }
+    const float iscale = static_cast<float>(-nmax) / max;
+    float sumlx = 0;
+    float suml2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1);
+        L[i] = static_cast<std::int8_t>(l);
+        const float w = x[i] * x[i];
+        sumlx += w * x[i] * static_cast<float>(l);
+        suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+    }
+    for (int itry = 0; itry < 5; ++itry) {
+        int n_changed = 0;
+        for (int i = 0; i < n; ++i) {
+            const float w = x[i] * x[i];
+            const auto old_l = static_cast<float>(L[i]);
+            float slx = sumlx - w * x[i] * old_l;
+            if (slx > 0) {
+                float sl2 = suml2 - w * old_l * old_l;
+                const int new_l = clamp(nearest_int(x[i] * sl2 / slx), -nmax, nmax - 1);
+                if (new_l != L[i]) {
+                    slx += w * x[i] * static_cast<float>(new_l);
+                    sl2 += w * static_cast<float>(new_l) * static_cast<float>(new_l);
+                    if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+                        L[i] = static_cast<std::int8_t>(new_l);
+                        sumlx = slx;
+                        suml2 = sl2;
+                        ++n_changed;
+                    }
+                }
+            }
+        }
+        if (n_changed == 0) {
+            break;
+        }
+    }
+    for (int i = 0; i < n; ++i) {
+        L[i] = static_cast<std::int8_t>(L[i] + nmax);
+    }
+    return sumlx / suml2;
+}
+
+// 2-bit codes of 256 values, q2_K's and q3_K's layout: each 128 take 32 bytes, value
+// 32k + l at bits 2k of byte l.
+template <typename Code>
+void pack_2bit(const Code* L, std::byte* qs) {
+    for (std::size_t half = 0; half < 2; ++half) {
+        for (std::size_t l = 0; l < 32; ++l) {
+            unsigned byte = 0;
+            for (std::size_t k = 0; k < 4; ++k) {
+                byte |= static_cast<unsigned>(L[128 * half + 32 * k + l]) << (2 * k);
+            }
+            qs[32 * half + l] = static_cast<std::byte>(byte & 0xFFu);
+        }
+    }
+}
+
 }  // namespace
+
+// q2_K: per 16 values a scale and min by make_qkx2_quants (weights |x|, absolute error), both
+// quantized to 4 bits against the block's largest (d, dmin in fp16), then the codes again.
+void quantize_q2_k(const float* x, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += 84) {
+        std::fill(out, out + 84, std::byte{0});
+        std::uint8_t L[256];
+        float mins[16];
+        float scales[16];
+        float max_scale = 0;
+        float max_min = 0;
+        for (std::size_t j = 0; j < 16; ++j) {
+            float weights[16];
+            for (std::size_t l = 0; l < 16; ++l) {
+                weights[l] = std::fabs(x[16 * j + l]);
+            }
+            scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f,
+                                         0.1f, 15, true);
+            max_scale = scales[j] > max_scale ? scales[j] : max_scale;
+            max_min = mins[j] > max_min ? mins[j] : max_min;
+        }
+        unsigned packed[16] = {};
+        if (max_scale > 0) {
+            const float iscale = 15.f / max_scale;
+            for (std::size_t j = 0; j < 16; ++j) {
+                packed[j] = static_cast<std::uint8_t>(nearest_int(iscale * scales[j]));
+            }
+            put_fp16(out, 80, max_scale / 15.f);
+        }
+        if (max_min > 0) {
+            const float iscale = 15.f / max_min;
+            for (std::size_t j = 0; j < 16; ++j) {
+                packed[j] =
+                    (packed[j] | static_cast<unsigned>(nearest_int(iscale * mins[j])) << 4) & 0xFFu;
+            }
+            put_fp16(out, 82, max_min / 15.f);
+        }
+        for (std::size_t j = 0; j < 16; ++j) {
+            out[j] = static_cast<std::byte>(packed[j]);
+            const float d = fp16(out, 80) * static_cast<float>(packed[j] & 0xF);
+            if (d == 0) {
+                continue;
+            }
+            const float dm = fp16(out, 82) * static_cast<float>(packed[j] >> 4);
+            for (std::size_t l = 0; l < 16; ++l) {
+                L[16 * j + l] =
+                    static_cast<std::uint8_t>(clamp(nearest_int((x[16 * j + l] + dm) / d), 0, 3));
+            }
+        }
+        pack_2bit(L, out + 16);
+    }
+}
+
+// q3_K: per 16 values a signed scale by make_q3_quants, quantized to 6 bits against the block's
+// largest (d = that / -32 in fp16), then the codes (-4 .. 3) again; bit 2 of each code goes to
+// hmask (bit v / 32 of byte v % 32), the low 2 bits as q2_K's.
+void quantize_q3_k(const float* x, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += 110) {
+        std::fill(out, out + 110, std::byte{0});
+        std::int8_t L[256];
+        float scales[16];
+        float max_scale = 0;
+        float amax = 0;
+        for (std::size_t j = 0; j < 16; ++j) {
+            scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
+            if (std::fabs(scales[j]) > amax) {
+                amax = std::fabs(scales[j]);
+                max_scale = scales[j];
+            }
+        }
+        std::byte* packed = out + 96;
+        if (max_scale != 0) {
+            const float iscale = -32.f / max_scale;
+            for (std::size_t j = 0; j < 16; ++j) {
+                const auto near = static_cast<std::int8_t>(nearest_int(iscale * scales[j]));
+                const unsigned l = static_cast<unsigned>(clamp(near, -32, 31) + 32);
+                if (j < 8) {
+                    packed[j] = static_cast<std::byte>(l & 0xF);
+                } else {
+                    packed[j - 8] |= static_cast<std::byte>((l & 0xF) << 4);
+                }
+                packed[j % 4 + 8] |= static_cast<std::byte>((l >> 4) << (2 * (j / 4)));
+            }
+            put_fp16(out, 108, 1 / iscale);
+        }
+        for (std::size_t j = 0; j < 16; ++j) {
+            const unsigned low = j < 8 ? u8(packed, j) & 0xF : u8(packed, j - 8) >> 4;
+            const unsigned high = u8(packed, 8 + j % 4) >> (2 * (j / 4)) & 3u;
+            const float d =
+                fp16(out, 108) * static_cast<float>(static_cast<int>(low | high << 4) - 32);
+            if (d == 0) {
+                continue;
+            }
+            for (std::size_t l = 0; l < 16; ++l) {
+                L[16 * j + l] =
+                    static_cast<std::int8_t>(clamp(nearest_int(x[16 * j + l] / d), -4, 3) + 4);
+            }
+        }
+        for (std::size_t j = 0; j < 256; ++j) {
+            if (L[j] > 3) {
+                out[j % 32] |= static_cast<std::byte>(1u << (j / 32));
+                L[j] = static_cast<std::int8_t>(L[j] - 4);
+            }
+        }
+        pack_2bit(L, out + 32);
+    }
+}
 
 void quantize_q4_k(const float* in, std::byte* out, std::size_t blocks) {
     q45_k<false>(in, out, blocks);

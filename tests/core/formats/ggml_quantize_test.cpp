@@ -133,8 +133,8 @@ TEST(GgmlQuantize, Q8_1InfinityGivesANegativeNaNSum) {
 
 // ---------------------------------------------------------------- K-quants
 // The K-quants' reference quantizers search their scales, so their golden blocks are ggml's
-// own output: quantize_row_{q4_K,q5_K,q6_K}_ref of ggml commit 9a4acb37 (built with -DNDEBUG
-// -ffp-contract=off semantics: no FMA) on x[i] = ((37 i) mod 61 - 30) / 16, then with
+// own output: quantize_row_{q2_K,q3_K,q4_K,q5_K,q6_K}_ref of ggml commit 9a4acb37 (built with
+// -DNDEBUG -ffp-contract=off semantics: no FMA) on x[i] = ((37 i) mod 61 - 30) / 16, then with
 // x[100] = 20.
 
 std::vector<float> k_input(bool outlier) {
@@ -164,6 +164,24 @@ TEST(GgmlQuantize, KQuantsMatchGgmlsOutput) {
         const char* hex;
     };
     const Golden goldens[] = {
+        {"q2_K", false,
+         "dd9ddebecebecddfcdffceeeceddbeed74d249279d74d289279e78d289279e78d289279d"
+         "78e289279d78228967d24822d249279d74d249279e78e289279e78e38d77de79279d77d2"
+         "89279d74e28927def42c4430"},
+        {"q2_K", true,
+         "d292d2b2c2b21fd2c2f2c2e2c2d2b2e224120826892412092619241209261924d1482699"
+         "64d2882699641289269144129248269964924926996492492699649289679e7926896792"
+         "492699649249269962394430"},
+        {"q3_K", false,
+         "54e99a75aa56ed9a75ab56ed9a75ab16fc0fe03f03f80fc07e03f01fc0fc0ff0bcf1065b"
+         "6fb0c1165b6cf0c61a6bbcf1c639ac9cc3f679ac9fc77a69ac9336794536fbac914536ef"
+         "9c41063bef9c4136696cdfc73a69acd3f63a6d9fc33639ac58a9476496ba9580c0ffc000"
+         "bfa4"},
+        {"q3_K", true,
+         "5ce99a7da25eed9a7dab5eed9a7dab1efc0fe03f03f80fc07e03f01fc0fc0ff03c31061b"
+         "2f3001161b2c31051a2b3c31c639ad9cc3f639ac9fc776699c9336794136fbac91453aeb"
+         "9c51063bef9c4136796c9fc736699cd3f6396d9fc336796c33dd3333d3ddd0346a5562aa"
+         "0031"},
         {"q4_K", false,
          "e51b8d27fffffffefdfffdfeefffefec6009a34dd6701aa44de7711ab45ee7812bb55ef8"
          "822bc56ff8923cc66f09933c3dd6701aa44de7711ab45ee7812bb55ef8822bc56ff8923c"
@@ -215,10 +233,10 @@ TEST(GgmlQuantize, KQuantsMatchGgmlsOutput) {
 }
 
 TEST(GgmlQuantize, KQuantsOfZeroAreZero) {
-    // max == min: codes 0, scales and mins 0, d = dmin = 0; q6_K: every scale below
-    // GROUP_MAX_EPS, the block all zero bytes.
+    // max == min (q2_K, q4_K, q5_K): codes 0, scales and mins 0, d = dmin = 0; q3_K, q6_K:
+    // every scale below GROUP_MAX_EPS, d = 0 and codes 0 (q3_K's code 0 is -4: hmask clear).
     const std::vector<float> zero(256, 0.0f);
-    for (const char* name : {"q4_K", "q5_K", "q6_K"}) {
+    for (const char* name : {"q2_K", "q3_K", "q4_K", "q5_K", "q6_K"}) {
         const GgmlType& type = *find_ggml_type(name);
         std::vector<std::byte> out(static_cast<std::size_t>(type.block_bytes), std::byte{0xAB});
         type.quantize(zero.data(), out.data(), 1);
@@ -271,16 +289,17 @@ TEST(GgmlQuantize, RoundTripsWithinTheScale) {
 }
 
 TEST(GgmlQuantize, KQuantsRoundTripOnGaussians) {
-    // RMS error relative to the values' RMS on 1,000 blocks of Gaussians: 0.071, 0.036 and
-    // 0.018 for q4_K, q5_K, q6_K (4.5, 5.5 and 6.5625 bits per weight); a broken scale search
-    // or packing lands far outside [bound / 4, bound].
+    // RMS error relative to the values' RMS on 1,000 blocks of Gaussians: 0.296, 0.150, 0.071,
+    // 0.036 and 0.018 for q2_K .. q6_K (2.625, 3.4375, 4.5, 5.5 and 6.5625 bits per weight); a
+    // broken scale search or packing lands far outside [bound / 4, bound].
     struct Bound {
         const char* name;
         double relative_rmse;
     };
     std::mt19937 rng(5);
     std::normal_distribution<float> gauss(0, 1);
-    for (const Bound bound : {Bound{"q4_K", 0.08}, Bound{"q5_K", 0.04}, Bound{"q6_K", 0.02}}) {
+    for (const Bound bound : {Bound{"q2_K", 0.33}, Bound{"q3_K", 0.17}, Bound{"q4_K", 0.08},
+                              Bound{"q5_K", 0.04}, Bound{"q6_K", 0.02}}) {
         const GgmlType& type = *find_ggml_type(bound.name);
         const std::size_t blocks = 1000;
         std::vector<float> x(blocks * 256);
