@@ -195,20 +195,21 @@ int clamp(int value, int low, int high) {
     return std::max(low, std::min(high, value));
 }
 
+// The codes of n values against a sub-block's stored scale d and offset dm (0 for the signed
+// types): clamp(nearest_int((x + dm) / d), low, high) - low.
+template <typename Code>
+void codes_against(const float* x, std::size_t n, float d, float dm, int low, int high, Code* L) {
+    for (std::size_t i = 0; i < n; ++i) {
+        L[i] = static_cast<Code>(clamp(nearest_int((x[i] + dm) / d), low, high) - low);
+    }
+}
+
 // ggml's make_qx_quants with rmse_type 1 (weights x^2, no importance matrix): the signed scale
 // of n values on codes -nmax .. nmax - 1 (stored in L offset by nmax), the best of 19 trial
 // reciprocal scales around -nmax / max by weighted least squares.
 float make_qx_quants(int n, int nmax, const float* x, std::int8_t* L) {
-    float max = 0;
-    float amax = 0;
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) {
-            amax = ax;
-            max = x[i];
-        }
-    }
-    if (amax < kGroupMaxEps) {
+    const float max = signed_absmax(x, static_cast<std::size_t>(n));
+    if (std::fabs(max) < kGroupMaxEps) {
         std::fill(L, L + n, std::int8_t{0});
         return 0.0f;
     }
@@ -377,11 +378,8 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
             if (d == 0) {
                 continue;
             }
-            const float dm = fp16(out, 2) * static_cast<float>(m);
-            for (std::size_t l = 0; l < 32; ++l) {
-                L[32 * j + l] = static_cast<std::uint8_t>(
-                    clamp(nearest_int((x[32 * j + l] + dm) / d), 0, kMax));
-            }
+            codes_against(x + 32 * j, 32, d, fp16(out, 2) * static_cast<float>(m), 0, kMax,
+                          L + 32 * j);
         }
         constexpr std::size_t kQs = Five ? 48 : 16;
         for (std::size_t half = 0; half < 4; ++half) {
@@ -402,16 +400,8 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
 // from -nmax / max, then up to 5 passes moving single codes while the weighted (x^2) fit
 // improves; returns the least-squares scale.
 float make_q3_quants(int n, int nmax, const float* x, std::int8_t* L) {
-    float max = 0;
-    float amax = 0;
-    for (int i = 0; i < n; ++i) {
-        const float ax = std::fabs(x[i]);
-        if (ax > amax) {
-            amax = ax;
-            max = x[i];
-        }
-    }
-    if (amax < kGroupMaxEps) {
+    const float max = signed_absmax(x, static_cast<std::size_t>(n));
+    if (std::fabs(max) < kGroupMaxEps) {
         std::fill(L, L + n, std::int8_t{0});
         return 0.0f;
     }
@@ -515,11 +505,8 @@ void quantize_q2_k(const float* x, std::byte* out, std::size_t blocks) {
             if (d == 0) {
                 continue;
             }
-            const float dm = fp16(out, 82) * static_cast<float>(packed[j] >> 4);
-            for (std::size_t l = 0; l < 16; ++l) {
-                L[16 * j + l] =
-                    static_cast<std::uint8_t>(clamp(nearest_int((x[16 * j + l] + dm) / d), 0, 3));
-            }
+            codes_against(x + 16 * j, 16, d, fp16(out, 82) * static_cast<float>(packed[j] >> 4), 0,
+                          3, L + 16 * j);
         }
         pack_2bit(L, out + 16);
     }
@@ -533,15 +520,10 @@ void quantize_q3_k(const float* x, std::byte* out, std::size_t blocks) {
         std::fill(out, out + 110, std::byte{0});
         std::int8_t L[256];
         float scales[16];
-        float max_scale = 0;
-        float amax = 0;
         for (std::size_t j = 0; j < 16; ++j) {
             scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
-            if (std::fabs(scales[j]) > amax) {
-                amax = std::fabs(scales[j]);
-                max_scale = scales[j];
-            }
         }
+        const float max_scale = signed_absmax(scales, 16);
         std::byte* packed = out + 96;
         if (max_scale != 0) {
             const float iscale = -32.f / max_scale;
@@ -565,10 +547,7 @@ void quantize_q3_k(const float* x, std::byte* out, std::size_t blocks) {
             if (d == 0) {
                 continue;
             }
-            for (std::size_t l = 0; l < 16; ++l) {
-                L[16 * j + l] =
-                    static_cast<std::int8_t>(clamp(nearest_int(x[16 * j + l] / d), -4, 3) + 4);
-            }
+            codes_against(x + 16 * j, 16, d, 0.0f, -4, 3, L + 16 * j);
         }
         for (std::size_t j = 0; j < 256; ++j) {
             if (L[j] > 3) {
@@ -596,17 +575,11 @@ void quantize_q6_k(const float* x, std::byte* out, std::size_t blocks) {
         std::fill(out, out + 210, std::byte{0});
         std::int8_t L[256];
         float scales[16];
-        float max_scale = 0;
-        float max_abs_scale = 0;
         for (std::size_t ib = 0; ib < 16; ++ib) {
             scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
-            const float abs_scale = std::fabs(scales[ib]);
-            if (abs_scale > max_abs_scale) {
-                max_abs_scale = abs_scale;
-                max_scale = scales[ib];
-            }
         }
-        if (max_abs_scale < kGroupMaxEps) {
+        const float max_scale = signed_absmax(scales, 16);
+        if (std::fabs(max_scale) < kGroupMaxEps) {
             continue;  // all zero, d = 0
         }
         const float iscale = -128.f / max_scale;
@@ -620,10 +593,7 @@ void quantize_q6_k(const float* x, std::byte* out, std::size_t blocks) {
             if (d == 0) {
                 continue;
             }
-            for (std::size_t l = 0; l < 16; ++l) {
-                L[16 * j + l] =
-                    static_cast<std::int8_t>(clamp(nearest_int(x[16 * j + l] / d), -32, 31) + 32);
-            }
+            codes_against(x + 16 * j, 16, d, 0.0f, -32, 31, L + 16 * j);
         }
         for (std::size_t half = 0; half < 2; ++half) {
             const std::int8_t* q = L + 128 * half;
