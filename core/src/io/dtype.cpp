@@ -11,6 +11,7 @@
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/formats/format.h"
+#include "quantscope/formats/ggml_types.h"
 
 namespace quantscope {
 namespace {
@@ -59,9 +60,7 @@ const DTypeRow& row(DType dtype) {
 const std::vector<float>& table(DType dtype) {
     auto build = [](const char* name) { return parse_format(name).decode_table(); };
     switch (dtype) {
-        case DType::Float16:
-        case DType::Q8_0:
-        case DType::Q4_0: {
+        case DType::Float16: {
             static const std::vector<float> fp16 = build("fp16");
             return fp16;
         }
@@ -194,32 +193,34 @@ void sextets(const std::byte* in, std::size_t size, float* out, std::size_t firs
     }
 }
 
-// Blocks [first_block, first_block + blocks) of q8_0 / q4_0.
-void q8_0(const std::byte* in, float* out, std::size_t blocks, const float* fp16) {
-    for (std::size_t b = 0; b < blocks; ++b) {
-        const std::byte* block = in + b * 34;
-        std::uint16_t scale_code;
-        std::memcpy(&scale_code, block, 2);
-        const float scale = fp16[scale_code];
-        for (std::size_t j = 0; j < 32; ++j) {
-            const auto q = static_cast<std::int8_t>(static_cast<std::uint8_t>(block[2 + j]));
-            out[b * 32 + j] = static_cast<float>(q) * scale;
-        }
-    }
+// Elements [begin, begin + n) of an array of ggml blocks; begin and n are whole blocks.
+void ggml_blocks(const GgmlType& type, const std::byte* in, std::size_t begin, std::size_t n,
+                 float* out) {
+    const auto elements = static_cast<std::size_t>(type.block_elements);
+    type.dequantize(in + begin / elements * static_cast<std::size_t>(type.block_bytes), out,
+                    n / elements);
 }
 
-void q4_0(const std::byte* in, float* out, std::size_t blocks, const float* fp16) {
-    for (std::size_t b = 0; b < blocks; ++b) {
-        const std::byte* block = in + b * 18;
-        std::uint16_t scale_code;
-        std::memcpy(&scale_code, block, 2);
-        const float scale = fp16[scale_code];
-        for (std::size_t j = 0; j < 16; ++j) {
-            const auto byte = static_cast<int>(block[2 + j]);
-            out[b * 32 + j] = static_cast<float>((byte & 0xF) - 8) * scale;
-            out[b * 32 + j + 16] = static_cast<float>((byte >> 4) - 8) * scale;
+// ggml's q8_0 and q4_0, which raw files may hold too.
+const GgmlType& ggml_type_of(DType dtype) {
+    static const GgmlType& q8_0 = *find_ggml_type("q8_0");
+    static const GgmlType& q4_0 = *find_ggml_type("q4_0");
+    return dtype == DType::Q8_0 ? q8_0 : q4_0;
+}
+
+// Runs decode(begin, end) over [0, count) across the worker threads, in steps of 1M values (a
+// multiple of every block size), each after a look at the caller's cancel flag: a superseded
+// read of a large tensor stops within a millisecond.
+template <typename Decode>
+void decode_in_steps(std::size_t count, std::size_t alignment, const Decode& decode) {
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    parallel_for(count, alignment, [&](std::size_t, std::size_t begin, std::size_t end) {
+        constexpr std::size_t kStep = std::size_t{1} << 20;
+        for (std::size_t b = begin; b < end; b += kStep) {
+            throw_if_cancelled(cancel);
+            decode(b, std::min(end, b + kStep));
         }
-    }
+    });
 }
 
 // Decodes elements [begin, end) of the whole array; begin is a multiple of 32 (or 0), so it
@@ -293,9 +294,8 @@ void decode_range(DType dtype, std::span<const std::byte> bytes, bool swap, std:
         case DType::UInt4:
             return nibbles(in, o, begin, n, [](unsigned code) { return static_cast<float>(code); });
         case DType::Q8_0:
-            return q8_0(in + begin / 32 * 34, o, n / 32, table(dtype).data());
         case DType::Q4_0:
-            return q4_0(in + begin / 32 * 18, o, n / 32, table(dtype).data());
+            return ggml_blocks(ggml_type_of(dtype), in, begin, n, o);
     }
 }
 
@@ -352,8 +352,6 @@ void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endia
     }
     switch (dtype) {
         case DType::Float16:
-        case DType::Q8_0:
-        case DType::Q4_0:
         case DType::Float8E4M3:
         case DType::Float8E5M2:
         case DType::Float8E4M3Fnuz:
@@ -367,16 +365,22 @@ void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endia
         default:
             break;
     }
-    float* o = out.data();
-    // Steps of 1M values (a multiple of every block dtype's 32), each after a look at the
-    // caller's cancel flag: a superseded read of a large tensor stops within a millisecond.
-    const std::atomic<bool>* cancel = current_cancel_flag();
-    parallel_for(out.size(), 32, [&](std::size_t, std::size_t begin, std::size_t end) {
-        constexpr std::size_t kStep = std::size_t{1} << 20;
-        for (std::size_t b = begin; b < end; b += kStep) {
-            throw_if_cancelled(cancel);
-            decode_range(dtype, bytes, big_endian, b, std::min(end, b + kStep), o);
-        }
+    decode_in_steps(out.size(), 32, [&](std::size_t begin, std::size_t end) {
+        decode_range(dtype, bytes, big_endian, begin, end, out.data());
+    });
+}
+
+void decode_ggml_blocks(const GgmlType& type, std::span<const std::byte> bytes,
+                        std::span<float> out) {
+    const auto elements = static_cast<std::size_t>(type.block_elements);
+    if (type.dequantize == nullptr || out.size() % elements != 0 ||
+        bytes.size() / static_cast<std::size_t>(type.block_bytes) != out.size() / elements ||
+        bytes.size() % static_cast<std::size_t>(type.block_bytes) != 0) {
+        throw Error("internal: " + std::to_string(bytes.size()) + " bytes do not hold " +
+                    std::to_string(out.size()) + " " + std::string(type.name) + " values");
+    }
+    decode_in_steps(out.size(), elements, [&](std::size_t begin, std::size_t end) {
+        ggml_blocks(type, bytes.data(), begin, end - begin, out.data() + begin);
     });
 }
 

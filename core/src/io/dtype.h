@@ -3,9 +3,8 @@
 // them) and sizes, and the bulk decoders. 16/8/6/4-bit floats are decoded through the formats
 // engine's code tables, never by converters of our own. Sub-byte types are packed little-end
 // first: element i of a 4-bit array is the low nibble of byte i/2 when i is even; 6-bit elements
-// occupy bits [6i, 6i+6) of the little-endian bit stream. GGUF block types follow ggml:
-// q8_0 = FP16 scale + 32 int8 (34 bytes a block of 32); q4_0 = FP16 scale + 16 bytes whose low
-// nibbles are elements 0..15 and high nibbles 16..31, value (nibble - 8) * scale.
+// occupy bits [6i, 6i+6) of the little-endian bit stream. q8_0 and q4_0 are ggml's blocks
+// (quantscope/formats/ggml_types.h decodes them, and every other ggml block type).
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +13,8 @@
 #include <string_view>
 
 namespace quantscope {
+
+struct GgmlType;
 
 enum class DType : std::uint8_t {
     Bool,
@@ -62,5 +63,10 @@ bool is_npy_native(DType dtype);
 // `big_endian` swaps multi-byte elements. Large inputs are split across the worker threads.
 void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endian,
                    std::span<float> out);
+
+// Decodes out.size() elements of a ggml block type (type.dequantize set) from `bytes`, exactly
+// the whole blocks they take, split across the worker threads as decode_values is.
+void decode_ggml_blocks(const GgmlType& type, std::span<const std::byte> bytes,
+                        std::span<float> out);
 
 }  // namespace quantscope

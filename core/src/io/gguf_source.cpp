@@ -5,9 +5,13 @@
 // into the data section, which starts at the next multiple of general.alignment (default 32).
 // Every count, length and dimension product is checked against the bytes left and against
 // overflow before it is used: that is where the published GGUF vulnerabilities were.
-// F32, F16, BF16 (and the plain integer types) are read; Q8_0 and Q4_0 are dequantized; other
-// ggml types are listed with their name and size and reported as unsupported.
+// Every ggml type is read: the plain ones (F32, F16, BF16, F64, I8..I64) as QuantScope's own
+// dtypes, the block types through ggml_types.h's dequantizers (listed by ggml's name, "q4_K",
+// with their bits per weight in the note). A type id this build does not know (a newer ggml)
+// lists that tensor as unreadable and leaves the rest of the file readable.
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <limits>
 #include <set>
 #include <string>
@@ -17,57 +21,30 @@
 #include "dtype.h"
 #include "loaders.h"
 #include "quantscope/common/text.h"
+#include "quantscope/formats/ggml_types.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
 namespace {
 
-struct GgmlType {
-    std::string_view name;        // "" for ids that were removed from ggml
-    std::int64_t block_elements;  // elements per block
-    std::int64_t block_bytes;     // bytes per block
-    std::optional<DType> dtype;   // how QuantScope decodes it, or nullopt (listed only)
+// The plain element types (ggml ids), decoded and listed as QuantScope's own dtypes.
+struct PlainType {
+    std::uint32_t id;
+    DType dtype;
+};
+constexpr PlainType kPlainTypes[] = {
+    {0, DType::Float32}, {1, DType::Float16}, {24, DType::Int8},    {25, DType::Int16},
+    {26, DType::Int32},  {27, DType::Int64},  {28, DType::Float64}, {30, DType::BFloat16},
 };
 
-// ggml_type ids (ggml.h), in order from 0.
-constexpr GgmlType kGgmlTypes[] = {
-    {"float32", 1, 4, DType::Float32},    // 0 F32
-    {"float16", 1, 2, DType::Float16},    // 1 F16
-    {"q4_0", 32, 18, DType::Q4_0},        // 2
-    {"q4_1", 32, 20, std::nullopt},       // 3
-    {"", 0, 0, std::nullopt},             // 4 (Q4_2, removed)
-    {"", 0, 0, std::nullopt},             // 5 (Q4_3, removed)
-    {"q5_0", 32, 22, std::nullopt},       // 6
-    {"q5_1", 32, 24, std::nullopt},       // 7
-    {"q8_0", 32, 34, DType::Q8_0},        // 8
-    {"q8_1", 32, 36, std::nullopt},       // 9
-    {"q2_k", 256, 84, std::nullopt},      // 10
-    {"q3_k", 256, 110, std::nullopt},     // 11
-    {"q4_k", 256, 144, std::nullopt},     // 12
-    {"q5_k", 256, 176, std::nullopt},     // 13
-    {"q6_k", 256, 210, std::nullopt},     // 14
-    {"q8_k", 256, 292, std::nullopt},     // 15
-    {"iq2_xxs", 256, 66, std::nullopt},   // 16
-    {"iq2_xs", 256, 74, std::nullopt},    // 17
-    {"iq3_xxs", 256, 98, std::nullopt},   // 18
-    {"iq1_s", 256, 50, std::nullopt},     // 19
-    {"iq4_nl", 32, 18, std::nullopt},     // 20
-    {"iq3_s", 256, 110, std::nullopt},    // 21
-    {"iq2_s", 256, 82, std::nullopt},     // 22
-    {"iq4_xs", 256, 136, std::nullopt},   // 23
-    {"int8", 1, 1, DType::Int8},          // 24 I8
-    {"int16", 1, 2, DType::Int16},        // 25 I16
-    {"int32", 1, 4, DType::Int32},        // 26 I32
-    {"int64", 1, 8, DType::Int64},        // 27 I64
-    {"float64", 1, 8, DType::Float64},    // 28 F64
-    {"iq1_m", 256, 56, std::nullopt},     // 29
-    {"bfloat16", 1, 2, DType::BFloat16},  // 30 BF16
-    {"q4_0_4_4", 32, 18, std::nullopt},   // 31
-    {"q4_0_4_8", 32, 18, std::nullopt},   // 32
-    {"q4_0_8_8", 32, 18, std::nullopt},   // 33
-    {"tq1_0", 256, 54, std::nullopt},     // 34
-    {"tq2_0", 256, 66, std::nullopt},     // 35
-};
+std::optional<DType> plain_dtype(std::uint32_t id) {
+    for (const PlainType& plain : kPlainTypes) {
+        if (plain.id == id) {
+            return plain.dtype;
+        }
+    }
+    return std::nullopt;
+}
 
 enum ValueType : std::uint32_t {
     kUInt8 = 0,
@@ -93,8 +70,8 @@ constexpr std::size_t kShownElements = 16;  // array elements shown in metadata
 constexpr std::size_t kShownBytes = 4096;   // bytes of a string shown in metadata
 
 struct Entry {
-    std::optional<DType> dtype;
-    std::uint64_t offset = 0;  // relative to the data section
+    const GgmlType* type = nullptr;  // null for an id this build does not know
+    std::uint64_t offset = 0;        // relative to the data section
     std::uint64_t bytes = 0;
     std::uint64_t info_at = 0;  // where its tensor info starts, for messages
 };
@@ -168,13 +145,18 @@ public:
 protected:
     FloatBuffer read_values(std::size_t index) const override {
         const Entry& entry = entries_[index];
-        if (!entry.dtype) {
-            throw LoadError(file_->name(), data_start_ + entry.offset, note(index));
+        if (entry.type == nullptr) {
+            throw LoadError(file_->name(), entry.info_at,
+                            "tensor '" + tensors()[index].name + "': " + note(index));
         }
         std::vector<std::byte> scratch;
         const auto bytes = file_->view(data_start_ + entry.offset, entry.bytes, scratch);
         FloatBuffer values(static_cast<std::size_t>(tensors()[index].count));
-        decode_values(*entry.dtype, bytes, false, values);
+        if (entry.type->dequantize != nullptr) {
+            decode_ggml_blocks(*entry.type, bytes, values);
+        } else {
+            decode_values(*plain_dtype(entry.type->id), bytes, false, values);
+        }
         return values;
     }
 
@@ -322,41 +304,51 @@ private:
             }
             ne[d] = static_cast<std::int64_t>(dim);
         }
-        const std::uint64_t type_at = reader.offset();
         const std::uint32_t type = reader.u32();
         const std::uint64_t offset = reader.u64();
-        constexpr std::size_t known = std::size(kGgmlTypes);
-        if (type >= known || kGgmlTypes[type].name.empty()) {
-            reader.fail_at(type_at,
-                           "tensor '" + info.name + "': unknown ggml type " + std::to_string(type));
-        }
-        const GgmlType& ggml = kGgmlTypes[type];
         info.shape.assign(ne.rbegin(), ne.rend());  // row-major: ne[0] is the last axis
         const auto count = checked_element_count(info.shape);
         if (!count) {
             reader.fail_at(dims_at, "tensor '" + info.name + "': shape " +
                                         shape_to_string(info.shape) + " overflows 64 bits");
         }
+        info.count = *count;
+        const GgmlType* ggml = find_ggml_type(type);
+        if (ggml == nullptr) {
+            // A newer ggml's type: its size is unknown, so it is listed without bytes and the
+            // rest of the file stays readable.
+            info.dtype = "ggml type " + std::to_string(type);
+            entries_.push_back({nullptr, offset, 0, info_at});
+            add_tensor(std::move(info),
+                       "unknown ggml type " + std::to_string(type) +
+                           " (newer than this build): listed only",
+                       false);
+            return;
+        }
         const std::int64_t row = n_dims == 0 ? 1 : ne[0];
-        if (row % ggml.block_elements != 0) {
-            reader.fail_at(dims_at, "tensor '" + info.name + "': " + std::string(ggml.name) +
+        if (row % ggml->block_elements != 0) {
+            reader.fail_at(dims_at, "tensor '" + info.name + "': " + std::string(ggml->name) +
                                         " needs ne[0] (" + std::to_string(row) +
                                         ") to be a multiple of " +
-                                        std::to_string(ggml.block_elements));
+                                        std::to_string(ggml->block_elements));
         }
-        const std::int64_t blocks = *count / ggml.block_elements;
-        if (blocks > std::numeric_limits<std::int64_t>::max() / ggml.block_bytes) {
+        const std::int64_t blocks = *count / ggml->block_elements;
+        if (blocks > std::numeric_limits<std::int64_t>::max() / ggml->block_bytes) {
             reader.fail_at(dims_at, "tensor '" + info.name + "': size overflows 64 bits");
         }
-        info.dtype = std::string(ggml.name);
-        info.count = *count;
-        info.bytes = blocks * ggml.block_bytes;
-        entries_.push_back({ggml.dtype, offset, static_cast<std::uint64_t>(info.bytes), info_at});
+        const auto plain = plain_dtype(type);
+        info.dtype = plain ? std::string(dtype_name(*plain)) : std::string(ggml->name);
+        info.bytes = blocks * ggml->block_bytes;
+        entries_.push_back({ggml, offset, static_cast<std::uint64_t>(info.bytes), info_at});
         std::string note;
-        if (!ggml.dtype) {
-            note = "unsupported GGUF type " + std::string(ggml.name) + ": listed only";
+        if (!plain) {
+            // Shortest round-trip text: every ggml type's bits per weight is a short decimal.
+            std::array<char, 32> text{};
+            const auto end = std::to_chars(text.begin(), text.end(), ggml_bits_per_weight(*ggml));
+            note = std::string(ggml->name) + ": " + std::string(text.data(), end.ptr) +
+                   " bits per weight";
         }
-        add_tensor(std::move(info), std::move(note), ggml.dtype.has_value());
+        add_tensor(std::move(info), std::move(note));
     }
 
     void check_layout(std::uint64_t alignment) const {

@@ -2,16 +2,12 @@
 // header padded with spaces and '\n' so the data starts on a 64-byte boundary.
 #include "quantscope/io/npy_writer.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <vector>
 
+#include "atomic_write.h"
 #include "dtype.h"
 #include "quantscope/common/error.h"
 #include "quantscope/formats/format.h"
@@ -137,67 +133,6 @@ std::vector<std::byte> encode(DType dtype, std::span<const float> values) {
     }
 }
 
-void write_all(int fd, const void* data, std::size_t size, const std::string& path) {
-    const auto* bytes = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t done = ::write(fd, bytes, size);
-        if (done < 0 && errno == EINTR) {
-            continue;
-        }
-        if (done <= 0) {
-            throw Error("cannot write " + path + ": " + std::strerror(errno));
-        }
-        bytes += done;
-        size -= static_cast<std::size_t>(done);
-    }
-}
-
-// Temp file in the destination folder, flushed, then renamed: readers see the old file or the
-// whole new one, never a part.
-void write_atomically(const std::string& path, const std::vector<char>& header,
-                      std::span<const std::byte> data) {
-    const auto slash = path.find_last_of('/');
-    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    std::string temp = (slash == std::string::npos ? "" : folder) + "." + base + ".tmp-XXXXXX";
-    std::vector<char> name(temp.begin(), temp.end());
-    name.push_back('\0');
-    const int fd = ::mkstemp(name.data());
-    if (fd < 0) {
-        throw Error("cannot write " + path + ": cannot create a temporary file in " + folder +
-                    ": " + std::strerror(errno));
-    }
-    temp = name.data();
-    bool closed = false;
-    try {
-        // mkstemp makes the file 0600; an export is an ordinary file. (Reading the umask would
-        // mean changing it, which races with other threads.)
-        if (::fchmod(fd, 0644) != 0) {
-            throw Error("cannot write " + path + ": " + std::strerror(errno));
-        }
-        write_all(fd, header.data(), header.size(), path);
-        write_all(fd, data.data(), data.size(), path);
-        if (::fsync(fd) != 0) {
-            throw Error("cannot write " + path + ": " + std::strerror(errno));
-        }
-        closed = true;
-        if (::close(fd) != 0) {
-            throw Error("cannot write " + path + ": " + std::strerror(errno));
-        }
-    } catch (...) {
-        if (!closed) {
-            ::close(fd);
-        }
-        ::unlink(temp.c_str());
-        throw;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temp.c_str());
-        throw Error("cannot write " + path + ": " + std::strerror(error));
-    }
-}
-
 void write(const std::string& path, std::span<const float> values, const Shape& shape,
            DType dtype) {
     const auto count = checked_element_count(shape);
@@ -207,9 +142,10 @@ void write(const std::string& path, std::span<const float> values, const Shape& 
     }
     const std::vector<char> header = make_header(descr_for(dtype), shape);
     if (dtype == DType::Float32) {
-        write_atomically(path, header, std::as_bytes(values));
+        write_atomically(path, {std::as_bytes(std::span(header)), std::as_bytes(values)});
     } else {
-        write_atomically(path, header, encode(dtype, values));
+        const std::vector<std::byte> data = encode(dtype, values);
+        write_atomically(path, {std::as_bytes(std::span(header)), std::span(data)});
     }
 }
 

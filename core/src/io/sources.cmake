@@ -2,11 +2,13 @@
 find_package(ZLIB REQUIRED)
 target_link_libraries(quantscope_core PRIVATE ZLIB::ZLIB)
 target_sources(quantscope_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/atomic_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/byte_reader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/dtype.cpp
     ${CMAKE_CURRENT_LIST_DIR}/file_data.cpp
     ${CMAKE_CURRENT_LIST_DIR}/generator_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/gguf_source.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/gguf_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/json.cpp
     ${CMAKE_CURRENT_LIST_DIR}/load_error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/loader_registry.cpp

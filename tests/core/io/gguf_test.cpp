@@ -1,4 +1,4 @@
-// GGUF v3 built from the spec: F32/F16/BF16 read, Q8_0 and Q4_0 dequantized, K-quants listed.
+// GGUF v3 built from the spec: F32/F16/BF16 read, Q8_0, Q4_0 and Q4_K dequantized.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -54,14 +54,20 @@ TEST(Gguf, DequantizesQ4_0) {
     }
 }
 
-TEST(Gguf, KQuantsAreListedAsUnsupported) {
+TEST(Gguf, KQuantsAreRead) {
+    // The fixture's q4_K tensor is one all-zero block: scales 0, so every value is 0.
     const auto source = open_source(fixture("model.gguf"));
     const auto index = *source->find("q4k");
-    EXPECT_EQ(source->tensors()[index].dtype, "q4_k");
+    EXPECT_EQ(source->tensors()[index].dtype, "q4_K");
     EXPECT_EQ(source->tensors()[index].bytes, 144);
-    EXPECT_FALSE(source->readable(index));
-    EXPECT_NE(source->note(index).find("unsupported GGUF type q4_k"), std::string::npos);
-    EXPECT_THROW((void)source->read(index), LoadError);
+    EXPECT_TRUE(source->readable(index));
+    EXPECT_EQ(source->note(index), "q4_K: 4.5 bits per weight");
+    const Tensor tensor = source->read(index);
+    EXPECT_EQ(tensor.info.dtype, "q4_K");
+    ASSERT_EQ(tensor.values.size(), 256U);
+    for (const float value : tensor.values) {
+        EXPECT_EQ(value, 0.0f);
+    }
 }
 
 TEST(Gguf, MetadataValues) {

@@ -1,0 +1,68 @@
+#pragma once
+// Reading and writing the fields of ggml blocks: bytes, little-endian 16- and 32-bit words and
+// ggml_half scales (IEEE binary16, through the formats engine's fp16 table and encoder).
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "quantscope/formats/format.h"
+
+namespace quantscope::ggml {
+
+inline unsigned u8(const std::byte* p, std::size_t at) {
+    return static_cast<unsigned>(p[at]);
+}
+
+inline std::int8_t i8(const std::byte* p, std::size_t at) {
+    return static_cast<std::int8_t>(static_cast<std::uint8_t>(p[at]));
+}
+
+inline std::uint16_t u16(const std::byte* p, std::size_t at) {
+    return static_cast<std::uint16_t>(u8(p, at) | u8(p, at + 1) << 8);
+}
+
+inline std::uint32_t u32(const std::byte* p, std::size_t at) {
+    return static_cast<std::uint32_t>(u16(p, at)) | static_cast<std::uint32_t>(u16(p, at + 2))
+                                                        << 16;
+}
+
+inline void put_u16(std::byte* p, std::size_t at, unsigned value) {
+    p[at] = static_cast<std::byte>(value & 0xFFu);
+    p[at + 1] = static_cast<std::byte>(value >> 8 & 0xFFu);
+}
+
+inline const std::vector<float>& fp16_table() {
+    static const std::vector<float> table = parse_format("fp16").decode_table();
+    return table;
+}
+
+inline float fp16(const std::byte* p, std::size_t at) {
+    return fp16_table()[u16(p, at)];
+}
+
+// ggml's GGML_FP32_TO_FP16: round to nearest even, Inf past the range (an IEEE cast), NaN as
+// the quiet NaN 0x7E00 with the input's sign (0 * Inf is a negative NaN on x86).
+inline void put_fp16(std::byte* p, std::size_t at, float value) {
+    static const Format half = parse_format("fp16");
+    if (std::isnan(value)) {
+        put_u16(p, at, std::signbit(value) ? 0xFE00u : 0x7E00u);
+        return;
+    }
+    put_u16(p, at, half.encode(value, Rounding::NearestEven, Saturation::IeeeCast).code);
+}
+
+// The 6-bit scale and min of sub-block j (0..7) of q4_K / q5_K, packed in 12 bytes: j < 4 in
+// the low 6 bits of bytes j and j + 4; j >= 4 in the nibbles of byte j + 4 with the top two bits
+// from bytes j - 4 and j.
+inline std::pair<unsigned, unsigned> k4_scale_min(const std::byte* scales, std::size_t j) {
+    if (j < 4) {
+        return {u8(scales, j) & 63u, u8(scales, j + 4) & 63u};
+    }
+    return {(u8(scales, j + 4) & 0xF) | (u8(scales, j - 4) >> 6) << 4,
+            (u8(scales, j + 4) >> 4) | (u8(scales, j) >> 6) << 4};
+}
+
+}  // namespace quantscope::ggml

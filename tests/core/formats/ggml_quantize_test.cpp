@@ -1,0 +1,326 @@
+// ggml's reference quantizers for the legacy types (GgmlType::quantize): golden blocks with
+// the bytes worked out by hand from quantize_row_*_ref's arithmetic, and quantize -> dequantize
+// round trips within the types' error bounds.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quantscope/formats/format.h"
+#include "quantscope/formats/ggml_types.h"
+
+namespace quantscope {
+namespace {
+
+std::vector<unsigned> quantize_block(std::string_view name, const std::vector<float>& x) {
+    const GgmlType* type = find_ggml_type(name);
+    if (type == nullptr || type->quantize == nullptr) {
+        ADD_FAILURE() << name << " has no quantizer";
+        return {};
+    }
+    EXPECT_EQ(x.size(), static_cast<std::size_t>(type->block_elements));
+    std::vector<std::byte> out(static_cast<std::size_t>(type->block_bytes));
+    type->quantize(x.data(), out.data(), 1);
+    std::vector<unsigned> bytes;
+    for (const std::byte b : out) {
+        bytes.push_back(static_cast<unsigned>(b));
+    }
+    return bytes;
+}
+
+// A block's expected bytes: a little-endian 16-bit field per entry of `halves`, then `rest`
+// bytes, each `fill` unless listed in `at`.
+std::vector<unsigned> bytes_of(std::vector<unsigned> halves, std::size_t rest, unsigned fill,
+                               std::vector<std::pair<std::size_t, unsigned>> at = {}) {
+    std::vector<unsigned> out;
+    for (const unsigned h : halves) {
+        out.push_back(h & 0xFFu);
+        out.push_back(h >> 8);
+    }
+    const std::size_t head = out.size();
+    out.resize(head + rest, fill);
+    for (const auto& [index, value] : at) {
+        out[head + index] = value;
+    }
+    return out;
+}
+
+std::vector<float> block(float fill, std::vector<std::pair<std::size_t, float>> at = {}) {
+    std::vector<float> x(32, fill);
+    for (const auto& [index, value] : at) {
+        x[index] = value;
+    }
+    return x;
+}
+
+TEST(GgmlQuantize, Q4_0) {
+    // Constant 1: max 1, d = 1 / -8 = -0.125 (fp16 0xB000), id = -8; 1 * -8 + 8.5 = 0.5 -> 0.
+    EXPECT_EQ(quantize_block("q4_0", block(1)), bytes_of({0xB000}, 16, 0x00));
+    // 0.5 with -4 at 5: max -4 (largest magnitude, sign kept), d = 0.5 (0x3800), id = 2;
+    // 0.5 -> 1 + 8.5 = 9.5 -> 9; -4 -> -8 + 8.5 = 0.5 -> 0: byte 5 = 0x90 (element 21 high).
+    EXPECT_EQ(quantize_block("q4_0", block(0.5f, {{5, -4}})),
+              bytes_of({0x3800}, 16, 0x99, {{5, 0x90}}));
+    // All zero: d = 0 / -8 = -0 (fp16 0x8000), id = 0, every code (int8)(8.5) = 8.
+    EXPECT_EQ(quantize_block("q4_0", block(0)), bytes_of({0x8000}, 16, 0x88));
+    // NaN at 3 is skipped by the max and codes as 0 (a NaN converts to 0x80000000, low byte 0):
+    // 0.25 with 1 at 0: d = -0.125, 0.25 -> -2 + 8.5 -> 6, 1 -> 0.
+    EXPECT_EQ(quantize_block("q4_0", block(0.25f, {{0, 1}, {3, NAN}})),
+              bytes_of({0xB000}, 16, 0x66, {{0, 0x60}, {3, 0x60}}));
+}
+
+TEST(GgmlQuantize, Q4_1) {
+    // Constant 1: min = max = 1, d = 0, m = 1 (0x3C00), codes (int8)(0 + 0.5) = 0.
+    EXPECT_EQ(quantize_block("q4_1", block(1)), bytes_of({0x0000, 0x3C00}, 16, 0x00));
+    // 0 with 15 at 20: d = 15 / 15 = 1, m = 0; 15 -> 15.5 -> 15: byte 4 high nibble. A NaN
+    // (at 2) is skipped by min and max and codes as 0.
+    const auto expected = bytes_of({0x3C00, 0x0000}, 16, 0x00, {{4, 0xF0}});
+    EXPECT_EQ(quantize_block("q4_1", block(0, {{20, 15}})), expected);
+    EXPECT_EQ(quantize_block("q4_1", block(0, {{20, 15}, {2, NAN}})), expected);
+}
+
+TEST(GgmlQuantize, Q5_0) {
+    // 1 with -16 at 17: d = -16 / -16 = 1, id = 1; 1 -> 17.5 -> 17 (nibble 1, bit 4 set);
+    // -16 -> 0.5 -> 0. Bytes 0x11 but byte 1 = 0x01 (element 17 high); qh all but bit 17.
+    EXPECT_EQ(quantize_block("q5_0", block(1, {{17, -16}})),
+              bytes_of({0x3C00, 0xFFFF, 0xFFFD}, 16, 0x11, {{1, 0x01}}));
+    // All zero: d = -0 (0x8000), codes (int8)(16.5) = 16: nibbles 0, every qh bit set.
+    EXPECT_EQ(quantize_block("q5_0", block(0)), bytes_of({0x8000, 0xFFFF, 0xFFFF}, 16, 0x00));
+}
+
+TEST(GgmlQuantize, Q5_1) {
+    // x[j] = j: min 0, max 31, d = 1, m = 0, codes j: byte j = j | j << 4 (elements j and
+    // j + 16 share the low nibble), qh = bits 16..31 (the codes 16..31).
+    std::vector<float> x(32);
+    std::vector<std::pair<std::size_t, unsigned>> qs;
+    for (std::size_t j = 0; j < 32; ++j) {
+        x[j] = static_cast<float>(j);
+        if (j < 16) {
+            qs.emplace_back(j, static_cast<unsigned>(j | j << 4));
+        }
+    }
+    EXPECT_EQ(quantize_block("q5_1", x), bytes_of({0x3C00, 0x0000, 0x0000, 0xFFFF}, 16, 0, qs));
+}
+
+TEST(GgmlQuantize, Q8_0) {
+    // amax 127: d = 1, id = 1; roundf rounds half away from zero: 2.5 -> 3, -2.5 -> -3.
+    EXPECT_EQ(quantize_block("q8_0", block(1, {{0, 127}, {1, 2.5f}, {2, -2.5f}, {3, 0.49f}})),
+              bytes_of({0x3C00}, 32, 0x01, {{0, 0x7F}, {1, 0x03}, {2, 0xFD}, {3, 0x00}}));
+    EXPECT_EQ(quantize_block("q8_0", block(0)), bytes_of({0x0000}, 32, 0x00));
+    // ggml's running maximum is MAX(a, b) = a > b ? a : b, so a NaN last in the block becomes
+    // the maximum: d = NaN (0x7E00), every code 0; the block decodes to NaN.
+    EXPECT_EQ(quantize_block("q8_0", block(1, {{0, 127}, {31, NAN}})),
+              bytes_of({0x7E00}, 32, 0x00));
+}
+
+TEST(GgmlQuantize, Q8_1StoresTheScaledSum) {
+    // d = 1; codes 127, then 31 ones: sum 158, s = 158 * 1 = 158 (fp16 0x58F0).
+    EXPECT_EQ(quantize_block("q8_1", block(1, {{0, 127}})),
+              bytes_of({0x3C00, 0x58F0}, 32, 0x01, {{0, 0x7F}}));
+}
+
+#if defined(__x86_64__)
+TEST(GgmlQuantize, Q8_1InfinityGivesANegativeNaNSum) {
+    // An Inf sets d = Inf (0x7C00) and id = 0; Inf * 0 is NaN, coded 0, so the sum is 0 and
+    // s = 0 * Inf, x86's default NaN, which is negative: fp16 0xFE00 as ggml stores it.
+    EXPECT_EQ(quantize_block("q8_1", block(1, {{9, INFINITY}})),
+              bytes_of({0x7C00, 0xFE00}, 32, 0x00));
+}
+#endif
+
+// ---------------------------------------------------------------- K-quants
+// The K-quants' reference quantizers search their scales, so their golden blocks are ggml's
+// own output: quantize_row_{q2_K,q3_K,q4_K,q5_K,q6_K}_ref of ggml commit 9a4acb37 (built with
+// -DNDEBUG -ffp-contract=off semantics: no FMA) on x[i] = ((37 i) mod 61 - 30) / 16, then with
+// x[100] = 20.
+
+std::vector<float> k_input(bool outlier) {
+    std::vector<float> x(256);
+    for (std::size_t i = 0; i < 256; ++i) {
+        x[i] = static_cast<float>(static_cast<int>(i * 37 % 61) - 30) * 0.0625f;
+    }
+    if (outlier) {
+        x[100] = 20.0f;
+    }
+    return x;
+}
+
+std::vector<unsigned> from_hex(std::string_view hex) {
+    std::vector<unsigned> bytes;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+        bytes.push_back(
+            static_cast<unsigned>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
+    }
+    return bytes;
+}
+
+TEST(GgmlQuantize, KQuantsMatchGgmlsOutput) {
+    struct Golden {
+        const char* type;
+        bool outlier;
+        const char* hex;
+    };
+    const Golden goldens[] = {
+        {"q2_K", false,
+         "dd9ddebecebecddfcdffceeeceddbeed74d249279d74d289279e78d289279e78d289279d"
+         "78e289279d78228967d24822d249279d74d249279e78e289279e78e38d77de79279d77d2"
+         "89279d74e28927def42c4430"},
+        {"q2_K", true,
+         "d292d2b2c2b21fd2c2f2c2e2c2d2b2e224120826892412092619241209261924d1482699"
+         "64d2882699641289269144129248269964924926996492492699649289679e7926896792"
+         "492699649249269962394430"},
+        {"q3_K", false,
+         "54e99a75aa56ed9a75ab56ed9a75ab16fc0fe03f03f80fc07e03f01fc0fc0ff0bcf1065b"
+         "6fb0c1165b6cf0c61a6bbcf1c639ac9cc3f679ac9fc77a69ac9336794536fbac914536ef"
+         "9c41063bef9c4136696cdfc73a69acd3f63a6d9fc33639ac58a9476496ba9580c0ffc000"
+         "bfa4"},
+        {"q3_K", true,
+         "5ce99a7da25eed9a7dab5eed9a7dab1efc0fe03f03f80fc07e03f01fc0fc0ff03c31061b"
+         "2f3001161b2c31051a2b3c31c639ad9cc3f639ac9fc776699c9336794136fbac91453aeb"
+         "9c51063bef9c4136796c9fc736699cd3f6396d9fc336796c33dd3333d3ddd0346a5562aa"
+         "0031"},
+        {"q4_K", false,
+         "e51b8d27fffffffefdfffdfeefffefec6009a34dd6701aa44de7711ab45ee7812bb55ef8"
+         "822bc56ff8923cc66f09933c3dd6701aa44de7711ab45ee7812bb55ef8822bc56ff8923c"
+         "c66f09933cd670091aa44de7711ab45ee8812bb55ef8822bc56ff9923cc66f09933cd670"
+         "0aa34dd7e7811ab45ef8812bc55ef8922bc56ff9923cd66f09a33cd6700aa34de7711ab4"},
+        {"q4_K", true,
+         "d2258d270b0b0b3ffdfffdf3ebfbebea6009933cd67019a34dd7711aa44de7812ab45ee8"
+         "822bb55ef8923bc56f09933c0c261009f30d27110a241d27110a241e28120b251e28120b"
+         "251f09130c2610091aa44dd7711aa44de7812bb55ee8822bb55ef8923cc66f09933cc660"
+         "09a34dd7e7811ab45df7812bc55ef8922bc56ef8923cd66f09a33ce67009b34de7711ab4"},
+        {"q5_K", false,
+         "dc17ce27fffffffffdfffdffdfeddfec94a952a56a94a952a56ad4a95ab56ad6ad5ab56b"
+         "56ad5a952b56a54a952952a5d013478abde124589bcef23569acdf03467abde014578bce"
+         "f125689cdf0246798abde124589bcef23569acdf03467abde014578bcef125689cdf0246"
+         "79ade01424589bce023579acdf13468abdf024579bcef13568acdf024679bde014578ace"
+         "de023579acef13468abdf024579bcef13568acdf024679bde014578acef12568"},
+        {"q5_K", true,
+         "b321ce270b0b0b3ffdfffdfadbeadbea94a152a56a94a152a562d4a152b562d6a552b563"
+         "56a552952356a54295a152a5d0134789ade124589abef23569abcf03467abcd014578bcd"
+         "e125689cdf023679194d2104f81a5e2205491b5f33064a2c5034174b2d5135184c2f0236"
+         "194d200324789aee023589abff23469abcf03457abcdf14568bcef025679cdf013679ade"
+         "ee023589abff23469abcf03457abcdf14568bcef025679cdf013679ade012478"},
+        {"q6_K", false,
+         "71b70ea5fc93e920d71ec50b42f930e7e27c059e37c059e37c15ae37c15ae38cdb91c90f"
+         "c7fdb3fb21e92fe51d531b41c83fa61c83ea51c83ea51c73ea51c73e2bee3afe410dc01d"
+         "d023e093ffa206b25ae27c05ae37c05af37c15af37d15af3711cb03bdf53fe921db135d0"
+         "74ff931851c73fa51c73ea50c73e950c72ea50b734d248238d34d249279d74e28927de78"
+         "d1ba14ed4bd1be04ed4b10be04e17b1022b8d76d842279d76e88137dc72e8813be04ed4b"
+         "10be04e17b10be47e17b14ae807f85808d7f9080917d8d83737d7b80b48f"},
+        {"q6_K", true,
+         "71b70ea5fc93e930c71eb50b53f940d7e37b059e37c059e37c15ae37c15ae38c2be2083f"
+         "161de40a22f81fe60c24fa11c83ea61c83ea51c83ea51c73ea51c73e2bdd4bfe500eb01e"
+         "c032e092ffa205b359e37c15ae37c15ae38c15ae38c16ae3621bc02aef44fea20cb126d0"
+         "85ee930851c83ea51c73ea51c73e950c73e950b7b45288a30db45289a75db46289a75eb8"
+         "d1ba14ed4bd1be04ed4b10be04e17b1022b8d76d842279d76e88137dc72e8813be04ed4b"
+         "10be04e17b10be47e17b14ae0cf40c0c0bf4800c0af40b0cf5f4f50c291d"},
+    };
+    for (const Golden& golden : goldens) {
+        const std::vector<float> x = k_input(golden.outlier);
+        const GgmlType& type = *find_ggml_type(golden.type);
+        std::vector<std::byte> out(static_cast<std::size_t>(type.block_bytes));
+        type.quantize(x.data(), out.data(), 1);
+        std::vector<unsigned> bytes;
+        for (const std::byte b : out) {
+            bytes.push_back(static_cast<unsigned>(b));
+        }
+        EXPECT_EQ(bytes, from_hex(golden.hex)) << golden.type << " outlier " << golden.outlier;
+    }
+}
+
+TEST(GgmlQuantize, KQuantsOfZeroAreZero) {
+    // max == min (q2_K, q4_K, q5_K): codes 0, scales and mins 0, d = dmin = 0; q3_K, q6_K:
+    // every scale below GROUP_MAX_EPS, d = 0 and codes 0 (q3_K's code 0 is -4: hmask clear).
+    const std::vector<float> zero(256, 0.0f);
+    for (const char* name : {"q2_K", "q3_K", "q4_K", "q5_K", "q6_K"}) {
+        const GgmlType& type = *find_ggml_type(name);
+        std::vector<std::byte> out(static_cast<std::size_t>(type.block_bytes), std::byte{0xAB});
+        type.quantize(zero.data(), out.data(), 1);
+        for (const std::byte b : out) {
+            ASSERT_EQ(b, std::byte{0}) << name;
+        }
+    }
+}
+
+TEST(GgmlQuantize, RoundTripsWithinTheScale) {
+    // |x - dequantize(quantize(x))| against the block's stored scale d (fp16 at byte 0): half a
+    // step plus the fp16 rounding of d (the codes use the float32 d), a whole step where q4_0
+    // and q5_0 clamp the top code; q4_1 and q5_1 add the fp16 rounding of their offset m.
+    struct Bound {
+        const char* name;
+        float steps;
+        bool offset;
+    };
+    static const std::vector<float> fp16 = parse_format("fp16").decode_table();
+    const auto half_at = [](const std::byte* p) {
+        return fp16[static_cast<unsigned>(p[0]) | static_cast<unsigned>(p[1]) << 8];
+    };
+    std::mt19937 rng(3);
+    std::normal_distribution<float> gauss(0, 1);
+    for (const Bound bound :
+         {Bound{"q4_0", 1.01f, false}, Bound{"q5_0", 1.01f, false}, Bound{"q4_1", 0.51f, true},
+          Bound{"q5_1", 0.52f, true}, Bound{"q8_0", 0.57f, false}, Bound{"q8_1", 0.57f, false}}) {
+        const GgmlType& type = *find_ggml_type(bound.name);
+        const std::size_t blocks = 1000;
+        const auto size = static_cast<std::size_t>(type.block_bytes);
+        std::vector<float> x(blocks * 32);
+        for (float& v : x) {
+            v = gauss(rng) * 3.0f;
+        }
+        std::vector<std::byte> q(blocks * size);
+        type.quantize(x.data(), q.data(), blocks);
+        std::vector<float> y(x.size());
+        type.dequantize(q.data(), y.data(), blocks);
+        for (std::size_t b = 0; b < blocks; ++b) {
+            const float d = std::fabs(half_at(q.data() + b * size));
+            const float m = bound.offset ? std::fabs(half_at(q.data() + b * size + 2)) : 0.0f;
+            EXPECT_GT(d, 0.0f);
+            for (std::size_t j = 0; j < 32; ++j) {
+                const std::size_t i = b * 32 + j;
+                ASSERT_LE(std::fabs(x[i] - y[i]), bound.steps * d + m / 1024)
+                    << bound.name << " block " << b << " element " << j;
+            }
+        }
+    }
+}
+
+TEST(GgmlQuantize, KQuantsRoundTripOnGaussians) {
+    // RMS error relative to the values' RMS on 1,000 blocks of Gaussians: 0.296, 0.150, 0.071,
+    // 0.036 and 0.018 for q2_K .. q6_K (2.625, 3.4375, 4.5, 5.5 and 6.5625 bits per weight); a
+    // broken scale search or packing lands far outside [bound / 4, bound].
+    struct Bound {
+        const char* name;
+        double relative_rmse;
+    };
+    std::mt19937 rng(5);
+    std::normal_distribution<float> gauss(0, 1);
+    for (const Bound bound : {Bound{"q2_K", 0.33}, Bound{"q3_K", 0.17}, Bound{"q4_K", 0.08},
+                              Bound{"q5_K", 0.04}, Bound{"q6_K", 0.02}}) {
+        const GgmlType& type = *find_ggml_type(bound.name);
+        const std::size_t blocks = 1000;
+        std::vector<float> x(blocks * 256);
+        for (float& v : x) {
+            v = gauss(rng);
+        }
+        std::vector<std::byte> q(blocks * static_cast<std::size_t>(type.block_bytes));
+        type.quantize(x.data(), q.data(), blocks);
+        std::vector<float> y(x.size());
+        type.dequantize(q.data(), y.data(), blocks);
+        double error = 0;
+        double power = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            error += (x[i] - y[i]) * static_cast<double>(x[i] - y[i]);
+            power += x[i] * static_cast<double>(x[i]);
+        }
+        const double relative = std::sqrt(error / power);
+        EXPECT_LT(relative, bound.relative_rmse) << bound.name;
+        EXPECT_GT(relative, bound.relative_rmse / 4) << bound.name;
+    }
+}
+
+}  // namespace
+}  // namespace quantscope
