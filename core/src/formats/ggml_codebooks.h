@@ -1,5 +1,6 @@
 #pragma once
-// ggml's i-quant codebooks (ggml_codebooks.cpp holds the values and says where they come from).
+// ggml's i-quant codebooks: ggml_codebooks.cpp and ggml_codebooks_iq1.cpp hold the values and say
+// where they come from (one upstream file and commit for all).
 // Entry k is grid point k: byte j (little-endian) is its element j.
 
 #include <array>

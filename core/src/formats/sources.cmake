@@ -5,6 +5,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/lookup_format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_codebooks.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ggml_codebooks_iq1.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_quantize.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_types.cpp
     ${CMAKE_CURRENT_LIST_DIR}/value_report.cpp)
