@@ -434,7 +434,9 @@ ConfigFieldValues config_to_fields(const QuantConfig& config) {
 
 QuantConfig config_from_fields(const ConfigFieldValues& values) {
     QuantConfig config;
-    for (const auto& [name, text] : values) {
+    for (const auto& entry : values) {
+        // A named reference, not a structured binding: lambdas capture it in C++20 (clang).
+        const std::string& name = entry.first;
         if (std::count_if(values.begin(), values.end(),
                           [&](const auto& v) { return v.first == name; }) > 1) {
             throw UsageError("config field '" + name + "' is given twice");
