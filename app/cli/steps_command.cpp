@@ -141,16 +141,16 @@ void write_text(const WorkedExample& w) {
         std::ostringstream line;
         column(line, 3, std::to_string(r.index));
         column(line, 5, std::to_string(r.group));
-        column(line, 12, format_number(r.x));
-        column(line, 12, format_number(r.scaled));
-        column(line, 12, format_number(r.rounded));
+        column(line, 12, float_text(r.x));
+        column(line, 12, float_text(r.scaled));
+        column(line, 12, float_text(r.rounded));
         line << std::left << std::setw(31) << (r.clamped ? r.rule + ", clamped" : r.rule);
         if (integer) {
             column(line, 8, format_number(r.shifted));
         }
         column(line, 7, std::to_string(r.code));
         line << std::left << std::setw(17) << r.bits;
-        column(line, 12, format_number(r.dequantized));
+        column(line, 12, float_text(r.dequantized));
         column(line, 12, format_number(r.error));
         std::cout << trimmed(line.str()) << '\n';
     }

@@ -12,6 +12,8 @@
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <bit>
 
 #include "analysis_session.h"
 #include "quantscope/common/error.h"
@@ -23,6 +25,10 @@ namespace quantscope::app {
 namespace {
 
 enum Column { Index, Group, X, Scaled, Rounded, Rule, PlusZ, Code, Bits, Q, Error, Columns };
+
+QString floatText(float v) {
+    return QString::fromStdString(float_text(v));
+}
 
 QString number(double v) {
     return QString::fromStdString(significant_text(v, 7, NumberSymbols::Unicode));
@@ -327,7 +333,16 @@ void StepsPanel::showOutcome(std::optional<StepsOutcome> outcome) {
     // Cells whose text differs from the previous example of the same length are highlighted:
     // what a change of format or rounding did.
     std::vector<QStringList> old;
-    if (previous && previous->rows.size() == w.rows.size()) {
+    // Only for the same values: new values change every cell, which says nothing.
+    const auto sameValues = [&] {
+        return std::equal(previous->rows.begin(), previous->rows.end(), w.rows.begin(),
+                          [](const WorkedRow& a, const WorkedRow& b) {
+                              return std::bit_cast<std::uint32_t>(a.x) ==
+                                     std::bit_cast<std::uint32_t>(b.x);
+                          });
+    };
+    if (previous && previous->rows.size() == w.rows.size() && previous->shape == w.shape &&
+        sameValues()) {
         for (int r = 0; r < table_->rowCount(); ++r) {
             QStringList texts;
             for (int c = 0; c < Columns; ++c) {
@@ -348,10 +363,10 @@ void StepsPanel::showOutcome(std::optional<StepsOutcome> outcome) {
                              (r.clamped ? tr(", clamped") : QString()) +
                              (r.clipped && !r.clamped ? tr(", clipped") : QString());
         const QStringList texts{
-            QString::number(r.index), QString::number(r.group), number(r.x),
-            number(r.scaled),         number(r.rounded),        rule,
+            QString::number(r.index), QString::number(r.group), floatText(r.x),
+            floatText(r.scaled),      floatText(r.rounded),     rule,
             number(r.shifted),        QString::number(r.code),  QString::fromStdString(r.bits),
-            number(r.dequantized),    number(r.error)};
+            floatText(r.dequantized), number(r.error)};
         for (int c = 0; c < Columns; ++c) {
             auto* item = new QTableWidgetItem(texts[c]);
             if (c != Rule && c != Bits) {

@@ -90,6 +90,15 @@ private slots:
         }
         QCOMPARE(rows, (QSet<int>{1, 3}));
         QVERIFY(panel.table()->item(1, kCodeColumn)->toolTip().contains(QLatin1String("64")));
+        // New values change every cell: nothing is highlighted then.
+        panel.setValuesText(QStringLiteral("0.1 0.2 0.35 -1.5 7"));
+        QVERIFY(waitForExample(panel));
+        QVERIFY(panel.changedCells().empty());
+        // x / s shown as the float it is: 0.35 / s is 10.499999 in float, not a tie.
+        QCOMPARE(cell(panel, 2, 3),
+                 QString::fromStdString(float_text(panel.example()->rows[2].scaled)));
+        QVERIFY(cell(panel, 2, 3) != QLatin1String("10.5"));
+        QCOMPARE(cell(panel, 2, kRuleColumn), QStringLiteral("nearest"));
     }
 
     // Typed values, a wrong one, and the session's config.

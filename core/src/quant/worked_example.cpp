@@ -1,6 +1,7 @@
 #include "quantscope/quant/worked_example.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -48,8 +49,8 @@ void explain_parameters(WorkedGroup& g, const QuantConfig& config, double tensor
         const double b = std::max(g.range_hi, 0.0);
         // A negative number after a minus sign reads better in parentheses.
         const std::string a_text = a < 0 ? "(" + num(a) + ")" : num(a);
-        g.scale_formula = "s = (B - A) / (2^" + k + " - 1) = (" + num(b) + " - " + a_text +
-                          ") / " + std::to_string((1 << f.bits) - 1) + " = " + num(s);
+        g.scale_formula = "s = (B - A) / (2^" + k + " - 1) = (" + num(b) + " - " + a_text + ") / " +
+                          std::to_string((1 << f.bits) - 1) + " = " + num(s);
         g.zero_point_formula = "z = qmin - round(A / s) = " + std::to_string(f.min_code()) +
                                " - round(" + num(a / s) +
                                ") = " + std::to_string(g.params.zero_point);
@@ -227,6 +228,18 @@ const std::vector<WorkedPreset>& worked_presets() {
          preset_config("nf4", "scaled")},
     };
     return presets;
+}
+
+std::string float_text(float v) {
+    if (std::isnan(v)) {
+        return "nan";
+    }
+    if (std::isinf(v)) {
+        return v > 0 ? "inf" : "-inf";
+    }
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+    return std::string(buffer, end);
 }
 
 WorkedExample work_example(std::span<const float> values, std::span<const std::int64_t> shape,

@@ -56,6 +56,10 @@ struct WorkedExample {
     std::vector<std::string> notes;
 };
 
+// A float32 of the example as the shortest text that reads back to it: 10.499999 is not shown as
+// 10.5, so a reader never sees a "tie" the float arithmetic did not have.
+std::string float_text(float v);
+
 // At most this many values: a worked example is read row by row.
 inline constexpr std::size_t kMaxWorkedValues = 64;
 
