@@ -24,6 +24,19 @@ constexpr int kMinDigitWidth = 9;  // narrower cells show their bit by colour al
 constexpr int kCellHeight = 24;
 constexpr int kFieldGap = 5;
 
+// A long exact decimal (1e-7 in fp32 has 51 digits) as rich text that may wrap every 10 digits,
+// so that it never widens a narrow dock past its edge.
+QString breakable(const std::string& digits) {
+    QString text;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && i % 10 == 0) {
+            text += QStringLiteral("<wbr>");
+        }
+        text += QChar::fromLatin1(digits[i]);
+    }
+    return text;
+}
+
 QString number(double v, int precision = 10) {
     if (std::isnan(v)) {
         return QStringLiteral("NaN");
@@ -243,8 +256,7 @@ void BitRow::showReport() {
         lines << tr("code %1 = %2").arg(hex, QString::fromStdString(c.bit_string));
     }
     lines << tr("formula: %1").arg(QString::fromStdString(c.formula).toHtmlEscaped());
-    QString value =
-        tr("value <b>%1</b>, exact %2").arg(number(r.value, 12), QString::fromStdString(r.exact));
+    QString value = tr("value <b>%1</b>, exact %2").arg(number(r.value, 12), breakable(r.exact));
     if (format_.zeroPoint != 0) {
         value += tr(", (code − z) × s with z = %1, s = %2")
                      .arg(number(format_.zeroPoint, 8), number(format_.scale, 8));
