@@ -229,7 +229,8 @@ void BitRow::showCode(std::uint32_t code) {
 }
 
 QString BitRow::detailsText() const {
-    return details_->text();
+    // As read: without the places a long number may wrap.
+    return QString(details_->text()).remove(QStringLiteral("<wbr>"));
 }
 
 void BitRow::showReport() {
