@@ -14,6 +14,7 @@
 #include "json_writer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -147,7 +148,7 @@ int run(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (command == "--version") {
-        std::cout << "quantscope-cli 0.1.0\n";
+        std::cout << "quantscope-cli 0.1.0\nkernels: " << simd_description() << "\n";
         return kExitOk;
     }
     if (const Command* c = find_command(command)) {
