@@ -15,6 +15,7 @@
 #include "man_page.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -148,7 +149,7 @@ int run(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (command == "--version") {
-        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\n";
+        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\nkernels: " << simd_description() << "\n";
         return kExitOk;
     }
     if (command == "--help-man") {
