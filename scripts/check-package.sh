@@ -12,7 +12,9 @@ if [[ "${1:-}" == "--inside" ]]; then
     set -x
     cd /tmp/quantscope
     apt-get install -y -q --no-install-recommends ./quantscope_*.deb >/dev/null
-    quantscope-cli --version | grep -x "quantscope-cli $(dpkg-query -W -f '${Version}' quantscope)"
+    quantscope-cli --version >version.txt
+    cat version.txt
+    grep -qx "quantscope-cli $(dpkg-query -W -f '${Version}' quantscope)" version.txt
     quantscope-cli analyze gen:sample --json | grep -q '"sqnr_db": 26\.9'
     export QT_QPA_PLATFORM=offscreen
     quantscope --screenshot shots/sample.png | grep -q 'saved screenshot'
