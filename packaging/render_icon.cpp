@@ -1,5 +1,6 @@
 // quantscope-render-icon SVG SIZE PNG: renders the application's SVG icon as a SIZE x SIZE PNG
-// at build time, so the hicolor theme's PNG sizes are always drawn from the one SVG.
+// at build time, so the hicolor theme's PNG sizes are always drawn from the one SVG. The build
+// runs it on Qt's offscreen platform (packaging/CMakeLists.txt): no display needed.
 
 #include <QGuiApplication>
 #include <QImage>
@@ -13,8 +14,6 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: quantscope-render-icon SVG SIZE PNG\n");
         return 2;
     }
-    // Rendering needs no display; the offscreen platform keeps a build machine without one going.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
     const int size = std::atoi(argv[2]);
     QSvgRenderer svg(QString::fromLocal8Bit(argv[1]));

@@ -149,7 +149,8 @@ int run(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (command == "--version") {
-        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\nkernels: " << simd_description() << "\n";
+        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\nkernels: " << simd_description()
+                  << "\n";
         return kExitOk;
     }
     if (command == "--help-man") {
