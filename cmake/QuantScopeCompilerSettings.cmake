@@ -107,15 +107,18 @@ endif()
 # AVX-512) and the widest the CPU has is chosen at start-up, so that one binary (the `dist`
 # preset's, built for the x86-64-v2 baseline) runs fast on any x86-64 machine. On by default on
 # x86-64: the Release build then tests every level in one process.
-if(_arch STREQUAL "none" OR NOT CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+# It needs GCC and GNU ld (-fno-gnu-unique, ld -r --force-group-allocation).
+if(_arch STREQUAL "none" OR NOT CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64"
+   OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     set(_dispatch_default OFF)
 else()
     set(_dispatch_default ON)
 endif()
 option(QUANTSCOPE_RUNTIME_DISPATCH "Compile the kernels once per x86-64 level and choose at run time"
        ${_dispatch_default})
-if(QUANTSCOPE_RUNTIME_DISPATCH AND _arch STREQUAL "none")
-    message(FATAL_ERROR "QUANTSCOPE_RUNTIME_DISPATCH needs an x86-64 build (QUANTSCOPE_ARCH is none)")
+if(QUANTSCOPE_RUNTIME_DISPATCH AND (_arch STREQUAL "none" OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU"))
+    message(FATAL_ERROR "QUANTSCOPE_RUNTIME_DISPATCH needs GCC and an x86-64 build "
+                        "(QUANTSCOPE_ARCH is ${_arch}, the compiler ${CMAKE_CXX_COMPILER_ID})")
 endif()
 
 if(QUANTSCOPE_SANITIZERS)

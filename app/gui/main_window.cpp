@@ -46,6 +46,7 @@
 #include "metrics_panel.h"
 #include "open_file_filter.h"
 #include "plot_chart_view.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
 #include "signal_chart_view.h"
@@ -296,8 +297,9 @@ void MainWindow::createMenus() {
     help->addAction(tr("&About QuantScope"), this, [this] {
         QMessageBox::about(this, tr("About QuantScope"),
                            tr("<b>QuantScope</b> %1<br>What happens to these numbers if I store "
-                              "them in that format?")
-                               .arg(QApplication::applicationVersion()));
+                              "them in that format?<br><br>Kernels: %2")
+                               .arg(QApplication::applicationVersion(),
+                                    QString::fromStdString(simd_description())));
     });
 }
 
