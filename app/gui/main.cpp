@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("QuantScope"));
     QApplication::setOrganizationName(QStringLiteral("QuantScope"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QStringLiteral(QUANTSCOPE_VERSION));
+    // Lets a Wayland compositor match the window to its menu entry and icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral(QUANTSCOPE_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
