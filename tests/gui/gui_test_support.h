@@ -45,6 +45,20 @@ inline bool showAtTestSize(QWidget& window) {
     return QTest::qWaitForWindowExposed(&window);
 }
 
+// The mnemonic letter of a label ("Si&gnal" -> 'g'), or a null QChar.
+inline QChar mnemonic(const QString& text) {
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == QLatin1Char('&')) {
+            if (text[i + 1] == QLatin1Char('&')) {
+                ++i;
+                continue;
+            }
+            return text[i + 1].toLower();
+        }
+    }
+    return {};
+}
+
 // The project's test files (tests/data).
 inline QString testDataPath(const QString& name) {
     return QStringLiteral(QUANTSCOPE_TEST_DATA_DIR "/") + name;
