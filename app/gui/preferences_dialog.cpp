@@ -109,6 +109,8 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent) {
     form->addRow(tr("T&heme:"), theme_);
     form->addRow(QString(), reopen_);
     form->addRow(QString(), autosave_);
+    // Room for a calibration such as "manual:-0.0123,0.0456" and the longest format names.
+    format_->setMinimumWidth(fontMetrics().averageCharWidth() * 28);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(problem_);

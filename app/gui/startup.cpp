@@ -179,19 +179,19 @@ QString SessionKeeper::restorePrompt(const QJsonObject& json) {
     if (summary.sources.isEmpty()) {
         details += tr("<p>No sources.</p>");
     } else {
-        details += tr("<p>%n source(s):<br>", nullptr, static_cast<int>(summary.sources.size()));
+        details += tr("<p>Sources (%1):<br>").arg(summary.sources.size());
         const qsizetype shown = std::min<qsizetype>(summary.sources.size(), 8);
         for (qsizetype i = 0; i < shown; ++i) {
             details += summary.sources[i].toHtmlEscaped() + QStringLiteral("<br>");
         }
         if (summary.sources.size() > shown) {
-            details += tr("and %n more", nullptr, static_cast<int>(summary.sources.size() - shown));
+            details += tr("and %1 more").arg(summary.sources.size() - shown);
         }
         details += QStringLiteral("</p>");
     }
     details += tr("<p>Config: %1").arg(summary.config.toHtmlEscaped());
     if (summary.compared > 0) {
-        details += tr("<br>%n config(s) compared", nullptr, summary.compared);
+        details += tr("<br>Configs compared: %1").arg(summary.compared);
     }
     details += QStringLiteral("</p>");
     return QStringLiteral("<p><b>%1</b></p>%2").arg(text.toHtmlEscaped(), details);
