@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <algorithm>
 #include <exception>
 
 #include "config_json.h"
@@ -40,14 +41,16 @@ SessionRead readSessionFile(const QString& path) {
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
     if (error.error != QJsonParseError::NoError) {
         // A file cut short fails at its end: say so, it is the usual case (a full disk).
+        // Qt may point one past the last byte of a cut file.
+        const qsizetype offset = std::min<qsizetype>(error.offset, bytes.size());
         const QString problem =
-            error.offset >= bytes.size()
+            offset >= bytes.size()
                 ? QObject::tr("the file ends early (truncated?): %1").arg(error.errorString())
                 : error.errorString();
         return {{},
                 QObject::tr("%1: offset %2: not a session file: %3")
                     .arg(path)
-                    .arg(error.offset)
+                    .arg(offset)
                     .arg(problem)};
     }
     if (!document.isObject()) {

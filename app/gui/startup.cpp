@@ -150,10 +150,23 @@ QString SessionKeeper::autosavePath() const {
                      : QDir(folder_).filePath(QStringLiteral("session-%1.json").arg(slot_));
 }
 
-void SessionKeeper::say(const QString& message) {
+void SessionKeeper::say(const QString& message, bool problem) {
     message_ = message;
     std::fprintf(stderr, "quantscope: %s\n", qPrintable(message));
+    // The first load clears the status bar: say it again once the window shows its tensor.
     window_->statusBar()->showMessage(message, 30000);
+    auto* once = new QObject(this);
+    connect(window_->session(), &AnalysisSession::analysisFinished, once, [this, message, once] {
+        window_->statusBar()->showMessage(message, 30000);
+        once->deleteLater();
+    });
+    if (problem && attended_) {
+        // Not exec(): the window goes on starting behind it.
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("QuantScope"), message,
+                                    QMessageBox::Ok, window_);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
 }
 
 QString SessionKeeper::setAside(const QString& why) {
@@ -203,7 +216,8 @@ bool SessionKeeper::openAutosave(bool ask) {
         const QString aside = setAside(QStringLiteral("unreadable-session"));
         say(tr("The autosaved session cannot be read, QuantScope starts afresh: %1%2")
                 .arg(read.error,
-                     aside.isEmpty() ? QString() : tr(" (the file is kept as %1)").arg(aside)));
+                     aside.isEmpty() ? QString() : tr(" (the file is kept as %1)").arg(aside)),
+            true);
         return false;
     }
     if (ask) {
@@ -228,7 +242,8 @@ bool SessionKeeper::openAutosave(bool ask) {
         const QString aside = setAside(QStringLiteral("unreadable-session"));
         say(tr("The autosaved session cannot be restored, QuantScope starts afresh: %1: %2%3")
                 .arg(autosavePath(), QString::fromStdString(e.what()),
-                     aside.isEmpty() ? QString() : tr(" (the file is kept as %1)").arg(aside)));
+                     aside.isEmpty() ? QString() : tr(" (the file is kept as %1)").arg(aside)),
+            true);
         return false;
     }
     say(previous_ == PreviousRun::Crashed ? tr("Restored the autosaved session.")
@@ -246,12 +261,13 @@ void SessionKeeper::openFresh(const StartOptions& options) {
 }
 
 void SessionKeeper::start(const StartOptions& options) {
+    attended_ = options.restore == RestoreMode::Ask;
     if (!options.session.isEmpty()) {
         const QString problem = window_->openSession(options.session);
         if (problem.isEmpty()) {
             return;
         }
-        say(problem);
+        say(problem, true);
         openFresh(options);
         return;
     }

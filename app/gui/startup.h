@@ -75,7 +75,8 @@ public:
 private:
     bool openAutosave(bool ask);
     void openFresh(const StartOptions& options);
-    void say(const QString& message);
+    // To stderr and the status bar; a problem also in a message box when someone is there.
+    void say(const QString& message, bool problem = false);
     // Moves an autosave out of the way (unreadable, or declined) so the new run's autosave
     // does not overwrite it; returns the new path or "".
     QString setAside(const QString& why);
@@ -88,6 +89,7 @@ private:
     std::unique_ptr<Autosaver> autosaver_;
     PreviousRun previous_ = PreviousRun::None;
     QString message_;
+    bool attended_ = false;  // prompts may be shown (RestoreMode::Ask)
 };
 
 }  // namespace quantscope::app
