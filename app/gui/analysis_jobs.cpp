@@ -25,7 +25,8 @@ QString failureMessage(const std::exception& failure, const Tensor& tensor) {
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config,
                                              std::shared_ptr<const ValueSummary> summary,
-                                             const std::atomic<bool>* cancel, double sampleRate) {
+                                             const std::atomic<bool>* cancel, double sampleRate,
+                                             std::size_t histogramBins) {
     auto outcome = std::make_shared<AnalysisOutcome>();
     outcome->tensor = tensor;
     outcome->config = config;
@@ -41,7 +42,7 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
         outcome->result = quantize(tensor->values, tensor->info.shape, config, options, *summary);
         // A request superseded now need not pay for the views' data either.
         throw_if_cancelled(cancel);
-        outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
+        outcome->plot = make_histogram_plot(tensor->values, outcome->result, config, histogramBins);
         throw_if_cancelled(cancel);
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);

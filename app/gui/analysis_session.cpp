@@ -10,6 +10,8 @@
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
+#include "session_file.h"
+#include "undo_history.h"
 
 namespace quantscope::app {
 
@@ -55,7 +57,7 @@ AnalysisSession::~AnalysisSession() {
 // --- Sources -----------------------------------------------------------------------------
 
 void AnalysisSession::openSource(const QString& pathOrSpec, bool selectFirst) {
-    pendingOpens_.append({pathOrSpec, selectFirst, -1});
+    pendingOpens_.append({pathOrSpec, selectFirst, -1, {}});
     if (!openJob_.isBusy()) {
         launchOpen();
     }
@@ -110,6 +112,12 @@ void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
     const PendingOpen request = runningOpen_;
     if (!outcome) {
         // Cancelled: nothing to add or report, the user asked for it.
+    } else if (!outcome->error.isEmpty() && !request.missingSpec.isEmpty()) {
+        missing_.append({request.missingSpec, outcome->error, request.selectIndex});
+        emit missingSourcesChanged();
+        if (request.spec != request.missingSpec) {
+            emit loadFailed(outcome->error);  // the place the user chose (Locate…)
+        }
     } else if (!outcome->error.isEmpty()) {
         emit loadFailed(outcome->error);
     } else {
@@ -125,6 +133,25 @@ void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
         }
     }
     launchOpen();
+}
+
+void AnalysisSession::locateMissingSource(int index, const QString& path) {
+    if (index < 0 || index >= missing_.size()) {
+        return;
+    }
+    const MissingSource missing = missing_.takeAt(index);
+    emit missingSourcesChanged();
+    pendingOpens_.append({path, false, missing.tensor, missing.spec});
+    if (!openJob_.isBusy()) {
+        launchOpen();
+    }
+}
+
+void AnalysisSession::forgetMissingSource(int index) {
+    if (index >= 0 && index < missing_.size()) {
+        missing_.removeAt(index);
+        emit missingSourcesChanged();
+    }
 }
 
 void AnalysisSession::closeSource(int index) {
@@ -270,6 +297,13 @@ void AnalysisSession::setManualClipRange(double lo, double hi) {
     changeConfig(config, tr("Clip to [%1, %2]").arg(lo, 0, 'g', 4).arg(hi, 0, 'g', 4));
 }
 
+void AnalysisSession::setHistogramBins(int bins) {
+    if (bins != histogramBins_) {
+        histogramBins_ = bins;
+        startAnalysis();
+    }
+}
+
 void AnalysisSession::startAnalysis() {
     if (!tensor_) {
         return;
@@ -280,9 +314,9 @@ void AnalysisSession::startAnalysis() {
 
 AnalysisSession::AnalysisJob::Task AnalysisSession::prepareAnalysis() {
     emit analysisStarted();
-    return [tensor = tensor_, config = config_, summary = summary_,
-            rate = sampleRate()](JobControl& job) {
-        return runAnalysis(tensor, config, summary, job.cancelFlag(), rate);
+    return [tensor = tensor_, config = config_, summary = summary_, rate = sampleRate(),
+            bins = static_cast<std::size_t>(histogramBins_)](JobControl& job) {
+        return runAnalysis(tensor, config, summary, job.cancelFlag(), rate, bins);
     };
 }
 
@@ -433,15 +467,23 @@ QJsonObject AnalysisSession::toJson() const {
     for (const QuantConfig& c : compared_) {
         compared.append(configToJson(c));
     }
+    QJsonArray missing;
+    for (const MissingSource& m : missing_) {
+        missing.append(QJsonObject{{"spec", m.spec}, {"tensor", m.tensor}});
+    }
     QJsonObject json{
         {"application", "QuantScope"},
-        {"version", 1},
+        {"version", kSessionVersion},
         {"sources", sources},
         {"config", configToJson(config_)},
         {"compared", compared},
         {"view", viewState_},
         {"manual_range_locked", manualRangeLocked_},
+        {"undo", undoHistoryToJson(*undoStack_)},
     };
+    if (!missing.isEmpty()) {
+        json.insert("missing", missing);
+    }
     if (selectedSource_ >= 0) {
         const auto& info =
             sources_[selectedSource_].source->tensors()[static_cast<std::size_t>(selectedTensor_)];
@@ -454,6 +496,8 @@ QJsonObject AnalysisSession::toJson() const {
 
 void AnalysisSession::restore(const QJsonObject& json) {
     // Read everything first: a bad config leaves the session as it was.
+    checkSessionHeader(json);
+    const UndoHistory history = undoHistoryFromJson(json.value("undo").toObject());
     const QuantConfig config = configFromJson(json.value("config").toObject());
     std::vector<QuantConfig> compared;
     for (const QJsonValue& c : json.value("compared").toArray()) {
@@ -461,11 +505,14 @@ void AnalysisSession::restore(const QJsonObject& json) {
     }
     pendingOpens_.clear();
     sources_.clear();
+    missing_.clear();
+    emit missingSourcesChanged();
     selectedSource_ = -1;
     selectedTensor_ = -1;
     emit sourcesChanged();
     undoStack_->clear();
     setManualRangeLocked(json.value("manual_range_locked").toBool(false));
+    restoreUndoHistory(*undoStack_, history, this);
     setConfig(config);
     setComparedConfigs(std::move(compared));
     setViewState(json.value("view").toObject());
@@ -473,8 +520,16 @@ void AnalysisSession::restore(const QJsonObject& json) {
     const int selectedSource = selected.value("source").toInt(-1);
     const QJsonArray specs = json.value("sources").toArray();
     for (int i = 0; i < specs.size(); ++i) {
-        pendingOpens_.append({specs[i].toString(), false,
-                              i == selectedSource ? selected.value("tensor").toInt(-1) : -1});
+        const QString spec = specs[i].toString();
+        pendingOpens_.append(
+            {spec, false, i == selectedSource ? selected.value("tensor").toInt(-1) : -1, spec});
+    }
+    // Missing last time: tried again (the file may be back), else listed as missing again.
+    for (const QJsonValue& m : json.value("missing").toArray()) {
+        const QString spec = m.toObject().value("spec").toString();
+        if (!spec.isEmpty()) {
+            pendingOpens_.append({spec, false, m.toObject().value("tensor").toInt(-1), spec});
+        }
     }
     keepManualForNextTensor_ = selectedSource >= 0;
     if (!openJob_.isBusy()) {

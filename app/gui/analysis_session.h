@@ -28,6 +28,14 @@ struct OpenedSource {
     std::shared_ptr<const Source> source;
 };
 
+// A source of a restored session that could not be opened (moved, deleted, unreadable): kept in
+// the session (and its file) until the user locates it or forgets it.
+struct MissingSource {
+    QString spec;
+    QString problem;  // the loader's message
+    int tensor = -1;  // the tensor to study once it opens (it was the selected one)
+};
+
 // The tensor a newly opened source shows first: its largest readable floating-point tensor (the
 // largest readable one when all hold integers), or -1 when none is readable.
 int tensorToStudy(const Source& source);
@@ -50,6 +58,12 @@ public:
     int selectedSource() const { return selectedSource_; }
     int selectedTensor() const { return selectedTensor_; }
     bool isLoading() const { return openJob_.isBusy() || readJob_.isBusy(); }
+    // Sources of a restored session that did not open; the rest of the session restores.
+    const QList<MissingSource>& missingSources() const { return missing_; }
+    // Opens `path` in place of missing source `index` (studying its tensor if it was selected);
+    // if that fails too, the source stays missing.
+    void locateMissingSource(int index, const QString& path);
+    void forgetMissingSource(int index);
 
     // Studies a tensor that belongs to no source (tests, the sample before it is opened).
     void setTensor(Tensor tensor, double sampleRate = 0);
@@ -74,6 +88,9 @@ public:
     // The latest finished analysis for the current tensor and config, or null while none is.
     std::shared_ptr<const AnalysisOutcome> outcome() const { return outcome_; }
     bool isRunning() const { return analysisJob_.isBusy(); }
+    // Bins of the Histogram view: 0 = automatic (preferences.h).
+    void setHistogramBins(int bins);
+    int histogramBins() const { return histogramBins_; }
 
     // --- Comparison ------------------------------------------------------------------------
     const std::vector<QuantConfig>& comparedConfigs() const { return compared_; }
@@ -100,7 +117,8 @@ public:
     // Sources, selection, config, compared configs and view state. restore() reopens the
     // sources in the background; the selected tensor is read again when its source is listed.
     QJsonObject toJson() const;
-    // Throws UsageError on a config it cannot read.
+    // Throws UsageError on a config it cannot read or a session of a newer version; the
+    // undo history comes back as far as it was saved.
     void restore(const QJsonObject& json);
     // Whatever the window wants to keep (current tab, log scale...), opaque to the session.
     const QJsonObject& viewState() const { return viewState_; }
@@ -108,6 +126,7 @@ public:
 
 signals:
     void sourcesChanged();
+    void missingSourcesChanged();
     void loadingStarted(const QString& what);
     void loadingFinished();
     // A file could not be opened or read: "FILE: offset N: problem".
@@ -134,6 +153,7 @@ private:
         QString spec;
         bool selectFirst = false;
         int selectIndex = -1;  // restore: the tensor to select once listed
+        QString missingSpec;   // set: a failure lists this spec as missing instead of failing
     };
     struct OpenOutcome {
         QString spec;
@@ -164,6 +184,8 @@ private:
 
     QList<OpenedSource> sources_;
     QList<PendingOpen> pendingOpens_;
+    QList<MissingSource> missing_;
+    int histogramBins_ = 0;
     PendingOpen runningOpen_;
     int selectedSource_ = -1;
     int selectedTensor_ = -1;

@@ -46,14 +46,18 @@
 #include "metrics_panel.h"
 #include "open_file_filter.h"
 #include "plot_chart_view.h"
+#include "preferences.h"
+#include "preferences_dialog.h"
 #include "quantscope/common/simd.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
+#include "session_file.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
 #include "sources_panel.h"
 #include "steps_panel.h"
 #include "sweep_panel.h"
+#include "theme.h"
 
 namespace quantscope::app {
 
@@ -134,6 +138,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     connect(session_, &AnalysisSession::viewStateChanged, this, &MainWindow::applyViewState);
 
     resize(1400, 900);
+    defaultLayout_ = saveState(kStateVersion);
+    applyPreferences();
     QSettings settings;
     if (settings.value(QStringLiteral("mainWindow/version")).toInt() == kStateVersion) {
         restoreGeometry(settings.value(kGeometryKey).toByteArray());
@@ -270,6 +276,15 @@ void MainWindow::createMenus() {
     edit->addAction(redo);
     edit->addSeparator();
     edit->addAction(comparePanel_->addCurrentAction());
+    edit->addSeparator();
+    QAction* preferences = edit->addAction(tr("&Preferences…"), this, [this] {
+        PreferencesDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted) {
+            applyPreferences();
+        }
+    });
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < tabs_->count(); ++i) {
@@ -287,6 +302,9 @@ void MainWindow::createMenus() {
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
     }
+    view->addSeparator();
+    view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
+        ->setStatusTip(tr("Put every dock back where a first start shows it"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QMenu* lessonMenu = help->addMenu(tr("&Lessons"));
@@ -451,34 +469,25 @@ void MainWindow::applyViewState() {
     }
 }
 
-QString MainWindow::saveSession(const QString& path) {
+QJsonObject MainWindow::sessionJson() {
     {
         const QSignalBlocker blocker(session_);  // the state is already on screen
         session_->setViewState(viewState());
     }
-    QSaveFile file(path);
-    const QByteArray bytes = QJsonDocument(session_->toJson()).toJson();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        return tr("%1: cannot write: %2").arg(path, file.errorString());
-    }
-    return {};
+    return session_->toJson();
+}
+
+QString MainWindow::saveSession(const QString& path) {
+    return writeSessionFile(path, sessionJson());
 }
 
 QString MainWindow::openSession(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return tr("%1: cannot read: %2").arg(path, file.errorString());
-    }
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
-    if (document.isNull() || !document.isObject()) {
-        return tr("%1: offset %2: not a session file: %3")
-            .arg(path)
-            .arg(error.offset)
-            .arg(error.errorString());
+    const SessionRead read = readSessionFile(path);
+    if (!read.error.isEmpty()) {
+        return read.error;
     }
     try {
-        session_->restore(document.object());
+        session_->restore(read.json);
     } catch (const std::exception& e) {
         return tr("%1: %2").arg(path, QString::fromStdString(e.what()));
     }
@@ -506,6 +515,16 @@ QString MainWindow::exportQuantized(const QString& path) {
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultLayout_, kStateVersion);
+    lessonDockPlaced_ = false;
+}
+
+void MainWindow::applyPreferences() {
+    session_->setHistogramBins(histogramBins());
+    applyTheme(theme());
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {
