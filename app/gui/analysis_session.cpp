@@ -76,8 +76,9 @@ void AnalysisSession::openSource(const QString& pathOrSpec, bool selectFirst) {
     const QString key = sourceKey(pathOrSpec);
     for (int i = 0; i < sources_.size(); ++i) {
         if (sourceKey(sources_[i].spec) == key) {
-            const bool studied = tensorSource_ == sources_[i].source.get() ||
-                                 (selectedSource_ == i && readJob_.isActive());
+            // Studied, or being read to be: nothing to do.
+            const Source* shown = readJob_.isActive() ? readingSource_ : tensorSource_;
+            const bool studied = shown == sources_[i].source.get();
             if (selectFirst && !studied) {
                 selectTensor(i, tensorToStudy(*sources_[i].source));
             }
