@@ -148,8 +148,10 @@ std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
         row.config = configs[i];
         try {
             check_config(row.config);
+            QuantizeOptions options;
+            options.cancel = job.cancelFlag();  // Esc stops the config that runs too
             const QuantResult result =
-                quantize(tensor->values, tensor->info.shape, row.config, {}, summary);
+                quantize(tensor->values, tensor->info.shape, row.config, options, summary);
             row.metrics = result.metrics;
             row.storage = result.storage;
             row.clipMin = result.clip_min;
@@ -157,6 +159,8 @@ std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
             row.dequantized = make_histogram(result.dequantized, lo, hi, kOverlayBins);
             row.centralDequantized = make_histogram(result.dequantized, outcome->central.lo,
                                                     outcome->central.hi, kOverlayBins);
+        } catch (const Cancelled&) {
+            return nullptr;
         } catch (const std::exception& e) {
             row.error = failureMessage(e, *tensor);
         }
@@ -199,11 +203,13 @@ std::shared_ptr<BitSweepOutcome> runBitSweep(JobControl& job, std::shared_ptr<co
     try {
         const std::vector<QuantConfig> configs = sweep_grid(base, formats, outcome->calibrations);
         job.setProgressRange(0, static_cast<int>(configs.size()));
-        const SweepResult result =
-            sweep(tensor->values, tensor->info.shape, configs, [&](std::size_t done, std::size_t) {
+        const SweepResult result = sweep(
+            tensor->values, tensor->info.shape, configs,
+            [&](std::size_t done, std::size_t) {
                 job.setProgressValue(static_cast<int>(done));
                 return !job.isCancelled();
-            });
+            },
+            job.cancelFlag());
         outcome->cancelled = result.cancelled;
         for (const SweepRow& row : result.rows) {
             const std::string calibration = to_string(row.config.calibration);

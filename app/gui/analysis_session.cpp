@@ -1,17 +1,21 @@
 #include "analysis_session.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QTimer>
 #include <QUndoStack>
 #include <exception>
 #include <utility>
 
 #include "config_command.h"
 #include "config_json.h"
+#include "quantscope/common/buffer.h"
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
 #include "session_file.h"
 #include "undo_history.h"
+#include "tensor_sample.h"
 
 namespace quantscope::app {
 
@@ -29,6 +33,17 @@ QString loadMessage(const QString& spec, const std::exception& e) {
     return QString::fromStdString(describe_failure(e, spec.toStdString()));
 }
 
+// What makes two specs the same source: a file's canonical path (the same file by another
+// name), a generator's or raw: spec as written.
+QString sourceKey(const QString& spec) {
+    if (spec.startsWith(QLatin1String("gen:")) || spec.startsWith(QLatin1String("raw:"))) {
+        return spec.trimmed();
+    }
+    const QFileInfo file(spec);
+    const QString canonical = file.canonicalFilePath();
+    return canonical.isEmpty() ? file.absoluteFilePath() : canonical;
+}
+
 }  // namespace
 
 AnalysisSession::AnalysisSession(QObject* parent)
@@ -43,6 +58,9 @@ AnalysisSession::AnalysisSession(QObject* parent)
     sweepJob_.setFinishedHandler([this](auto outcome) { onBitSweepFinished(std::move(outcome)); });
     compareJob_.setProgressHandler([this] { reportProgress(); });
     sweepJob_.setProgressHandler([this] { reportProgress(); });
+    openJob_.setProgressHandler([this] { updateBusy(); });
+    readJob_.setProgressHandler([this] { updateBusy(); });
+    analysisJob_.setProgressHandler([this] { updateBusy(); });
 }
 
 AnalysisSession::~AnalysisSession() {
@@ -57,6 +75,29 @@ AnalysisSession::~AnalysisSession() {
 // --- Sources -----------------------------------------------------------------------------
 
 void AnalysisSession::openSource(const QString& pathOrSpec, bool selectFirst) {
+    const QString key = sourceKey(pathOrSpec);
+    for (int i = 0; i < sources_.size(); ++i) {
+        if (sourceKey(sources_[i].spec) == key) {
+            // Studied, or being read to be: nothing to do.
+            const Source* shown = readJob_.isActive() ? readingSource_ : tensorSource_;
+            const bool studied = shown == sources_[i].source.get();
+            if (selectFirst && !studied) {
+                selectTensor(i, tensorToStudy(*sources_[i].source));
+            }
+            return;
+        }
+    }
+    const bool opening = openJob_.isBusy() && sourceKey(runningOpen_.spec) == key;
+    for (PendingOpen& pending : pendingOpens_) {
+        if (sourceKey(pending.spec) == key) {
+            pending.selectFirst = pending.selectFirst || selectFirst;
+            return;
+        }
+    }
+    if (opening) {
+        runningOpen_.selectFirst = runningOpen_.selectFirst || selectFirst;
+        return;
+    }
     pendingOpens_.append({pathOrSpec, selectFirst, -1, {}});
     if (!openJob_.isBusy()) {
         launchOpen();
@@ -129,10 +170,12 @@ void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
             select = tensorToStudy(*outcome->source);
         }
         if (select >= 0 && static_cast<std::size_t>(select) < outcome->source->tensors().size()) {
+            provisional_ = outcome->source.get();
             selectTensor(index, select);
         }
     }
     launchOpen();
+    updateBusy();
 }
 
 void AnalysisSession::locateMissingSource(int index, const QString& path) {
@@ -158,6 +201,14 @@ void AnalysisSession::closeSource(int index) {
     if (index < 0 || index >= sources_.size()) {
         return;
     }
+    const Source* closing = sources_[index].source.get();
+    if (provisional_ == closing) {
+        provisional_ = nullptr;
+    }
+    if (readingSource_ == closing) {
+        readJob_.cancel();  // a read of this source's tensor is of no use now
+        readingSource_ = nullptr;
+    }
     sources_.removeAt(index);
     if (selectedSource_ == index) {
         selectedSource_ = -1;
@@ -166,6 +217,79 @@ void AnalysisSession::closeSource(int index) {
         --selectedSource_;
     }
     emit sourcesChanged();
+    if (tensorSource_ == closing) {
+        clearTensor();
+    }
+    releaseMemory();
+}
+
+int AnalysisSession::sourceIndex(const Source* source) const {
+    for (int i = 0; i < sources_.size(); ++i) {
+        if (sources_[i].source.get() == source) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void AnalysisSession::restoreSelection() {
+    // The selection is the tensor on screen again (a read was cancelled or failed, or a source
+    // before it was closed).
+    selectedSource_ = tensorSource_ != nullptr ? sourceIndex(tensorSource_) : -1;
+    selectedTensor_ = selectedSource_ >= 0 ? tensorIndex_ : -1;
+}
+
+void AnalysisSession::clearTensor() {
+    analysisJob_.cancel();
+    compareJob_.cancel();
+    sweepJob_.cancel();
+    tensor_.reset();
+    tensorSource_ = nullptr;
+    tensorIndex_ = -1;
+    summary_.reset();
+    sampleRate_ = 0;
+    sampleStride_ = 1;
+    ++tensorSerial_;
+    outcome_.reset();
+    comparison_.reset();
+    bitSweep_.reset();
+    emit tensorChanged();
+    emit comparisonFinished();
+    emit bitSweepInvalidated();
+    reportProgress();
+}
+
+void AnalysisSession::closeProvisionalSource() {
+    const int index = sourceIndex(std::exchange(provisional_, nullptr));
+    if (index >= 0) {
+        closeSource(index);
+    }
+}
+
+void AnalysisSession::releaseMemory() {
+    // After the views and finished jobs let go of a tensor's buffers (they do so on the signals
+    // just emitted or when their job ends): give the memory back.
+    QTimer::singleShot(0, this, [] { release_unused_buffers(); });
+}
+
+void AnalysisSession::setMemoryLimit(std::int64_t bytes) {
+    memoryLimit_ = std::max<std::int64_t>(0, bytes);
+    if (memoryLimit_ > 0) {
+        set_buffer_cache_limit(static_cast<std::size_t>(memoryLimit_));
+    }
+}
+
+bool AnalysisSession::isBusy() const {
+    return openJob_.isBusy() || readJob_.isBusy() || analysisJob_.isBusy() ||
+           compareJob_.isBusy() || sweepJob_.isBusy();
+}
+
+void AnalysisSession::updateBusy() {
+    const bool busy = isBusy();
+    if (busy != busy_) {
+        busy_ = busy;
+        emit busyChanged(busy);
+    }
 }
 
 void AnalysisSession::selectTensor(int source, int tensor) {
@@ -185,47 +309,89 @@ void AnalysisSession::selectTensor(int source, int tensor) {
                      QString::fromStdString(entry.source->note(static_cast<std::size_t>(tensor)))));
         return;
     }
+    const TensorInfo& info = entry.source->tensors()[static_cast<std::size_t>(tensor)];
+    std::int64_t stride = 1;
+    if (memoryLimit_ > 0 && info.count > memoryLimit_ / static_cast<std::int64_t>(sizeof(float)) &&
+        largeTensorHandler_) {
+        const std::int64_t sampleStride = sampleStrideFor(info.count, memoryLimit_);
+        switch (largeTensorHandler_(info, sampleStride)) {
+            case LargeTensorChoice::ReadAll:
+                break;
+            case LargeTensorChoice::ReadSample:
+                stride = sampleStride;
+                break;
+            case LargeTensorChoice::Cancel:
+                if (provisional_ == entry.source.get()) {
+                    closeProvisionalSource();
+                }
+                return;
+        }
+    }
     selectedSource_ = source;
     selectedTensor_ = tensor;
-    readJob_.request([this, source = entry.source, index = static_cast<std::size_t>(tensor)] {
-        emit loadingStarted(
-            tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
-        return [source, index](JobControl& job) {
-            ReadOutcome outcome;
-            outcome.sampleRate = source->sample_rate();
-            try {
-                const CancelScope scope(job.cancelFlag());
-                outcome.tensor = std::make_shared<const Tensor>(source->read(index));
-            } catch (const Cancelled&) {
-                // Dropped by the job.
-            } catch (const std::exception& e) {
-                outcome.error = loadMessage(QString::fromStdString(source->path()), e);
-            }
-            return outcome;
-        };
-    });
+    readingSource_ = entry.source.get();
+    readJob_.request(
+        [this, source = entry.source, index = static_cast<std::size_t>(tensor), stride] {
+            emit loadingStarted(
+                tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
+            return [source, index, stride](JobControl& job) {
+                ReadOutcome outcome;
+                outcome.sampleRate = source->sample_rate() / static_cast<double>(stride);
+                outcome.stride = stride;
+                outcome.source = source;
+                outcome.index = static_cast<int>(index);
+                try {
+                    const CancelScope scope(job.cancelFlag());
+                    outcome.tensor =
+                        std::make_shared<const Tensor>(stridedSample(source->read(index), stride));
+                } catch (const Cancelled&) {
+                    // Dropped by the job.
+                } catch (const std::exception& e) {
+                    outcome.error = loadMessage(QString::fromStdString(source->path()), e);
+                }
+                return outcome;
+            };
+        });
 }
 
 void AnalysisSession::onReadFinished(std::optional<ReadOutcome> outcome) {
     emit loadingFinished();
+    readingSource_ = nullptr;
     if (!outcome) {
-        return;  // the user cancelled it: the previous tensor stays
-    }
-    if (!outcome->error.isEmpty()) {
-        emit loadFailed(outcome->error);
+        // Cancelled: the previous tensor stays, and a source opened only for this read goes.
+        restoreSelection();
+        closeProvisionalSource();
+        releaseMemory();
+        updateBusy();
+        emit sourcesChanged();
         return;
     }
-    tensorReplaced(std::move(outcome->tensor), outcome->sampleRate);
+    if (!outcome->error.isEmpty()) {
+        provisional_ = nullptr;  // listed, with its error: the user sees why
+        restoreSelection();
+        emit loadFailed(outcome->error);
+        emit sourcesChanged();
+        updateBusy();
+        return;
+    }
+    tensorSource_ = outcome->source.get();
+    tensorIndex_ = outcome->index;
+    tensorReplaced(std::move(outcome->tensor), outcome->sampleRate, outcome->stride);
+    updateBusy();
 }
 
 void AnalysisSession::setTensor(Tensor tensor, double sampleRate) {
     selectedSource_ = -1;
     selectedTensor_ = -1;
+    tensorSource_ = nullptr;
+    tensorIndex_ = -1;
     tensorReplaced(std::make_shared<const Tensor>(std::move(tensor)), sampleRate);
 }
 
-void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate) {
+void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate,
+                                     std::int64_t stride) {
     tensor_ = std::move(tensor);
+    sampleStride_ = stride;
     summary_.reset();
     sampleRate_ = sampleRate;
     ++tensorSerial_;
@@ -262,6 +428,7 @@ void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, doubl
     }
     startComparison();
     invalidateBitSweep();
+    releaseMemory();  // the previous tensor's buffers, once nothing holds them
 }
 
 void AnalysisSession::setManualRangeLocked(bool locked) {
@@ -327,9 +494,17 @@ void AnalysisSession::keepSummary(const AnalysisOutcome& outcome) {
 }
 
 void AnalysisSession::onAnalysisFinished(std::optional<std::shared_ptr<AnalysisOutcome>> outcome) {
+    updateBusy();
     if (!outcome) {
+        if (provisional_ != nullptr) {
+            closeProvisionalSource();  // cancelled before its first result: not opened after all
+        } else if (tensor_) {
+            emit analysisCancelled();
+        }
+        releaseMemory();
         return;
     }
+    provisional_ = nullptr;
     keepSummary(**outcome);
     if (!(*outcome)->error.isEmpty()) {
         emit analysisFailed((*outcome)->error);
@@ -395,6 +570,7 @@ void AnalysisSession::onComparisonFinished(
         emit comparisonFinished();
     }
     reportProgress();
+    updateBusy();
 }
 
 // --- Bit-width sweep ---------------------------------------------------------------------
@@ -433,12 +609,14 @@ void AnalysisSession::onBitSweepFinished(std::optional<std::shared_ptr<BitSweepO
         emit bitSweepFinished();
     }
     reportProgress();
+    updateBusy();
 }
 
 void AnalysisSession::cancelBackgroundWork() {
     pendingOpens_.clear();
     openJob_.cancel();
     readJob_.cancel();
+    analysisJob_.cancel();
     compareJob_.cancel();
     sweepJob_.cancel();
 }
@@ -454,6 +632,7 @@ void AnalysisSession::reportProgress() {
     } else {
         emit progressChanged(QString(), 0, 0);
     }
+    updateBusy();
 }
 
 // --- Session file ------------------------------------------------------------------------
@@ -507,6 +686,9 @@ void AnalysisSession::restore(const QJsonObject& json) {
     sources_.clear();
     missing_.clear();
     emit missingSourcesChanged();
+    tensorSource_ = nullptr;
+    provisional_ = nullptr;
+    readingSource_ = nullptr;
     selectedSource_ = -1;
     selectedTensor_ = -1;
     emit sourcesChanged();

@@ -40,6 +40,7 @@
 #include "formats_panel.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
+#include "large_tensor_prompt.h"
 #include "lesson_panel.h"
 #include "lessons.h"
 #include "memory_panel.h"
@@ -58,6 +59,7 @@
 #include "steps_panel.h"
 #include "sweep_panel.h"
 #include "theme.h"
+#include "tensor_sample.h"
 
 namespace quantscope::app {
 
@@ -136,6 +138,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
         }
     });
     connect(session_, &AnalysisSession::viewStateChanged, this, &MainWindow::applyViewState);
+    // Esc stops any job, the analysis included: Cancel shows while one runs.
+    connect(session_, &AnalysisSession::busyChanged, this, [this](bool busy) {
+        cancel_->setVisible(busy);
+        if (!busy && progress_->maximum() == 0) {
+            progress_->setVisible(false);
+            task_->setVisible(false);
+        }
+    });
+    connect(session_, &AnalysisSession::analysisCancelled, this, [this] {
+        headline_->clear();
+        statusBar()->showMessage(tr("Analysis cancelled: change a setting to run it again."),
+                                 10000);
+    });
+    session_->setMemoryLimit(memoryLimitBytes());
+    session_->setLargeTensorHandler([this](const TensorInfo& info, std::int64_t stride) {
+        return askLargeTensor(this, info, stride, session_->memoryLimit());
+    });
 
     resize(1400, 900);
     defaultLayout_ = saveState(kStateVersion);
@@ -207,7 +226,8 @@ void MainWindow::createStatusBar() {
     progress_->setVisible(false);
     cancel_ = new QToolButton(this);
     cancel_->setText(tr("Cancel"));
-    cancel_->setToolTip(tr("Stop loading, the comparison or the sweep (Esc)"));
+    cancel_->setToolTip(
+        tr("Stop opening, reading, the analysis, the comparison or the sweep (Esc)"));
     cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel_->setVisible(false);
     connect(cancel_, &QToolButton::clicked, session_, &AnalysisSession::cancelBackgroundWork);
@@ -397,6 +417,9 @@ QString MainWindow::headlineText() const {
 }
 
 void MainWindow::updateTitle() {
+    if (!session_->outcome()) {
+        headline_->clear();  // the figures were the previous tensor's (or config's)
+    }
     const auto tensor = session_->tensor();
     const QString name = tensor ? QString::fromStdString(tensor->info.name) : tr("no data");
     setWindowTitle(tr("%1 — QuantScope").arg(name));
@@ -418,7 +441,11 @@ void MainWindow::showOutcome() {
                      QString::fromStdString(
                          metric_text(metric, m, metric.digits, NumberSymbols::Unicode));
     }
-    parts << tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count)))
+    parts << (session_->sampleStride() > 1
+                  ? tr("%1 values (sample: %2)")
+                        .arg(QLocale().toString(static_cast<qlonglong>(m.count)),
+                             sampleDescription(session_->sampleStride()))
+                  : tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count))))
           << tr("%1 bits/value").arg(outcome->result.storage.bits_per_value, 0, 'g', 4);
     headline_->setText(parts.join(QStringLiteral("   ")));
     if (m.nan_count + m.inf_count > 0) {
@@ -440,7 +467,7 @@ void MainWindow::showProgress(const QString& task, int done, int total) {
     const bool busy = total > 0;
     task_->setText(task);
     task_->setVisible(busy);
-    cancel_->setVisible(busy);
+    cancel_->setVisible(busy || session_->isBusy());
     progress_->setVisible(busy);
     if (busy) {
         progress_->setRange(0, total);
