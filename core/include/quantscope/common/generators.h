@@ -5,6 +5,8 @@
 //   laplace:n=...,mean=0,scale=1          uniform:n=...,low=-1,high=1
 //   student-t:n=...,dof=3                 mixture:n=...,std=1,outliers=0.001,outlier-scale=20
 //   sine:frequency=440,amplitude=1,rate=48000,duration=1,noise=0
+//   matrix:rows=256,cols=1024,std=1,outlier-columns=4,outlier-scale=20   a 2-D [rows, cols]
+//                                         tensor (LLM.int8()-style activations, or weights)
 //   sample                                the built-in sample (Gaussian with a few outliers)
 // Every generator takes seed=S (default 1); the same spec always gives the same values.
 
