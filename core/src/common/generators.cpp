@@ -41,7 +41,8 @@ std::vector<GeneratorInfo> make_generators() {
           kSeed}},
         {"matrix",
          "rows x cols Gaussian matrix; outlier columns hold values outlier-scale times larger "
-         "(LLM.int8() activations: a few feature columns dominate every row)",
+         "(LLM.int8() activations: a few feature columns dominate every row, in the same "
+         "columns whatever the seed)",
          {{"rows", 256, "number of rows (tokens)"},
           {"cols", 1024, "number of columns (features)"},
           {"std", 1, "standard deviation of the bulk"},
@@ -163,8 +164,9 @@ FloatBuffer draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
     return values;
 }
 
-// Row-major rows x cols; the outlier columns are drawn first (a seeded sample without
-// replacement), then every value in row-major order, so a column's role never depends on rows.
+// Row-major rows x cols. The outlier columns depend on cols and their count only, not on the
+// seed: outlier features sit in the same dimensions for every input, so a calibration set drawn
+// with another seed has them where the activations do.
 FloatBuffer generate_matrix(const ParsedSpec& parsed) {
     const auto& v = parsed.values;
     const std::string& name = parsed.info->name;
@@ -181,7 +183,7 @@ FloatBuffer generate_matrix(const ParsedSpec& parsed) {
     require(v.at("outlier-scale") > 0, name, "outlier-scale must be positive");
     const auto r = static_cast<std::size_t>(rows);
     const auto c = static_cast<std::size_t>(cols);
-    std::mt19937_64 engine(static_cast<std::uint64_t>(std::fabs(v.at("seed"))));
+    std::mt19937_64 columns(0x5eedc01u);
     std::vector<double> column_std(c, stddev);
     std::vector<std::size_t> order(c);
     for (std::size_t j = 0; j < c; ++j) {
@@ -189,9 +191,10 @@ FloatBuffer generate_matrix(const ParsedSpec& parsed) {
     }
     for (std::size_t j = 0; j < static_cast<std::size_t>(outliers); ++j) {
         std::uniform_int_distribution<std::size_t> pick(j, c - 1);
-        std::swap(order[j], order[pick(engine)]);
+        std::swap(order[j], order[pick(columns)]);
         column_std[order[j]] = stddev * v.at("outlier-scale");
     }
+    std::mt19937_64 engine(static_cast<std::uint64_t>(std::fabs(v.at("seed"))));
     std::normal_distribution<double> unit(0.0, 1.0);
     FloatBuffer values(r * c);
     const std::atomic<bool>* cancel = current_cancel_flag();
@@ -318,6 +321,14 @@ Tensor generate(std::string_view spec) {
     }
     tensor.info.bytes = tensor.info.count * static_cast<std::int64_t>(sizeof(float));
     return tensor;
+}
+
+std::string reseeded_spec(std::string_view spec, std::uint64_t offset) {
+    ParsedSpec parsed = parse_spec(spec);
+    if (parsed.values.contains("seed")) {
+        parsed.values["seed"] = std::fabs(parsed.values["seed"]) + static_cast<double>(offset);
+    }
+    return parsed.info->name == "sample" ? "sample" : canonical_spec(parsed);
 }
 
 double generator_sample_rate(std::string_view spec) {

@@ -121,8 +121,8 @@ TEST(QuantizedMatmul, StaticFollowsItsCalibrationSetDynamicFollowsTheData) {
     s.dynamic_scope = ActivationScope::Tensor;
     const MatmulMode modes[] = {MatmulMode::Dynamic, MatmulMode::Static};
 
-    // A calibration set like X (outlier columns elsewhere: a per-tensor range does not care
-    // where): static's range is close to the one dynamic observes, and so is its error.
+    // A calibration set like X (another seed, the outlier columns in the same place): static's
+    // range is close to the one dynamic observes, and so is its error.
     p.calibration = generated("matrix:rows=64,cols=256,outlier-columns=4,seed=2");
     MatmulOutput like = run_quantized_matmul(p, s, modes);
     EXPECT_NEAR(like.modes[1].metrics.sqnr_db, like.modes[0].metrics.sqnr_db, 2.0);
@@ -255,6 +255,14 @@ TEST(QuantizedMatmul, MatrixGeneratorHasItsShapeAndOutlierColumns) {
         EXPECT_TRUE((rms > 15 && rms < 25) || (rms > 0.8 && rms < 1.2)) << c << ": " << rms;
     }
     EXPECT_EQ(loud, 3);
+    // Outlier features sit in the same columns whatever the seed (a calibration set has them
+    // where the activations do).
+    const MatrixF other = generated("matrix:rows=500,cols=40,outlier-columns=3,seed=10");
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+        EXPECT_EQ(m.col(c).cwiseAbs().maxCoeff() > 10, other.col(c).cwiseAbs().maxCoeff() > 10);
+    }
+    EXPECT_EQ(reseeded_spec("matrix:rows=2,cols=3,seed=4", 1),
+              "matrix:rows=2,cols=3,std=1,outlier-columns=0,outlier-scale=20,seed=5");
     EXPECT_EQ(generate("matrix:rows=3,cols=2,seed=9").values,
               generate("matrix:rows=3,cols=2,seed=9").values);
     EXPECT_THROW(generate("matrix:rows=0"), UsageError);

@@ -39,6 +39,10 @@ const std::vector<GeneratorInfo>& generators();
 // canonical spec, its dtype "float32", its shape [n].
 Tensor generate(std::string_view spec);
 
+// The canonical spec of another sample of the same distribution: the seed plus `offset`
+// (a calibration set beside generated activations). Throws UsageError as generate() does.
+std::string reseeded_spec(std::string_view spec, std::uint64_t offset);
+
 // Sample rate in Hz for specs that describe a signal (sine), 0 otherwise.
 double generator_sample_rate(std::string_view spec);
 
