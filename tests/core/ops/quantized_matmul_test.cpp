@@ -270,6 +270,23 @@ TEST(QuantizedMatmul, MatrixGeneratorHasItsShapeAndOutlierColumns) {
     EXPECT_EQ(matrix_from_tensor(t, true, "W").rows(), 40);
 }
 
+TEST(QuantizedMatmul, ErrorHistogramsShareSymmetricBins) {
+    // Y = [1 2]; one mode off by [0.5, -1], another exact: bins span [-1, 1], 4 of width 0.5.
+    MatmulOutput out;
+    out.reference.resize(1, 2);
+    out.reference << 1.0f, 2.0f;
+    out.modes.resize(2);
+    out.modes[0].y.resize(1, 2);
+    out.modes[0].y << 0.5f, 3.0f;
+    out.modes[1].y = out.reference;
+    const auto h = error_histograms(out, 4);
+    ASSERT_EQ(h.size(), 2u);
+    EXPECT_EQ(h[0].lo, -1.0);
+    EXPECT_EQ(h[0].hi, 1.0);
+    EXPECT_EQ(h[0].counts, (std::vector<std::int64_t>{1, 0, 0, 1}));  // E = -1 and 0.5
+    EXPECT_EQ(h[1].counts, (std::vector<std::int64_t>{0, 0, 2, 0}));  // E = 0 twice
+}
+
 TEST(QuantizedMatmul, MetricListLeavesOutTheQuantizersOwn) {
     std::vector<std::string> keys;
     for (const MetricDescriptor* d : matmul_metric_descriptors()) {
