@@ -567,6 +567,25 @@ std::vector<KSweepPoint> run_k_sweep(const MatmulProblem& problem, const MatmulS
     return points;
 }
 
+std::vector<Histogram> error_histograms(const MatmulOutput& output, std::size_t bins) {
+    double span = 0;
+    std::vector<MatrixF> errors;
+    for (const MatmulModeResult& r : output.modes) {
+        errors.push_back(output.reference - r.y);
+        if (errors.back().size() > 0) {
+            span = std::max(span, static_cast<double>(errors.back().cwiseAbs().maxCoeff()));
+        }
+    }
+    span = span > 0 ? span : 1;
+    std::vector<Histogram> histograms;
+    for (const MatrixF& e : errors) {
+        histograms.push_back(
+            make_histogram(std::span<const float>(e.data(), static_cast<std::size_t>(e.size())),
+                           -span, span, bins));
+    }
+    return histograms;
+}
+
 std::vector<const MetricDescriptor*> matmul_metric_descriptors() {
     std::vector<const MetricDescriptor*> list;
     for (const MetricDescriptor& d : metric_descriptors()) {

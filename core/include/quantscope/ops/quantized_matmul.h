@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "quantscope/common/tensor.h"
+#include "quantscope/quant/histogram.h"
 #include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quant_config.h"
@@ -150,6 +151,10 @@ std::vector<KSweepPoint> run_k_sweep(const MatmulProblem& problem, const MatmulS
                                      std::span<const MatmulMode> modes,
                                      std::span<const std::int64_t> ks,
                                      const OpsProgress& progress = {});
+
+// Histograms of each mode's output error E = Y - Y_mode on one set of `bins` bins, symmetric
+// about 0 and spanning the largest |E| of all modes (so that the modes compare bin for bin).
+std::vector<Histogram> error_histograms(const MatmulOutput& output, std::size_t bins);
 
 // The metrics that compare an output with the float result: metric_descriptors() without those
 // of a quantizer's own range (clipped, zeroed, KL, outliers kept), which a product has not.
