@@ -1,11 +1,13 @@
 // The quantized operators' integer product: int8 x int8 -> int32 at m = k = n (1024 is the
 // speed target: under 100 ms on 2 cores), and the whole dynamic mode at the same size
-// (quantize X per row and W per column, the integer product, the rescale, the metrics).
+// (quantize X per row and W per column, the integer product, the rescale, the metrics, and the
+// float64 reference product), and the plain loops on one thread for comparison.
 
 #include <benchmark/benchmark.h>
 
 #include <random>
 
+#include "../core/src/ops/integer_gemm.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/ops/quantized_matmul.h"
 
@@ -34,6 +36,21 @@ void BM_Int8Matmul(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * n * n * n);  // multiply-adds
 }
 BENCHMARK(BM_Int8Matmul)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The plain loops the SIMD kernel is tested against (and the portable build runs), one thread.
+void BM_Int8MatmulPlainLoops(benchmark::State& state) {
+    const Eigen::Index n = state.range(0);
+    const MatrixI8 a = random_int8(n, n, 1);
+    const MatrixI8 b = random_int8(n, n, 2);
+    MatrixI32 c(n, n);
+    const auto size = static_cast<std::size_t>(n);
+    for (auto _ : state) {
+        ops_detail::int8_gemm_scalar(a.data(), b.data(), c.data(), size, size, size);
+        benchmark::DoNotOptimize(c.data());
+    }
+    state.SetItemsProcessed(state.iterations() * n * n * n);
+}
+BENCHMARK(BM_Int8MatmulPlainLoops)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DynamicMode(benchmark::State& state) {
     const std::string n = std::to_string(state.range(0));
