@@ -19,6 +19,13 @@ MatrixF generated(const std::string& spec) {
     return matrix_from_tensor(generate(spec), false, "test");
 }
 
+MatmulProblem problem(const std::string& x, const std::string& w) {
+    MatmulProblem p;
+    p.x = generated(x);
+    p.w = generated(w);
+    return p;
+}
+
 MatmulSettings int8_settings() {
     MatmulSettings s;  // int8 symmetric min-max for both
     s.weight.granularity = parse_granularity("channel:1");
@@ -30,9 +37,8 @@ const MatmulModeResult& only(const MatmulOutput& out) {
 }
 
 TEST(QuantizedMatmul, IntegerSumsEqualFloat64ProductOfTheSameQuantizedOperands) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=33,cols=300,outlier-columns=3,seed=4");
-    p.w = generated("matrix:rows=300,cols=70,std=0.05,seed=5");
+    MatmulProblem p = problem("matrix:rows=33,cols=300,outlier-columns=3,seed=4",
+                              "matrix:rows=300,cols=70,std=0.05,seed=5");
     const MatmulSettings s = int8_settings();
     const MatmulMode mode = MatmulMode::Dynamic;
     const MatmulOutput out = run_quantized_matmul(p, s, std::span(&mode, 1));
@@ -114,9 +120,8 @@ TEST(QuantizedMatmul, WeightOnlyKeepsXFloat) {
 }
 
 TEST(QuantizedMatmul, StaticFollowsItsCalibrationSetDynamicFollowsTheData) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=64,cols=256,outlier-columns=4,seed=1");
-    p.w = generated("matrix:rows=256,cols=64,std=0.05,seed=3");
+    MatmulProblem p = problem("matrix:rows=64,cols=256,outlier-columns=4,seed=1",
+                              "matrix:rows=256,cols=64,std=0.05,seed=3");
     MatmulSettings s = int8_settings();
     s.dynamic_scope = ActivationScope::Tensor;
     const MatmulMode modes[] = {MatmulMode::Dynamic, MatmulMode::Static};
@@ -142,9 +147,8 @@ TEST(QuantizedMatmul, StaticFollowsItsCalibrationSetDynamicFollowsTheData) {
 }
 
 TEST(QuantizedMatmul, MixedBeatsPlainInt8OnOutlierColumns) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=64,cols=512,outlier-columns=6,outlier-scale=20,seed=7");
-    p.w = generated("matrix:rows=512,cols=96,std=0.05,seed=8");
+    MatmulProblem p = problem("matrix:rows=64,cols=512,outlier-columns=6,outlier-scale=20,seed=7",
+                              "matrix:rows=512,cols=96,std=0.05,seed=8");
     const MatmulSettings s = int8_settings();
     const MatmulMode modes[] = {MatmulMode::Dynamic, MatmulMode::Mixed};
     const MatmulOutput out = run_quantized_matmul(p, s, modes);
@@ -163,9 +167,7 @@ TEST(QuantizedMatmul, MixedBeatsPlainInt8OnOutlierColumns) {
 }
 
 TEST(QuantizedMatmul, Int16AccumulatorOverflowIsCountedAndFlagged) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=4,cols=4096,seed=1");
-    p.w = generated("matrix:rows=4096,cols=8,seed=2");
+    MatmulProblem p = problem("matrix:rows=4,cols=4096,seed=1", "matrix:rows=4096,cols=8,seed=2");
     // W's columns made alike so that every sum is large: sum_p x_p^2-like terms do not cancel.
     p.w = p.x.transpose().leftCols(4).replicate(1, 2);
     MatmulSettings s;
@@ -188,9 +190,7 @@ TEST(QuantizedMatmul, Int16AccumulatorOverflowIsCountedAndFlagged) {
 }
 
 TEST(QuantizedMatmul, NonIntegerWeightsMultiplyDequantizedValuesAndSayWhy) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=8,cols=64,seed=1");
-    p.w = generated("matrix:rows=64,cols=8,seed=2");
+    MatmulProblem p = problem("matrix:rows=8,cols=64,seed=1", "matrix:rows=64,cols=8,seed=2");
     MatmulSettings s;
     apply_format(s.weight, "fp8_e4m3");
     const MatmulMode mode = MatmulMode::Dynamic;
@@ -202,9 +202,8 @@ TEST(QuantizedMatmul, NonIntegerWeightsMultiplyDequantizedValuesAndSayWhy) {
 }
 
 TEST(QuantizedMatmul, KSweepErrorGrowsWithK) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=32,cols=1024,seed=1");
-    p.w = generated("matrix:rows=1024,cols=32,std=0.05,seed=2");
+    MatmulProblem p =
+        problem("matrix:rows=32,cols=1024,seed=1", "matrix:rows=1024,cols=32,std=0.05,seed=2");
     const MatmulSettings s = int8_settings();
     const MatmulMode modes[] = {MatmulMode::WeightOnly, MatmulMode::Dynamic};
     const auto ks = k_sweep_values(1024);
@@ -231,9 +230,7 @@ TEST(QuantizedMatmul, RefusesBadShapesAndNonFiniteValues) {
 }
 
 TEST(QuantizedMatmul, CancelStopsAndProgressReachesOne) {
-    MatmulProblem p;
-    p.x = generated("matrix:rows=64,cols=128,seed=1");
-    p.w = generated("matrix:rows=128,cols=64,seed=2");
+    MatmulProblem p = problem("matrix:rows=64,cols=128,seed=1", "matrix:rows=128,cols=64,seed=2");
     const MatmulMode modes[] = {MatmulMode::WeightOnly, MatmulMode::Mixed};
     double last = 0;
     run_quantized_matmul(p, {}, modes,
