@@ -46,6 +46,7 @@
 #include "memory_panel.h"
 #include "metrics_panel.h"
 #include "open_file_filter.h"
+#include "operators_panel.h"
 #include "plot_chart_view.h"
 #include "preferences.h"
 #include "preferences_dialog.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     formatsPanel_ = new FormatsPanel(session_, this);
     stepsPanel_ = new StepsPanel(session_, this);
     memoryPanel_ = new MemoryPanel(session_, this);
+    operatorsPanel_ = new OperatorsPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -99,6 +101,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(formatsPanel_, tr("For&mats"));
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
+    tabs_->addTab(operatorsPanel_, tr("Oper&ators"));
     setCentralWidget(tabs_);
 
     createDocks();

@@ -27,6 +27,7 @@ class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
+class OperatorsPanel;
 class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
@@ -46,7 +47,8 @@ public:
         SweepTab,
         FormatsTab,
         StepsTab,
-        MemoryTab
+        MemoryTab,
+        OperatorsTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -60,6 +62,7 @@ public:
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
+    OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -123,6 +126,7 @@ private:
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
+    OperatorsPanel* operatorsPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;

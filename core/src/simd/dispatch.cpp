@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "../ops/integer_gemm.h"
 #include "kernel_table.h"
 #include "quantscope/common/error.h"
 
@@ -206,3 +207,16 @@ std::int64_t round_to_format(std::span<const float> input, std::span<float> outp
 }
 
 }  // namespace quantscope
+
+namespace quantscope::ops_detail {
+
+void int8_gemm(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, std::size_t m,
+               std::size_t k, std::size_t n, const std::atomic<bool>* cancel) {
+    simd::active_table().int8_gemm(a, b, c, m, k, n, cancel);
+}
+
+const char* int8_gemm_path() {
+    return simd::active_table().int8_gemm_path();
+}
+
+}  // namespace quantscope::ops_detail

@@ -18,4 +18,6 @@ extern "C" const quantscope::simd::KernelTable QUANTSCOPE_KERNEL_TABLE = {
     &quantscope::per_level::make_histogram,
     &quantscope::per_level::calibrate,
     &quantscope::per_level::round_to_format,
+    &quantscope::per_level::int8_gemm,
+    &quantscope::per_level::int8_gemm_path,
 };

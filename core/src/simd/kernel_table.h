@@ -6,6 +6,8 @@
 // their loops live in, once per level into an object that exports only its table
 // (core/src/simd/sources.cmake). Internal to core.
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -35,6 +37,10 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config);
 std::int64_t round_to_format(std::span<const float> input, std::span<float> output,
                              const FloatFormat& format, Rounding rounding, Saturation saturation,
                              std::uint64_t seed, std::uint64_t first_index);
+// The quantized operators' int8 product (core/src/ops/integer_gemm.h) and the path it takes.
+void int8_gemm(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, std::size_t m,
+               std::size_t k, std::size_t n, const std::atomic<bool>* cancel);
+const char* int8_gemm_path();
 
 }  // namespace quantscope::per_level
 
@@ -51,6 +57,8 @@ struct KernelTable {
     decltype(&per_level::make_histogram) make_histogram;
     decltype(&per_level::calibrate) calibrate;
     decltype(&per_level::round_to_format) round_to_format;
+    decltype(&per_level::int8_gemm) int8_gemm;
+    decltype(&per_level::int8_gemm_path) int8_gemm_path;
 };
 
 // The table the public entry points call through (selected once, on first use).
