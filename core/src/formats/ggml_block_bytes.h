@@ -2,6 +2,7 @@
 // Reading and writing the fields of ggml blocks: bytes, little-endian 16- and 32-bit words and
 // ggml_half scales (IEEE binary16, through the formats engine's fp16 table and encoder).
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,10 @@
 #include "quantscope/formats/format.h"
 
 namespace quantscope::ggml {
+
+// ggml's iq4_nl levels (kvalues_iq4nl), ascending.
+inline constexpr std::array<std::int8_t, 16> kIq4nlValues{-127, -104, -83, -65, -49, -35, -22, -10,
+                                                          1,    13,   25,  38,  53,  69,  89,  113};
 
 inline unsigned u8(const std::byte* p, std::size_t at) {
     return static_cast<unsigned>(p[at]);

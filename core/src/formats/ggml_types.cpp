@@ -291,10 +291,9 @@ void tq2_0(const std::byte* in, float* out, std::size_t blocks) {
 
 // ---------------------------------------------------------------- non-linear 4-bit
 
-// ggml's iq4_nl levels (kvalues_iq4nl) and MXFP4's E2M1 values times two (kvalues_mxfp4; the
-// block scale is halved to match).
-constexpr std::array<std::int8_t, 16> kIq4nlValues{-127, -104, -83, -65, -49, -35, -22, -10,
-                                                   1,    13,   25,  38,  53,  69,  89,  113};
+using ggml::kIq4nlValues;
+
+// MXFP4's E2M1 values times two (kvalues_mxfp4; the block scale is halved to match).
 constexpr std::array<std::int8_t, 16> kMxfp4Values{0, 1,  2,  3,  4,  6,  8,  12,
                                                    0, -1, -2, -3, -4, -6, -8, -12};
 
@@ -502,7 +501,7 @@ constexpr GgmlType kTypes[] = {
     {17, "iq2_xs", 256, 74, iq2_xs},
     {18, "iq3_xxs", 256, 98, iq3_xxs},
     {19, "iq1_s", 256, 50, iq1_s},
-    {20, "iq4_nl", 32, 18, iq4_nl},
+    {20, "iq4_nl", 32, 18, iq4_nl, ggml::quantize_iq4_nl},
     {21, "iq3_s", 256, 110, iq3_s},
     {22, "iq2_s", 256, 82, iq2_s},
     {23, "iq4_xs", 256, 136, iq4_xs},

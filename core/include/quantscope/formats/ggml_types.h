@@ -26,8 +26,8 @@ struct GgmlType {
     // decodes as its own element dtypes.
     GgmlDequantize dequantize;
     // ggml's reference quantizer (quantize_row_*_ref, no importance matrix), bit for bit the
-    // blocks ggml writes; null where this build has none yet (q4_0 q4_1 q5_0 q5_1 q8_0 q8_1
-    // q4_K q5_K q6_K have one).
+    // blocks ggml writes; null where this build has none (q4_0 q4_1 q5_0 q5_1 q8_0 q8_1 q2_K
+    // q3_K q4_K q5_K q6_K iq4_nl have one).
     GgmlQuantize quantize = nullptr;
 };
 
