@@ -3,6 +3,7 @@
 // ggml_half scales (IEEE binary16, through the formats engine's fp16 table and encoder).
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -39,8 +40,18 @@ inline void put_u16(std::byte* p, std::size_t at, unsigned value) {
     p[at + 1] = static_cast<std::byte>(value >> 8 & 0xFFu);
 }
 
+// ggml_half to float as ggml converts it (F16C's vcvtph2ps): a NaN keeps its sign and payload,
+// quieted, where the formats engine's table has one canonical NaN.
 inline const std::vector<float>& fp16_table() {
-    static const std::vector<float> table = parse_format("fp16").decode_table();
+    static const std::vector<float> table = [] {
+        std::vector<float> t = parse_format("fp16").decode_table();
+        for (std::uint32_t h = 0; h < t.size(); ++h) {
+            if (std::isnan(t[h])) {
+                t[h] = std::bit_cast<float>((h & 0x8000u) << 16 | 0x7FC00000u | (h & 0x3FFu) << 13);
+            }
+        }
+        return t;
+    }();
     return table;
 }
 
