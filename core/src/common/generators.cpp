@@ -1,9 +1,11 @@
 #include "quantscope/common/generators.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <numeric>
 #include <random>
 
 #include "quantscope/common/cancel.h"
@@ -38,6 +40,15 @@ std::vector<GeneratorInfo> make_generators() {
           {"std", 1, "standard deviation of the bulk"},
           {"outliers", 0.001, "fraction of values that are outliers"},
           {"outlier-scale", 20, "outlier magnitude in units of std"},
+          kSeed}},
+        {"weights",
+         "a rows x cols Gaussian weight matrix whose few outlier channels (columns, the input "
+         "features LLMs are known for) are scaled up",
+         {{"rows", 256, "rows (output channels)"},
+          {"cols", 256, "columns (input channels, the last axis)"},
+          {"std", 0.02, "standard deviation of the bulk"},
+          {"outlier-channels", 4, "number of outlier columns"},
+          {"outlier-scale", 10, "the outlier columns' standard deviation in units of std"},
           kSeed}},
         {"sine",
          "sine wave, optionally with Gaussian noise",
@@ -154,6 +165,48 @@ FloatBuffer draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
     return values;
 }
 
+// rows and cols of the weights generator, checked.
+std::pair<std::size_t, std::size_t> matrix_shape(const ParsedSpec& parsed) {
+    const double rows = parsed.values.at("rows");
+    const double cols = parsed.values.at("cols");
+    require(rows >= 1 && cols >= 1 && std::floor(rows) == rows && std::floor(cols) == cols,
+            parsed.info->name, "rows and cols must be whole numbers from 1");
+    checked_count(parsed, rows * cols);
+    return {static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)};
+}
+
+// Gaussian rows x cols; `outlier-channels` distinct columns, drawn from the seed, take
+// outlier-scale times the std.
+FloatBuffer weight_matrix(const ParsedSpec& parsed, std::uint64_t seed) {
+    const auto& v = parsed.values;
+    const auto [rows, cols] = matrix_shape(parsed);
+    const double stddev = v.at("std");
+    const double channels = v.at("outlier-channels");
+    require(stddev > 0, parsed.info->name, "std must be positive");
+    require(v.at("outlier-scale") > 0, parsed.info->name, "outlier-scale must be positive");
+    require(
+        channels >= 0 && channels <= static_cast<double>(cols) && std::floor(channels) == channels,
+        parsed.info->name, "outlier-channels must be a whole number from 0 to cols");
+    std::mt19937_64 engine(seed);
+    std::vector<double> column_std(cols, stddev);
+    std::vector<std::size_t> order(cols);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), engine);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(channels); ++k) {
+        column_std[order[k]] = stddev * v.at("outlier-scale");
+    }
+    std::normal_distribution<double> gauss(0.0, 1.0);
+    FloatBuffer values(rows * cols);
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i % kCancelCheck == 0) {
+            throw_if_cancelled(cancel);
+        }
+        values[i] = static_cast<float>(gauss(engine) * column_std[i % cols]);
+    }
+    return values;
+}
+
 FloatBuffer generate_values(const ParsedSpec& parsed) {
     const auto& v = parsed.values;
     const std::string& name = parsed.info->name;
@@ -187,6 +240,9 @@ FloatBuffer generate_values(const ParsedSpec& parsed) {
             values[i] = static_cast<float>(x);
         }
         return values;
+    }
+    if (name == "weights") {
+        return weight_matrix(parsed, seed);
     }
     const std::size_t n = checked_count(parsed, v.at("n"));
     if (name == "gaussian") {
@@ -259,6 +315,10 @@ Tensor generate(std::string_view spec) {
     tensor.info.dtype = "float32";
     tensor.info.count = static_cast<std::int64_t>(tensor.values.size());
     tensor.info.shape = {tensor.info.count};
+    if (parsed.info->name == "weights") {
+        const auto [rows, cols] = matrix_shape(parsed);
+        tensor.info.shape = {static_cast<std::int64_t>(rows), static_cast<std::int64_t>(cols)};
+    }
     tensor.info.bytes = tensor.info.count * static_cast<std::int64_t>(sizeof(float));
     return tensor;
 }

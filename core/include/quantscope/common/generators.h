@@ -4,6 +4,7 @@
 //   gaussian:n=1000000,mean=0,std=1,seed=1
 //   laplace:n=...,mean=0,scale=1          uniform:n=...,low=-1,high=1
 //   student-t:n=...,dof=3                 mixture:n=...,std=1,outliers=0.001,outlier-scale=20
+//   weights:rows=256,cols=256,std=0.02,outlier-channels=4,outlier-scale=10   (shape rows x cols)
 //   sine:frequency=440,amplitude=1,rate=48000,duration=1,noise=0
 //   sample                                the built-in sample (Gaussian with a few outliers)
 // Every generator takes seed=S (default 1); the same spec always gives the same values.
