@@ -509,8 +509,7 @@ QuantConfig config_from_fields(const ConfigFieldValues& values) {
 std::string describe(const QuantConfig& config) {
     if (config.ggml != nullptr) {
         // Calibration and rounding are ggml's: they would only mislead here.
-        std::string text = format_name(config) + " (ggml, blocks of " +
-                           std::to_string(config.ggml->block_elements) + ")";
+        std::string text = format_name(config) + " (ggml)";
         if (config.outlier_threshold > 0) {
             text += " outliers>" + number_text(config.outlier_threshold);
         }

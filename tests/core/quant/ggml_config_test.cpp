@@ -69,7 +69,7 @@ TEST(GgmlConfig, EveryTypeHasANameThatParsesBack) {
         }
         EXPECT_EQ(config_for(lower), c) << lower;
     }
-    EXPECT_EQ(describe(config_for("q4_k")), "q4_K (ggml, blocks of 256)");
+    EXPECT_EQ(describe(config_for("q4_k")), "q4_K (ggml)");
     EXPECT_EQ(config_for("q4_1").format.name(), "uint4");
     EXPECT_EQ(config_for("q6_K").format.name(), "int6");
     EXPECT_EQ(config_for("iq4_nl").scheme, Scheme::Scaled);
