@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
 
 namespace quantscope {
@@ -67,15 +68,23 @@ ErrorHistogram count_errors(std::span<const float> x, std::span<const float> y, 
 
 SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> shape,
                   const std::vector<QuantConfig>& configs, const SweepProgress& progress,
-                  bool error_histograms) {
+                  const std::atomic<bool>* cancel, bool error_histograms) {
     SweepResult result;
     for (const QuantConfig& config : configs) {
         check_config(config);  // fail before any work on a config that cannot run
     }
     const ValueSummary summary = summarize_values(values);
     const double rms = error_histograms ? finite_rms(values) : 0.0;
+    QuantizeOptions options;
+    options.cancel = cancel;
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        QuantResult r = quantize(values, shape, configs[i], {}, summary);
+        QuantResult r;
+        try {
+            r = quantize(values, shape, configs[i], options, summary);
+        } catch (const Cancelled&) {
+            result.cancelled = true;
+            break;
+        }
         result.rows.push_back({configs[i],
                                r.metrics,
                                r.storage,

@@ -44,10 +44,12 @@ struct SweepResult {
 // Called after each config with (configs done, total); return false to stop.
 using SweepProgress = std::function<bool(std::size_t done, std::size_t total)>;
 
-// `error_histograms`: also count each row's ErrorHistogram.
+// `cancel`, when set, also stops the config that runs (QuantizeOptions::cancel): the result is
+// then cancelled with the rows done before it. `error_histograms`: also count each row's
+// ErrorHistogram.
 SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> shape,
                   const std::vector<QuantConfig>& configs, const SweepProgress& progress = {},
-                  bool error_histograms = false);
+                  const std::atomic<bool>* cancel = nullptr, bool error_histograms = false);
 
 // The grid formats x calibrations, each applied to `base` (its granularity, rounding, seed and
 // outlier threshold kept; apply_format sets each format's scheme and, for block formats, the
