@@ -606,7 +606,7 @@ int run_sweep(const std::vector<std::string_view>& args) {
                         }
                         return true;
                     },
-                    error_histogram);
+                    nullptr, error_histogram);
             },
             kSweepUsage);
         for (const SweepRow& row : result.rows) {
