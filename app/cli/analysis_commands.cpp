@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <initializer_list>
 #include <iomanip>
 #include <iostream>
@@ -185,15 +186,23 @@ Quantize one tensor and write the dequantized values Q(x) as a float32 .npy of t
 const std::string kSweepUsage =
     std::string(
         R"(Usage: quantscope-cli sweep FILE [--tensor NAME] [--formats LIST] [--calibrations LIST]
-                           [--granularity G] [--rounding R] [--seed S] [--csv|--json]
+                           [--granularity G] [--rounding R] [--seed S] [--error-histogram]
+                           [--csv|--json]
 
 Quantize every tensor (or the named one) under every format x calibration and print one row
 each, worst SQNR first. Progress goes to stderr when a sweep runs longer than a second.
 
   --formats LIST        comma-separated (default int8,int4,fp8_e4m3,fp8_e5m2,fp4_e2m1,nf4,mxfp4)
+                        Formats include ggml's block types (q4_0 q4_1 q5_0 q5_1 q8_0 q2_K
+                        q3_K q4_K q5_K q6_K iq4_nl); int4 in blocks of 32 is int4 with
+                        --granularity block:32.
   --calibrations LIST   comma-separated (default minmax,percentile:99.9,kl,mse; kl is left
-                        out for block granularity). Block-scaled formats (MX, NVFP4) take one
-                        row: their scales come from each block's absmax.
+                        out for block granularity). Block-scaled formats (MX, NVFP4, ggml's
+                        types) take one row: their scales are their own.
+  --error-histogram     also count |x - Q(x)| on bins shared by every row, as llama.cpp's
+                        quantize-stats does: in units of the tensor's RMS r, [0, r/128),
+                        [r/128, r/64), ..., [r/2, r), [r, inf) (text: percent per bin; JSON:
+                        "errors" {"unit", "edges" (in units of r), "counts"})
 
 )") +
     file_help() + R"(
@@ -503,11 +512,14 @@ int run_sweep(const std::vector<std::string_view>& args) {
     ConfigFieldValues base_fields;
     bool csv = false;
     bool json = false;
+    bool error_histogram = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string_view a = args[i];
         if (a == "--help" || a == "-h") {
             std::cout << kSweepUsage;
             return kExitOk;
+        } else if (a == "--error-histogram") {
+            error_histogram = true;
         } else if (a == "--csv") {
             csv = true;
         } else if (a == "--json") {
@@ -583,17 +595,18 @@ int run_sweep(const std::vector<std::string_view>& args) {
         const Tensor tensor = source->read(indices[k]);
         const SweepResult result = parse_or_usage(
             [&] {
-                return sweep(tensor.values, tensor.info.shape, grid,
-                             [&](std::size_t done, std::size_t total) {
-                                 const auto elapsed = std::chrono::steady_clock::now() - start;
-                                 if (elapsed > std::chrono::seconds(1)) {
-                                     std::cerr << "\rsweep: tensor " << k + 1 << "/"
-                                               << indices.size() << ", config " << done << "/"
-                                               << total << std::flush;
-                                     reported = true;
-                                 }
-                                 return true;
-                             });
+                return sweep(
+                    tensor.values, tensor.info.shape, grid,
+                    [&](std::size_t done, std::size_t total) {
+                        const auto elapsed = std::chrono::steady_clock::now() - start;
+                        if (elapsed > std::chrono::seconds(1)) {
+                            std::cerr << "\rsweep: tensor " << k + 1 << "/" << indices.size()
+                                      << ", config " << done << "/" << total << std::flush;
+                            reported = true;
+                        }
+                        return true;
+                    },
+                    nullptr, error_histogram);
             },
             kSweepUsage);
         for (const SweepRow& row : result.rows) {
@@ -621,6 +634,21 @@ int run_sweep(const std::vector<std::string_view>& args) {
             w.key("clip_max").value(r.row.clip_max);
             w.key("notes");
             write_notes(w, r.row.notes);
+            if (error_histogram) {
+                w.key("errors").begin_object();
+                w.key("unit").value(r.row.errors.unit);
+                w.key("edges").begin_array();
+                for (std::size_t b = 0; b < kErrorBins; ++b) {
+                    w.value(ErrorHistogram::edge(b));
+                }
+                w.end_array();
+                w.key("counts").begin_array();
+                for (const std::int64_t c : r.row.errors.counts) {
+                    w.value(c);
+                }
+                w.end_array();
+                w.end_object();
+            }
             w.end_object();
         }
         w.end_array();
@@ -643,20 +671,45 @@ int run_sweep(const std::vector<std::string_view>& args) {
         }
         return kExitOk;
     }
+    const auto pad = [](std::string text, std::size_t width) {
+        if (text.size() < width) {
+            text.append(width - text.size(), ' ');
+        }
+        return text + " ";
+    };
     std::cout << "tensor                format       calibration       sqnr dB    mse          "
-                 "bits/value\n";
+                 "rmse         max |error|  bits/value";
+    if (error_histogram) {
+        // The bins' left edges in units of the RMS: 0, 1/128, ..., 1/2, 1.
+        std::cout << "  |error| / rms:";
+        for (std::size_t b = 0; b < kErrorBins; ++b) {
+            const double edge = ErrorHistogram::edge(b);
+            std::cout << ' '
+                      << pad(b == 0     ? "<1/128"
+                             : edge < 1 ? ">=1/" + std::to_string(static_cast<int>(1 / edge))
+                                        : ">=1",
+                             6);
+        }
+    }
+    std::cout << '\n';
     for (const Row& r : rows) {
-        const auto pad = [](std::string text, std::size_t width) {
-            if (text.size() < width) {
-                text.append(width - text.size(), ' ');
-            }
-            return text + " ";
-        };
         std::cout << pad(visible_text(r.tensor), 21) << pad(format_name(r.row.config), 12)
                   << pad(to_string(r.row.config.calibration), 17)
                   << pad(format_number(r.row.metrics.sqnr_db), 10)
                   << pad(format_number(r.row.metrics.mse), 12)
-                  << format_number(r.row.storage.bits_per_value) << '\n';
+                  << pad(format_number(r.row.metrics.rmse), 12)
+                  << pad(format_number(r.row.metrics.max_abs_error), 12)
+                  << pad(format_number(r.row.storage.bits_per_value), 10);
+        if (error_histogram) {
+            std::cout << std::string(15, ' ');
+            const auto total = static_cast<double>(std::max<std::int64_t>(r.row.metrics.count, 1));
+            for (const std::int64_t c : r.row.errors.counts) {
+                char cell[16];
+                std::snprintf(cell, sizeof cell, "%.1f%%", 100.0 * static_cast<double>(c) / total);
+                std::cout << ' ' << pad(cell, 6);
+            }
+        }
+        std::cout << '\n';
     }
     return kExitOk;
 }

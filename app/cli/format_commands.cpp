@@ -8,6 +8,7 @@
 #include "json_writer.h"
 #include "quantscope/formats/format.h"
 #include "quantscope/formats/value_report.h"
+#include "quantscope/quant/ggml_config.h"
 
 namespace quantscope::cli {
 
@@ -16,7 +17,9 @@ const std::string_view kFormatsUsage = R"(Usage: quantscope-cli formats [--json]
 List every named number format with its properties: bits, layout, bias, largest finite value,
 smallest normal and subnormal, epsilon, the count of distinct values, and Inf / NaN / -0.
 Besides these names, any float eEmM[_ieee|_fn|_fnuz|_finite][_bBIAS] is accepted wherever a
-format is (1 <= E <= 8, 0 <= M <= 23).
+format is (1 <= E <= 8, 0 <= M <= 23). The text output ends with llama.cpp's ggml block types,
+which --format takes as quantization configs: each with its block size, its bytes per block
+and its bits per weight (scales included).
 
 JSON: an array of objects with the keys name, kind, bits, layout, exponent_bits,
 mantissa_bits, bias, max, min, min_normal, min_subnormal, epsilon, values, has_inf, has_nan,
@@ -113,6 +116,16 @@ int run_formats(const std::vector<std::string_view>& args) {
                   << pad(format_number(p.min_subnormal), 15) << pad(format_number(p.epsilon), 12)
                   << pad(std::to_string(p.value_count), 11) << pad(yes_no(p.has_inf), 4)
                   << pad(yes_no(p.has_nan), 4) << yes_no(p.has_negative_zero) << '\n';
+    }
+    std::cout << "\nllama.cpp (ggml) block types, quantized by ggml's reference quantizer:\n"
+              << pad("name", 15) << pad("codes", 8) << pad("block", 7) << pad("bytes", 7)
+              << "bits per weight\n";
+    for (const GgmlConfigType& t : ggml_config_types()) {
+        std::cout << pad(std::string(t.type->name), 15)
+                  << pad(t.element.as_lookup() != nullptr ? "levels" : t.element.name(), 8)
+                  << pad(std::to_string(t.type->block_elements), 7)
+                  << pad(std::to_string(t.type->block_bytes), 7)
+                  << format_number(ggml_bits_per_weight(*t.type)) << '\n';
     }
     return kExitOk;
 }

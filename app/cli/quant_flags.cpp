@@ -10,7 +10,10 @@ namespace quantscope::cli {
 const std::string_view kQuantHelp = R"(QUANT:
   --format F        any format of 'quantscope-cli formats' (int8, fp8_e4m3, nf4, e3m4_fn, ...)
                     or a block-scaled one: mxfp8_e4m3 mxfp8_e5m2 mxfp6_e2m3 mxfp6_e3m2 mxfp4
-                    mxint8 (blocks of 32, E8M0 scales), nvfp4 (blocks of 16) (default int8)
+                    mxint8 (blocks of 32, E8M0 scales), nvfp4 (blocks of 16), or one of
+                    llama.cpp's ggml block types, quantized as ggml's reference quantizer does:
+                    q4_0 q4_1 q5_0 q5_1 q8_0 iq4_nl (blocks of 32), q2_K q3_K q4_K q5_K q6_K
+                    (blocks of 256; q4_k works too) (default int8)
   --scheme S        symmetric | affine for integers; scaled | direct for floats and nf4
                     (default: symmetric for integers, scaled for floats of 8 bits or fewer,
                     direct for wider ones)

@@ -28,6 +28,7 @@
 #include "count_axis.h"
 #include "elided_label.h"
 #include "plot_chart_view.h"
+#include "quantscope/quant/ggml_config.h"
 #include "series_palette.h"
 #include "small_multiples_view.h"
 #include "step_series.h"
@@ -122,6 +123,25 @@ std::vector<QuantConfig> formatPreset(const QuantConfig& current) {
     return configs;
 }
 
+std::vector<QuantConfig> llamaCppPreset() {
+    std::vector<QuantConfig> configs;
+    for (const std::string& name : ggml_format_names()) {
+        QuantConfig config;
+        apply_format(config, name);
+        configs.push_back(config);
+    }
+    for (const char* name : {"nf4", "mxfp4", "nvfp4"}) {
+        QuantConfig config;
+        apply_format(config, name);
+        configs.push_back(config);
+    }
+    QuantConfig int4;
+    apply_format(int4, "int4");
+    int4.granularity = parse_granularity("block:32");
+    configs.push_back(int4);
+    return configs;
+}
+
 ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
     : QWidget(parent), session_(session) {
     model_ = new CompareModel(session_, this);
@@ -152,6 +172,10 @@ ComparePanel::ComparePanel(AnalysisSession* session, QWidget* parent)
     toolbar->addAction(tr("Compare formats"), this, &ComparePanel::compareFormats)
         ->setToolTip(tr("Replace the rows with int8, fp8_e4m3, fp8_e5m2, int4, fp4_e2m1, nf4 "
                         "and mxfp4"));
+    toolbar->addAction(tr("Compare llama.cpp types"), this, &ComparePanel::compareLlamaCpp)
+        ->setToolTip(tr("Replace the rows with llama.cpp's block types (q2_K .. q8_0, iq4_nl, "
+                        "as ggml's reference quantizer stores them) beside nf4, mxfp4, nvfp4 "
+                        "and int4 in blocks of 32"));
     // Exports are buttons of their own, always in sight (a narrow window hid them in the
     // toolbar's overflow menu).
     auto* exportCsvButton = new QPushButton(tr("Export CSV…"), this);
@@ -282,6 +306,10 @@ void ComparePanel::compareCalibrations() {
 
 void ComparePanel::compareFormats() {
     session_->setComparedConfigs(formatPreset(session_->config()));
+}
+
+void ComparePanel::compareLlamaCpp() {
+    session_->setComparedConfigs(llamaCppPreset());
 }
 
 QString ComparePanel::exportCsv(const QString& path) const {

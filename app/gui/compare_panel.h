@@ -61,6 +61,7 @@ public:
     void compareCalibrations();
     // int8, fp8_e4m3, fp8_e5m2, int4, fp4_e2m1, nf4 and mxfp4 at the current calibration.
     void compareFormats();
+    void compareLlamaCpp();
     // Write the table; empty string on success, else the problem.
     QString exportCsv(const QString& path) const;
     QString exportJson(const QString& path) const;
@@ -88,5 +89,8 @@ private:
 // take (a preset entry that does not fit is adjusted or left out).
 std::vector<QuantConfig> calibrationPreset(const QuantConfig& current);
 std::vector<QuantConfig> formatPreset(const QuantConfig& current);
+// llama.cpp's block types (ggml_config.h) beside nf4, mxfp4, nvfp4 and int4 in blocks of 32,
+// each at its defaults.
+std::vector<QuantConfig> llamaCppPreset();
 
 }  // namespace quantscope::app

@@ -14,6 +14,7 @@
 
 #include "analysis_session.h"
 #include "quantscope/formats/format.h"
+#include "quantscope/quant/ggml_config.h"
 #include "quantscope/quant/quant_config.h"
 
 namespace quantscope::app {
@@ -286,6 +287,17 @@ void ConfigPanel::createFormatBox() {
     for (const std::string& name : block_format_names()) {
         addChoice(model, QString::fromStdString(name), blockFormatTip(name));
     }
+    addHeader(model, tr("llama.cpp (ggml)"));
+    for (const GgmlConfigType& t : ggml_config_types()) {
+        addChoice(model, QString::fromStdString(std::string(t.type->name)),
+                  tr("%1 (llama.cpp / ggml): blocks of %2 values in %3 bytes, %4 bits per "
+                     "weight, scales included.\nQuantized by ggml's reference quantizer (no "
+                     "importance matrix): the values llama.cpp stores.")
+                      .arg(QString::fromStdString(std::string(t.type->name)))
+                      .arg(t.type->block_elements)
+                      .arg(t.type->block_bytes)
+                      .arg(ggml_bits_per_weight(*t.type)));
+    }
     addHeader(model, tr("Lookup"));
     for (const Format& f : named_formats()) {
         if (f.kind() == FormatKind::Lookup) {
@@ -375,6 +387,11 @@ void ConfigPanel::updateEnabledControls() {
     }
     const bool blockFormat = config.block_scaling != BlockScaling::None;
     granularity_->setEnabled(!blockFormat);
+    // ggml's types fix their scheme, scales and rounding: the reference quantizer's own.
+    const bool ggml = config.ggml != nullptr;
+    scheme_->setEnabled(!ggml);
+    calibration_->setEnabled(!ggml);
+    rounding_->setEnabled(!ggml);
     // Per channel on a 1-D tensor would give every value a scale of its own.
     const auto tensor = session_->tensor();
     const int rank = tensor ? static_cast<int>(tensor->info.shape.size()) : 2;

@@ -1,9 +1,11 @@
 #include "quantscope/common/generators.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <numeric>
 #include <random>
 
 #include "quantscope/common/cancel.h"

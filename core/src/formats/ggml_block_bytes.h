@@ -2,6 +2,8 @@
 // Reading and writing the fields of ggml blocks: bytes, little-endian 16- and 32-bit words and
 // ggml_half scales (IEEE binary16, through the formats engine's fp16 table and encoder).
 
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +13,10 @@
 #include "quantscope/formats/format.h"
 
 namespace quantscope::ggml {
+
+// ggml's iq4_nl levels (kvalues_iq4nl), ascending.
+inline constexpr std::array<std::int8_t, 16> kIq4nlValues{-127, -104, -83, -65, -49, -35, -22, -10,
+                                                          1,    13,   25,  38,  53,  69,  89,  113};
 
 inline unsigned u8(const std::byte* p, std::size_t at) {
     return static_cast<unsigned>(p[at]);
@@ -34,8 +40,18 @@ inline void put_u16(std::byte* p, std::size_t at, unsigned value) {
     p[at + 1] = static_cast<std::byte>(value >> 8 & 0xFFu);
 }
 
+// ggml_half to float as ggml converts it (F16C's vcvtph2ps): a NaN keeps its sign and payload,
+// quieted, where the formats engine's table has one canonical NaN.
 inline const std::vector<float>& fp16_table() {
-    static const std::vector<float> table = parse_format("fp16").decode_table();
+    static const std::vector<float> table = [] {
+        std::vector<float> t = parse_format("fp16").decode_table();
+        for (std::uint32_t h = 0; h < t.size(); ++h) {
+            if (std::isnan(t[h])) {
+                t[h] = std::bit_cast<float>((h & 0x8000u) << 16 | 0x7FC00000u | (h & 0x3FFu) << 13);
+            }
+        }
+        return t;
+    }();
     return table;
 }
 

@@ -613,3 +613,68 @@ void quantize_q6_k(const float* x, std::byte* out, std::size_t blocks) {
 }
 
 }  // namespace quantscope::ggml
+
+// ---------------------------------------------------------------- iq4_nl (32 a block)
+
+namespace quantscope::ggml {
+namespace {
+
+// ggml's best_index_int8: the index of the level nearest to x among 16 ascending levels, by
+// bisection; a tie goes to the upper level, and a NaN to the last.
+unsigned nearest_iq4nl(float x) {
+    const auto& v = kIq4nlValues;
+    if (x <= v[0]) {
+        return 0;
+    }
+    if (x >= v[15]) {
+        return 15;
+    }
+    unsigned low = 0;
+    unsigned high = 15;
+    while (high - low > 1) {
+        const unsigned mid = (low + high) / 2;
+        if (x < static_cast<float>(v[mid])) {
+            high = mid;
+        } else {
+            low = mid;
+        }
+    }
+    return x - static_cast<float>(v[high - 1]) < static_cast<float>(v[high]) - x ? high - 1 : high;
+}
+
+}  // namespace
+
+// iq4_nl as quantize_row_iq4_nl_ref (ntry = -1, no importance matrix): codes against
+// d0 = max / -127 (max the signed value of largest magnitude), then the least-squares scale of
+// those codes with weights x^2, sum(w q x) / sum(w q^2), stored as fp16; the codes are not
+// searched again. A block below GROUP_MAX_EPS stores d = 0; ggml leaves its codes as its scratch
+// array held them (the previous block's, or uninitialised), here the code of 0 (level 1), so
+// that it decodes to +0.
+void quantize_iq4_nl(const float* x, std::byte* out, std::size_t blocks) {
+    for (std::size_t b = 0; b < blocks; ++b, x += 32, out += 18) {
+        unsigned L[32];
+        const float max = signed_absmax(x, 32);
+        float d = 0.0f;
+        if (std::fabs(max) < kGroupMaxEps) {
+            std::fill(L, L + 32, nearest_iq4nl(0.0f));
+        } else {
+            const float id = 1 / (max / static_cast<float>(kIq4nlValues[0]));
+            float sumqx = 0;
+            float sumq2 = 0;
+            for (std::size_t j = 0; j < 32; ++j) {
+                L[j] = nearest_iq4nl(id * x[j]);
+                const auto q = static_cast<float>(kIq4nlValues[L[j]]);
+                const float w = x[j] * x[j];
+                sumqx += w * q * x[j];
+                sumq2 += w * q * q;
+            }
+            d = sumq2 > 0 ? sumqx / sumq2 : 0.0f;
+        }
+        put_fp16(out, 0, d);
+        for (std::size_t j = 0; j < 16; ++j) {
+            out[2 + j] = static_cast<std::byte>(L[j] | L[j + 16] << 4);
+        }
+    }
+}
+
+}  // namespace quantscope::ggml

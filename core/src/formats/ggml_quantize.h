@@ -17,5 +17,6 @@ void quantize_q3_k(const float* in, std::byte* out, std::size_t blocks);
 void quantize_q4_k(const float* in, std::byte* out, std::size_t blocks);
 void quantize_q5_k(const float* in, std::byte* out, std::size_t blocks);
 void quantize_q6_k(const float* in, std::byte* out, std::size_t blocks);
+void quantize_iq4_nl(const float* in, std::byte* out, std::size_t blocks);
 
 }  // namespace quantscope::ggml

@@ -14,6 +14,7 @@
 #include "ggml_block_bytes.h"
 #include "ggml_codebooks.h"
 #include "ggml_quantize.h"
+#include "ggml_unpack.h"
 #include "quantscope/formats/format.h"
 
 namespace quantscope {
@@ -28,6 +29,7 @@ using ggml::k4_scale_min;
 using ggml::u16;
 using ggml::u32;
 using ggml::u8;
+using ggml::unpacked;
 
 // Byte j of a codebook entry (element j of the grid point).
 template <typename Word>
@@ -57,180 +59,6 @@ float* signed_point(Word point, float db, unsigned signs, unsigned first, float*
 // The iq2 types' 4-bit sub-block scale s: (0.5 + s) / 4 of d.
 float iq2_scale(float d, unsigned s) {
     return d * (0.5f + static_cast<float>(s)) * 0.25f;
-}
-
-// ---------------------------------------------------------------- legacy (32 values a block)
-// q4_0 / q4_1: 16 bytes of nibbles, element j in the low nibble of byte j, element j + 16 in
-// its high nibble. q5_*: a 32-bit qh adds bit 4 of element j.
-
-void q4_0(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 18, out += 32) {
-        const float d = fp16(in, 0);
-        for (std::size_t j = 0; j < 16; ++j) {
-            const unsigned q = u8(in, 2 + j);
-            out[j] = static_cast<float>(static_cast<int>(q & 0xF) - 8) * d;
-            out[j + 16] = static_cast<float>(static_cast<int>(q >> 4) - 8) * d;
-        }
-    }
-}
-
-void q4_1(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 20, out += 32) {
-        const float d = fp16(in, 0);
-        const float m = fp16(in, 2);
-        for (std::size_t j = 0; j < 16; ++j) {
-            const unsigned q = u8(in, 4 + j);
-            out[j] = static_cast<float>(q & 0xF) * d + m;
-            out[j + 16] = static_cast<float>(q >> 4) * d + m;
-        }
-    }
-}
-
-// The 5-bit codes of a q5_0 / q5_1 block whose qh is at `qh_at` and nibbles follow it.
-std::array<int, 32> five_bit_codes(const std::byte* block, std::size_t qh_at) {
-    const std::uint32_t qh = u32(block, qh_at);
-    std::array<int, 32> codes{};
-    for (std::size_t j = 0; j < 16; ++j) {
-        const unsigned q = u8(block, qh_at + 4 + j);
-        codes[j] = static_cast<int>((q & 0xF) | (qh >> j & 1u) << 4);
-        codes[j + 16] = static_cast<int>((q >> 4) | (qh >> (j + 16) & 1u) << 4);
-    }
-    return codes;
-}
-
-void q5_0(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 22, out += 32) {
-        const float d = fp16(in, 0);
-        const auto codes = five_bit_codes(in, 2);
-        for (std::size_t j = 0; j < 32; ++j) {
-            out[j] = static_cast<float>(codes[j] - 16) * d;
-        }
-    }
-}
-
-void q5_1(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 24, out += 32) {
-        const float d = fp16(in, 0);
-        const float m = fp16(in, 2);
-        const auto codes = five_bit_codes(in, 4);
-        for (std::size_t j = 0; j < 32; ++j) {
-            out[j] = static_cast<float>(codes[j]) * d + m;
-        }
-    }
-}
-
-// q8_0 (scale, 32 int8) and q8_1 (scale, d * sum of codes, 32 int8): the sum only serves dot
-// products, so decoding ignores it.
-template <std::size_t CodesAt>
-void q8(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += CodesAt + 32, out += 32) {
-        const float d = fp16(in, 0);
-        for (std::size_t j = 0; j < 32; ++j) {
-            out[j] = static_cast<float>(i8(in, CodesAt + j)) * d;
-        }
-    }
-}
-
-// ---------------------------------------------------------------- K-quants (256 a block)
-
-// q2_K: 16 sub-blocks of 16; byte s of scales[16] holds sub-block s's scale (low nibble) and
-// min (high nibble); each 128 values take 32 bytes of 2-bit codes, value 16k + l of that half
-// at bits 2(k/2) of byte l + 16(k%2).
-void q2_k(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 84) {
-        const float d = fp16(in, 80);
-        const float dmin = fp16(in, 82);
-        std::size_t s = 0;
-        for (std::size_t half = 0; half < 2; ++half) {
-            const std::byte* q = in + 16 + 32 * half;
-            for (unsigned shift = 0; shift < 8; shift += 2) {
-                for (std::size_t part = 0; part < 2; ++part, ++s) {
-                    const unsigned sc = u8(in, s);
-                    const float dl = d * static_cast<float>(sc & 0xF);
-                    const float ml = dmin * static_cast<float>(sc >> 4);
-                    for (std::size_t l = 0; l < 16; ++l) {
-                        const unsigned code = u8(q, 16 * part + l) >> shift & 3u;
-                        *out++ = dl * static_cast<float>(code) - ml;
-                    }
-                }
-            }
-        }
-    }
-}
-
-// q3_K: hmask[32] (bit 3 of the code, inverted: a clear bit subtracts 4), qs[64] (2-bit codes
-// laid out as q2_K's), 16 signed 6-bit scales in 12 bytes (low 4 bits in the nibbles of bytes
-// 0..7, high 2 bits in bytes 8..11), d.
-void q3_k(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 110) {
-        const float d = fp16(in, 108);
-        const std::byte* scales = in + 96;
-        std::size_t s = 0;
-        unsigned bit = 0;
-        for (std::size_t half = 0; half < 2; ++half) {
-            const std::byte* q = in + 32 + 32 * half;
-            for (unsigned shift = 0; shift < 8; shift += 2, ++bit) {
-                for (std::size_t part = 0; part < 2; ++part, ++s) {
-                    const unsigned low = s < 8 ? u8(scales, s) & 0xF : u8(scales, s - 8) >> 4;
-                    const unsigned high = u8(scales, 8 + s % 4) >> (2 * (s / 4)) & 3u;
-                    const float dl = d * static_cast<float>(static_cast<int>(low | high << 4) - 32);
-                    for (std::size_t l = 0; l < 16; ++l) {
-                        const std::size_t at = 16 * part + l;
-                        const int code = static_cast<int>(u8(q, at) >> shift & 3u) -
-                                         ((u8(in, at) >> bit & 1u) != 0 ? 0 : 4);
-                        *out++ = dl * static_cast<float>(code);
-                    }
-                }
-            }
-        }
-    }
-}
-
-// q4_K and q5_K: d, dmin, 12 bytes of scales and mins, (q5_K: qh[32], bit 4 of value 32s + l at
-// bit s of byte l), 128 bytes of nibbles: each 64 values take 32 bytes, low nibbles first.
-template <bool Five>
-void q45_k(const std::byte* in, float* out, std::size_t blocks) {
-    constexpr std::size_t kBytes = Five ? 176 : 144;
-    constexpr std::size_t kQs = Five ? 48 : 16;
-    for (std::size_t b = 0; b < blocks; ++b, in += kBytes) {
-        const float d = fp16(in, 0);
-        const float dmin = fp16(in, 2);
-        for (std::size_t s = 0; s < 8; ++s) {
-            const auto [sc, m] = k4_scale_min(in + 4, s);
-            const float dl = d * static_cast<float>(sc);
-            const float ml = dmin * static_cast<float>(m);
-            const std::byte* q = in + kQs + 32 * (s / 2);
-            for (std::size_t l = 0; l < 32; ++l) {
-                unsigned code = s % 2 == 0 ? u8(q, l) & 0xF : u8(q, l) >> 4;
-                if constexpr (Five) {
-                    code |= (u8(in, 16 + l) >> s & 1u) << 4;
-                }
-                *out++ = dl * static_cast<float>(code) - ml;
-            }
-        }
-    }
-}
-
-// q6_K: ql[128] (low 4 bits), qh[64] (high 2 bits), 16 int8 scales, d. Each 128 values take 64
-// bytes of ql and 32 of qh: value 32k + l gets the nibble k/2 of ql[l + 32(k%2)] and bits 2k of
-// qh[l]; codes are offset by 32.
-void q6_k(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 210) {
-        const float d = fp16(in, 208);
-        for (std::size_t half = 0; half < 2; ++half) {
-            const std::byte* ql = in + 64 * half;
-            const std::byte* qh = in + 128 + 32 * half;
-            for (std::size_t k = 0; k < 4; ++k) {
-                for (std::size_t l = 0; l < 32; ++l) {
-                    const unsigned low = u8(ql, l + 32 * (k % 2)) >> (4 * (k / 2)) & 0xF;
-                    const unsigned high = u8(qh, l) >> (2 * k) & 3u;
-                    const int code = static_cast<int>(low | high << 4) - 32;
-                    const auto scale = static_cast<float>(i8(in, 192 + 8 * half + 2 * k + l / 16));
-                    *out++ = d * scale * static_cast<float>(code);
-                }
-            }
-        }
-    }
 }
 
 // q8_K: a float32 scale, 256 int8, 16 int16 sums (for dot products only).
@@ -291,10 +119,9 @@ void tq2_0(const std::byte* in, float* out, std::size_t blocks) {
 
 // ---------------------------------------------------------------- non-linear 4-bit
 
-// ggml's iq4_nl levels (kvalues_iq4nl) and MXFP4's E2M1 values times two (kvalues_mxfp4; the
-// block scale is halved to match).
-constexpr std::array<std::int8_t, 16> kIq4nlValues{-127, -104, -83, -65, -49, -35, -22, -10,
-                                                   1,    13,   25,  38,  53,  69,  89,  113};
+using ggml::kIq4nlValues;
+
+// MXFP4's E2M1 values times two (kvalues_mxfp4; the block scale is halved to match).
 constexpr std::array<std::int8_t, 16> kMxfp4Values{0, 1,  2,  3,  4,  6,  8,  12,
                                                    0, -1, -2, -3, -4, -6, -8, -12};
 
@@ -304,12 +131,6 @@ void nibbles_through(const std::byte* qs, const std::array<std::int8_t, 16>& val
     for (std::size_t j = 0; j < 16; ++j) {
         out[j] = d * static_cast<float>(values[u8(qs, j) & 0xF]);
         out[j + 16] = d * static_cast<float>(values[u8(qs, j) >> 4]);
-    }
-}
-
-void iq4_nl(const std::byte* in, float* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, in += 18, out += 32) {
-        nibbles_through(in + 2, kIq4nlValues, fp16(in, 0), out);
     }
 }
 
@@ -486,23 +307,35 @@ void iq1_m(const std::byte* in, float* out, std::size_t blocks) {
 constexpr GgmlType kTypes[] = {
     {0, "f32", 1, 4, nullptr},
     {1, "f16", 1, 2, nullptr},
-    {2, "q4_0", 32, 18, q4_0, ggml::quantize_q4_0},
-    {3, "q4_1", 32, 20, q4_1, ggml::quantize_q4_1},
-    {6, "q5_0", 32, 22, q5_0, ggml::quantize_q5_0},
-    {7, "q5_1", 32, 24, q5_1, ggml::quantize_q5_1},
-    {8, "q8_0", 32, 34, q8<2>, ggml::quantize_q8_0},
-    {9, "q8_1", 32, 36, q8<4>, ggml::quantize_q8_1},
-    {10, "q2_K", 256, 84, q2_k, ggml::quantize_q2_k},
-    {11, "q3_K", 256, 110, q3_k, ggml::quantize_q3_k},
-    {12, "q4_K", 256, 144, q45_k<false>, ggml::quantize_q4_k},
-    {13, "q5_K", 256, 176, q45_k<true>, ggml::quantize_q5_k},
-    {14, "q6_K", 256, 210, q6_k, ggml::quantize_q6_k},
+    {2, "q4_0", 32, 18, unpacked<ggml::unpack_q4_0, 32, 18, 32, false>, ggml::quantize_q4_0,
+     ggml::unpack_q4_0, 32},
+    {3, "q4_1", 32, 20, unpacked<ggml::unpack_q4_1, 32, 20, 32, true>, ggml::quantize_q4_1,
+     ggml::unpack_q4_1, 32},
+    {6, "q5_0", 32, 22, unpacked<ggml::unpack_q5_0, 32, 22, 32, false>, ggml::quantize_q5_0,
+     ggml::unpack_q5_0, 32},
+    {7, "q5_1", 32, 24, unpacked<ggml::unpack_q5_1, 32, 24, 32, true>, ggml::quantize_q5_1,
+     ggml::unpack_q5_1, 32},
+    {8, "q8_0", 32, 34, unpacked<ggml::unpack_q8<2>, 32, 34, 32, false>, ggml::quantize_q8_0,
+     ggml::unpack_q8<2>, 32},
+    {9, "q8_1", 32, 36, unpacked<ggml::unpack_q8<4>, 32, 36, 32, false>, ggml::quantize_q8_1,
+     ggml::unpack_q8<4>, 32},
+    {10, "q2_K", 256, 84, unpacked<ggml::unpack_q2_k, 256, 84, 16, true>, ggml::quantize_q2_k,
+     ggml::unpack_q2_k, 16},
+    {11, "q3_K", 256, 110, unpacked<ggml::unpack_q3_k, 256, 110, 16, false>, ggml::quantize_q3_k,
+     ggml::unpack_q3_k, 16},
+    {12, "q4_K", 256, 144, unpacked<ggml::unpack_q45_k<false>, 256, 144, 32, true>,
+     ggml::quantize_q4_k, ggml::unpack_q45_k<false>, 32},
+    {13, "q5_K", 256, 176, unpacked<ggml::unpack_q45_k<true>, 256, 176, 32, true>,
+     ggml::quantize_q5_k, ggml::unpack_q45_k<true>, 32},
+    {14, "q6_K", 256, 210, unpacked<ggml::unpack_q6_k, 256, 210, 16, false>, ggml::quantize_q6_k,
+     ggml::unpack_q6_k, 16},
     {15, "q8_K", 256, 292, q8_k},
     {16, "iq2_xxs", 256, 66, iq2_xxs},
     {17, "iq2_xs", 256, 74, iq2_xs},
     {18, "iq3_xxs", 256, 98, iq3_xxs},
     {19, "iq1_s", 256, 50, iq1_s},
-    {20, "iq4_nl", 32, 18, iq4_nl},
+    {20, "iq4_nl", 32, 18, unpacked<ggml::unpack_iq4_nl, 32, 18, 32, false>, ggml::quantize_iq4_nl,
+     ggml::unpack_iq4_nl, 32},
     {21, "iq3_s", 256, 110, iq3_s},
     {22, "iq2_s", 256, 82, iq2_s},
     {23, "iq4_xs", 256, 136, iq4_xs},

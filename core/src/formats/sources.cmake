@@ -8,4 +8,5 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ggml_codebooks_iq1.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_quantize.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_types.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ggml_unpack.cpp
     ${CMAKE_CURRENT_LIST_DIR}/value_report.cpp)

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "../common/stream_store.h"
 #include "error_sums.h"
+#include "ggml_quantizer.h"
 #include "group_calibration.h"
 #include "integer_kernels.h"
 #include "quantscope/common/parallel.h"
@@ -71,6 +73,20 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
                           const QuantConfig& config, const QuantizeOptions& options,
                           const ValueRange* range, detail::KlCounter* kl,
                           const KnownCalibration& known) {
+    if (config.ggml != nullptr) {
+        QuantResult result;
+        result.dequantized.resize(values.size());
+        if (options.keep_codes) {
+            result.codes.resize(values.size());
+        }
+        MetricSums sums = quantize_ggml(values, shape, config, options, result, kl);
+        make_sums_exact(values, result.dequantized.data(), sums);
+        result.metrics = finish_metrics(sums);
+        std::tie(result.clip_min, result.clip_max) = clip_extent(result.groups);
+        result.storage = storage_for(static_cast<std::int64_t>(values.size()),
+                                     static_cast<std::int64_t>(result.groups.size()), config);
+        return result;
+    }
     const std::vector<ClipRange>* strided_ranges = known.strided_ranges;
     using detail::KlCounter;
     GroupLayout made;

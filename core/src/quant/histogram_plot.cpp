@@ -42,7 +42,7 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
         lo = std::min(r.any_finite ? r.lo : 0.0, result.clip_min);
         hi = std::max(r.any_finite ? r.hi : 0.0, result.clip_max);
     }
-    if (result.groups.size() == 1) {
+    if (result.groups.size() == 1 && config.ggml == nullptr) {  // ggml: levels per sub-block
         plot.levels = quantization_levels(result.groups.front(), config);
     }
     // Aligned bins need a uniform grid: integer formats only.

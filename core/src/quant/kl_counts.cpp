@@ -12,7 +12,8 @@
 namespace quantscope::detail {
 
 CodeRange code_range(const QuantConfig& config) {
-    if (config.format.kind() == FormatKind::Integer && config.block_scaling == BlockScaling::None) {
+    if (config.format.kind() == FormatKind::Integer &&
+        (config.block_scaling == BlockScaling::None || config.ggml != nullptr)) {
         const IntegerFormat& f = config.format.integer_format();
         return {f.min_code() - 0.5, f.max_code() + 0.5};
     }

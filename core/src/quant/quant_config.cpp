@@ -6,6 +6,7 @@
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/tensor.h"
+#include "quantscope/quant/ggml_config.h"
 
 namespace quantscope {
 
@@ -246,6 +247,16 @@ const std::vector<std::string>& block_format_names() {
 }
 
 void apply_format(QuantConfig& config, std::string_view name) {
+    if (const GgmlConfigType* g = find_ggml_config_type(name)) {
+        config.format = g->element;
+        config.block_scaling = BlockScaling::Ggml;
+        config.ggml = g->type;
+        config.granularity = {Granularity::Kind::Block, 0, g->type->block_elements};
+        config.scheme = g->scheme;
+        config.calibration = {};
+        return;
+    }
+    config.ggml = nullptr;
     for (const BlockFormatName& b : kBlockFormats) {
         if (name == b.name) {
             config.format = parse_format(b.element);
@@ -272,6 +283,9 @@ void apply_format(QuantConfig& config, std::string_view name) {
 }
 
 std::string format_name(const QuantConfig& config) {
+    if (config.ggml != nullptr) {
+        return std::string(config.ggml->name);
+    }
     for (const BlockFormatName& b : kBlockFormats) {
         if (config.block_scaling == b.scaling && config.format.name() == b.element) {
             return b.name;
@@ -313,7 +327,39 @@ std::string granularity_problem(const Granularity& granularity,
     return {};
 }
 
+namespace {
+
+// A ggml config's fields are the type's (ggml_config.h): anything else was set by hand.
+void check_ggml_config(const QuantConfig& config) {
+    const GgmlConfigType* g = ggml_config_type(config);
+    if (g == nullptr || config.block_scaling != BlockScaling::Ggml) {
+        std::string names;
+        for (const std::string& n : ggml_format_names()) {
+            names += (names.empty() ? "" : " ") + n;
+        }
+        throw UsageError("ggml block scaling needs one of ggml's block types (" + names + ")");
+    }
+    const std::string name(g->type->name);
+    const std::int64_t block = g->type->block_elements;
+    if (config.granularity.kind != Granularity::Kind::Block || config.granularity.block != block) {
+        throw UsageError(name + " quantizes blocks of " + std::to_string(block) +
+                         " along the last axis: its granularity is block:" + std::to_string(block));
+    }
+    if (config.scheme != g->scheme) {
+        throw UsageError(name + "'s scheme is " + std::string(to_string(g->scheme)));
+    }
+    if (config.format != g->element) {
+        throw UsageError(name + "'s codes are " + g->element.name() + ", not " +
+                         config.format.name());
+    }
+}
+
+}  // namespace
+
 void check_config(const QuantConfig& config) {
+    if (config.ggml != nullptr || config.block_scaling == BlockScaling::Ggml) {
+        check_ggml_config(config);
+    }
     // TensorRT's entropy method compares 2048-bin distributions: a block of a few dozen values
     // has none to speak of. MSE works per block (an exact search over the block's values).
     if (config.granularity.kind == Granularity::Kind::Block &&
@@ -324,6 +370,9 @@ void check_config(const QuantConfig& config) {
     }
     if (!(config.outlier_threshold >= 0) || !std::isfinite(config.outlier_threshold)) {
         throw UsageError("the outlier threshold must be a finite number >= 0 (0 keeps none)");
+    }
+    if (config.ggml != nullptr) {
+        return;
     }
     const bool integer = config.format.kind() == FormatKind::Integer;
     const std::string name = format_name(config);
@@ -458,6 +507,14 @@ QuantConfig config_from_fields(const ConfigFieldValues& values) {
 }
 
 std::string describe(const QuantConfig& config) {
+    if (config.ggml != nullptr) {
+        // Calibration and rounding are ggml's: they would only mislead here.
+        std::string text = format_name(config) + " (ggml)";
+        if (config.outlier_threshold > 0) {
+            text += " outliers>" + number_text(config.outlier_threshold);
+        }
+        return text;
+    }
     std::string text = format_name(config);
     text += " ";
     text += to_string(config.scheme);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <optional>
 
+#include "ggml_quantizer.h"
 #include "group_layout.h"
 #include "kl_counts.h"
 #include "result_notes.h"
@@ -263,16 +266,76 @@ ReferenceKl reference_kl(std::span<const ReferenceGroup> groups, const QuantConf
     return kl;
 }
 
+namespace {
+
+// A block of a ggml config (ggml_quantizer.h): ggml's reference quantizer and dequantizer, kept
+// outliers hidden from it as NaN and kept in FP16. t is the value's position in code units,
+// rounded its element value.
+ReferenceGroup reference_ggml_group(std::span<const float> values,
+                                    std::span<const std::size_t> indices, const QuantConfig& config,
+                                    detail::GgmlBlockQuantizer& quantizer) {
+    const std::size_t n = indices.size();
+    std::vector<float> x(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        x[k] = is_kept_outlier(values[indices[k]], config) ? kNaN : values[indices[k]];
+    }
+    std::vector<float> y(n);
+    std::vector<std::int32_t> codes(n);
+    std::vector<float> u(n);
+    auto clipped = std::make_unique<bool[]>(n);
+    ReferenceGroup group;
+    group.parameters.params =
+        quantizer.run(x.data(), y.data(), codes.data(), u.data(), clipped.get());
+    group.parameters.range = {group.parameters.params.clip_min, group.parameters.params.clip_max};
+    const detail::CodeRange cells = detail::code_range(config);
+    group.parameters.clip_limits = {cells.lo, cells.hi};
+    const LookupFormat* lookup = config.format.as_lookup();
+    for (std::size_t k = 0; k < n; ++k) {
+        ReferenceValue v;
+        v.x = values[indices[k]];
+        v.t = u[k];
+        v.code = codes[k];
+        v.rounded = lookup != nullptr
+                        ? static_cast<float>(lookup->levels[static_cast<std::size_t>(codes[k])])
+                        : static_cast<float>(codes[k]);
+        v.value = y[k];
+        v.clipped = clipped[k];
+        if (is_kept_outlier(v.x, config)) {
+            static const Format fp16 = parse_format("fp16");
+            v = {};
+            v.x = values[indices[k]];
+            v.t = v.x;
+            v.rounded = static_cast<float>(fp16.encode(v.x, Rounding::NearestEven).value);
+            v.value = v.rounded;
+            v.outlier = true;
+        }
+        group.values.push_back(v);
+    }
+    return group;
+}
+
+}  // namespace
+
 QuantResult reference_quantize(std::span<const float> values, std::span<const std::int64_t> shape,
                                const QuantConfig& config) {
     check_config(config);
-    // 1. The groups, each calibrated and quantized on its own, value by value.
+    // 1. The groups, each calibrated and quantized on its own, value by value (a ggml config:
+    // block by block through ggml's reference quantizer).
+    if (config.ggml != nullptr) {
+        detail::check_ggml_rows(values.size(), shape, config);
+    }
     const std::vector<std::vector<std::size_t>> members =
         reference_groups(values.size(), shape, config.granularity);
     const double tensor_scale = reference_tensor_scale(values, config);
+    std::optional<detail::GgmlBlockQuantizer> ggml_block;
+    if (config.ggml != nullptr) {
+        ggml_block.emplace(config);
+    }
     std::vector<ReferenceGroup> groups;
     for (const std::vector<std::size_t>& indices : members) {
-        groups.push_back(reference_quantize_group(values, indices, config, tensor_scale));
+        groups.push_back(ggml_block
+                             ? reference_ggml_group(values, indices, config, *ggml_block)
+                             : reference_quantize_group(values, indices, config, tensor_scale));
     }
     // 2. Q(x), the codes, the parameters and the union of the groups' clipping ranges.
     QuantResult result;

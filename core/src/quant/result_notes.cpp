@@ -38,6 +38,17 @@ std::vector<std::string> result_notes(std::size_t count, const ValueRange& range
     }
     const Calibration& c = config.calibration;
     const std::string calibration = to_string(c);
+    if (config.ggml != nullptr) {
+        // The blocks' scales are ggml's own choice: none of the notes below applies.
+        if (c.method != CalibrationMethod::MinMax || config.rounding != Rounding::NearestEven) {
+            notes.push_back(format_name(config) +
+                            " sets its scales and rounds its codes as ggml's reference quantizer "
+                            "does: the calibration " +
+                            calibration + " and the rounding " +
+                            std::string(to_string(config.rounding)) + " are not used");
+        }
+        return notes;
+    }
     if (c.method != CalibrationMethod::MinMax) {
         if (config.block_scaling == BlockScaling::MX) {
             notes.push_back(format_name(config) +

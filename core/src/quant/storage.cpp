@@ -6,6 +6,15 @@ namespace quantscope {
 
 Storage storage_for(std::int64_t count, std::int64_t groups, const QuantConfig& config) {
     const int k = config.format.bits();
+    if (config.ggml != nullptr) {
+        // ggml's blocks as stored: block_bytes each, scales and mins included.
+        Storage s;
+        s.bytes = groups * config.ggml->block_bytes;
+        s.scale_bytes = s.bytes - (count * k + 7) / 8;
+        s.bits_per_value =
+            count > 0 ? static_cast<double>(s.bytes) * 8 / static_cast<double>(count) : 0.0;
+        return s;
+    }
     std::int64_t param_bits_per_group = 32 + (config.scheme == Scheme::Affine ? k : 0);
     std::int64_t tensor_bits = 0;
     if (config.block_scaling == BlockScaling::MX) {

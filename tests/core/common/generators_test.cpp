@@ -57,6 +57,28 @@ TEST(Generators, MixtureInjectsOutliers) {
     EXPECT_NEAR(static_cast<double>(big), 1000.0, 150.0);
 }
 
+TEST(Generators, MatrixHasAShapeAndOutlierColumns) {
+    const Tensor w =
+        generate("matrix:rows=300,cols=64,std=0.5,outlier-columns=3,outlier-scale=10");
+    EXPECT_EQ(w.info.shape, (Shape{300, 64}));
+    ASSERT_EQ(w.values.size(), 300u * 64u);
+    // Each column's std: three near 5, the rest near 0.5.
+    int outliers = 0;
+    for (std::size_t c = 0; c < 64; ++c) {
+        std::vector<float> column;
+        for (std::size_t r = 0; r < 300; ++r) {
+            column.push_back(w.values[r * 64 + c]);
+        }
+        const double s = std_of(column);
+        outliers += s > 3.5 ? 1 : 0;
+        EXPECT_TRUE((s > 4.0 && s < 6.0) || (s > 0.4 && s < 0.6)) << c << " " << s;
+    }
+    EXPECT_EQ(outliers, 3);
+    EXPECT_EQ(generate("matrix:rows=2,cols=3,outlier-columns=0").info.shape, (Shape{2, 3}));
+    EXPECT_THROW(generate("matrix:rows=2,cols=3,outlier-columns=4"), UsageError);
+    EXPECT_THROW(generate("matrix:rows=0,cols=3"), UsageError);
+}
+
 TEST(Generators, SineHasItsFrequencyAmplitudeAndRate) {
     const Tensor s = generate("sine:frequency=1000,amplitude=0.5,rate=8000,duration=0.01");
     ASSERT_EQ(s.values.size(), 80u);

@@ -110,6 +110,17 @@ TEST(GgmlTypes, AllZeroBlocksDecodeToZero) {
     }
 }
 
+TEST(GgmlTypes, NaNScalesKeepTheirSign) {
+    // ggml converts a NaN half as F16C does, sign and payload kept: a q4_0 or iq4_nl block whose
+    // d is 0xFE00 (the NaN ggml stores for x86's default NaN) decodes to negative NaNs, as
+    // ggml's dequantize_row_* gives them (the formats engine's table has one positive NaN).
+    for (const char* name : {"q4_0", "iq4_nl", "q8_0"}) {
+        for (const float v : Block(name).u16(0, 0xFE00).fill(2, 18, 0x99).decode()) {
+            EXPECT_TRUE(std::isnan(v) && std::signbit(v)) << name;
+        }
+    }
+}
+
 // ---------------------------------------------------------------- legacy
 
 TEST(GgmlLegacy, Q4_0) {

@@ -131,6 +131,29 @@ TEST(GgmlQuantize, Q8_1InfinityGivesANegativeNaNSum) {
 }
 #endif
 
+TEST(GgmlQuantize, Iq4_nl) {
+    // quantize_row_iq4_nl_ref (ntry -1): codes against d0 = max / -127, then the weighted
+    // least-squares scale d = sum(w q x) / sum(w q^2), w = x^2, stored in fp16; levels
+    // -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113 (index 0..15).
+    // Constant 1: id = 1 / (1 / -127) = -127 -> index 0 (level -127) everywhere;
+    // d = 32 * (1 * -127 * 1) / (32 * 16129) = -1 / 127 -> fp16 0xA008 (-0.0078735), so every
+    // value decodes to 0.99994.
+    EXPECT_EQ(quantize_block("iq4_nl", block(1)), bytes_of({0xA008}, 16, 0x00));
+    // 0.5 with 20 at 5: id = -127 / 20 = -6.35; 20 -> -127 (index 0); 0.5 -> -3.175, nearer
+    // level 1 (index 8) than -10. d = (400 * -127 * 20 + 31 * 0.125) / (400 * 16129 + 31 * 0.25)
+    // = -1015996.125 / 6451601 (float32 sums) = -0.15748 -> fp16 0xB10A: 20 decodes to 19.9988
+    // and 0.5 to -0.1575 (the reference does not search the scale: level 1 flips the sign).
+    EXPECT_EQ(quantize_block("iq4_nl", block(0.5f, {{5, 20}})),
+              bytes_of({0xB10A}, 16, 0x88, {{5, 0x80}}));
+    // All zero (below GROUP_MAX_EPS): d = 0; ggml keeps stale codes, here index 8 (level 1).
+    EXPECT_EQ(quantize_block("iq4_nl", block(0)), bytes_of({0x0000}, 16, 0x88));
+    // 0.25 with 1 at 0 and NaN at 3: max 1 (NaN skipped), id = -127; 0.25 -> -31.75, nearest
+    // -35 (index 5); 1 -> index 0; NaN fails every comparison of the bisection: index 15. Its
+    // weight NaN makes sum(w q^2) NaN, not > 0, so d = 0.
+    EXPECT_EQ(quantize_block("iq4_nl", block(0.25f, {{0, 1}, {3, NAN}})),
+              bytes_of({0x0000}, 16, 0x55, {{0, 0x50}, {3, 0x5F}}));
+}
+
 // ---------------------------------------------------------------- K-quants
 // The K-quants' reference quantizers search their scales, so their golden blocks are ggml's
 // own output: quantize_row_{q2_K,q3_K,q4_K,q5_K,q6_K}_ref of ggml commit 9a4acb37 (built with

@@ -202,7 +202,7 @@ TEST_F(GgufTypes, QuantizedTensorsReadBackAsDequantized) {
             {std::string(type.name), {rows, blocks_per_row * type.block_elements}, type.id, data});
         expected.push_back(expected_values(type, data));
     }
-    ASSERT_EQ(tensors.size(), 11U);  // q4_0 q4_1 q5_0 q5_1 q8_0 q8_1 q2_K..q6_K
+    ASSERT_EQ(tensors.size(), 12U);  // q4_0 q4_1 q5_0 q5_1 q8_0 q8_1 q2_K..q6_K iq4_nl
     const std::string file = path("quantized.gguf");
     write_gguf(file, tensors);
     const auto source = open_source(file);

@@ -13,10 +13,10 @@
 namespace quantscope::test {
 
 inline std::vector<QuantConfig> configs_with_one_field_changed() {
-    constexpr std::size_t kMembers = 8;
+    constexpr std::size_t kMembers = 9;
     std::vector<QuantConfig> configs(kMembers);
     for (std::size_t i = 0; i < kMembers; ++i) {
-        auto& [format, block_scaling, scheme, granularity, calibration, rounding, seed,
+        auto& [format, block_scaling, ggml, scheme, granularity, calibration, rounding, seed,
                outlier_threshold] = configs[i];
         switch (i) {
             case 0:
@@ -45,6 +45,10 @@ inline std::vector<QuantConfig> configs_with_one_field_changed() {
                 break;
             case 7:
                 outlier_threshold = 0.1;  // no short binary fraction: must survive exactly
+                break;
+            case 8:
+                // A ggml type fixes its block scaling, codes, blocks and scheme.
+                apply_format(configs[i], "q4_K");
                 break;
         }
     }

@@ -157,6 +157,19 @@ const Route kRoutes[] = {
     {"nf4 stochastic, two threads", "nf4", nullptr, kScaled, "minmax", kRandom, Size::Large},
     {"nf4 outliers", "nf4", nullptr, kScaled, "minmax", kEven, Size::Small, 80},
     {"nf4 tensor", "nf4", "tensor", kScaled, "minmax", kAway, Size::Odd},
+    // ggml's block types: ggml's reference quantizer per block (NaN and Inf as 0 for it).
+    {"q4_0", "q4_0", nullptr, kSym, "minmax", kEven, Size::Small},
+    {"q4_1, two threads", "q4_1", nullptr, kAff, "minmax", kEven, Size::Large},
+    {"q5_0 outliers", "q5_0", nullptr, kSym, "minmax", kEven, Size::Small, 80},
+    {"q5_1", "q5_1", nullptr, kAff, "minmax", kEven, Size::Small},
+    {"q8_0", "q8_0", nullptr, kSym, "minmax", kEven, Size::Small},
+    {"q2_K", "q2_K", nullptr, kAff, "minmax", kEven, Size::Small},
+    {"q3_K outliers", "q3_K", nullptr, kSym, "minmax", kEven, Size::Small, 80},
+    {"q4_K, two threads", "q4_K", nullptr, kAff, "minmax", kEven, Size::Large},
+    {"q5_K", "q5_k", nullptr, kAff, "minmax", kAway, Size::Small},
+    {"q6_K", "q6_K", nullptr, kSym, "minmax", kEven, Size::Small},
+    {"iq4_nl", "iq4_nl", nullptr, kScaled, "minmax", kEven, Size::Small},
+    {"iq4_nl outliers, two threads", "iq4_nl", nullptr, kScaled, "minmax", kEven, Size::Large, 80},
 };
 
 QuantConfig config_of(const Route& route) {

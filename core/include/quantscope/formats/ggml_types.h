@@ -17,6 +17,15 @@ using GgmlDequantize = void (*)(const std::byte* in, float* out, std::size_t blo
 // Encodes blocks * block_elements floats at `in` into `blocks` blocks at `out`.
 using GgmlQuantize = void (*)(const float* in, std::byte* out, std::size_t blocks);
 
+// The map of one sub-block of a linear block type: its values are scale * e + offset, e the
+// element value of each code (the integer code; for iq4_nl the level it indexes).
+struct GgmlSubBlock {
+    float scale;
+    float offset;
+};
+// Unpacks one block into block_elements element values `e` and its sub-blocks' maps.
+using GgmlUnpack = void (*)(const std::byte* block, std::int8_t* e, GgmlSubBlock* maps);
+
 struct GgmlType {
     std::uint32_t id;             // the ggml_type value (ggml.h), as GGUF stores it
     std::string_view name;        // ggml's type name: "f32", "q4_K", "iq2_xxs", "mxfp4"
@@ -26,9 +35,13 @@ struct GgmlType {
     // decodes as its own element dtypes.
     GgmlDequantize dequantize;
     // ggml's reference quantizer (quantize_row_*_ref, no importance matrix), bit for bit the
-    // blocks ggml writes; null where this build has none yet (q4_0 q4_1 q5_0 q5_1 q8_0 q8_1
-    // q4_K q5_K q6_K have one).
+    // blocks ggml writes; null where this build has none (q4_0 q4_1 q5_0 q5_1 q8_0 q8_1 q2_K
+    // q3_K q4_K q5_K q6_K iq4_nl have one).
     GgmlQuantize quantize = nullptr;
+    // The linear types (those with a quantizer): the codes and sub-block maps, and the values
+    // per sub-block; null and 0 for the others.
+    GgmlUnpack unpack = nullptr;
+    std::int64_t sub_block_elements = 0;
 };
 
 // Bits a block type takes per value, scales included: 8 * block_bytes / block_elements.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "quantscope/formats/format.h"
+#include "quantscope/formats/ggml_types.h"
 #include "quantscope/formats/rounding.h"
 
 namespace quantscope {
@@ -25,7 +26,9 @@ enum class Scheme { Symmetric, Affine, Scaled, Direct };
 //   MX (OCP Microscaling v1.0): blocks of 32, scale 2^(floor(log2 amax) - emax_elem) as E8M0.
 //   NVFP4: blocks of 16 of E2M1, scale amax/6 stored as FP8 E4M3, times an FP32 tensor scale
 //          amax_tensor / (448 * 6).
-enum class BlockScaling { None, MX, NVFP4 };
+//   Ggml:  one of ggml's block types (QuantConfig::ggml, ggml_config.h): its reference quantizer
+//          sets each block's scales, mins and codes.
+enum class BlockScaling { None, MX, NVFP4, Ggml };
 
 // How the clipping range is chosen (DESIGN.md "Calibration").
 enum class CalibrationMethod { MinMax, Percentile, KL, MSE, Sigma, Manual };
@@ -72,6 +75,9 @@ std::string granularity_problem(const Granularity& granularity,
 struct QuantConfig {
     Format format{IntegerFormat{}};  // the element format
     BlockScaling block_scaling = BlockScaling::None;
+    // The ggml type of BlockScaling::Ggml (null otherwise); the format, scheme and granularity
+    // are then the type's (ggml_config.h).
+    const GgmlType* ggml = nullptr;
     Scheme scheme = Scheme::Symmetric;
     Granularity granularity;
     Calibration calibration;
@@ -86,12 +92,14 @@ struct QuantConfig {
 };
 
 // Sets the format from a name: any format (parse_format) or a block-scaled config: mxfp8_e4m3,
-// mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8 (blocks of 32), nvfp4 (blocks of 16).
+// mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8 (blocks of 32), nvfp4 (blocks of 16), or
+// one of ggml's block types (ggml_config.h; ggml's spelling "q4_K" or lower case).
 // Block-scaled configs and nf4 (absmax per block of 64, as QLoRA) also set the granularity;
 // the scheme moves to one the format takes (symmetric for integers, scaled for the others).
 // Throws UsageError on an unknown name.
 void apply_format(QuantConfig& config, std::string_view name);
-// The name apply_format takes back: "mxfp4", "nvfp4", or the format's own name.
+// The name apply_format takes back: "mxfp4", "nvfp4", ggml's type name ("q4_K"), or the
+// format's own name.
 std::string format_name(const QuantConfig& config);
 // The block-scaled config names, for menus and help.
 const std::vector<std::string>& block_format_names();

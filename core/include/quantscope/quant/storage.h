@@ -1,7 +1,8 @@
 #pragma once
 // What quantized values take to store (docs/design.md "Storage"): K bits per value, plus one
 // scale per group (FP32; E8M0 for MX; E4M3 and one FP32 tensor scale for NVFP4) and, for affine
-// integers, a K-bit zero point per group. Direct rounding stores no scale. quantize(), the
+// integers, a K-bit zero point per group. Direct rounding stores no scale. ggml's block types take
+// their blocks' bytes (block_bytes per block: codes, scales and mins). quantize(), the
 // Compare table and the memory calculator all count with these functions.
 
 #include <cstdint>

@@ -1,0 +1,56 @@
+#pragma once
+// Quantizing with one of ggml's block types (ggml_config.h; docs/design.md "ggml block types"),
+// internal to core/quant. Each block of the type's size along the last axis goes through ggml's
+// reference quantizer with its NaN and Inf (and kept outliers, hidden as NaN) replaced by 0, so
+// that they take no part in its scales; Q(x) is the block's dequantization, x itself where x is
+// not finite. A value's position in code units is u = (x - offset) / scale of its sub-block (its
+// element value where that scale is 0): the KL metric counts it there, and it is clipped when u
+// lies beyond the outermost cells of the element format (code_range).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kl_counts.h"
+#include "quantscope/quant/ggml_config.h"
+#include "quantscope/quant/quantizer.h"
+
+namespace quantscope::detail {
+
+// Throws UsageError unless every row (the last axis; an empty shape is one row) holds whole
+// blocks of the type, as ggml requires.
+void check_ggml_rows(std::size_t count, std::span<const std::int64_t> shape,
+                     const QuantConfig& config);
+
+// One block at a time, each output block() long.
+class GgmlBlockQuantizer {
+public:
+    explicit GgmlBlockQuantizer(const QuantConfig& config);
+    std::size_t block() const { return block_; }
+    // Q(x) into y, the codes (optional: the element's integer code, or iq4_nl's level index),
+    // each value's code-unit position u and whether it is clipped; returns the block's
+    // parameters: the largest |scale| of its sub-blocks and the span of their levels.
+    GroupParameters run(const float* x, float* y, std::int32_t* codes, float* u, bool* clipped);
+
+private:
+    const GgmlType& type_;
+    const LookupFormat* lookup_;  // iq4_nl's levels, else null
+    std::size_t block_;
+    std::size_t sub_block_;
+    double element_lo_;  // the element format's lowest and highest values
+    double element_hi_;
+    CodeRange cells_;
+    std::vector<float> clean_;
+    std::vector<std::byte> bytes_;
+    std::vector<std::int8_t> e_;
+    std::vector<GgmlSubBlock> maps_;
+};
+
+// Fills result.groups, result.dequantized and (when asked) result.codes, counts the KL histogram
+// into `kl` (optional) and returns the metric sums, clipped count included.
+MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int64_t> shape,
+                         const QuantConfig& config, const QuantizeOptions& options,
+                         QuantResult& result, KlCounter* kl);
+
+}  // namespace quantscope::detail
