@@ -156,7 +156,7 @@ constexpr std::string_view kIndexExtensions[] = {"safetensors.index.json"};
 
 extern constinit const Loader safetensors_index_loader{
     {"safetensors-index", kIndexExtensions,
-     "sharded safetensors: model.safetensors.index.json and its shards (or their folder)"},
+     "sharded safetensors: the index and its shards, or their folder"},
     nullptr,
     open_index};
 
