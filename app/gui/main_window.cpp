@@ -45,6 +45,7 @@
 #include "memory_panel.h"
 #include "metrics_panel.h"
 #include "open_file_filter.h"
+#include "overview_panel.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
@@ -82,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     formatsPanel_ = new FormatsPanel(session_, this);
     stepsPanel_ = new StepsPanel(session_, this);
     memoryPanel_ = new MemoryPanel(session_, this);
+    overviewPanel_ = new OverviewPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -92,6 +94,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(formatsPanel_, tr("For&mats"));
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
+    tabs_->addTab(overviewPanel_, tr("&Overview"));
+    connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
+            [this] { tabs_->setCurrentIndex(HistogramTab); });
     setCentralWidget(tabs_);
 
     createDocks();

@@ -1,8 +1,8 @@
 #pragma once
 // The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
-// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps and Memory; headline metrics,
-// progress and cancel in the status bar. Dock layout and recent files persist in QSettings; a whole
-// session (sources, configs, view state) saves to and reopens from JSON.
+// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps, Memory and Overview; headline
+// metrics, progress and cancel in the status bar. Dock layout and recent files persist in
+// QSettings; a whole session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
 
@@ -29,6 +29,7 @@ class HistogramPanel;
 class MemoryPanel;
 class LessonPanel;
 class MetricsPanel;
+class OverviewPanel;
 class SignalPanel;
 class SourcesPanel;
 class StepsPanel;
@@ -46,7 +47,8 @@ public:
         SweepTab,
         FormatsTab,
         StepsTab,
-        MemoryTab
+        MemoryTab,
+        OverviewTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -60,6 +62,7 @@ public:
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
+    OverviewPanel* overviewPanel() const { return overviewPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -116,6 +119,7 @@ private:
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
+    OverviewPanel* overviewPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
