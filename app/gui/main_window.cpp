@@ -94,7 +94,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(formatsPanel_, tr("For&mats"));
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
-    tabs_->addTab(overviewPanel_, tr("&Overview"));
+    tabs_->addTab(overviewPanel_, tr("Overview"));
     connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
             [this] { tabs_->setCurrentIndex(HistogramTab); });
     setCentralWidget(tabs_);

@@ -6,8 +6,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -36,7 +36,7 @@ OverviewPanel::OverviewPanel(AnalysisSession* session, QWidget* parent)
       filterEdit_(new QLineEdit(this)),
       groupingBox_(new QComboBox(this)),
       chartConfigBox_(new QComboBox(this)),
-      runButton_(new QPushButton(tr("Recompu&te"), this)),
+      runButton_(new QPushButton(tr("Recompute"), this)),
       cancelButton_(new QPushButton(tr("Cancel"), this)),
       progress_(new QProgressBar(this)),
       status_(new QLabel(this)),
@@ -70,13 +70,13 @@ OverviewPanel::OverviewPanel(AnalysisSession* session, QWidget* parent)
 
     groupingBox_->addItem(tr("Per tensor, in file order"));
     groupingBox_->addItem(tr("Per layer"));
-    auto* groupingLabel = new QLabel(tr("&Group bars:"), this);
+    auto* groupingLabel = new QLabel(tr("Group bars:"), this);
     groupingLabel->setBuddy(groupingBox_);
     connect(groupingBox_, &QComboBox::currentIndexChanged, this, [this](int index) {
         chart_->setGrouping(index == 1 ? OverviewChart::Grouping::ByLayer
                                        : OverviewChart::Grouping::FileOrder);
     });
-    auto* chartConfigLabel = new QLabel(tr("C&hart of:"), this);
+    auto* chartConfigLabel = new QLabel(tr("Bars of:"), this);
     chartConfigLabel->setBuddy(chartConfigBox_);
     connect(chartConfigBox_, &QComboBox::currentIndexChanged, this, &OverviewPanel::updateChart);
     auto* exportChart = new QPushButton(tr("Export chart…"), this);
