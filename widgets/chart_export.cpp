@@ -9,17 +9,13 @@
 
 namespace quantscope::widgets {
 
-namespace {
-
-QString commit(const QString& path, const QByteArray& bytes) {
+QString saveBytes(const QString& path, const QByteArray& bytes) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         return QObject::tr("%1: cannot write: %2").arg(path, file.errorString());
     }
     return {};
 }
-
-}  // namespace
 
 QString withoutMnemonic(const QString& label) {
     QString plain;
@@ -49,7 +45,7 @@ QString saveWidgetPng(QWidget* widget, const QString& path) {
     if (!image.save(&buffer, "PNG")) {
         return QObject::tr("%1: cannot encode the image").arg(path);
     }
-    return commit(path, bytes);
+    return saveBytes(path, bytes);
 }
 
 QString saveWidgetSvg(QWidget* widget, const QString& path, const QString& title) {
@@ -67,7 +63,7 @@ QString saveWidgetSvg(QWidget* widget, const QString& path, const QString& title
         QPainter painter(&generator);
         widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
     }
-    return commit(path, bytes);
+    return saveBytes(path, bytes);
 }
 
 }  // namespace quantscope::widgets

@@ -5,11 +5,14 @@
 
 #include <QString>
 
+class QByteArray;
 class QWidget;
 
 namespace quantscope::widgets {
 
-// Returns an empty string on success, else a message naming the file and the problem.
+// Each returns an empty string on success, else a message naming the file and the problem.
+// Any bytes (an exported table), written atomically.
+QString saveBytes(const QString& path, const QByteArray& bytes);
 QString saveWidgetPng(QWidget* widget, const QString& path);
 // `title` is plain text (a tab's "&Histogram" loses its mnemonic ampersand); it is escaped for
 // the SVG's <title>.

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "json_writer.h"
 #include "quant_flags.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 #include "quantscope/io/loader_registry.h"
@@ -28,15 +28,20 @@
 
 namespace quantscope::cli {
 
-namespace {
-
 // The loaders' part comes from the registry, so that it lists every format open_source reads.
 std::string file_help() {
     std::ostringstream text;
     text << "FILE:\n  a file, recognised by its magic bytes, else by its extension:\n";
+    std::size_t name_width = 0;
+    std::size_t extension_width = 0;
     for (const LoaderInfo& loader : file_loaders()) {
-        text << "    " << std::left << std::setw(13) << loader.name << std::setw(17)
-             << extension_list(loader) << loader.description << "\n";
+        name_width = std::max(name_width, loader.name.size() + 2);
+        extension_width = std::max(extension_width, extension_list(loader).size() + 2);
+    }
+    for (const LoaderInfo& loader : file_loaders()) {
+        text << "    " << std::left << std::setw(static_cast<int>(name_width)) << loader.name
+             << std::setw(static_cast<int>(extension_width)) << extension_list(loader)
+             << loader.description << "\n";
     }
     return text.str() + R"(  or
   raw:PATH?dtype=D&shape=A,B   headerless binary with a dtype and shape you give

@@ -92,6 +92,8 @@ inline std::string format_number(double v, int digits = 6) {
 // data error when it holds none (analysis_commands.cpp).
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
                    std::string_view help);
+// The FILE part of the commands' help: every loader of the registry, raw: and gen: specs.
+std::string file_help();
 
 // The commands, each in its file: format_commands.cpp, analysis_commands.cpp.
 int run_formats(const std::vector<std::string_view>& args);
@@ -100,8 +102,9 @@ int run_info(const std::vector<std::string_view>& args);
 int run_analyze(const std::vector<std::string_view>& args);
 int run_quantize(const std::vector<std::string_view>& args);
 int run_sweep(const std::vector<std::string_view>& args);
-int run_steps(const std::vector<std::string_view>& args);   // steps_command.cpp
-int run_matmul(const std::vector<std::string_view>& args);  // matmul_command.cpp
+int run_steps(const std::vector<std::string_view>& args);     // steps_command.cpp
+int run_matmul(const std::vector<std::string_view>& args);    // matmul_command.cpp
+int run_overview(const std::vector<std::string_view>& args);  // overview_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
@@ -110,5 +113,6 @@ extern const std::string kQuantizeUsage;
 extern const std::string kSweepUsage;
 extern const std::string kStepsUsage;
 extern const std::string kMatmulUsage;
+extern const std::string kOverviewUsage;
 
 }  // namespace quantscope::cli

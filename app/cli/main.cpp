@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "cli_support.h"
-#include "json_writer.h"
 #include "man_page.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/simd.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
@@ -42,7 +42,7 @@ int run_generators(const std::vector<std::string_view>& args) {
         json = true;
     }
     if (json) {
-        cli::JsonWriter w;
+        JsonWriter w;
         w.begin_array();
         for (const GeneratorInfo& g : generators()) {
             w.begin_object();
@@ -94,6 +94,9 @@ const std::vector<Command>& commands() {
         {"sweep", "FILE [--formats L] [--calibrations L] [--csv|--json]",
          "every tensor under every config, worst SQNR first",
          [] { return std::string_view(kSweepUsage); }, run_sweep},
+        {"overview", "FILE [QUANT | --configs L] [--csv|--json]",
+         "every tensor of a model under one or more configs, worst first",
+         [] { return std::string_view(kOverviewUsage); }, run_overview},
         {"steps", "VALUES... [QUANT] [--json]",
          "a short vector quantized step by step, value by value",
          [] { return std::string_view(kStepsUsage); }, run_steps},

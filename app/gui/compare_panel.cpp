@@ -24,6 +24,7 @@
 #include <exception>
 
 #include "analysis_session.h"
+#include "chart_export.h"
 #include "compare_model.h"
 #include "count_axis.h"
 #include "elided_label.h"
@@ -44,14 +45,6 @@ bool fits(const QuantConfig& config) {
     } catch (const std::exception&) {
         return false;
     }
-}
-
-QString writeAtomically(const QString& path, const QByteArray& bytes) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        return QObject::tr("%1: cannot write: %2").arg(path, file.errorString());
-    }
-    return {};
 }
 
 // The words of each name that tell it apart from the others: "int8 symmetric minmax
@@ -313,11 +306,11 @@ void ComparePanel::compareLlamaCpp() {
 }
 
 QString ComparePanel::exportCsv(const QString& path) const {
-    return writeAtomically(path, model_->toCsv().toUtf8());
+    return widgets::saveBytes(path, model_->toCsv().toUtf8());
 }
 
 QString ComparePanel::exportJson(const QString& path) const {
-    return writeAtomically(path, QJsonDocument(model_->toJson()).toJson());
+    return widgets::saveBytes(path, QJsonDocument(model_->toJson()).toJson());
 }
 
 ComparePanel::ChartLayout ComparePanel::effectiveLayout() const {

@@ -47,6 +47,7 @@
 #include "metrics_panel.h"
 #include "open_file_filter.h"
 #include "operators_panel.h"
+#include "overview_panel.h"
 #include "plot_chart_view.h"
 #include "preferences.h"
 #include "preferences_dialog.h"
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     stepsPanel_ = new StepsPanel(session_, this);
     memoryPanel_ = new MemoryPanel(session_, this);
     operatorsPanel_ = new OperatorsPanel(session_, this);
+    overviewPanel_ = new OverviewPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -102,6 +104,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
     tabs_->addTab(operatorsPanel_, tr("Oper&ators"));
+    tabs_->addTab(overviewPanel_, tr("Overview"));
+    connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
+            [this] { tabs_->setCurrentIndex(HistogramTab); });
     setCentralWidget(tabs_);
 
     createDocks();

@@ -1,8 +1,8 @@
 #pragma once
 // The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
-// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps and Memory; headline metrics,
-// progress and cancel in the status bar. Dock layout and recent files persist in QSettings; a whole
-// session (sources, configs, view state) saves to and reopens from JSON.
+// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps, Memory and Overview; headline
+// metrics, progress and cancel in the status bar. Dock layout and recent files persist in
+// QSettings; a whole session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
 
@@ -30,6 +30,7 @@ class MemoryPanel;
 class OperatorsPanel;
 class LessonPanel;
 class MetricsPanel;
+class OverviewPanel;
 class SignalPanel;
 class SourcesPanel;
 class StepsPanel;
@@ -48,7 +49,8 @@ public:
         FormatsTab,
         StepsTab,
         MemoryTab,
-        OperatorsTab
+        OperatorsTab,
+        OverviewTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -63,6 +65,7 @@ public:
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
+    OverviewPanel* overviewPanel() const { return overviewPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -127,6 +130,7 @@ private:
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
     OperatorsPanel* operatorsPanel_;
+    OverviewPanel* overviewPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
