@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 #include "quant_flags.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"

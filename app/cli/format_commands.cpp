@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "cli_support.h"
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/formats/format.h"
 #include "quantscope/formats/value_report.h"
 

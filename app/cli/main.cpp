@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli_support.h"
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/common/text.h"
@@ -40,7 +40,7 @@ int run_generators(const std::vector<std::string_view>& args) {
         json = true;
     }
     if (json) {
-        cli::JsonWriter w;
+        JsonWriter w;
         w.begin_array();
         for (const GeneratorInfo& g : generators()) {
             w.begin_object();

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/tensor.h"
 #include "quantscope/quant/group_summary.h"
 #include "quantscope/quant/quantizer.h"

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 #include "quant_flags.h"
 #include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/worked_example.h"

@@ -4,6 +4,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tensor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/json_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/generators.cpp
     ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prefetch.h

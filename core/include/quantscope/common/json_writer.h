@@ -1,6 +1,6 @@
 #pragma once
-// A small streaming JSON writer for the CLI's machine-readable output. Non-finite numbers are
-// written as the strings "inf", "-inf" and "nan", and each byte of text that is not valid UTF-8
+// A small streaming JSON writer for machine-readable output (the CLI, exports). Non-finite numbers
+// are written as the strings "inf", "-inf" and "nan", and each byte of text that is not valid UTF-8
 // is written as \ufffd, so that the output is always valid JSON.
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace quantscope::cli {
+namespace quantscope {
 
 class JsonWriter {
 public:
@@ -47,4 +47,4 @@ private:
 
 std::string json_escape(std::string_view text);
 
-}  // namespace quantscope::cli
+}  // namespace quantscope

@@ -1,4 +1,4 @@
-#include "json_writer.h"
+#include "quantscope/common/json_writer.h"
 
 #include <charconv>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "quantscope/common/text.h"
 #include "quantscope/quant/metric_descriptors.h"
 
-namespace quantscope::cli {
+namespace quantscope {
 
 std::string json_escape(std::string_view text) {
     std::string out = "\"";
@@ -133,4 +133,4 @@ JsonWriter& JsonWriter::value(bool flag) {
     return *this;
 }
 
-}  // namespace quantscope::cli
+}  // namespace quantscope
