@@ -20,7 +20,7 @@ std::string plan_to_json(const Plan& plan) {
     w.key("total_bytes").value(plan.total_bytes);
     w.key("total_parameters").value(plan.total_parameters);
     w.key("min_bytes").value(plan.min_bytes);
-    w.key("weighted_sqnr_db").value(plan.weighted_sqnr_db);
+    w.key("model_sqnr_db").value(plan.model_sqnr_db);
     w.key("worst_sqnr_db").value(plan.worst_sqnr_db);
     w.key("gap_db").value(plan.gap_db);
     w.key("exact").value(plan.exact);
@@ -148,7 +148,7 @@ Plan plan_from_json(std::string_view text, const std::string& file) {
     plan.total_bytes = r.integer(root, "total_bytes");
     plan.total_parameters = r.integer(root, "total_parameters");
     plan.min_bytes = r.integer(root, "min_bytes");
-    plan.weighted_sqnr_db = r.number(root, "weighted_sqnr_db");
+    plan.model_sqnr_db = r.number(root, "model_sqnr_db");
     plan.worst_sqnr_db = r.number(root, "worst_sqnr_db");
     plan.gap_db = r.number(root, "gap_db");
     plan.exact = r.flag(root, "exact");

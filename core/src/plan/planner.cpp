@@ -9,15 +9,9 @@
 
 #include "choice_solver.h"
 #include "quantscope/common/error.h"
+#include "quantscope/model/model_overview.h"
 
 namespace quantscope {
-
-double capped_sqnr(double sqnr_db) {
-    if (std::isnan(sqnr_db)) {
-        return -kPlanSqnrCapDb;
-    }
-    return std::clamp(sqnr_db, -kPlanSqnrCapDb, kPlanSqnrCapDb);
-}
 
 KeepRule parse_keep_rule(std::string_view text) {
     const std::size_t eq = text.rfind('=');
@@ -202,15 +196,21 @@ std::int64_t total_parameters(const PlanTable& table) {
     return n;
 }
 
-// Options of one tensor for the solver, restricted to SQNR >= floor.
+// The largest relative noise the solver weighs: an SQNR of -inf (infinite noise) would make
+// every sum infinite and every plan look alike.
+constexpr double kMaxNoise = 1e30;
+
+// Options of one tensor for the solver, restricted to SQNR >= floor: the value is minus the
+// tensor's share of the model's noise, so the largest sum is the largest model SQNR.
 std::vector<ChoiceOption> options_of(const PlanTensor& tensor,
                                      const std::vector<std::size_t>& configs, double floor) {
     std::vector<ChoiceOption> options;
     for (const std::size_t c : configs) {
         const PlanCandidate& candidate = tensor.candidates[c];
-        const double s = capped_sqnr(candidate.sqnr_db);
-        if (s >= floor) {
-            options.push_back({candidate.bytes, static_cast<double>(tensor.parameters) * s, c});
+        if (candidate.sqnr_db >= floor) {
+            const double noise = std::min(relative_noise(candidate.sqnr_db), kMaxNoise);
+            options.push_back(
+                {candidate.bytes, -static_cast<double>(tensor.parameters) * noise, c});
         }
     }
     return options;
@@ -223,7 +223,7 @@ double best_worst_floor(const PlanTable& table,
     std::vector<double> levels;
     for (std::size_t t = 0; t < table.tensors.size(); ++t) {
         for (const std::size_t c : choices[t]) {
-            levels.push_back(capped_sqnr(table.tensors[t].candidates[c].sqnr_db));
+            levels.push_back(table.tensors[t].candidates[c].sqnr_db);
         }
     }
     std::sort(levels.begin(), levels.end());
@@ -234,7 +234,7 @@ double best_worst_floor(const PlanTable& table,
             std::int64_t cheapest = std::numeric_limits<std::int64_t>::max();
             for (const std::size_t c : choices[t]) {
                 const PlanCandidate& candidate = table.tensors[t].candidates[c];
-                if (capped_sqnr(candidate.sqnr_db) >= floor) {
+                if (candidate.sqnr_db >= floor) {
                     cheapest = std::min(cheapest, candidate.bytes);
                 }
             }
@@ -259,7 +259,7 @@ double best_worst_floor(const PlanTable& table,
             hi = mid;
         }
     }
-    return levels.empty() ? -kPlanSqnrCapDb : levels[lo];
+    return levels.empty() ? -std::numeric_limits<double>::infinity() : levels[lo];
 }
 
 }  // namespace
@@ -293,7 +293,7 @@ Plan make_plan(const PlanTable& table, const PlanSettings& settings) {
                          " that the allowed configs and keep rules need");
     }
 
-    double floor = -kPlanSqnrCapDb;
+    double floor = -std::numeric_limits<double>::infinity();
     if (settings.objective == PlanObjective::Worst) {
         floor = best_worst_floor(table, choices, settings.budget_bytes);
     }
@@ -316,9 +316,8 @@ Plan make_plan(const PlanTable& table, const PlanSettings& settings) {
             plan.configs.push_back(config.name);
         }
     }
-    plan.gap_db = parameters > 0 ? solution.gap / static_cast<double>(parameters) : 0.0;
-    plan.worst_sqnr_db = table.tensors.empty() ? 0.0 : kPlanSqnrCapDb;
-    double weighted = 0;
+    plan.worst_sqnr_db = std::numeric_limits<double>::infinity();
+    ModelSqnr model;
     for (std::size_t t = 0; t < table.tensors.size(); ++t) {
         const PlanTensor& tensor = table.tensors[t];
         const std::size_t c = solution.chosen[t];
@@ -326,11 +325,16 @@ Plan make_plan(const PlanTable& table, const PlanSettings& settings) {
         plan.entries.push_back({tensor.name, tensor.parameters, table.configs[c].name,
                                 candidate.bytes, candidate.sqnr_db, candidate.mse, kept[t]});
         plan.total_bytes += candidate.bytes;
-        const double s = capped_sqnr(candidate.sqnr_db);
-        weighted += static_cast<double>(tensor.parameters) * s;
-        plan.worst_sqnr_db = std::min(plan.worst_sqnr_db, s);
+        model.add(candidate.sqnr_db, tensor.parameters);
+        plan.worst_sqnr_db = std::min(plan.worst_sqnr_db, candidate.sqnr_db);
     }
-    plan.weighted_sqnr_db = parameters > 0 ? weighted / static_cast<double>(parameters) : 0.0;
+    plan.model_sqnr_db = model.db();
+    // The solver's gap is in noise units: the best plan's noise is at least noise - gap.
+    if (solution.gap > 0) {
+        const double lowest = model.weighted_noise - solution.gap;
+        plan.gap_db = lowest > 0 ? 10.0 * std::log10(model.weighted_noise / lowest)
+                                 : std::numeric_limits<double>::infinity();
+    }
     return plan;
 }
 
@@ -350,7 +354,7 @@ std::vector<PlanCurvePoint> plan_curve(const PlanTable& table, const PlanSetting
         }
         const Plan plan = make_plan(table, at);
         curve.push_back(
-            {at.budget_bytes, plan.total_bytes, plan.weighted_sqnr_db, plan.worst_sqnr_db});
+            {at.budget_bytes, plan.total_bytes, plan.model_sqnr_db, plan.worst_sqnr_db});
     }
     return curve;
 }

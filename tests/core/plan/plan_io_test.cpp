@@ -36,7 +36,7 @@ void expect_same(const Plan& a, const Plan& b) {
     EXPECT_EQ(a.total_bytes, b.total_bytes);
     EXPECT_EQ(a.total_parameters, b.total_parameters);
     EXPECT_EQ(a.min_bytes, b.min_bytes);
-    EXPECT_EQ(a.weighted_sqnr_db, b.weighted_sqnr_db);
+    EXPECT_EQ(a.model_sqnr_db, b.model_sqnr_db);
     EXPECT_EQ(a.worst_sqnr_db, b.worst_sqnr_db);
     EXPECT_EQ(a.gap_db, b.gap_db);
     EXPECT_EQ(a.exact, b.exact);

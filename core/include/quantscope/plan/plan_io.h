@@ -3,7 +3,7 @@
 // CLI's `plan --json` write and read the one format), and CSV, one row per tensor.
 //
 // JSON: {"objective", "budget_bytes", "total_bytes", "total_parameters", "min_bytes",
-// "weighted_sqnr_db", "worst_sqnr_db", "gap_db", "exact", "method", "configs": [names],
+// "model_sqnr_db", "worst_sqnr_db", "gap_db", "exact", "method", "configs": [names],
 // "keep": [{"pattern", "config"}], "tensors": [{"name", "parameters", "config", "bytes",
 // "sqnr_db", "mse", "kept"}]}; an infinite SQNR is the string "inf" or "-inf".
 

@@ -12,12 +12,6 @@
 
 namespace quantscope {
 
-// SQNR above this counts as this much in the objective: an exact result (an unquantized
-// config) has +inf, which a sum cannot hold; -inf (an all-zero tensor with an error) counts as
-// the negative cap.
-inline constexpr double kPlanSqnrCapDb = 200.0;
-double capped_sqnr(double sqnr_db);
-
 // One tensor under one config.
 struct PlanCandidate {
     std::int64_t bytes = 0;
@@ -55,8 +49,9 @@ struct KeepRule {
 KeepRule parse_keep_rule(std::string_view text);
 bool glob_match(std::string_view pattern, std::string_view name);
 
-// Weighted: the parameter-weighted mean of the tensors' SQNR in dB. Worst: the lowest tensor
-// SQNR; among plans with the same lowest SQNR, the larger weighted mean.
+// Weighted: the model SQNR (model_overview.h ModelSqnr: the parameter-weighted mean of the
+// tensors' relative noise 10^(-SQNR/10), in dB), the overview's figure. Worst: the lowest tensor
+// SQNR; among plans with the same lowest SQNR, the larger model SQNR.
 enum class PlanObjective { Weighted, Worst };
 std::string_view to_string(PlanObjective objective);
 PlanObjective parse_plan_objective(std::string_view text);  // throws UsageError
@@ -82,11 +77,11 @@ struct Plan {
     std::int64_t budget_bytes = 0;
     std::int64_t total_bytes = 0;
     std::int64_t total_parameters = 0;
-    std::int64_t min_bytes = 0;   // the smallest total the allowed configs and keep rules allow
-    double weighted_sqnr_db = 0;  // with capped_sqnr
-    double worst_sqnr_db = 0;     // with capped_sqnr
-    // Proven: no plan within the budget has a weighted SQNR above weighted_sqnr_db + gap_db
-    // (the worst SQNR is always exact). 0 when the method was exact.
+    std::int64_t min_bytes = 0;  // the smallest total the allowed configs and keep rules allow
+    double model_sqnr_db = 0;    // ModelSqnr over the entries
+    double worst_sqnr_db = 0;    // the lowest entry's SQNR
+    // Proven: no plan within the budget (and, for Worst, at worst_sqnr_db) has a model SQNR
+    // above model_sqnr_db + gap_db; the worst SQNR is always exact. 0 when the method was exact.
     double gap_db = 0;
     bool exact = true;
     std::string method;
@@ -110,7 +105,7 @@ PlanBounds plan_bounds(const PlanTable& table, const std::vector<KeepRule>& keep
 struct PlanCurvePoint {
     std::int64_t budget_bytes = 0;
     std::int64_t total_bytes = 0;
-    double weighted_sqnr_db = 0;
+    double model_sqnr_db = 0;
     double worst_sqnr_db = 0;
 };
 // The plan's model SQNR at `points` budgets evenly spaced from the minimum to the maximum
