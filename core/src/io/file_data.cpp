@@ -90,6 +90,20 @@ std::span<const std::byte> FileData::view(std::uint64_t offset, std::uint64_t co
     return scratch;
 }
 
+void FileData::release(std::uint64_t offset, std::uint64_t count) const {
+    if (mapping_ == nullptr || offset > size_ || count > size_ - offset) {
+        return;
+    }
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t begin = (offset + page - 1) / page * page;
+    const std::uint64_t end = (offset + count) / page * page;
+    if (end > begin) {
+        // A clean private mapping: dropping its pages loses nothing.
+        ::madvise(static_cast<std::byte*>(mapping_) + begin, static_cast<std::size_t>(end - begin),
+                  MADV_DONTNEED);
+    }
+}
+
 void FileData::read(std::uint64_t offset, std::span<std::byte> out) const {
     check_range(offset, out.size(), "a range");
     if (out.empty()) {

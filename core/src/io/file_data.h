@@ -34,6 +34,10 @@ public:
     // Throws LoadError when the range passes the end of the file.
     std::span<const std::byte> view(std::uint64_t offset, std::uint64_t count,
                                     std::vector<std::byte>& scratch) const;
+    // Tells the kernel this process is done with bytes [offset, offset + count) of the mapping:
+    // their pages leave the resident set (they stay in the page cache, and a later view reads
+    // them again). Whole pages inside the range only; nothing for memory or pread.
+    void release(std::uint64_t offset, std::uint64_t count) const;
     // Copies bytes [offset, offset + out.size()) into out.
     void read(std::uint64_t offset, std::span<std::byte> out) const;
 

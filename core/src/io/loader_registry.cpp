@@ -16,6 +16,7 @@ extern const Loader npz_loader;
 extern const Loader gguf_loader;
 extern const Loader wav_loader;
 extern const Loader safetensors_loader;
+extern const Loader safetensors_index_loader;
 extern const Loader onnx_loader;
 extern const Loader text_loader;
 
@@ -24,8 +25,14 @@ namespace {
 // Magic bytes are tried in this order. Safetensors' check (the '{' at byte 8 that starts its
 // JSON header) is the weakest: a .npy header of 123 bytes or a GGUF of 123 tensors has a '{'
 // there too, so it comes after every real magic. Formats without magic bytes come last.
-constexpr std::array kLoaders{&npy_loader,         &npz_loader,  &gguf_loader, &wav_loader,
-                              &safetensors_loader, &onnx_loader, &text_loader};
+constexpr std::array kLoaders{&npy_loader,
+                              &npz_loader,
+                              &gguf_loader,
+                              &wav_loader,
+                              &safetensors_loader,
+                              &onnx_loader,
+                              &safetensors_index_loader,
+                              &text_loader};
 
 std::string lower(std::string_view text) {
     std::string result(text);

@@ -106,6 +106,9 @@ protected:
         const auto bytes = file_->view(data_start_ + entry.begin, entry.end - entry.begin, scratch);
         FloatBuffer values(static_cast<std::size_t>(tensors()[index].count));
         decode_values(*entry.dtype, bytes, false, values);
+        // The values are copied out: a model read tensor by tensor (the overview) keeps only
+        // the tensors in flight resident, not every page it has read.
+        file_->release(data_start_ + entry.begin, entry.end - entry.begin);
         return values;
     }
 

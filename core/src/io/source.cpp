@@ -1,5 +1,7 @@
 #include "quantscope/io/source.h"
 
+#include <sys/stat.h>
+
 #include <limits>
 
 #include "file_data.h"
@@ -111,7 +113,22 @@ std::unique_ptr<Source> open_source(const std::string& path_or_spec, const Sourc
     if (spec.starts_with("raw:")) {
         return open_raw(parse_raw_spec(spec.substr(4)), options);
     }
-    return open_file(FileData::open(path_or_spec, options.memory_map), {}, options);
+    if (struct stat status{};
+        ::stat(path_or_spec.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+        // A folder is a sharded safetensors model when its index is there.
+        const std::string index =
+            path_or_spec + (spec.ends_with('/') ? "" : "/") + "model.safetensors.index.json";
+        if (::stat(index.c_str(), &status) != 0) {
+            throw LoadError(path_or_spec, 0,
+                            "a folder, and no model.safetensors.index.json in it (a folder opens "
+                            "as a sharded safetensors model through its index)");
+        }
+        return open_file(FileData::open(index, options.memory_map), "safetensors-index", options);
+    }
+    // By name first: its JSON could look like a safetensors header to the magic-byte check.
+    const std::string_view format =
+        spec.ends_with(".safetensors.index.json") ? "safetensors-index" : "";
+    return open_file(FileData::open(path_or_spec, options.memory_map), format, options);
 }
 
 std::unique_ptr<Source> open_source_bytes(std::string name, std::vector<std::byte> bytes,

@@ -1,5 +1,6 @@
 target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/quant_config.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/config_list.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metric_descriptors.cpp
     ${CMAKE_CURRENT_LIST_DIR}/histogram.cpp

@@ -48,7 +48,7 @@ TEST(LoaderRegistry, NamesAreUniqueAndEveryLoaderClaimsAnExtension) {
         }
     }
     EXPECT_EQ(names, (std::set<std::string_view>{"npy", "npz", "safetensors", "onnx", "gguf", "wav",
-                                                 "csv"}));
+                                                 "safetensors-index", "csv"}));
 }
 
 // Without magic bytes, every extension of every loader picks that loader, in any case.
@@ -149,7 +149,7 @@ std::vector<std::string> listed_after(std::string_view problem, std::string_view
 TEST(LoaderRegistry, UnrecognisedFileErrorNamesTheFileAndListsTheRegistry) {
     EXPECT_EQ(known_file_loaders(),
               "npy (.npy), npz (.npz), gguf (.gguf), wav (.wav), safetensors (.safetensors), "
-              "onnx (.onnx), csv (.csv .tsv .txt)");
+              "onnx (.onnx), safetensors-index (.safetensors.index.json), csv (.csv .tsv .txt)");
     try {
         (void)open_source_bytes("folder/mystery.xyz", bytes_of("nothing known here"));
         FAIL() << "opened a file of no known format";

@@ -48,7 +48,10 @@ TEST(OpenSource, MissingFileAndFolderAreLoadErrors) {
         (void)open_source(std::string(QUANTSCOPE_TEST_DATA_DIR));
         FAIL();
     } catch (const LoadError& error) {
-        EXPECT_EQ(error.problem(), "not a regular file: a folder");
+        // A folder opens only as a sharded safetensors model, through its index.
+        EXPECT_EQ(error.problem(),
+                  "a folder, and no model.safetensors.index.json in it (a folder opens as a "
+                  "sharded safetensors model through its index)");
     }
 }
 
