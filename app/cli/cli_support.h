@@ -94,6 +94,7 @@ int run_analyze(const std::vector<std::string_view>& args);
 int run_quantize(const std::vector<std::string_view>& args);
 int run_sweep(const std::vector<std::string_view>& args);
 int run_steps(const std::vector<std::string_view>& args);  // steps_command.cpp
+int run_plan(const std::vector<std::string_view>& args);   // plan_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
@@ -101,5 +102,6 @@ extern const std::string kAnalyzeUsage;
 extern const std::string kQuantizeUsage;
 extern const std::string kSweepUsage;
 extern const std::string kStepsUsage;
+extern const std::string kPlanUsage;
 
 }  // namespace quantscope::cli

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "cli_support.h"
-#include "quantscope/common/json_writer.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -92,6 +92,9 @@ const std::vector<Command>& commands() {
         {"sweep", "FILE [--formats L] [--calibrations L] [--csv|--json]",
          "every tensor under every config, worst SQNR first",
          [] { return std::string_view(kSweepUsage); }, run_sweep},
+        {"plan", "FILE --budget B --configs L [--keep P=C] [--json]",
+         "a config per tensor within a byte budget, highest model SQNR",
+         [] { return std::string_view(kPlanUsage); }, run_plan},
         {"steps", "VALUES... [QUANT] [--json]",
          "a short vector quantized step by step, value by value",
          [] { return std::string_view(kStepsUsage); }, run_steps},

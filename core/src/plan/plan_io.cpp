@@ -12,7 +12,7 @@
 
 namespace quantscope {
 
-std::string plan_to_json(const Plan& plan) {
+std::string plan_to_json(const Plan& plan, const std::vector<PlanCurvePoint>& curve) {
     JsonWriter w;
     w.begin_object();
     w.key("objective").value(to_string(plan.objective));
@@ -49,6 +49,18 @@ std::string plan_to_json(const Plan& plan) {
         w.end_object();
     }
     w.end_array();
+    if (!curve.empty()) {
+        w.key("curve").begin_array();
+        for (const PlanCurvePoint& p : curve) {
+            w.begin_object();
+            w.key("budget_bytes").value(p.budget_bytes);
+            w.key("total_bytes").value(p.total_bytes);
+            w.key("model_sqnr_db").value(p.model_sqnr_db);
+            w.key("worst_sqnr_db").value(p.worst_sqnr_db);
+            w.end_object();
+        }
+        w.end_array();
+    }
     w.end_object();
     return w.text() + "\n";
 }

@@ -9,12 +9,15 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "quantscope/plan/planner.h"
 
 namespace quantscope {
 
-std::string plan_to_json(const Plan& plan);
+// With a curve, also "curve": [{"budget_bytes", "total_bytes", "model_sqnr_db",
+// "worst_sqnr_db"}] (plan_from_json reads the plan and leaves the curve).
+std::string plan_to_json(const Plan& plan, const std::vector<PlanCurvePoint>& curve = {});
 // Throws LoadError(file, offset, problem) on text that is not such a plan.
 Plan plan_from_json(std::string_view text, const std::string& file);
 // "tensor,parameters,config,bytes,sqnr_db,mse,kept" then one row per tensor.
