@@ -45,6 +45,7 @@
 #include "memory_panel.h"
 #include "metrics_panel.h"
 #include "open_file_filter.h"
+#include "planner_panel.h"
 #include "plot_chart_view.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
@@ -92,6 +93,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(formatsPanel_, tr("For&mats"));
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
+    plannerPanel_ = new PlannerPanel(this);
+    tabs_->addTab(plannerPanel_, tr("P&lanner"));
+    // The planner plans the selected model.
+    const auto selectModel = [this] {
+        const int s = session_->selectedSource();
+        plannerPanel_->setSource(
+            s >= 0 && s < session_->sources().size() ? session_->sources()[s].source : nullptr);
+    };
+    connect(session_, &AnalysisSession::sourcesChanged, this, selectModel);
+    connect(session_, &AnalysisSession::tensorChanged, this, selectModel);
     setCentralWidget(tabs_);
 
     createDocks();

@@ -27,6 +27,7 @@ class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
+class PlannerPanel;
 class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
@@ -60,6 +61,7 @@ public:
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
+    PlannerPanel* plannerPanel() const { return plannerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -116,6 +118,7 @@ private:
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
+    PlannerPanel* plannerPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
