@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "cli_support.h"
+#include "man_page.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/common/json_writer.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -150,7 +152,16 @@ int run(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (command == "--version") {
-        std::cout << "quantscope-cli 0.1.0\n";
+        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\nkernels: " << simd_description()
+                  << "\n";
+        return kExitOk;
+    }
+    if (command == "--help-man") {
+        std::vector<ManCommand> list;
+        for (const Command& c : commands()) {
+            list.push_back({c.name, c.synopsis, c.summary, c.usage()});
+        }
+        std::cout << man_page(list, QUANTSCOPE_VERSION);
         return kExitOk;
     }
     if (const Command* c = find_command(command)) {

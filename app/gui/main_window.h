@@ -81,9 +81,16 @@ public:
     // Help > Lessons: sets the session up for lesson `index` of lessons() (source, config,
     // compared configs, tab) and shows its text in the Lesson dock.
     void startLesson(int index);
+    // View > Reset Layout: the docks and toolbars as a first start shows them.
+    void resetLayout();
+    // Takes the preferences that act at once (histogram bins, theme); Edit > Preferences calls
+    // it after OK.
+    void applyPreferences();
     // Renders the window as it is now into a PNG file.
     bool saveScreenshot(const QString& path);
 
+    // The session as its file holds it, with the window's view state (tab, log scale).
+    QJsonObject sessionJson();
     // Each returns an empty string on success, else a message naming the file and the problem.
     QString saveSession(const QString& path);
     QString openSession(const QString& path);
@@ -133,6 +140,7 @@ private:
     QProgressBar* progress_;
     QToolButton* cancel_;
     QMenu* recentMenu_ = nullptr;
+    QByteArray defaultLayout_;  // saveState() before any saved layout is applied
 };
 
 }  // namespace quantscope::app
