@@ -64,7 +64,7 @@ private slots:
         QFile::remove(json);
 
         for (const bool dark : {false, true}) {
-            panel.setPalette(dark ? darkPalette() : QPalette());
+            panel.setPalette(dark ? gui_test::darkPalette() : QPalette());
             panel.show();
             QVERIFY(QTest::qWaitForWindowExposed(&panel));
             QTest::qWait(200);
