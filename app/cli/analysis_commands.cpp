@@ -51,17 +51,6 @@ std::string file_help() {
 )";
 }
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (char c : text) {
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return quoted + "\"";
-}
-
 // The sweep's CSV header: the tensor, every config field, every metric, storage, clip range.
 std::string csv_columns() {
     std::string columns = "tensor";

@@ -105,6 +105,7 @@ int run_sweep(const std::vector<std::string_view>& args);
 int run_steps(const std::vector<std::string_view>& args);     // steps_command.cpp
 int run_matmul(const std::vector<std::string_view>& args);    // matmul_command.cpp
 int run_overview(const std::vector<std::string_view>& args);  // overview_command.cpp
+int run_plan(const std::vector<std::string_view>& args);      // plan_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
@@ -114,5 +115,6 @@ extern const std::string kSweepUsage;
 extern const std::string kStepsUsage;
 extern const std::string kMatmulUsage;
 extern const std::string kOverviewUsage;
+extern const std::string kPlanUsage;
 
 }  // namespace quantscope::cli

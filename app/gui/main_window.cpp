@@ -48,6 +48,7 @@
 #include "open_file_filter.h"
 #include "operators_panel.h"
 #include "overview_panel.h"
+#include "planner_panel.h"
 #include "plot_chart_view.h"
 #include "preferences.h"
 #include "preferences_dialog.h"
@@ -107,6 +108,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(overviewPanel_, tr("Overview"));
     connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
             [this] { tabs_->setCurrentIndex(HistogramTab); });
+    plannerPanel_ = new PlannerPanel(this);
+    tabs_->addTab(plannerPanel_, tr("P&lanner"));
+    // The planner plans the selected model.
+    const auto selectModel = [this] {
+        const int s = session_->selectedSource();
+        plannerPanel_->setSource(
+            s >= 0 && s < session_->sources().size() ? session_->sources()[s].source : nullptr);
+    };
+    connect(session_, &AnalysisSession::sourcesChanged, this, selectModel);
+    connect(session_, &AnalysisSession::tensorChanged, this, selectModel);
     setCentralWidget(tabs_);
 
     createDocks();

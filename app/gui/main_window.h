@@ -28,6 +28,7 @@ class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
 class OperatorsPanel;
+class PlannerPanel;
 class LessonPanel;
 class MetricsPanel;
 class OverviewPanel;
@@ -50,7 +51,8 @@ public:
         StepsTab,
         MemoryTab,
         OperatorsTab,
-        OverviewTab
+        OverviewTab,
+        PlannerTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -66,6 +68,7 @@ public:
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
+    PlannerPanel* plannerPanel() const { return plannerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -131,6 +134,7 @@ private:
     MemoryPanel* memoryPanel_;
     OperatorsPanel* operatorsPanel_;
     OverviewPanel* overviewPanel_;
+    PlannerPanel* plannerPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;

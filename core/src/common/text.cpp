@@ -111,4 +111,15 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
     return text.substr(0, end);
 }
 
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
+        return std::string(text);
+    }
+    std::string quoted = "\"";
+    for (const char c : text) {
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return quoted + "\"";
+}
+
 }  // namespace quantscope

@@ -11,17 +11,6 @@
 namespace quantscope {
 namespace {
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (const char c : text) {
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return quoted + "\"";
-}
-
 // The per-config columns of the table: the metrics the overview shows.
 constexpr std::string_view kCellMetrics[] = {"sqnr_db", "mse", "max_abs_error", "clipped_fraction"};
 

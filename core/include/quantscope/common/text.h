@@ -48,4 +48,8 @@ std::string visible_text(std::string_view text);
 // UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 
+// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or newline.
+// Give it valid_utf8 text.
+std::string csv_field(std::string_view text);
+
 }  // namespace quantscope
