@@ -51,6 +51,8 @@ std::string file_help() {
 )";
 }
 
+namespace {
+
 // The sweep's CSV header: the tensor, every config field, every metric, storage, clip range.
 std::string csv_columns() {
     std::string columns = "tensor";
