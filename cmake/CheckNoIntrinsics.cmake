@@ -1,7 +1,7 @@
 # The portable build's static check: no source of core, as the portable build (QUANTSCOPE_ARCH
 # none) compiles it, includes an intrinsics header (x86 *intrin.h, ARM arm_neon.h / arm_sve.h).
 # Each core source is run through the preprocessor with its compile command in this build tree,
-# any -march dropped and QUANTSCOPE_PORTABLE defined (-M lists every header it reads), so that
+# any -march dropped and QUANTSCOPE_PORTABLE (and EIGEN_DONT_VECTORIZE) defined (-M lists every header it reads), so that
 # any x86 build checks what a non-x86 machine would compile.
 # Usage: cmake -DBUILD_DIR=<build tree> -DSOURCE_DIR=<core folder> -P CheckNoIntrinsics.cmake
 cmake_minimum_required(VERSION 3.25)
@@ -31,7 +31,7 @@ foreach(i RANGE ${last})
     endif()
     list(REMOVE_ITEM args "-c")
     list(FILTER args EXCLUDE REGEX "^-march=")
-    list(APPEND args -DQUANTSCOPE_PORTABLE)
+    list(APPEND args -DQUANTSCOPE_PORTABLE -DEIGEN_DONT_VECTORIZE)
     execute_process(COMMAND ${args} -M -MF /dev/stdout
                     WORKING_DIRECTORY "${directory}"
                     OUTPUT_VARIABLE headers ERROR_VARIABLE errors RESULT_VARIABLE status)

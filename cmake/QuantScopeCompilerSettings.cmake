@@ -74,8 +74,10 @@ else()
     set(_arch "${QUANTSCOPE_ARCH}")
 endif()
 if(_arch STREQUAL "none")
-    # Plain C++ paths only (core/src/common/simd_level.h), even on x86-64 whose baseline has SSE2.
-    target_compile_definitions(quantscope_build_settings INTERFACE QUANTSCOPE_PORTABLE)
+    # Plain C++ paths only (core/src/common/simd_level.h), even on x86-64 whose baseline has SSE2;
+    # Eigen's own packets too (it reads the intrinsics headers whenever SSE2 is there).
+    target_compile_definitions(quantscope_build_settings INTERFACE QUANTSCOPE_PORTABLE
+                                                                   EIGEN_DONT_VECTORIZE)
 else()
     if(_arch STREQUAL "native")
         target_compile_options(quantscope_build_settings INTERFACE -march=native)

@@ -109,7 +109,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
             [this] { tabs_->setCurrentIndex(HistogramTab); });
     plannerPanel_ = new PlannerPanel(this);
-    tabs_->addTab(plannerPanel_, tr("P&lanner"));
+    tabs_->addTab(plannerPanel_, tr("Planner"));
     // The planner plans the selected model.
     const auto selectModel = [this] {
         const int s = session_->selectedSource();

@@ -41,7 +41,7 @@ OverviewPanel::OverviewPanel(AnalysisSession* session, QWidget* parent)
       progress_(new QProgressBar(this)),
       status_(new QLabel(this)),
       chartTimer_(new QTimer(this)) {
-    auto* configsLabel = new QLabel(tr("&Also under:"), this);
+    auto* configsLabel = new QLabel(tr("Also under:"), this);
     configsLabel->setBuddy(configsEdit_);
     configsEdit_->setPlaceholderText(tr("more configs, e.g. fp8_e4m3; int4 block:32; nf4; mxfp4"));
     configsEdit_->setToolTip(

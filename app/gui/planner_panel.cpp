@@ -52,7 +52,7 @@ PlannerPanel::PlannerPanel(QWidget* parent)
       configs_(new QLineEdit(QStringLiteral("int4 block:32; int8 per-channel; fp8_e4m3"), this)),
       keep_(new QLineEdit(QStringLiteral("*norm*=none"), this)),
       objective_(new QComboBox(this)),
-      run_(new QPushButton(tr("&Plan"), this)),
+      run_(new QPushButton(tr("Plan"), this)),
       totals_(new QLabel(this)),
       table_(new QTableWidget(0, 5, this)),
       curve_(new widgets::PlotChartView(this)) {
@@ -64,14 +64,14 @@ PlannerPanel::PlannerPanel(QWidget* parent)
     objective_->addItem(tr("Model SQNR (parameter-weighted)"), QStringLiteral("weighted"));
     objective_->addItem(tr("Worst tensor SQNR"), QStringLiteral("worst"));
     auto* form = new QFormLayout;
-    form->addRow(tr("&Budget:"), budget_);
-    form->addRow(tr("&Allowed configs:"), configs_);
-    form->addRow(tr("&Keep rules:"), keep_);
-    form->addRow(tr("&Objective:"), objective_);
+    form->addRow(tr("Budget:"), budget_);
+    form->addRow(tr("Allowed configs:"), configs_);
+    form->addRow(tr("Keep rules:"), keep_);
+    form->addRow(tr("Objective:"), objective_);
     auto* buttons = new QHBoxLayout;
     auto* exportJsonButton = new QPushButton(tr("Export &JSON..."), this);
-    auto* exportCsvButton = new QPushButton(tr("Export &CSV..."), this);
-    auto* loadButton = new QPushButton(tr("&Load plan..."), this);
+    auto* exportCsvButton = new QPushButton(tr("Export CSV..."), this);
+    auto* loadButton = new QPushButton(tr("Load plan..."), this);
     buttons->addWidget(run_);
     buttons->addStretch();
     buttons->addWidget(exportJsonButton);
