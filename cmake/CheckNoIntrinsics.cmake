@@ -1,6 +1,8 @@
-# The portable build's static check: no source of core, as compiled in this build tree,
-# includes an intrinsics header (x86 *intrin.h, ARM arm_neon.h / arm_sve.h). Each core source is
-# run through the preprocessor with its own compile command (-M lists every header it reads).
+# The portable build's static check: no source of core, as the portable build (QUANTSCOPE_ARCH
+# none) compiles it, includes an intrinsics header (x86 *intrin.h, ARM arm_neon.h / arm_sve.h).
+# Each core source is run through the preprocessor with its compile command in this build tree,
+# any -march dropped and QUANTSCOPE_PORTABLE defined (-M lists every header it reads), so that
+# any x86 build checks what a non-x86 machine would compile.
 # Usage: cmake -DBUILD_DIR=<build tree> -DSOURCE_DIR=<core folder> -P CheckNoIntrinsics.cmake
 cmake_minimum_required(VERSION 3.25)
 
@@ -8,13 +10,16 @@ file(READ "${BUILD_DIR}/compile_commands.json" commands)
 string(JSON count LENGTH "${commands}")
 math(EXPR last "${count} - 1")
 set(checked 0)
+set(seen "")
 set(failures "")
 foreach(i RANGE ${last})
     string(JSON file GET "${commands}" ${i} file)
     cmake_path(IS_PREFIX SOURCE_DIR "${file}" NORMALIZE in_core)
-    if(NOT in_core)
+    # A file compiled once per level (runtime dispatch) is checked once.
+    if(NOT in_core OR "${file}" IN_LIST seen)
         continue()
     endif()
+    list(APPEND seen "${file}")
     string(JSON directory GET "${commands}" ${i} directory)
     string(JSON command GET "${commands}" ${i} command)
     separate_arguments(args UNIX_COMMAND "${command}")
@@ -25,6 +30,8 @@ foreach(i RANGE ${last})
         list(REMOVE_AT args ${at})
     endif()
     list(REMOVE_ITEM args "-c")
+    list(FILTER args EXCLUDE REGEX "^-march=")
+    list(APPEND args -DQUANTSCOPE_PORTABLE)
     execute_process(COMMAND ${args} -M -MF /dev/stdout
                     WORKING_DIRECTORY "${directory}"
                     OUTPUT_VARIABLE headers ERROR_VARIABLE errors RESULT_VARIABLE status)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package QuantScope needs to build, run and test. Idempotent: it only
-# calls apt-get when something is missing. Works as root, or through sudo otherwise.
+# Installs every Debian 12 package QuantScope needs to build, run and test (with --packaging,
+# also what building and checking the .deb needs). Idempotent: it only calls apt-get when
+# something is missing. Works as root, or through sudo otherwise.
 set -euo pipefail
 
 packages=(
@@ -20,6 +21,10 @@ packages=(
     # offscreen rendering needs a font; a real window needs the X11 platform plugin's deps
     fonts-dejavu-core fontconfig libxcb-cursor0
 )
+# scripts/package.sh: man pages, the package's checks, and a Debian 12 chroot to install it in.
+if [[ "${1:-}" == "--packaging" ]]; then
+    packages+=(help2man lintian desktop-file-utils appstream mmdebstrap)
+fi
 if [[ -n "${QUANTSCOPE_EXTRA_PACKAGES:-}" ]]; then
     read -r -a extra <<<"${QUANTSCOPE_EXTRA_PACKAGES}"
     packages+=("${extra[@]}")

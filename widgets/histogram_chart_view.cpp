@@ -79,6 +79,9 @@ void HistogramChartView::clear() {
          {originalLine_, originalBase_, dequantized_, levels_, clipMin_, clipMax_}) {
         s->clear();
     }
+    // The legend named the previous plot's levels and range.
+    levels_->setName(tr("Levels"));
+    clipMin_->setName(tr("Clipping range"));
 }
 
 void HistogramChartView::setPlot(const HistogramPlot& plot) {

@@ -45,20 +45,6 @@ std::string file_help() {
 )";
 }
 
-Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
-                   std::string_view help) {
-    if (source.tensors().empty()) {
-        throw LoadError(source.path(), 0, "holds no tensor");
-    }
-    if (name) {
-        if (!source.find(*name)) {
-            throw Usage{source.path() + " has no tensor named '" + *name + "'", help};
-        }
-        return source.read(*name);
-    }
-    return source.read(std::size_t{0});
-}
-
 std::string csv_field(const std::string& text) {
     if (text.find_first_of(",\"\n") == std::string::npos) {
         return text;
@@ -133,6 +119,20 @@ std::string wrap(const std::string& text, std::size_t indent) {
 }
 
 }  // namespace
+
+Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
+                   std::string_view help) {
+    if (source.tensors().empty()) {
+        throw LoadError(source.path(), 0, "holds no tensor");
+    }
+    if (name) {
+        if (!source.find(*name)) {
+            throw Usage{source.path() + " has no tensor named '" + *name + "'", help};
+        }
+        return source.read(*name);
+    }
+    return source.read(std::size_t{0});
+}
 
 const std::string kAnalyzeUsage =
     std::string(R"(Usage: quantscope-cli analyze FILE [--tensor NAME] [QUANT] [--json]

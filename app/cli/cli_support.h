@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "quantscope/common/error.h"
+#include "quantscope/io/source.h"
 #include "quantscope/quant/metric_descriptors.h"
 
 namespace quantscope::cli {
@@ -86,6 +88,11 @@ inline std::string format_number(double v, int digits = 6) {
     return significant_text(v, digits);
 }
 
+// The named tensor of `source`, or its first: a usage error for a name it does not hold, a
+// data error when it holds none (analysis_commands.cpp).
+Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
+                   std::string_view help);
+
 // The commands, each in its file: format_commands.cpp, analysis_commands.cpp.
 int run_formats(const std::vector<std::string_view>& args);
 int run_bits(const std::vector<std::string_view>& args);
@@ -93,7 +100,8 @@ int run_info(const std::vector<std::string_view>& args);
 int run_analyze(const std::vector<std::string_view>& args);
 int run_quantize(const std::vector<std::string_view>& args);
 int run_sweep(const std::vector<std::string_view>& args);
-int run_steps(const std::vector<std::string_view>& args);  // steps_command.cpp
+int run_steps(const std::vector<std::string_view>& args);   // steps_command.cpp
+int run_matmul(const std::vector<std::string_view>& args);  // matmul_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
@@ -101,5 +109,6 @@ extern const std::string kAnalyzeUsage;
 extern const std::string kQuantizeUsage;
 extern const std::string kSweepUsage;
 extern const std::string kStepsUsage;
+extern const std::string kMatmulUsage;
 
 }  // namespace quantscope::cli

@@ -12,8 +12,10 @@
 
 #include "cli_support.h"
 #include "json_writer.h"
+#include "man_page.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/common/text.h"
 #include "quantscope/quant/quantizer.h"
 
@@ -95,6 +97,9 @@ const std::vector<Command>& commands() {
         {"steps", "VALUES... [QUANT] [--json]",
          "a short vector quantized step by step, value by value",
          [] { return std::string_view(kStepsUsage); }, run_steps},
+        {"matmul", "W --activations X [--mode M] [QUANT] [--json]",
+         "Y = X W under quantized operator modes against the float result",
+         [] { return std::string_view(kMatmulUsage); }, run_matmul},
         {"formats", "[--json]", "every named number format and its properties",
          [] { return kFormatsUsage; }, run_formats},
         {"bits", "VALUE --format F [--json]",
@@ -147,7 +152,16 @@ int run(const std::vector<std::string_view>& args) {
         return kExitOk;
     }
     if (command == "--version") {
-        std::cout << "quantscope-cli 0.1.0\n";
+        std::cout << "quantscope-cli " QUANTSCOPE_VERSION "\nkernels: " << simd_description()
+                  << "\n";
+        return kExitOk;
+    }
+    if (command == "--help-man") {
+        std::vector<ManCommand> list;
+        for (const Command& c : commands()) {
+            list.push_back({c.name, c.synopsis, c.summary, c.usage()});
+        }
+        std::cout << man_page(list, QUANTSCOPE_VERSION);
         return kExitOk;
     }
     if (const Command* c = find_command(command)) {

@@ -26,11 +26,11 @@ const std::string_view kQuantHelp = R"(QUANT:
 
 bool take_config_flag(const std::vector<std::string_view>& args, std::size_t& i,
                       std::string_view help, ConfigFieldValues& fields,
-                      std::initializer_list<std::string_view> only) {
-    if (!args[i].starts_with("--")) {
+                      std::initializer_list<std::string_view> only, std::string_view prefix) {
+    if (!args[i].starts_with(prefix)) {
         return false;
     }
-    std::string name(args[i].substr(2));
+    std::string name(args[i].substr(prefix.size()));
     std::replace(name.begin(), name.end(), '-', '_');
     const auto fields_named = config_fields();
     if (std::none_of(fields_named.begin(), fields_named.end(),

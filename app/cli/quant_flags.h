@@ -14,10 +14,12 @@ extern const std::string_view kQuantHelp;
 
 // Consumes args[i] and its value when it is the flag of a config field (of those in `only`, when
 // given): --NAME with dashes for underscores (--outlier-threshold sets outlier_threshold). A
-// flag given again replaces its value.
+// flag given again replaces its value. `prefix` names a second operand's flags (matmul's
+// --act-format sets the activations' format).
 bool take_config_flag(const std::vector<std::string_view>& args, std::size_t& i,
                       std::string_view help, ConfigFieldValues& fields,
-                      std::initializer_list<std::string_view> only = {});
+                      std::initializer_list<std::string_view> only = {},
+                      std::string_view prefix = "--");
 
 // The config the flags give (config_from_fields: the format sets its natural scheme and
 // granularity, explicit flags win), checked as a whole.

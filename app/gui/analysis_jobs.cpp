@@ -25,7 +25,8 @@ QString failureMessage(const std::exception& failure, const Tensor& tensor) {
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config,
                                              std::shared_ptr<const ValueSummary> summary,
-                                             const std::atomic<bool>* cancel, double sampleRate) {
+                                             const std::atomic<bool>* cancel, double sampleRate,
+                                             std::size_t histogramBins) {
     auto outcome = std::make_shared<AnalysisOutcome>();
     outcome->tensor = tensor;
     outcome->config = config;
@@ -41,7 +42,7 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
         outcome->result = quantize(tensor->values, tensor->info.shape, config, options, *summary);
         // A request superseded now need not pay for the views' data either.
         throw_if_cancelled(cancel);
-        outcome->plot = make_histogram_plot(tensor->values, outcome->result, config);
+        outcome->plot = make_histogram_plot(tensor->values, outcome->result, config, histogramBins);
         throw_if_cancelled(cancel);
         outcome->errorDensity = errorDensity(tensor->values, outcome->result.dequantized,
                                              outcome->result.clip_min, outcome->result.clip_max);
@@ -147,8 +148,10 @@ std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
         row.config = configs[i];
         try {
             check_config(row.config);
+            QuantizeOptions options;
+            options.cancel = job.cancelFlag();  // Esc stops the config that runs too
             const QuantResult result =
-                quantize(tensor->values, tensor->info.shape, row.config, {}, summary);
+                quantize(tensor->values, tensor->info.shape, row.config, options, summary);
             row.metrics = result.metrics;
             row.storage = result.storage;
             row.clipMin = result.clip_min;
@@ -156,6 +159,8 @@ std::shared_ptr<ComparisonOutcome> runComparison(JobControl& job,
             row.dequantized = make_histogram(result.dequantized, lo, hi, kOverlayBins);
             row.centralDequantized = make_histogram(result.dequantized, outcome->central.lo,
                                                     outcome->central.hi, kOverlayBins);
+        } catch (const Cancelled&) {
+            return nullptr;
         } catch (const std::exception& e) {
             row.error = failureMessage(e, *tensor);
         }
@@ -198,11 +203,13 @@ std::shared_ptr<BitSweepOutcome> runBitSweep(JobControl& job, std::shared_ptr<co
     try {
         const std::vector<QuantConfig> configs = sweep_grid(base, formats, outcome->calibrations);
         job.setProgressRange(0, static_cast<int>(configs.size()));
-        const SweepResult result =
-            sweep(tensor->values, tensor->info.shape, configs, [&](std::size_t done, std::size_t) {
+        const SweepResult result = sweep(
+            tensor->values, tensor->info.shape, configs,
+            [&](std::size_t done, std::size_t) {
                 job.setProgressValue(static_cast<int>(done));
                 return !job.isCancelled();
-            });
+            },
+            job.cancelFlag());
         outcome->cancelled = result.cancelled;
         for (const SweepRow& row : result.rows) {
             const std::string calibration = to_string(row.config.calibration);

@@ -47,12 +47,13 @@ inline constexpr int kSignalOverviewColumns = 1000;
 inline constexpr int kDensityColumns = 400;
 inline constexpr int kDensityRows = 200;
 
-// `summary` may be null (it is computed then); `cancel`, when set, stops the job early.
+// `summary` may be null (it is computed then); `cancel`, when set, stops the job early;
+// `histogramBins` 0 lets make_histogram_plot choose.
 std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tensor,
                                              const QuantConfig& config,
                                              std::shared_ptr<const ValueSummary> summary = {},
                                              const std::atomic<bool>* cancel = nullptr,
-                                             double sampleRate = 0);
+                                             double sampleRate = 0, std::size_t histogramBins = 0);
 
 // The 2-D histogram of (x, x - Q(x)): the sawtooth of rounding error inside the clipping range,
 // the straight lines of the clipped tails outside it.

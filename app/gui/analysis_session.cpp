@@ -1,15 +1,21 @@
 #include "analysis_session.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QTimer>
 #include <QUndoStack>
 #include <exception>
 #include <utility>
 
 #include "config_command.h"
 #include "config_json.h"
+#include "quantscope/common/buffer.h"
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
+#include "session_file.h"
+#include "undo_history.h"
+#include "tensor_sample.h"
 
 namespace quantscope::app {
 
@@ -27,6 +33,17 @@ QString loadMessage(const QString& spec, const std::exception& e) {
     return QString::fromStdString(describe_failure(e, spec.toStdString()));
 }
 
+// What makes two specs the same source: a file's canonical path (the same file by another
+// name), a generator's or raw: spec as written.
+QString sourceKey(const QString& spec) {
+    if (spec.startsWith(QLatin1String("gen:")) || spec.startsWith(QLatin1String("raw:"))) {
+        return spec.trimmed();
+    }
+    const QFileInfo file(spec);
+    const QString canonical = file.canonicalFilePath();
+    return canonical.isEmpty() ? file.absoluteFilePath() : canonical;
+}
+
 }  // namespace
 
 AnalysisSession::AnalysisSession(QObject* parent)
@@ -41,6 +58,9 @@ AnalysisSession::AnalysisSession(QObject* parent)
     sweepJob_.setFinishedHandler([this](auto outcome) { onBitSweepFinished(std::move(outcome)); });
     compareJob_.setProgressHandler([this] { reportProgress(); });
     sweepJob_.setProgressHandler([this] { reportProgress(); });
+    openJob_.setProgressHandler([this] { updateBusy(); });
+    readJob_.setProgressHandler([this] { updateBusy(); });
+    analysisJob_.setProgressHandler([this] { updateBusy(); });
 }
 
 AnalysisSession::~AnalysisSession() {
@@ -55,7 +75,30 @@ AnalysisSession::~AnalysisSession() {
 // --- Sources -----------------------------------------------------------------------------
 
 void AnalysisSession::openSource(const QString& pathOrSpec, bool selectFirst) {
-    pendingOpens_.append({pathOrSpec, selectFirst, -1});
+    const QString key = sourceKey(pathOrSpec);
+    for (int i = 0; i < sources_.size(); ++i) {
+        if (sourceKey(sources_[i].spec) == key) {
+            // Studied, or being read to be: nothing to do.
+            const Source* shown = readJob_.isActive() ? readingSource_ : tensorSource_;
+            const bool studied = shown == sources_[i].source.get();
+            if (selectFirst && !studied) {
+                selectTensor(i, tensorToStudy(*sources_[i].source));
+            }
+            return;
+        }
+    }
+    const bool opening = openJob_.isBusy() && sourceKey(runningOpen_.spec) == key;
+    for (PendingOpen& pending : pendingOpens_) {
+        if (sourceKey(pending.spec) == key) {
+            pending.selectFirst = pending.selectFirst || selectFirst;
+            return;
+        }
+    }
+    if (opening) {
+        runningOpen_.selectFirst = runningOpen_.selectFirst || selectFirst;
+        return;
+    }
+    pendingOpens_.append({pathOrSpec, selectFirst, -1, {}});
     if (!openJob_.isBusy()) {
         launchOpen();
     }
@@ -110,6 +153,12 @@ void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
     const PendingOpen request = runningOpen_;
     if (!outcome) {
         // Cancelled: nothing to add or report, the user asked for it.
+    } else if (!outcome->error.isEmpty() && !request.missingSpec.isEmpty()) {
+        missing_.append({request.missingSpec, outcome->error, request.selectIndex});
+        emit missingSourcesChanged();
+        if (request.spec != request.missingSpec) {
+            emit loadFailed(outcome->error);  // the place the user chose (Locate…)
+        }
     } else if (!outcome->error.isEmpty()) {
         emit loadFailed(outcome->error);
     } else {
@@ -121,15 +170,44 @@ void AnalysisSession::onOpenFinished(std::optional<OpenOutcome> outcome) {
             select = tensorToStudy(*outcome->source);
         }
         if (select >= 0 && static_cast<std::size_t>(select) < outcome->source->tensors().size()) {
+            provisional_ = outcome->source.get();
             selectTensor(index, select);
         }
     }
     launchOpen();
+    updateBusy();
+}
+
+void AnalysisSession::locateMissingSource(int index, const QString& path) {
+    if (index < 0 || index >= missing_.size()) {
+        return;
+    }
+    const MissingSource missing = missing_.takeAt(index);
+    emit missingSourcesChanged();
+    pendingOpens_.append({path, false, missing.tensor, missing.spec});
+    if (!openJob_.isBusy()) {
+        launchOpen();
+    }
+}
+
+void AnalysisSession::forgetMissingSource(int index) {
+    if (index >= 0 && index < missing_.size()) {
+        missing_.removeAt(index);
+        emit missingSourcesChanged();
+    }
 }
 
 void AnalysisSession::closeSource(int index) {
     if (index < 0 || index >= sources_.size()) {
         return;
+    }
+    const Source* closing = sources_[index].source.get();
+    if (provisional_ == closing) {
+        provisional_ = nullptr;
+    }
+    if (readingSource_ == closing) {
+        readJob_.cancel();  // a read of this source's tensor is of no use now
+        readingSource_ = nullptr;
     }
     sources_.removeAt(index);
     if (selectedSource_ == index) {
@@ -139,6 +217,79 @@ void AnalysisSession::closeSource(int index) {
         --selectedSource_;
     }
     emit sourcesChanged();
+    if (tensorSource_ == closing) {
+        clearTensor();
+    }
+    releaseMemory();
+}
+
+int AnalysisSession::sourceIndex(const Source* source) const {
+    for (int i = 0; i < sources_.size(); ++i) {
+        if (sources_[i].source.get() == source) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void AnalysisSession::restoreSelection() {
+    // The selection is the tensor on screen again (a read was cancelled or failed, or a source
+    // before it was closed).
+    selectedSource_ = tensorSource_ != nullptr ? sourceIndex(tensorSource_) : -1;
+    selectedTensor_ = selectedSource_ >= 0 ? tensorIndex_ : -1;
+}
+
+void AnalysisSession::clearTensor() {
+    analysisJob_.cancel();
+    compareJob_.cancel();
+    sweepJob_.cancel();
+    tensor_.reset();
+    tensorSource_ = nullptr;
+    tensorIndex_ = -1;
+    summary_.reset();
+    sampleRate_ = 0;
+    sampleStride_ = 1;
+    ++tensorSerial_;
+    outcome_.reset();
+    comparison_.reset();
+    bitSweep_.reset();
+    emit tensorChanged();
+    emit comparisonFinished();
+    emit bitSweepInvalidated();
+    reportProgress();
+}
+
+void AnalysisSession::closeProvisionalSource() {
+    const int index = sourceIndex(std::exchange(provisional_, nullptr));
+    if (index >= 0) {
+        closeSource(index);
+    }
+}
+
+void AnalysisSession::releaseMemory() {
+    // After the views and finished jobs let go of a tensor's buffers (they do so on the signals
+    // just emitted or when their job ends): give the memory back.
+    QTimer::singleShot(0, this, [] { release_unused_buffers(); });
+}
+
+void AnalysisSession::setMemoryLimit(std::int64_t bytes) {
+    memoryLimit_ = std::max<std::int64_t>(0, bytes);
+    if (memoryLimit_ > 0) {
+        set_buffer_cache_limit(static_cast<std::size_t>(memoryLimit_));
+    }
+}
+
+bool AnalysisSession::isBusy() const {
+    return openJob_.isBusy() || readJob_.isBusy() || analysisJob_.isBusy() ||
+           compareJob_.isBusy() || sweepJob_.isBusy();
+}
+
+void AnalysisSession::updateBusy() {
+    const bool busy = isBusy();
+    if (busy != busy_) {
+        busy_ = busy;
+        emit busyChanged(busy);
+    }
 }
 
 void AnalysisSession::selectTensor(int source, int tensor) {
@@ -158,47 +309,89 @@ void AnalysisSession::selectTensor(int source, int tensor) {
                      QString::fromStdString(entry.source->note(static_cast<std::size_t>(tensor)))));
         return;
     }
+    const TensorInfo& info = entry.source->tensors()[static_cast<std::size_t>(tensor)];
+    std::int64_t stride = 1;
+    if (memoryLimit_ > 0 && info.count > memoryLimit_ / static_cast<std::int64_t>(sizeof(float)) &&
+        largeTensorHandler_) {
+        const std::int64_t sampleStride = sampleStrideFor(info.count, memoryLimit_);
+        switch (largeTensorHandler_(info, sampleStride)) {
+            case LargeTensorChoice::ReadAll:
+                break;
+            case LargeTensorChoice::ReadSample:
+                stride = sampleStride;
+                break;
+            case LargeTensorChoice::Cancel:
+                if (provisional_ == entry.source.get()) {
+                    closeProvisionalSource();
+                }
+                return;
+        }
+    }
     selectedSource_ = source;
     selectedTensor_ = tensor;
-    readJob_.request([this, source = entry.source, index = static_cast<std::size_t>(tensor)] {
-        emit loadingStarted(
-            tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
-        return [source, index](JobControl& job) {
-            ReadOutcome outcome;
-            outcome.sampleRate = source->sample_rate();
-            try {
-                const CancelScope scope(job.cancelFlag());
-                outcome.tensor = std::make_shared<const Tensor>(source->read(index));
-            } catch (const Cancelled&) {
-                // Dropped by the job.
-            } catch (const std::exception& e) {
-                outcome.error = loadMessage(QString::fromStdString(source->path()), e);
-            }
-            return outcome;
-        };
-    });
+    readingSource_ = entry.source.get();
+    readJob_.request(
+        [this, source = entry.source, index = static_cast<std::size_t>(tensor), stride] {
+            emit loadingStarted(
+                tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
+            return [source, index, stride](JobControl& job) {
+                ReadOutcome outcome;
+                outcome.sampleRate = source->sample_rate() / static_cast<double>(stride);
+                outcome.stride = stride;
+                outcome.source = source;
+                outcome.index = static_cast<int>(index);
+                try {
+                    const CancelScope scope(job.cancelFlag());
+                    outcome.tensor =
+                        std::make_shared<const Tensor>(stridedSample(source->read(index), stride));
+                } catch (const Cancelled&) {
+                    // Dropped by the job.
+                } catch (const std::exception& e) {
+                    outcome.error = loadMessage(QString::fromStdString(source->path()), e);
+                }
+                return outcome;
+            };
+        });
 }
 
 void AnalysisSession::onReadFinished(std::optional<ReadOutcome> outcome) {
     emit loadingFinished();
+    readingSource_ = nullptr;
     if (!outcome) {
-        return;  // the user cancelled it: the previous tensor stays
-    }
-    if (!outcome->error.isEmpty()) {
-        emit loadFailed(outcome->error);
+        // Cancelled: the previous tensor stays, and a source opened only for this read goes.
+        restoreSelection();
+        closeProvisionalSource();
+        releaseMemory();
+        updateBusy();
+        emit sourcesChanged();
         return;
     }
-    tensorReplaced(std::move(outcome->tensor), outcome->sampleRate);
+    if (!outcome->error.isEmpty()) {
+        provisional_ = nullptr;  // listed, with its error: the user sees why
+        restoreSelection();
+        emit loadFailed(outcome->error);
+        emit sourcesChanged();
+        updateBusy();
+        return;
+    }
+    tensorSource_ = outcome->source.get();
+    tensorIndex_ = outcome->index;
+    tensorReplaced(std::move(outcome->tensor), outcome->sampleRate, outcome->stride);
+    updateBusy();
 }
 
 void AnalysisSession::setTensor(Tensor tensor, double sampleRate) {
     selectedSource_ = -1;
     selectedTensor_ = -1;
+    tensorSource_ = nullptr;
+    tensorIndex_ = -1;
     tensorReplaced(std::make_shared<const Tensor>(std::move(tensor)), sampleRate);
 }
 
-void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate) {
+void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate,
+                                     std::int64_t stride) {
     tensor_ = std::move(tensor);
+    sampleStride_ = stride;
     summary_.reset();
     sampleRate_ = sampleRate;
     ++tensorSerial_;
@@ -235,6 +428,7 @@ void AnalysisSession::tensorReplaced(std::shared_ptr<const Tensor> tensor, doubl
     }
     startComparison();
     invalidateBitSweep();
+    releaseMemory();  // the previous tensor's buffers, once nothing holds them
 }
 
 void AnalysisSession::setManualRangeLocked(bool locked) {
@@ -270,6 +464,13 @@ void AnalysisSession::setManualClipRange(double lo, double hi) {
     changeConfig(config, tr("Clip to [%1, %2]").arg(lo, 0, 'g', 4).arg(hi, 0, 'g', 4));
 }
 
+void AnalysisSession::setHistogramBins(int bins) {
+    if (bins != histogramBins_) {
+        histogramBins_ = bins;
+        startAnalysis();
+    }
+}
+
 void AnalysisSession::startAnalysis() {
     if (!tensor_) {
         return;
@@ -280,9 +481,9 @@ void AnalysisSession::startAnalysis() {
 
 AnalysisSession::AnalysisJob::Task AnalysisSession::prepareAnalysis() {
     emit analysisStarted();
-    return [tensor = tensor_, config = config_, summary = summary_,
-            rate = sampleRate()](JobControl& job) {
-        return runAnalysis(tensor, config, summary, job.cancelFlag(), rate);
+    return [tensor = tensor_, config = config_, summary = summary_, rate = sampleRate(),
+            bins = static_cast<std::size_t>(histogramBins_)](JobControl& job) {
+        return runAnalysis(tensor, config, summary, job.cancelFlag(), rate, bins);
     };
 }
 
@@ -293,9 +494,17 @@ void AnalysisSession::keepSummary(const AnalysisOutcome& outcome) {
 }
 
 void AnalysisSession::onAnalysisFinished(std::optional<std::shared_ptr<AnalysisOutcome>> outcome) {
+    updateBusy();
     if (!outcome) {
+        if (provisional_ != nullptr) {
+            closeProvisionalSource();  // cancelled before its first result: not opened after all
+        } else if (tensor_) {
+            emit analysisCancelled();
+        }
+        releaseMemory();
         return;
     }
+    provisional_ = nullptr;
     keepSummary(**outcome);
     if (!(*outcome)->error.isEmpty()) {
         emit analysisFailed((*outcome)->error);
@@ -361,6 +570,7 @@ void AnalysisSession::onComparisonFinished(
         emit comparisonFinished();
     }
     reportProgress();
+    updateBusy();
 }
 
 // --- Bit-width sweep ---------------------------------------------------------------------
@@ -399,12 +609,14 @@ void AnalysisSession::onBitSweepFinished(std::optional<std::shared_ptr<BitSweepO
         emit bitSweepFinished();
     }
     reportProgress();
+    updateBusy();
 }
 
 void AnalysisSession::cancelBackgroundWork() {
     pendingOpens_.clear();
     openJob_.cancel();
     readJob_.cancel();
+    analysisJob_.cancel();
     compareJob_.cancel();
     sweepJob_.cancel();
 }
@@ -420,6 +632,7 @@ void AnalysisSession::reportProgress() {
     } else {
         emit progressChanged(QString(), 0, 0);
     }
+    updateBusy();
 }
 
 // --- Session file ------------------------------------------------------------------------
@@ -433,15 +646,23 @@ QJsonObject AnalysisSession::toJson() const {
     for (const QuantConfig& c : compared_) {
         compared.append(configToJson(c));
     }
+    QJsonArray missing;
+    for (const MissingSource& m : missing_) {
+        missing.append(QJsonObject{{"spec", m.spec}, {"tensor", m.tensor}});
+    }
     QJsonObject json{
         {"application", "QuantScope"},
-        {"version", 1},
+        {"version", kSessionVersion},
         {"sources", sources},
         {"config", configToJson(config_)},
         {"compared", compared},
         {"view", viewState_},
         {"manual_range_locked", manualRangeLocked_},
+        {"undo", undoHistoryToJson(*undoStack_)},
     };
+    if (!missing.isEmpty()) {
+        json.insert("missing", missing);
+    }
     if (selectedSource_ >= 0) {
         const auto& info =
             sources_[selectedSource_].source->tensors()[static_cast<std::size_t>(selectedTensor_)];
@@ -454,6 +675,8 @@ QJsonObject AnalysisSession::toJson() const {
 
 void AnalysisSession::restore(const QJsonObject& json) {
     // Read everything first: a bad config leaves the session as it was.
+    checkSessionHeader(json);
+    const UndoHistory history = undoHistoryFromJson(json.value("undo").toObject());
     const QuantConfig config = configFromJson(json.value("config").toObject());
     std::vector<QuantConfig> compared;
     for (const QJsonValue& c : json.value("compared").toArray()) {
@@ -461,11 +684,17 @@ void AnalysisSession::restore(const QJsonObject& json) {
     }
     pendingOpens_.clear();
     sources_.clear();
+    missing_.clear();
+    emit missingSourcesChanged();
+    tensorSource_ = nullptr;
+    provisional_ = nullptr;
+    readingSource_ = nullptr;
     selectedSource_ = -1;
     selectedTensor_ = -1;
     emit sourcesChanged();
     undoStack_->clear();
     setManualRangeLocked(json.value("manual_range_locked").toBool(false));
+    restoreUndoHistory(*undoStack_, history, this);
     setConfig(config);
     setComparedConfigs(std::move(compared));
     setViewState(json.value("view").toObject());
@@ -473,8 +702,16 @@ void AnalysisSession::restore(const QJsonObject& json) {
     const int selectedSource = selected.value("source").toInt(-1);
     const QJsonArray specs = json.value("sources").toArray();
     for (int i = 0; i < specs.size(); ++i) {
-        pendingOpens_.append({specs[i].toString(), false,
-                              i == selectedSource ? selected.value("tensor").toInt(-1) : -1});
+        const QString spec = specs[i].toString();
+        pendingOpens_.append(
+            {spec, false, i == selectedSource ? selected.value("tensor").toInt(-1) : -1, spec});
+    }
+    // Missing last time: tried again (the file may be back), else listed as missing again.
+    for (const QJsonValue& m : json.value("missing").toArray()) {
+        const QString spec = m.toObject().value("spec").toString();
+        if (!spec.isEmpty()) {
+            pendingOpens_.append({spec, false, m.toObject().value("tensor").toInt(-1), spec});
+        }
     }
     keepManualForNextTensor_ = selectedSource >= 0;
     if (!openJob_.isBusy()) {

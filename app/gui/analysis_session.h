@@ -8,6 +8,8 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,6 +30,14 @@ struct OpenedSource {
     std::shared_ptr<const Source> source;
 };
 
+// A source of a restored session that could not be opened (moved, deleted, unreadable): kept in
+// the session (and its file) until the user locates it or forgets it.
+struct MissingSource {
+    QString spec;
+    QString problem;  // the loader's message
+    int tensor = -1;  // the tensor to study once it opens (it was the selected one)
+};
+
 // The tensor a newly opened source shows first: its largest readable floating-point tensor (the
 // largest readable one when all hold integers), or -1 when none is readable.
 int tensorToStudy(const Source& source);
@@ -41,15 +51,42 @@ public:
 
     // --- Sources ---------------------------------------------------------------------------
     // Opens a file or a gen:/raw: spec in the background. With selectFirst, its first readable
-    // tensor becomes the session's tensor once it is listed.
+    // tensor becomes the session's tensor once it is listed. A file or spec that is already
+    // open (or being opened) is not opened again: with selectFirst, it is selected.
     void openSource(const QString& pathOrSpec, bool selectFirst = false);
     const QList<OpenedSource>& sources() const { return sources_; }
+    // Closing the source of the tensor under study clears the tensor and every result (the
+    // views empty), and hands the freed buffers back to the system.
     void closeSource(int index);
     // Reads tensor `tensor` of source `source` in the background and studies it.
     void selectTensor(int source, int tensor);
     int selectedSource() const { return selectedSource_; }
     int selectedTensor() const { return selectedTensor_; }
     bool isLoading() const { return openJob_.isBusy() || readJob_.isBusy(); }
+    // Sources of a restored session that did not open; the rest of the session restores.
+    const QList<MissingSource>& missingSources() const { return missing_; }
+    // Opens `path` in place of missing source `index` (studying its tensor if it was selected);
+    // if that fails too, the source stays missing.
+    void locateMissingSource(int index, const QString& path);
+    void forgetMissingSource(int index);
+
+    // Any job runs: open, read, analysis, comparison or sweep (busyChanged).
+    bool isBusy() const;
+
+    // --- Memory ----------------------------------------------------------------------------
+    // A tensor of more bytes (as float32) than this asks largeTensorHandler before it is read.
+    void setMemoryLimit(std::int64_t bytes);
+    std::int64_t memoryLimit() const { return memoryLimit_; }
+    enum class LargeTensorChoice { ReadAll, ReadSample, Cancel };
+    // Asked on the GUI thread with the tensor and the stride of the sample it would take.
+    // Without one, large tensors are read whole.
+    using LargeTensorHandler =
+        std::function<LargeTensorChoice(const TensorInfo& info, std::int64_t stride)>;
+    void setLargeTensorHandler(LargeTensorHandler handler) {
+        largeTensorHandler_ = std::move(handler);
+    }
+    // 1 when the tensor under study is whole, k when it is a sample of every k-th value.
+    std::int64_t sampleStride() const { return sampleStride_; }
 
     // Studies a tensor that belongs to no source (tests, the sample before it is opened).
     void setTensor(Tensor tensor, double sampleRate = 0);
@@ -74,6 +111,9 @@ public:
     // The latest finished analysis for the current tensor and config, or null while none is.
     std::shared_ptr<const AnalysisOutcome> outcome() const { return outcome_; }
     bool isRunning() const { return analysisJob_.isBusy(); }
+    // Bins of the Histogram view: 0 = automatic (preferences.h).
+    void setHistogramBins(int bins);
+    int histogramBins() const { return histogramBins_; }
 
     // --- Comparison ------------------------------------------------------------------------
     const std::vector<QuantConfig>& comparedConfigs() const { return compared_; }
@@ -93,14 +133,17 @@ public:
     bool isSweeping() const { return sweepJob_.isBusy(); }
     bool bitSweepIsCurrent() const;
 
-    // Stops the comparison and the sweep (the quick analysis always finishes).
+    // Esc: stops whatever runs (open, read, analysis, comparison, sweep) and forgets waiting
+    // opens. A source opened to be studied whose tensor is not read and analysed yet is closed
+    // again; an analysis of a tensor already on screen is dropped (analysisCancelled).
     void cancelBackgroundWork();
 
     // --- Session file ----------------------------------------------------------------------
     // Sources, selection, config, compared configs and view state. restore() reopens the
     // sources in the background; the selected tensor is read again when its source is listed.
     QJsonObject toJson() const;
-    // Throws UsageError on a config it cannot read.
+    // Throws UsageError on a config it cannot read or a session of a newer version; the
+    // undo history comes back as far as it was saved.
     void restore(const QJsonObject& json);
     // Whatever the window wants to keep (current tab, log scale...), opaque to the session.
     const QJsonObject& viewState() const { return viewState_; }
@@ -108,6 +151,7 @@ public:
 
 signals:
     void sourcesChanged();
+    void missingSourcesChanged();
     void loadingStarted(const QString& what);
     void loadingFinished();
     // A file could not be opened or read: "FILE: offset N: problem".
@@ -121,6 +165,8 @@ signals:
     void analysisStarted();
     void analysisFinished();  // outcome() holds the new result
     void analysisFailed(const QString& message);
+    void analysisCancelled();
+    void busyChanged(bool busy);
     void comparedConfigsChanged();
     void comparisonFinished();
     void bitSweepInvalidated();
@@ -134,6 +180,7 @@ private:
         QString spec;
         bool selectFirst = false;
         int selectIndex = -1;  // restore: the tensor to select once listed
+        QString missingSpec;   // set: a failure lists this spec as missing instead of failing
     };
     struct OpenOutcome {
         QString spec;
@@ -143,6 +190,9 @@ private:
     struct ReadOutcome {
         std::shared_ptr<const Tensor> tensor;
         double sampleRate = 0;
+        std::int64_t stride = 1;
+        std::shared_ptr<const Source> source;  // read from
+        int index = -1;
         QString error;
     };
     using AnalysisJob = BackgroundJob<std::shared_ptr<AnalysisOutcome>>;
@@ -157,19 +207,40 @@ private:
     void startComparison();
     void onComparisonFinished(std::optional<std::shared_ptr<ComparisonOutcome>> outcome);
     void onBitSweepFinished(std::optional<std::shared_ptr<BitSweepOutcome>> outcome);
-    void tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate);
+    void tensorReplaced(std::shared_ptr<const Tensor> tensor, double sampleRate,
+                        std::int64_t stride = 1);
+    void clearTensor();
+    void closeProvisionalSource();
+    void restoreSelection();
+    int sourceIndex(const Source* source) const;
+    void releaseMemory();
+    void updateBusy();
     void invalidateBitSweep();
     void reportProgress();
     SweepKey sweepKey() const;
 
     QList<OpenedSource> sources_;
     QList<PendingOpen> pendingOpens_;
+    QList<MissingSource> missing_;
+    int histogramBins_ = 0;
     PendingOpen runningOpen_;
     int selectedSource_ = -1;
     int selectedTensor_ = -1;
 
     std::shared_ptr<const Tensor> tensor_;
     double sampleRate_ = 0;
+    std::int64_t sampleStride_ = 1;
+    // Where tensor_ was read from (null for setTensor): the selection goes back to it when a
+    // read is cancelled, and closing that source clears the tensor.
+    const Source* tensorSource_ = nullptr;
+    int tensorIndex_ = -1;
+    // A source opened to be studied, until its tensor is read and analysed: Esc before then
+    // closes it again (no half-opened source stays behind).
+    const Source* provisional_ = nullptr;
+    const Source* readingSource_ = nullptr;  // of the read that runs
+    std::int64_t memoryLimit_ = 0;           // 0: no limit
+    LargeTensorHandler largeTensorHandler_;
+    bool busy_ = false;
     QuantConfig config_;
     QUndoStack* undoStack_;
     std::shared_ptr<const AnalysisOutcome> outcome_;

@@ -107,7 +107,7 @@ public:
 private:
     class Control final : public JobControl {
     public:
-        Control(std::shared_ptr<const std::atomic<bool>> cancel, QPromise<Result>& promise)
+        Control(std::shared_ptr<const std::atomic<bool>> cancel, QPromise<void>& promise)
             : JobControl(std::move(cancel)), promise_(promise) {}
         void setProgressRange(int minimum, int maximum) override {
             promise_.setProgressRange(minimum, maximum);
@@ -115,21 +115,24 @@ private:
         void setProgressValue(int value) override { promise_.setProgressValue(value); }
 
     private:
-        QPromise<Result>& promise_;
+        QPromise<void>& promise_;
     };
 
     void launch() {
         Task task = std::exchange(prepare_, nullptr)();
         busy_ = true;
         cancel_ = std::make_shared<std::atomic<bool>>(false);
+        // The result goes to a slot of its own, not into the future: a future keeps its results
+        // (a whole tensor) until the watcher gets the next one.
+        slot_ = std::make_shared<std::optional<Result>>();
         watcher_.setFuture(QtConcurrent::run(
-            [task = std::move(task), cancel = std::shared_ptr<const std::atomic<bool>>(cancel_)](
-                QPromise<Result>& promise) {
+            [task = std::move(task), cancel = std::shared_ptr<const std::atomic<bool>>(cancel_),
+             slot = slot_](QPromise<void>& promise) {
                 if (cancel->load()) {
                     return;  // cancelled before it started
                 }
                 Control control(cancel, promise);
-                promise.addResult(task(control));
+                *slot = task(control);
             }));
         reportProgress();
     }
@@ -137,9 +140,8 @@ private:
     void onWatcherFinished() {
         busy_ = false;
         std::optional<Result> result;
-        if (watcher_.future().resultCount() > 0) {
-            result = watcher_.result();
-        }
+        result.swap(*slot_);
+        slot_.reset();
         if (prepare_) {
             if (result && superseded_) {
                 superseded_(std::move(*result));
@@ -161,9 +163,10 @@ private:
         }
     }
 
-    QFutureWatcher<Result> watcher_;
-    std::shared_ptr<std::atomic<bool>> cancel_;  // of the running job
-    Prepare prepare_;                            // the request waiting for the running job
+    QFutureWatcher<void> watcher_;
+    std::shared_ptr<std::optional<Result>> slot_;  // the running job's result, once it returns
+    std::shared_ptr<std::atomic<bool>> cancel_;    // of the running job
+    Prepare prepare_;                              // the request waiting for the running job
     bool busy_ = false;
     std::function<void(std::optional<Result>)> finished_;
     std::function<void(Result)> superseded_;

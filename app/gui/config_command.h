@@ -17,6 +17,9 @@ public:
     void undo() override;
     void redo() override;
 
+    const QuantConfig& before() const { return before_; }
+    const QuantConfig& after() const { return after_; }
+
 private:
     AnalysisSession* session_;
     QuantConfig before_;

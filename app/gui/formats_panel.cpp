@@ -165,11 +165,13 @@ FormatsPanel::FormatsPanel(AnalysisSession* session, QWidget* parent)
     for (QCheckBox* box : {log_, sameMax_, histogram_}) {
         connect(box, &QCheckBox::toggled, this, &FormatsPanel::updateNumberLine);
     }
-    connect(session_, &AnalysisSession::analysisFinished, this, [this] {
-        if (histogram_->isChecked()) {
-            updateNumberLine();
-        }
-    });
+    for (auto signal : {&AnalysisSession::analysisFinished, &AnalysisSession::tensorChanged}) {
+        connect(session_, signal, this, [this] {
+            if (histogram_->isChecked()) {
+                updateNumberLine();  // over the new tensor's histogram, or none
+            }
+        });
+    }
     setFormat(format_, false);
 }
 

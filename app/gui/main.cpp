@@ -1,15 +1,15 @@
 // quantscope: the desktop application. `quantscope --screenshot FILE` renders the window
 // offscreen once the sample is analysed, saves a PNG and exits, for machines without a display.
+// What the window opens first and the autosave are startup.h's.
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
 
 #include "analysis_session.h"
 #include "main_window.h"
-#include "open_file_filter.h"
+#include "startup.h"
 
 int main(int argc, char** argv) {
     // The platform is chosen when QApplication starts, so look for --screenshot first.
@@ -20,30 +20,14 @@ int main(int argc, char** argv) {
         }
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("QuantScope"));
-    QApplication::setOrganizationName(QStringLiteral("QuantScope"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Quantization error analysis for tensors and signals."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QStringLiteral("Render the window offscreen after loading, save it as a PNG and exit."),
-        QStringLiteral("file"));
-    parser.addOption(screenshot);
-    parser.addPositionalArgument(
-        QStringLiteral("files"),
-        QStringLiteral("Files or gen: specs to open (%1, gen:sine:frequency=440); the sample "
-                       "when none is given.")
-            .arg(quantscope::app::openFileExtensions()),
-        QStringLiteral("[files...]"));
-    parser.process(app);
+    // The version and the menu entry's id come from the build (CMake); startup.cpp sets the rest.
+    QApplication::setApplicationVersion(QStringLiteral(QUANTSCOPE_VERSION));
+    // Lets a Wayland compositor match the window to its menu entry and icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral(QUANTSCOPE_APP_ID));
+    const quantscope::app::StartOptions options = quantscope::app::parseStartOptions(app);
 
     quantscope::app::MainWindow window;
-    const QString screenshotPath = parser.value(screenshot);
+    const QString screenshotPath = options.screenshot;
     if (!screenshotPath.isEmpty()) {
         auto* session = window.session();
         QObject::connect(session, &quantscope::app::AnalysisSession::analysisFinished, &window,
@@ -79,11 +63,10 @@ int main(int argc, char** argv) {
             QApplication::exit(1);
         });
     }
+    // A screenshot run neither restores nor autosaves: it shows what it was given.
+    quantscope::app::SessionKeeper keeper(&window, screenshotPath.isEmpty());
+    QObject::connect(&app, &QApplication::aboutToQuit, &keeper, [&keeper] { keeper.quit(); });
     window.show();
-    if (parser.positionalArguments().isEmpty()) {
-        window.loadSample();
-    } else {
-        window.openFiles(parser.positionalArguments());
-    }
+    keeper.start(options);
     return QApplication::exec();
 }

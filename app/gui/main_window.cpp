@@ -40,19 +40,27 @@
 #include "formats_panel.h"
 #include "histogram_chart_view.h"
 #include "histogram_panel.h"
+#include "large_tensor_prompt.h"
 #include "lesson_panel.h"
 #include "lessons.h"
 #include "memory_panel.h"
 #include "metrics_panel.h"
 #include "open_file_filter.h"
+#include "operators_panel.h"
 #include "plot_chart_view.h"
+#include "preferences.h"
+#include "preferences_dialog.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
+#include "session_file.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
 #include "sources_panel.h"
 #include "steps_panel.h"
 #include "sweep_panel.h"
+#include "theme.h"
+#include "tensor_sample.h"
 
 namespace quantscope::app {
 
@@ -82,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     formatsPanel_ = new FormatsPanel(session_, this);
     stepsPanel_ = new StepsPanel(session_, this);
     memoryPanel_ = new MemoryPanel(session_, this);
+    operatorsPanel_ = new OperatorsPanel(session_, this);
     // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
     // controls): main_window_test checks it for every tab.
     tabs_->addTab(histogramPanel_, tr("H&istogram"));
@@ -92,6 +101,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     tabs_->addTab(formatsPanel_, tr("For&mats"));
     tabs_->addTab(stepsPanel_, tr("Ste&ps"));
     tabs_->addTab(memoryPanel_, tr("Memor&y"));
+    tabs_->addTab(operatorsPanel_, tr("Oper&ators"));
     setCentralWidget(tabs_);
 
     createDocks();
@@ -131,8 +141,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
         }
     });
     connect(session_, &AnalysisSession::viewStateChanged, this, &MainWindow::applyViewState);
+    // Esc stops any job, the analysis included: Cancel shows while one runs.
+    connect(session_, &AnalysisSession::busyChanged, this, [this](bool busy) {
+        cancel_->setVisible(busy);
+        if (!busy && progress_->maximum() == 0) {
+            progress_->setVisible(false);
+            task_->setVisible(false);
+        }
+    });
+    connect(session_, &AnalysisSession::analysisCancelled, this, [this] {
+        headline_->clear();
+        statusBar()->showMessage(tr("Analysis cancelled: change a setting to run it again."),
+                                 10000);
+    });
+    session_->setMemoryLimit(memoryLimitBytes());
+    session_->setLargeTensorHandler([this](const TensorInfo& info, std::int64_t stride) {
+        return askLargeTensor(this, info, stride, session_->memoryLimit());
+    });
 
     resize(1400, 900);
+    defaultLayout_ = saveState(kStateVersion);
+    applyPreferences();
     QSettings settings;
     if (settings.value(QStringLiteral("mainWindow/version")).toInt() == kStateVersion) {
         restoreGeometry(settings.value(kGeometryKey).toByteArray());
@@ -200,7 +229,8 @@ void MainWindow::createStatusBar() {
     progress_->setVisible(false);
     cancel_ = new QToolButton(this);
     cancel_->setText(tr("Cancel"));
-    cancel_->setToolTip(tr("Stop loading, the comparison or the sweep (Esc)"));
+    cancel_->setToolTip(
+        tr("Stop opening, reading, the analysis, the comparison or the sweep (Esc)"));
     cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel_->setVisible(false);
     connect(cancel_, &QToolButton::clicked, session_, &AnalysisSession::cancelBackgroundWork);
@@ -269,6 +299,15 @@ void MainWindow::createMenus() {
     edit->addAction(redo);
     edit->addSeparator();
     edit->addAction(comparePanel_->addCurrentAction());
+    edit->addSeparator();
+    QAction* preferences = edit->addAction(tr("&Preferences…"), this, [this] {
+        PreferencesDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted) {
+            applyPreferences();
+        }
+    });
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < tabs_->count(); ++i) {
@@ -286,6 +325,9 @@ void MainWindow::createMenus() {
     for (QDockWidget* dock : findChildren<QDockWidget*>()) {
         view->addAction(dock->toggleViewAction());
     }
+    view->addSeparator();
+    view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
+        ->setStatusTip(tr("Put every dock back where a first start shows it"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QMenu* lessonMenu = help->addMenu(tr("&Lessons"));
@@ -296,8 +338,9 @@ void MainWindow::createMenus() {
     help->addAction(tr("&About QuantScope"), this, [this] {
         QMessageBox::about(this, tr("About QuantScope"),
                            tr("<b>QuantScope</b> %1<br>What happens to these numbers if I store "
-                              "them in that format?")
-                               .arg(QApplication::applicationVersion()));
+                              "them in that format?<br><br>Kernels: %2")
+                               .arg(QApplication::applicationVersion(),
+                                    QString::fromStdString(simd_description())));
     });
 }
 
@@ -377,6 +420,9 @@ QString MainWindow::headlineText() const {
 }
 
 void MainWindow::updateTitle() {
+    if (!session_->outcome()) {
+        headline_->clear();  // the figures were the previous tensor's (or config's)
+    }
     const auto tensor = session_->tensor();
     const QString name = tensor ? QString::fromStdString(tensor->info.name) : tr("no data");
     setWindowTitle(tr("%1 — QuantScope").arg(name));
@@ -398,7 +444,11 @@ void MainWindow::showOutcome() {
                      QString::fromStdString(
                          metric_text(metric, m, metric.digits, NumberSymbols::Unicode));
     }
-    parts << tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count)))
+    parts << (session_->sampleStride() > 1
+                  ? tr("%1 values (sample: %2)")
+                        .arg(QLocale().toString(static_cast<qlonglong>(m.count)),
+                             sampleDescription(session_->sampleStride()))
+                  : tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count))))
           << tr("%1 bits/value").arg(outcome->result.storage.bits_per_value, 0, 'g', 4);
     headline_->setText(parts.join(QStringLiteral("   ")));
     if (m.nan_count + m.inf_count > 0) {
@@ -420,7 +470,7 @@ void MainWindow::showProgress(const QString& task, int done, int total) {
     const bool busy = total > 0;
     task_->setText(task);
     task_->setVisible(busy);
-    cancel_->setVisible(busy);
+    cancel_->setVisible(busy || session_->isBusy());
     progress_->setVisible(busy);
     if (busy) {
         progress_->setRange(0, total);
@@ -449,34 +499,25 @@ void MainWindow::applyViewState() {
     }
 }
 
-QString MainWindow::saveSession(const QString& path) {
+QJsonObject MainWindow::sessionJson() {
     {
         const QSignalBlocker blocker(session_);  // the state is already on screen
         session_->setViewState(viewState());
     }
-    QSaveFile file(path);
-    const QByteArray bytes = QJsonDocument(session_->toJson()).toJson();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        return tr("%1: cannot write: %2").arg(path, file.errorString());
-    }
-    return {};
+    return session_->toJson();
+}
+
+QString MainWindow::saveSession(const QString& path) {
+    return writeSessionFile(path, sessionJson());
 }
 
 QString MainWindow::openSession(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return tr("%1: cannot read: %2").arg(path, file.errorString());
-    }
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
-    if (document.isNull() || !document.isObject()) {
-        return tr("%1: offset %2: not a session file: %3")
-            .arg(path)
-            .arg(error.offset)
-            .arg(error.errorString());
+    const SessionRead read = readSessionFile(path);
+    if (!read.error.isEmpty()) {
+        return read.error;
     }
     try {
-        session_->restore(document.object());
+        session_->restore(read.json);
     } catch (const std::exception& e) {
         return tr("%1: %2").arg(path, QString::fromStdString(e.what()));
     }
@@ -504,6 +545,16 @@ QString MainWindow::exportQuantized(const QString& path) {
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultLayout_, kStateVersion);
+    lessonDockPlaced_ = false;
+}
+
+void MainWindow::applyPreferences() {
+    session_->setHistogramBins(histogramBins());
+    applyTheme(theme());
 }
 
 bool MainWindow::saveScreenshot(const QString& path) {

@@ -27,6 +27,7 @@ class ErrorPanel;
 class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
+class OperatorsPanel;
 class LessonPanel;
 class MetricsPanel;
 class SignalPanel;
@@ -46,7 +47,8 @@ public:
         SweepTab,
         FormatsTab,
         StepsTab,
-        MemoryTab
+        MemoryTab,
+        OperatorsTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -60,6 +62,7 @@ public:
     SweepPanel* sweepPanel() const { return sweepPanel_; }
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
+    OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -79,9 +82,16 @@ public:
     // Help > Lessons: sets the session up for lesson `index` of lessons() (source, config,
     // compared configs, tab) and shows its text in the Lesson dock.
     void startLesson(int index);
+    // View > Reset Layout: the docks and toolbars as a first start shows them.
+    void resetLayout();
+    // Takes the preferences that act at once (histogram bins, theme); Edit > Preferences calls
+    // it after OK.
+    void applyPreferences();
     // Renders the window as it is now into a PNG file.
     bool saveScreenshot(const QString& path);
 
+    // The session as its file holds it, with the window's view state (tab, log scale).
+    QJsonObject sessionJson();
     // Each returns an empty string on success, else a message naming the file and the problem.
     QString saveSession(const QString& path);
     QString openSession(const QString& path);
@@ -116,6 +126,7 @@ private:
     SweepPanel* sweepPanel_;
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
+    OperatorsPanel* operatorsPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
@@ -130,6 +141,7 @@ private:
     QProgressBar* progress_;
     QToolButton* cancel_;
     QMenu* recentMenu_ = nullptr;
+    QByteArray defaultLayout_;  // saveState() before any saved layout is applied
 };
 
 }  // namespace quantscope::app

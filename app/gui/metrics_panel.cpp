@@ -79,6 +79,16 @@ MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
     layout->addWidget(notes_, layout->rowCount(), 0, 1, 2);
     layout->setRowStretch(layout->rowCount(), 1);
     connect(session_, &AnalysisSession::analysisFinished, this, &MetricsPanel::showOutcome);
+    // A closed tensor's figures go with it.
+    connect(session_, &AnalysisSession::tensorChanged, this, [this] {
+        if (!session_->outcome()) {
+            for (const Row& row : rows_) {
+                row.value->setText(QStringLiteral("–"));
+            }
+            scaleHistogram_->setVisible(false);
+            notes_->setVisible(false);
+        }
+    });
 }
 
 widgets::ElidedLabel* MetricsPanel::valueLabel(const QString& key) const {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "analysis_session.h"
+#include "tensor_sample.h"
 
 namespace quantscope::app {
 
@@ -33,7 +34,8 @@ void SourcesModel::selectionMoved() {
     const QModelIndex after = tensorIndex(boldSource_, boldTensor_);
     for (const QModelIndex& i : {before, after}) {
         if (i.isValid()) {
-            emit dataChanged(i, i.siblingAtColumn(ColumnCount - 1), {Qt::FontRole});
+            emit dataChanged(i, i.siblingAtColumn(ColumnCount - 1),
+                             {Qt::FontRole, Qt::DisplayRole});
         }
     }
 }
@@ -173,6 +175,12 @@ QVariant SourcesModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             switch (index.column()) {
                 case Name:
+                    // A sample is never shown as if it were the whole tensor.
+                    if (s == boldSource_ && t == boldTensor_ && session_->sampleStride() > 1) {
+                        return tr("%1 (sample: %2)")
+                            .arg(QString::fromStdString(info.name),
+                                 sampleDescription(session_->sampleStride()));
+                    }
                     return QString::fromStdString(info.name);
                 case DType:
                     return QString::fromStdString(info.dtype);

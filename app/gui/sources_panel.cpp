@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include "analysis_session.h"
+#include "missing_sources_view.h"
 #include "quantscope/common/generators.h"
 #include "sources_model.h"
 
@@ -139,6 +140,7 @@ SourcesPanel::SourcesPanel(AnalysisSession* session, QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(tree_, 1);
     layout->addWidget(error_);
+    layout->addWidget(new MissingSourcesView(session_, this));
     layout->addLayout(generatorRow);
     showGeneratorDefaults();
 }

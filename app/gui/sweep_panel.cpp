@@ -56,6 +56,9 @@ void SweepPanel::refresh() {
 }
 
 void SweepPanel::showStale() {
+    if (!session_->tensor()) {
+        view_->setCurves({});  // the closed tensor's curves go with it
+    }
     note_->setText(session_->bitSweep() ? tr("The tensor or config changed: the curves are out "
                                              "of date until the sweep runs again.")
                                         : tr("The sweep runs when this tab is shown."));

@@ -73,6 +73,11 @@ def make_numpy():
         save(buffer, weights=ramp(6, "<f4").reshape(3, 2), bias=ramp(3, "<i2"),
              half=np.array([1.5, -0.25], dtype="<f2"))
         write(IO, name, buffer.getvalue())
+    # A member larger than the header prefix read at open: its inflation and CRC-32 check come
+    # at read time (tests/core/common/cancel_test.cpp).
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, ramp=(np.arange(1 << 20) % 1000).astype("<f4"))
+    write(IO, "deflated_ramp.npz", buffer.getvalue())
 
 
 # ---------------------------------------------------------------- WAV

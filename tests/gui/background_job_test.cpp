@@ -217,6 +217,24 @@ private slots:
         QCOMPARE(lastMaximum, 3);
         QCOMPARE(lastValue, 3);
     }
+
+    // A delivered result belongs to its handler: the job keeps no copy (a 200 MB tensor stayed
+    // resident after its source was closed, held by the job's last future).
+    void aDeliveredResultIsNotKept() {
+        BackgroundJob<std::shared_ptr<std::vector<float>>> job;
+        std::weak_ptr<std::vector<float>> delivered;
+        bool finished = false;
+        job.setFinishedHandler([&](std::optional<std::shared_ptr<std::vector<float>>> result) {
+            QVERIFY(result && *result);
+            delivered = *result;
+            finished = true;
+        });
+        job.request(
+            [] { return [](JobControl&) { return std::make_shared<std::vector<float>>(1000); }; });
+        QVERIFY(QTest::qWaitFor([&] { return finished; }, kTimeout));
+        QVERIFY(QTest::qWaitFor([&] { return !job.isBusy(); }, kTimeout));
+        QVERIFY(delivered.expired());
+    }
 };
 
 QTEST_GUILESS_MAIN(BackgroundJobTest)

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include "analysis_session.h"
+#include "theme.h"
 
 namespace quantscope::gui_test {
 
@@ -20,22 +21,9 @@ inline QString screenshotPath(const QString& name) {
     return QStringLiteral(QUANTSCOPE_SCREENSHOT_DIR "/") + name;
 }
 
-// A dark palette as a desktop's dark theme gives it.
+// A dark palette as a desktop's dark theme gives it: the app's own Dark theme.
 inline QPalette darkPalette() {
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(37, 37, 38));
-    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-    p.setColor(QPalette::Base, QColor(24, 24, 26));
-    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
-    p.setColor(QPalette::Text, QColor(235, 235, 235));
-    p.setColor(QPalette::Button, QColor(45, 45, 48));
-    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-    p.setColor(QPalette::Mid, QColor(110, 110, 115));
-    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
-    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(110, 170, 255));
-    return p;
+    return app::darkPalette();
 }
 
 // Shows a window at the size the window tests use and waits until it is on screen.
@@ -43,6 +31,20 @@ inline bool showAtTestSize(QWidget& window) {
     window.resize(1400, 900);
     window.show();
     return QTest::qWaitForWindowExposed(&window);
+}
+
+// The mnemonic letter of a label ("Si&gnal" -> 'g'), or a null QChar.
+inline QChar mnemonic(const QString& text) {
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == QLatin1Char('&')) {
+            if (text[i + 1] == QLatin1Char('&')) {
+                ++i;
+                continue;
+            }
+            return text[i + 1].toLower();
+        }
+    }
+    return {};
 }
 
 // The project's test files (tests/data).

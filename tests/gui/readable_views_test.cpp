@@ -72,20 +72,6 @@ QStringList tickLabels(QValueAxis* axis) {
     return qobject_cast<QCategoryAxis*>(axis)->categoriesLabels();
 }
 
-// The mnemonic letter of a label ("Si&gnal" -> 'g'), or a null QChar.
-QChar mnemonic(const QString& text) {
-    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
-        if (text[i] == QLatin1Char('&')) {
-            if (text[i + 1] == QLatin1Char('&')) {
-                ++i;
-                continue;
-            }
-            return text[i + 1].toLower();
-        }
-    }
-    return {};
-}
-
 // A safetensors file whose first tensor is a one-value int64 constant and whose largest tensor
 // is a float32 weight.
 QByteArray constantFirstSafetensors() {
@@ -588,7 +574,7 @@ private slots:
             QTest::qWait(20);
             QMap<QChar, QString> owners;
             const auto claim = [&](const QString& text) {
-                const QChar key = mnemonic(text);
+                const QChar key = gui_test::mnemonic(text);
                 if (key.isNull()) {
                     return;
                 }
@@ -619,7 +605,7 @@ private slots:
         for (QAction* menu : window.menuBar()->actions()) {
             QSet<QChar> keys;
             for (QAction* item : menu->menu()->actions()) {
-                const QChar key = mnemonic(item->text());
+                const QChar key = gui_test::mnemonic(item->text());
                 if (!key.isNull()) {
                     QVERIFY2(!keys.contains(key), qPrintable(item->text()));
                     keys.insert(key);

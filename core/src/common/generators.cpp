@@ -39,6 +39,16 @@ std::vector<GeneratorInfo> make_generators() {
           {"outliers", 0.001, "fraction of values that are outliers"},
           {"outlier-scale", 20, "outlier magnitude in units of std"},
           kSeed}},
+        {"matrix",
+         "rows x cols Gaussian matrix; outlier columns hold values outlier-scale times larger "
+         "(LLM.int8() activations: a few feature columns dominate every row, in the same "
+         "columns whatever the seed)",
+         {{"rows", 256, "number of rows (tokens)"},
+          {"cols", 1024, "number of columns (features)"},
+          {"std", 1, "standard deviation of the bulk"},
+          {"outlier-columns", 0, "number of outlier columns, at seeded positions"},
+          {"outlier-scale", 20, "standard deviation of the outlier columns in units of std"},
+          kSeed}},
         {"sine",
          "sine wave, optionally with Gaussian noise",
          {{"frequency", 440, "frequency in Hz"},
@@ -154,6 +164,49 @@ FloatBuffer draw(std::size_t n, std::uint64_t seed, Distribution distribution) {
     return values;
 }
 
+// Row-major rows x cols. The outlier columns depend on cols and their count only, not on the
+// seed: outlier features sit in the same dimensions for every input, so a calibration set drawn
+// with another seed has them where the activations do.
+FloatBuffer generate_matrix(const ParsedSpec& parsed) {
+    const auto& v = parsed.values;
+    const std::string& name = parsed.info->name;
+    const double rows = v.at("rows");
+    const double cols = v.at("cols");
+    require(rows >= 1 && cols >= 1 && std::floor(rows) == rows && std::floor(cols) == cols, name,
+            "rows and cols must be whole numbers of at least 1");
+    require(rows * cols <= kMaxCount, name, "rows x cols must be at most 2^31");
+    const double stddev = v.at("std");
+    require(stddev > 0, name, "std must be positive");
+    const double outliers = v.at("outlier-columns");
+    require(outliers >= 0 && outliers <= cols && std::floor(outliers) == outliers, name,
+            "outlier-columns must be a whole number from 0 to cols");
+    require(v.at("outlier-scale") > 0, name, "outlier-scale must be positive");
+    const auto r = static_cast<std::size_t>(rows);
+    const auto c = static_cast<std::size_t>(cols);
+    std::mt19937_64 columns(0x5eedc01u);
+    std::vector<double> column_std(c, stddev);
+    std::vector<std::size_t> order(c);
+    for (std::size_t j = 0; j < c; ++j) {
+        order[j] = j;
+    }
+    for (std::size_t j = 0; j < static_cast<std::size_t>(outliers); ++j) {
+        std::uniform_int_distribution<std::size_t> pick(j, c - 1);
+        std::swap(order[j], order[pick(columns)]);
+        column_std[order[j]] = stddev * v.at("outlier-scale");
+    }
+    std::mt19937_64 engine(static_cast<std::uint64_t>(std::fabs(v.at("seed"))));
+    std::normal_distribution<double> unit(0.0, 1.0);
+    FloatBuffer values(r * c);
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    for (std::size_t i = 0; i < r * c; ++i) {
+        if (i % kCancelCheck == 0) {
+            throw_if_cancelled(cancel);
+        }
+        values[i] = static_cast<float>(unit(engine) * column_std[i % c]);
+    }
+    return values;
+}
+
 FloatBuffer generate_values(const ParsedSpec& parsed) {
     const auto& v = parsed.values;
     const std::string& name = parsed.info->name;
@@ -187,6 +240,9 @@ FloatBuffer generate_values(const ParsedSpec& parsed) {
             values[i] = static_cast<float>(x);
         }
         return values;
+    }
+    if (name == "matrix") {
+        return generate_matrix(parsed);
     }
     const std::size_t n = checked_count(parsed, v.at("n"));
     if (name == "gaussian") {
@@ -259,8 +315,20 @@ Tensor generate(std::string_view spec) {
     tensor.info.dtype = "float32";
     tensor.info.count = static_cast<std::int64_t>(tensor.values.size());
     tensor.info.shape = {tensor.info.count};
+    if (parsed.info->name == "matrix") {
+        tensor.info.shape = {static_cast<std::int64_t>(parsed.values.at("rows")),
+                             static_cast<std::int64_t>(parsed.values.at("cols"))};
+    }
     tensor.info.bytes = tensor.info.count * static_cast<std::int64_t>(sizeof(float));
     return tensor;
+}
+
+std::string reseeded_spec(std::string_view spec, std::uint64_t offset) {
+    ParsedSpec parsed = parse_spec(spec);
+    if (parsed.values.contains("seed")) {
+        parsed.values["seed"] = std::fabs(parsed.values["seed"]) + static_cast<double>(offset);
+    }
+    return parsed.info->name == "sample" ? "sample" : canonical_spec(parsed);
 }
 
 double generator_sample_rate(std::string_view spec) {

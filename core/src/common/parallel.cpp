@@ -1,6 +1,7 @@
 #include "quantscope/common/parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -11,9 +12,28 @@
 
 namespace quantscope {
 
+namespace {
+
+std::atomic<unsigned> requested_workers{0};
+std::atomic<bool> workers_fixed{false};
+
+}  // namespace
+
 unsigned worker_count() {
-    static const unsigned count = std::max(1u, std::thread::hardware_concurrency());
+    static const unsigned count = [] {
+        workers_fixed = true;
+        const unsigned requested = requested_workers.load();
+        return requested > 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+    }();
     return count;
+}
+
+bool set_worker_count(unsigned count) {
+    if (workers_fixed.load()) {
+        return false;
+    }
+    requested_workers = count;
+    return true;
 }
 
 std::size_t max_chunks() {

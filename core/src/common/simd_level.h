@@ -10,7 +10,13 @@
 #if defined(__AVX__)
 #define QUANTSCOPE_AVX 1
 #endif
+#if defined(__AVX2__)
+#define QUANTSCOPE_AVX2 1
+#endif
 #if defined(__AVX512F__)
 #define QUANTSCOPE_AVX512F 1
+#endif
+#if defined(__AVX512BW__)
+#define QUANTSCOPE_AVX512BW 1
 #endif
 #endif

@@ -20,6 +20,7 @@
 
 #include "../common/prefetch.h"
 #include "../common/rounding_dispatch.h"
+#include "../simd/kernel_table.h"
 #include "float_value_rounding.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/formats/float_format.h"
@@ -363,6 +364,8 @@ std::int64_t FloatRounder::round(std::span<const float> input, std::span<float> 
                         });
 }
 
+namespace per_level {
+
 std::int64_t round_to_format(std::span<const float> input, std::span<float> output,
                              const FloatFormat& format, Rounding rounding, Saturation saturation,
                              std::uint64_t seed, std::uint64_t first_index) {
@@ -373,5 +376,7 @@ std::int64_t round_to_format(std::span<const float> input, std::span<float> outp
                              first_index + begin);
     });
 }
+
+}  // namespace per_level
 
 }  // namespace quantscope

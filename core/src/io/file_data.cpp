@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
 
+#include "quantscope/common/cancel.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -99,10 +101,15 @@ void FileData::read(std::uint64_t offset, std::span<std::byte> out) const {
         std::memcpy(out.data(), data_ + offset, out.size());
         return;
     }
+    // In steps, each after a look at the caller's cancel flag (cancel.h): a slow disk can take
+    // seconds over a large tensor.
+    constexpr std::size_t kStep = std::size_t{16} << 20;
+    const std::atomic<bool>* cancel = current_cancel_flag();
     std::size_t done = 0;
     while (done < out.size()) {
-        const ssize_t got =
-            ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        throw_if_cancelled(cancel);
+        const ssize_t got = ::pread(fd_, out.data() + done, std::min(kStep, out.size() - done),
+                                    static_cast<off_t>(offset + done));
         if (got < 0 && errno == EINTR) {
             continue;
         }

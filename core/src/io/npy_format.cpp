@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 
 namespace quantscope {
@@ -407,7 +408,14 @@ void decode_npy(const NpyHeader& header, std::span<const std::byte> data, std::s
     const std::size_t inner_stride = strides[rank - 1];
     std::vector<std::size_t> index(rank - 1, 0);
     std::size_t source = 0;  // column-major offset of the row's first element
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    std::size_t gathered = 0;  // values since the last look at the cancel flag
     for (std::size_t row = 0, rows = out.size() / inner; row < rows; ++row) {
+        gathered += inner;
+        if (gathered >= (std::size_t{1} << 20)) {
+            gathered = 0;
+            throw_if_cancelled(cancel);
+        }
         float* destination = out.data() + row * inner;
         for (std::size_t i = 0; i < inner; ++i) {
             destination[i] = column_major[source + i * inner_stride];

@@ -15,6 +15,7 @@
 
 #include "byte_reader.h"
 #include "loaders.h"
+#include "quantscope/common/cancel.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -88,7 +89,14 @@ public:
         std::vector<std::string_view> tokens;
         std::vector<std::size_t> positions;
         std::size_t line_start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+        // Parsing is the whole cost of opening a text file: the caller's cancel flag is looked
+        // at every few thousand lines (cancel.h).
+        const std::atomic<bool>* cancel = current_cancel_flag();
+        std::size_t lines = 0;
         while (line_start < text.size()) {
+            if (++lines % 4096 == 0) {
+                throw_if_cancelled(cancel);
+            }
             std::size_t line_end = text.find_first_of("\r\n", line_start);
             if (line_end == std::string::npos) {
                 line_end = text.size();

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "byte_reader.h"
+#include "quantscope/common/cancel.h"
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
@@ -26,6 +27,9 @@ constexpr std::uint64_t kLocalSize = 30;
 // claims more than this from its compressed bytes is a bomb or a lie.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 constexpr unsigned kChunk = 1U << 30;  // zlib counts in 32-bit uInt
+// Bytes inflated or checksummed between looks at the caller's cancel flag (cancel.h): a few
+// milliseconds of work, so that Esc stops a large member at once.
+constexpr std::size_t kCancelStep = std::size_t{8} << 20;
 
 [[noreturn]] void fail(const FileData& file, std::uint64_t offset, const std::string& problem) {
     throw LoadError(file.name(), offset, problem);
@@ -237,9 +241,11 @@ std::vector<ZipMember> read_zip_directory(const FileData& file) {
 
 void check_member_crc(const FileData& file, const ZipMember& member,
                       std::span<const std::byte> bytes) {
+    const std::atomic<bool>* cancel = current_cancel_flag();
     uLong crc = ::crc32(0L, Z_NULL, 0);
     for (std::size_t done = 0; done < bytes.size();) {
-        const auto n = static_cast<uInt>(std::min<std::size_t>(kChunk, bytes.size() - done));
+        throw_if_cancelled(cancel);
+        const auto n = static_cast<uInt>(std::min<std::size_t>(kCancelStep, bytes.size() - done));
         crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), n);
         done += n;
     }
@@ -280,7 +286,7 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
         stream.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(input.data() + in_done));
         stream.avail_in = static_cast<uInt>(std::min<std::size_t>(kChunk, input.size() - in_done));
         stream.next_out = destination;
-        stream.avail_out = static_cast<uInt>(std::min<std::size_t>(kChunk, room));
+        stream.avail_out = static_cast<uInt>(std::min<std::size_t>(kCancelStep, room));
         const uInt in_before = stream.avail_in;
         const uInt out_before = stream.avail_out;
         const int status = inflate(&stream, Z_NO_FLUSH);
@@ -299,7 +305,9 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
         }
         return produced;
     };
+    const std::atomic<bool>* cancel = current_cancel_flag();
     while (out_done < out.size() && !ended) {
+        throw_if_cancelled(cancel);
         out_done += step(reinterpret_cast<Bytef*>(out.data() + out_done), out.size() - out_done);
     }
     if (!whole) {

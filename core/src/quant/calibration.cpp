@@ -8,6 +8,7 @@
 
 #include "../common/finite_float.h"
 #include "../common/prefetch.h"
+#include "../simd/kernel_table.h"
 #include "histogram_slots.h"
 #include "kl_counts.h"
 #include "kl_scale_counts.h"
@@ -506,6 +507,8 @@ ClipRange minmax_range(const ValueRange& range, const QuantConfig& config) {
                                               : ClipRange{range.lo, range.hi};
 }
 
+namespace per_level {
+
 ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
     const Calibration& c = config.calibration;
     if (c.method == CalibrationMethod::Manual) {
@@ -566,5 +569,7 @@ ClipRange calibrate(std::span<const float> values, const QuantConfig& config) {
     }
     return {m.min, m.max};
 }
+
+}  // namespace per_level
 
 }  // namespace quantscope

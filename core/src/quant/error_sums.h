@@ -12,15 +12,10 @@
 
 namespace quantscope::detail {
 
-// Float accumulators per sum in the fused kernels (one vector register each): 16 with AVX-512,
-// which has 32 registers; 8 with AVX2, where 16 lanes took more registers than it has and
-// spilled. The sums' order, and so their last digits, follow it;
-// Q(x) does not.
-#if defined(__AVX512F__)
+// Float accumulators per sum in the fused kernels: 16, one AVX-512 register each, on every
+// instruction-set level, so that the sums are added in the same order and every level gives the
+// same metrics to the last bit (AVX2 holds each in two registers).
 inline constexpr std::size_t kSumLanes = 16;
-#else
-inline constexpr std::size_t kSumLanes = 8;
-#endif
 
 // The sums of the vectorized kernels, kSumLanes float accumulators each (a vector register each
 // when the caller's lane loop, under `#pragma omp simd`, vectorizes): lane j adds its pairs with

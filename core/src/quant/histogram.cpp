@@ -8,6 +8,7 @@
 
 #include "../common/finite_float.h"
 #include "../common/prefetch.h"
+#include "../simd/kernel_table.h"
 #include "histogram_slots.h"
 #include "quantscope/common/parallel.h"
 #include "value_range.h"
@@ -64,6 +65,8 @@ ValueRange small_finite_range(std::span<const float> values) {
 
 }  // namespace
 
+namespace per_level {
+
 ValueRange finite_range(std::span<const float> values) {
     if (values.size() < kParallelThreshold) {
         return small_finite_range(values);  // parallel_for would run it on this thread anyway
@@ -95,6 +98,8 @@ Histogram make_histogram(std::span<const float> values, double lo, double hi, st
     }
     return h;
 }
+
+}  // namespace per_level
 
 std::size_t automatic_bin_count(std::size_t value_count) {
     // Twice the cube root of n (Rice rule): 100k values get 93 bins, 16M get 504.

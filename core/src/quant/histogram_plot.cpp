@@ -6,6 +6,7 @@
 
 #include "../common/finite_float.h"
 #include "../common/prefetch.h"
+#include "../simd/kernel_table.h"
 #include "error_sums.h"
 #include "histogram_slots.h"
 #include "quantscope/common/parallel.h"
@@ -24,6 +25,8 @@ constexpr std::size_t kLanes = detail::kSumLanes;
 }  // namespace
 
 using detail::is_integer_config;
+
+namespace per_level {
 
 HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResult& result,
                                   const QuantConfig& config, std::size_t bins,
@@ -176,5 +179,7 @@ HistogramPlot make_histogram_plot(std::span<const float> values, const QuantResu
     plot.clip_max = result.clip_max;
     return plot;
 }
+
+}  // namespace per_level
 
 }  // namespace quantscope

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../simd/kernel_table.h"
 #include "group_calibration.h"
 #include "group_layout.h"
 #include "group_quantizer.h"
@@ -32,6 +33,8 @@ using detail::quantize_block;
 using detail::quantize_core;
 using detail::quantize_with_outliers;
 
+namespace per_level {
+
 MetricSums measure_quantization(std::span<const float> values, const GroupParameters& params,
                                 const QuantConfig& config) {
     if (!is_integer_config(config)) {
@@ -55,16 +58,22 @@ MetricSums measure_quantization(std::span<const float> values, const GroupParame
     return total;
 }
 
+}  // namespace per_level
+
 QuantResult quantize(std::span<const float> values, const QuantConfig& config,
                      const QuantizeOptions& options) {
     return quantize(values, {}, config, options);
 }
+
+namespace per_level {
 
 ValueSummary summarize_values(std::span<const float> values) {
     ValueSummary summary;
     summary.range = finite_range(values);
     return summary;
 }
+
+}  // namespace per_level
 
 namespace {
 
@@ -100,9 +109,11 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
 
 }  // namespace
 
-QuantResult quantize(std::span<const float> values, std::span<const std::int64_t> shape,
-                     const QuantConfig& config, const QuantizeOptions& options,
-                     const ValueSummary& summary) {
+namespace per_level {
+
+QuantResult quantize_summarized(std::span<const float> values, std::span<const std::int64_t> shape,
+                                const QuantConfig& config, const QuantizeOptions& options,
+                                const ValueSummary& summary) {
     return quantize_with_range(values, shape, config, options, summary.range);
 }
 
@@ -159,5 +170,7 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
     }
     return quantize_with_range(values, shape, config, options, finite_range(values));
 }
+
+}  // namespace per_level
 
 }  // namespace quantscope

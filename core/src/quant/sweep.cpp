@@ -3,17 +3,28 @@
 #include <algorithm>
 #include <utility>
 
+#include "quantscope/common/error.h"
+
 namespace quantscope {
 
 SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> shape,
-                  const std::vector<QuantConfig>& configs, const SweepProgress& progress) {
+                  const std::vector<QuantConfig>& configs, const SweepProgress& progress,
+                  const std::atomic<bool>* cancel) {
     SweepResult result;
     for (const QuantConfig& config : configs) {
         check_config(config);  // fail before any work on a config that cannot run
     }
     const ValueSummary summary = summarize_values(values);
+    QuantizeOptions options;
+    options.cancel = cancel;
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        QuantResult r = quantize(values, shape, configs[i], {}, summary);
+        QuantResult r;
+        try {
+            r = quantize(values, shape, configs[i], options, summary);
+        } catch (const Cancelled&) {
+            result.cancelled = true;
+            break;
+        }
         result.rows.push_back({configs[i], r.metrics, r.storage, r.clip_min, r.clip_max,
                                r.groups.size(), std::move(r.notes)});
         if (progress && !progress(i + 1, configs.size())) {

@@ -60,5 +60,45 @@ TEST(FloatBuffer, CacheKeepsTheNewestSizes) {
     EXPECT_LT(minor_faults() - faults_before, 5);
 }
 
+// Closing a tensor gives its memory back: the cache counts what it holds and what is in use,
+// keeps no more than its limit, and release_unused_buffers() frees the blocks whose size no
+// live buffer has any more, while a size still in use stays cached for its next analysis.
+TEST(FloatBuffer, CacheIsBoundedCountedAndReleased) {
+    release_unused_buffers();
+    const BufferCacheStats empty = buffer_cache_stats();
+    EXPECT_EQ(empty.cached_blocks, 0u);
+    EXPECT_EQ(empty.cached_bytes, 0u);
+    EXPECT_GT(empty.limit_bytes, 0u);
+
+    const std::size_t n = std::size_t{6} << 20;  // 24 MiB of floats
+    const std::size_t bytes = n * sizeof(float);
+    {
+        FloatBuffer tensor(n);  // the tensor under study
+        EXPECT_EQ(buffer_cache_stats().live_blocks, empty.live_blocks + 1);
+        EXPECT_GE(buffer_cache_stats().live_bytes, empty.live_bytes + bytes);
+        { FloatBuffer dequantized(n); }  // an analysis' Q(x), dropped
+        EXPECT_EQ(buffer_cache_stats().cached_blocks, 1u);
+        EXPECT_GE(buffer_cache_stats().cached_bytes, bytes);
+        release_unused_buffers();  // the tensor's size is still in use: kept
+        EXPECT_EQ(buffer_cache_stats().cached_blocks, 1u);
+    }
+    // The tensor is gone too: both blocks are cached, and both go on release.
+    EXPECT_EQ(buffer_cache_stats().cached_blocks, 2u);
+    EXPECT_EQ(buffer_cache_stats().live_blocks, empty.live_blocks);
+    release_unused_buffers();
+    EXPECT_EQ(buffer_cache_stats().cached_blocks, 0u);
+    EXPECT_EQ(buffer_cache_stats().cached_bytes, 0u);
+
+    // A limit below one block: a freed block is not kept, and lowering the limit evicts.
+    { FloatBuffer a(n); }
+    EXPECT_EQ(buffer_cache_stats().cached_blocks, 1u);
+    set_buffer_cache_limit(bytes / 2);
+    EXPECT_EQ(buffer_cache_stats().cached_blocks, 0u);
+    EXPECT_EQ(buffer_cache_stats().limit_bytes, bytes / 2);
+    { FloatBuffer b(n); }
+    EXPECT_EQ(buffer_cache_stats().cached_blocks, 0u);
+    set_buffer_cache_limit(empty.limit_bytes);
+}
+
 }  // namespace
 }  // namespace quantscope

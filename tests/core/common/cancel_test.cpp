@@ -4,11 +4,17 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/io/load_error.h"
 #include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
 
@@ -58,6 +64,44 @@ TEST(Cancel, StopsGeneratorsAndReads) {
         EXPECT_EQ(source->read(0).values, t.values);
     }
     std::remove(path.c_str());
+}
+
+// Opening a text file is all parsing: a set flag stops it (without a look at the flag, the whole
+// file was parsed first).
+TEST(Cancel, StopsParsingText) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i) {
+        text += std::to_string(i) + ", " + std::to_string(i * 0.5) + "\n";
+    }
+    std::vector<std::byte> bytes(text.size());
+    std::memcpy(bytes.data(), text.data(), text.size());
+    std::atomic<bool> cancel{true};
+    {
+        const CancelScope scope(&cancel);
+        EXPECT_THROW(open_source_bytes("big.csv", bytes, "csv"), Cancelled);
+    }
+    EXPECT_EQ(open_source_bytes("big.csv", bytes, "csv")->tensors()[0].count, 40000);
+}
+
+// Inflating a deflated .npz member looks at the flag too. The member (4 MiB, more than the header
+// prefix inflated at open) gets a wrong CRC-32, so a read that inflated the whole member before
+// looking (and then failed its check) is told apart from one that stopped at once.
+TEST(Cancel, StopsInflating) {
+    const std::string path = std::string(QUANTSCOPE_TEST_DATA_DIR) + "/io/deflated_ramp.npz";
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(chars.empty()) << path;
+    const std::string_view view(chars.data(), chars.size());
+    const std::size_t central = view.find("PK\x01\x02");
+    ASSERT_NE(central, std::string_view::npos);
+    chars[central + 16] = static_cast<char>(chars[central + 16] ^ 0x5A);  // its CRC-32
+    std::vector<std::byte> bytes(chars.size());
+    std::memcpy(bytes.data(), chars.data(), chars.size());
+    const auto source = open_source_bytes("bad_crc.npz", bytes);
+    EXPECT_THROW(source->read(0), LoadError);  // the wrong CRC is caught after inflating
+    std::atomic<bool> cancel{true};
+    const CancelScope scope(&cancel);
+    EXPECT_THROW(source->read(0), Cancelled);
 }
 
 }  // namespace

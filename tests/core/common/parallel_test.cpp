@@ -83,5 +83,16 @@ TEST(ParallelFor, LoopsFromSeveralThreadsAtOnce) {
     EXPECT_EQ(failures.load(), 0);
 }
 
+// Once sized, the count stays: the pool and callers' per-chunk buffers were sized from it.
+// (That a count set first takes effect is checked in a fresh process: gui.Autosave's
+// cleanQuitReopensTheLastSessionUnlessTurnedOff starts the app with the preference at 1.)
+TEST(Parallel, WorkerCountIsFixedOnceUsed) {
+    const unsigned count = worker_count();
+    EXPECT_FALSE(set_worker_count(count + 3));
+    EXPECT_EQ(worker_count(), count);
+    EXPECT_LE(parallel_for(kParallelThreshold * 4, 1, [](std::size_t, std::size_t, std::size_t) {}),
+              max_chunks());
+}
+
 }  // namespace
 }  // namespace quantscope

@@ -1,6 +1,8 @@
 // Every route of the fast quantize() against the whole-tensor reference (reference_quantizer.h,
 // docs/design.md "The whole-tensor reference"): one table, one row per route. Q(x), codes and
 // group parameters must be bit-equal, the metrics equal up to the float rounding of the sums.
+// Each route runs at every instruction-set level this build and CPU have (runtime dispatch),
+// and every level must give the first level's result bit for bit, metrics included.
 
 #include <gtest/gtest.h>
 
@@ -12,19 +14,21 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "quantscope/common/parallel.h"
+#include "quantscope/common/simd.h"
 #include "quantscope/quant/reference_quantizer.h"
 
 namespace quantscope {
 namespace {
 
 // The fast paths add each metric sum in float lanes of at most 256 values (kBlock = 2048 values
-// over 8 AVX2 lanes; 128 with AVX-512's 16) before the lanes go to double, and form x*x, x*Q(x)
-// and E in float. Each float addition loses at most 2^-24 of its partial sum, so a lane's sum of
-// non-negative terms is within (256 + 2) * 2^-24 = 1.54e-5 of the exact one, relatively; the
-// reference sums in double. 2e-5 holds that bound on both builds. Counts, fractions and the KL
+// over 16 lanes: 128) before the lanes go to double, and form x*x, x*Q(x) and E in float. Each
+// float addition loses at most 2^-24 of its partial sum, so a lane's sum of non-negative terms
+// is within (256 + 2) * 2^-24 = 1.54e-5 of the exact one, relatively; the reference sums in
+// double. 2e-5 holds that bound. Counts, fractions and the KL
 // fields (integer histogram counts, then one shared formula) are compared exactly.
 constexpr double kSumTolerance = 2e-5;
 
@@ -295,6 +299,59 @@ void expect_equal(const QuantResult& fast, const QuantResult& reference, bool co
     EXPECT_EQ(fast.notes, reference.notes);
 }
 
+// Everything a result holds, to the bit: what two instruction-set levels must agree on.
+void expect_identical(const QuantResult& a, const QuantResult& b) {
+    ASSERT_EQ(a.groups.size(), b.groups.size());
+    for (std::size_t g = 0; g < a.groups.size(); ++g) {
+        ASSERT_TRUE(same_bits(a.groups[g].scale, b.groups[g].scale) &&
+                    a.groups[g].zero_point == b.groups[g].zero_point &&
+                    same_bits(a.groups[g].clip_min, b.groups[g].clip_min) &&
+                    same_bits(a.groups[g].clip_max, b.groups[g].clip_max))
+            << "group " << g;
+    }
+    ASSERT_EQ(a.dequantized.size(), b.dequantized.size());
+    ASSERT_EQ(a.codes.size(), b.codes.size());
+    for (std::size_t i = 0; i < a.dequantized.size(); ++i) {
+        ASSERT_TRUE(same_float(a.dequantized[i], b.dequantized[i])) << "Q(x) at " << i;
+    }
+    EXPECT_TRUE(a.codes == b.codes);
+    const Metrics& m = a.metrics;
+    const Metrics& n = b.metrics;
+    for (auto [x, y, name] : {std::tuple{m.mse, n.mse, "mse"},
+                              {m.rmse, n.rmse, "rmse"},
+                              {m.max_abs_error, n.max_abs_error, "max|E|"},
+                              {m.mean_error, n.mean_error, "mean error"},
+                              {m.sqnr_db, n.sqnr_db, "sqnr"},
+                              {m.cosine_similarity, n.cosine_similarity, "cosine"},
+                              {m.clipped_fraction, n.clipped_fraction, "clipped"},
+                              {m.zero_fraction, n.zero_fraction, "zeroed"},
+                              {m.outlier_fraction, n.outlier_fraction, "outliers"},
+                              {m.kl_divergence, n.kl_divergence, "kl"},
+                              {m.kl_sampling_floor, n.kl_sampling_floor, "kl floor"},
+                              {a.clip_min, b.clip_min, "clip min"},
+                              {a.clip_max, b.clip_max, "clip max"}}) {
+        EXPECT_TRUE(same_bits(x, y) || (std::isnan(x) && std::isnan(y)))
+            << name << ": " << x << " vs " << y;
+    }
+    EXPECT_EQ(m.count, n.count);
+    EXPECT_EQ(m.nan_count, n.nan_count);
+    EXPECT_EQ(m.inf_count, n.inf_count);
+    EXPECT_EQ(m.kl_below_sampling_floor, n.kl_below_sampling_floor);
+    EXPECT_EQ(a.notes, b.notes);
+}
+
+// Runs at `level` while in scope.
+class AtLevel {
+public:
+    explicit AtLevel(SimdLevel level) : previous_(active_simd_level()) { set_simd_level(level); }
+    ~AtLevel() { set_simd_level(previous_); }
+    AtLevel(const AtLevel&) = delete;
+    AtLevel& operator=(const AtLevel&) = delete;
+
+private:
+    SimdLevel previous_;
+};
+
 class ReferenceRoutes : public testing::TestWithParam<Route> {};
 
 TEST_P(ReferenceRoutes, FastPathsEqualTheReference) {
@@ -304,17 +361,26 @@ TEST_P(ReferenceRoutes, FastPathsEqualTheReference) {
     const std::vector<std::int64_t> shape = shape_of(route.size);
     EXPECT_EQ(x.size() >= kParallelThreshold, route.size == Size::Large);
     const QuantResult reference = reference_quantize(x, shape, config);
-    {
-        SCOPED_TRACE("cold");
-        expect_equal(quantize(x, shape, config), reference, false);
-    }
-    {
-        SCOPED_TRACE("cold, codes kept");
-        expect_equal(quantize(x, shape, config, {.keep_codes = true}), reference, true);
-    }
-    {
-        SCOPED_TRACE("with a value summary");
-        expect_equal(quantize(x, shape, config, {}, summarize_values(x)), reference, false);
+    std::vector<QuantResult> first;  // the first level's cold, codes-kept and summary results
+    for (SimdLevel level : available_simd_levels()) {
+        SCOPED_TRACE(to_string(level));
+        const AtLevel at(level);
+        std::vector<QuantResult> results;
+        results.push_back(quantize(x, shape, config));
+        results.push_back(quantize(x, shape, config, {.keep_codes = true}));
+        results.push_back(quantize(x, shape, config, {}, summarize_values(x)));
+        const char* names[] = {"cold", "cold, codes kept", "with a value summary"};
+        for (std::size_t r = 0; r < results.size(); ++r) {
+            SCOPED_TRACE(names[r]);
+            expect_equal(results[r], reference, r == 1);
+            if (!first.empty()) {
+                SCOPED_TRACE("against the first level");
+                expect_identical(results[r], first[r]);
+            }
+        }
+        if (first.empty()) {
+            first = std::move(results);
+        }
     }
 }
 

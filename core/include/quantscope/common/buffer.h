@@ -18,6 +18,23 @@ void* allocate_large_buffer(std::size_t bytes);
 void free_large_buffer(void* pointer, std::size_t bytes) noexcept;
 }  // namespace detail
 
+// What the cache of freed large buffers holds (buffer.cpp), and the large buffers in use.
+struct BufferCacheStats {
+    std::size_t cached_blocks = 0;
+    std::size_t cached_bytes = 0;
+    std::size_t live_blocks = 0;  // large buffers allocated and not yet freed
+    std::size_t live_bytes = 0;
+    std::size_t limit_bytes = 0;  // the most the cache keeps
+};
+BufferCacheStats buffer_cache_stats();
+// The most the cache keeps, in bytes (default: a quarter of the machine's RAM); blocks beyond it
+// are freed at once, the oldest first.
+void set_buffer_cache_limit(std::size_t bytes);
+// Frees every cached block whose size no live buffer has (no tensor of that size remains, so no
+// analysis will ask for it again), then gives the heap's free pages back to the system. For
+// callers that just dropped a tensor.
+void release_unused_buffers();
+
 // Element types whose resize may leave new elements unset even though they have member
 // initializers, because every producer writes each element (specialized next to such a type).
 // They must be implicit-lifetime types (an aggregate, say): their objects then exist as soon as

@@ -5,6 +5,8 @@
 //   laplace:n=...,mean=0,scale=1          uniform:n=...,low=-1,high=1
 //   student-t:n=...,dof=3                 mixture:n=...,std=1,outliers=0.001,outlier-scale=20
 //   sine:frequency=440,amplitude=1,rate=48000,duration=1,noise=0
+//   matrix:rows=256,cols=1024,std=1,outlier-columns=4,outlier-scale=20   a 2-D [rows, cols]
+//                                         tensor (LLM.int8()-style activations, or weights)
 //   sample                                the built-in sample (Gaussian with a few outliers)
 // Every generator takes seed=S (default 1); the same spec always gives the same values.
 
@@ -36,6 +38,10 @@ const std::vector<GeneratorInfo>& generators();
 // unknown generator, an unknown parameter, or a value out of range. The tensor's name is the
 // canonical spec, its dtype "float32", its shape [n].
 Tensor generate(std::string_view spec);
+
+// The canonical spec of another sample of the same distribution: the seed plus `offset`
+// (a calibration set beside generated activations). Throws UsageError as generate() does.
+std::string reseeded_spec(std::string_view spec, std::uint64_t offset);
 
 // Sample rate in Hz for specs that describe a signal (sine), 0 otherwise.
 double generator_sample_rate(std::string_view spec);

@@ -10,8 +10,13 @@ namespace quantscope {
 // Below this many elements, parallel_for runs on the calling thread.
 inline constexpr std::size_t kParallelThreshold = 1 << 19;
 
-// Number of worker threads parallel_for uses (hardware concurrency, at least 1).
+// Number of worker threads parallel_for uses (hardware concurrency, at least 1, unless
+// set_worker_count chose another number).
 unsigned worker_count();
+// Sets worker_count() (0: hardware concurrency). Only before the first parallel loop or
+// worker_count() call: the pool and callers' per-chunk buffers are sized from it once. Returns
+// whether it took effect.
+bool set_worker_count(unsigned count);
 
 // Calls body(chunk_index, begin, end) for contiguous chunks covering [0, n). Chunk boundaries
 // are multiples of `alignment` (except the last), so block-wise callers never split a block.

@@ -32,8 +32,11 @@ struct SweepResult {
 // Called after each config with (configs done, total); return false to stop.
 using SweepProgress = std::function<bool(std::size_t done, std::size_t total)>;
 
+// `cancel`, when set, also stops the config that runs (QuantizeOptions::cancel): the result is
+// then cancelled with the rows done before it.
 SweepResult sweep(std::span<const float> values, std::span<const std::int64_t> shape,
-                  const std::vector<QuantConfig>& configs, const SweepProgress& progress = {});
+                  const std::vector<QuantConfig>& configs, const SweepProgress& progress = {},
+                  const std::atomic<bool>* cancel = nullptr);
 
 // The grid formats x calibrations, each applied to `base` (its granularity, rounding, seed and
 // outlier threshold kept; apply_format sets each format's scheme and, for block formats, the
