@@ -62,9 +62,9 @@ FormatsPanel::FormatsPanel(AnalysisSession* session, QWidget* parent)
         format_box_->addItem(QString::fromStdString(f.name()));
         second_->addItem(QString::fromStdString(f.name()));
     }
-    format_box_->setToolTip(
-        tr("Any format name: a preset, intK / uintK, nf4, or eEmM[_ieee|_fn|_fnuz|_finite]"
-           "[_bBIAS]."));
+    format_box_->setToolTip(tr(
+        "Any format name: a preset, intK / uintK, nf4, dynamic8, or eEmM[_ieee|_fn|_fnuz|_finite]"
+        "[_bBIAS]."));
     second_->setToolTip(tr("A second format on the number line, to compare the spacing."));
     problem_ = new QLabel(this);
     problem_->setStyleSheet(QStringLiteral("color: #c0392b"));

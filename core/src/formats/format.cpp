@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "quantscope/common/error.h"
+#include "quantscope/formats/dynamic_map.h"
 
 namespace quantscope {
 
@@ -485,6 +486,12 @@ Format parse_format(std::string_view name) {
     if (name == "nf4") {
         return Format(nf4_format());
     }
+    if (name == "dynamic8") {
+        return Format(dynamic8_format());
+    }
+    if (name == "udynamic8") {
+        return Format(udynamic8_format());
+    }
     if (name.starts_with("int") || name.starts_with("uint")) {
         return Format(parse_integer_format(name));
     }
@@ -493,7 +500,7 @@ Format parse_format(std::string_view name) {
     }
     throw UsageError("unknown format '" + std::string(name) +
                      "' (expected a preset such as fp16, bf16, fp8_e4m3, fp4_e2m1, e8m0, int8, "
-                     "uint4, nf4, or eEmM[_ieee|_fn|_fnuz|_finite][_bBIAS])");
+                     "uint4, nf4, dynamic8, udynamic8, or eEmM[_ieee|_fn|_fnuz|_finite][_bBIAS])");
 }
 
 const std::vector<Format>& named_formats() {
@@ -509,6 +516,8 @@ const std::vector<Format>& named_formats() {
             }
         }
         list.emplace_back(nf4_format());
+        list.emplace_back(dynamic8_format());
+        list.emplace_back(udynamic8_format());
         return list;
     }();
     return formats;

@@ -6,8 +6,9 @@
 
 namespace quantscope {
 
-LookupFormat make_lookup_format(std::string name, int bits, std::vector<double> levels) {
-    LookupFormat f{std::move(name), bits, std::move(levels), {}};
+LookupFormat make_lookup_format(std::string name, int bits, std::vector<double> levels,
+                                std::int64_t block) {
+    LookupFormat f{std::move(name), bits, block, std::move(levels), {}};
     for (std::size_t i = 0; i + 1 < f.levels.size(); ++i) {
         f.midpoints.push_back(0.5 * (f.levels[i] + f.levels[i + 1]));
     }

@@ -3,6 +3,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/float_rounding.cpp
     ${CMAKE_CURRENT_LIST_DIR}/integer_format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lookup_format.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/dynamic_map.cpp
     ${CMAKE_CURRENT_LIST_DIR}/format.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_codebooks.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_codebooks_iq1.cpp

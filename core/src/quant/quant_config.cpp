@@ -231,8 +231,6 @@ constexpr BlockFormatName kBlockFormats[] = {
     {"nvfp4", "fp4_e2m1", BlockScaling::NVFP4, 16},
 };
 
-constexpr std::int64_t kNf4Block = 64;
-
 }  // namespace
 
 const std::vector<std::string>& block_format_names() {
@@ -277,8 +275,8 @@ void apply_format(QuantConfig& config, std::string_view name) {
         // bf16, tf32, fp32) cover any tensor's range and are used as they are.
         config.scheme = config.format.bits() > 8 ? Scheme::Direct : Scheme::Scaled;
     }
-    if (config.format.kind() == FormatKind::Lookup) {
-        config.granularity = {Granularity::Kind::Block, 0, kNf4Block};
+    if (const LookupFormat* lookup = config.format.as_lookup()) {
+        config.granularity = {Granularity::Kind::Block, 0, lookup->block};
     }
 }
 

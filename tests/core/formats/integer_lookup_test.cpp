@@ -112,11 +112,11 @@ TEST(NamedFormats, ListIsCompleteAndOrdered) {
          {"fp32",         "tf32",         "fp16",     "bf16",     "fp8_e4m3", "fp8_e5m2",
           "fp8_e4m3fnuz", "fp8_e5m2fnuz", "fp6_e2m3", "fp6_e3m2", "fp4_e2m1", "fp4_e2m1_ieee",
           "fp4_e1m2",     "fp4_e3m0",     "e8m0",     "int2",     "int8",     "int16",
-          "uint2",        "uint16",       "nf4"}) {
+          "uint2",        "uint16",       "nf4",      "dynamic8", "udynamic8"}) {
         EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
     }
     EXPECT_EQ(names.front(), "fp32");
-    EXPECT_EQ(names.back(), "nf4");
+    EXPECT_EQ(names.back(), "udynamic8");
     EXPECT_THROW(parse_format("fp32").all_values(), UsageError);
 }
 

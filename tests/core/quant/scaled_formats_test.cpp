@@ -344,6 +344,31 @@ TEST(ScaledFormats, Nf4BlocksOf64) {
     EXPECT_DOUBLE_EQ(r.storage.bits_per_value, 4.5);  // 4 bits + a 32-bit absmax per 64
 }
 
+// The 8-bit Adam maps with absmax per block of 2048: the absmax comes back exactly (level 1.0),
+// and every value is absmax times a level of the table (exactly: the absmax is a power of 2).
+TEST(ScaledFormats, DynamicMapBlocksOf2048) {
+    for (const char* name : {"dynamic8", "udynamic8"}) {
+        std::vector<float> x = gaussian(4096, 7);
+        if (name[0] == 'u') {
+            for (float& v : x) {
+                v = v * v;  // a second moment is not negative
+            }
+        }
+        x[2048 + 5] = 64.0f;
+        const QuantResult r = quantize(x, config_named(name));
+        ASSERT_EQ(r.groups.size(), 2u) << name;
+        EXPECT_EQ(r.groups[1].scale, 64.0) << name;
+        EXPECT_EQ(r.dequantized[2048 + 5], 64.0f) << name;
+        const std::vector<double> levels = parse_format(name).all_values();
+        for (std::size_t i = 2048; i < 4096; ++i) {
+            const double level = r.dequantized[i] / 64.0;
+            EXPECT_TRUE(std::binary_search(levels.begin(), levels.end(), level))
+                << name << " " << i;
+        }
+        EXPECT_DOUBLE_EQ(r.storage.bits_per_value, 8 + 32.0 / 2048) << name;
+    }
+}
+
 TEST(ScaledFormats, NanAndInfAreCountedExcludedAndPassedThrough) {
     std::vector<float> x = {1.0f, std::numeric_limits<float>::quiet_NaN(), -2.0f,
                             std::numeric_limits<float>::infinity(), 0.5f};
@@ -437,6 +462,9 @@ TEST(ScaledFormats, ConfigChecks) {
     EXPECT_EQ(format_name(config_named("nvfp4")), "nvfp4");
     EXPECT_EQ(config_named("nvfp4").granularity.block, 16);
     EXPECT_EQ(config_named("nf4").granularity.block, 64);
+    EXPECT_EQ(describe(config_named("dynamic8")), "dynamic8 scaled block:2048 minmax nearest-even");
+    EXPECT_EQ(describe(config_named("udynamic8")),
+              "udynamic8 scaled block:2048 minmax nearest-even");
     EXPECT_EQ(describe(config_named("mxfp4")), "mxfp4 scaled block:32 minmax nearest-even");
     QuantConfig bad;
     EXPECT_THROW(apply_format(bad, "mxfp3"), UsageError);

@@ -94,7 +94,8 @@ struct QuantConfig {
 // Sets the format from a name: any format (parse_format) or a block-scaled config: mxfp8_e4m3,
 // mxfp8_e5m2, mxfp6_e2m3, mxfp6_e3m2, mxfp4, mxint8 (blocks of 32), nvfp4 (blocks of 16), or
 // one of ggml's block types (ggml_config.h; ggml's spelling "q4_K" or lower case).
-// Block-scaled configs and nf4 (absmax per block of 64, as QLoRA) also set the granularity;
+// Block-scaled configs and lookup formats (absmax per block: 64 for nf4, as QLoRA; 2048 for
+// dynamic8 / udynamic8, as 8-bit Adam) also set the granularity;
 // the scheme moves to one the format takes (symmetric for integers, scaled for the others).
 // Throws UsageError on an unknown name.
 void apply_format(QuantConfig& config, std::string_view name);
