@@ -24,6 +24,7 @@
 #include "accumulator_bar.h"
 #include "analysis_session.h"
 #include "plot_chart_view.h"
+#include "quantscope/common/buffer.h"
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
@@ -262,6 +263,10 @@ OperatorsPanel::OperatorsPanel(AnalysisSession* session, QWidget* parent)
     job_.setProgressHandler([this] { showProgress(); });
     job_.setFinishedHandler([this](std::optional<std::shared_ptr<const OperatorsOutcome>> r) {
         showOutcome(std::move(r));
+        // The run's operands and products were freed on the job's thread, into a heap that glibc
+        // keeps (its trim threshold rose when a tensor's buffers were freed): give them back, as
+        // closing a source does. The tab runs by itself, so this happens after a close too.
+        release_unused_buffers();
     });
     updateChoices();
     note_->setText(tr("The products run when this tab is shown."));

@@ -19,6 +19,7 @@
 #include "gui_test_support.h"
 #include "main_window.h"
 #include "metrics_panel.h"
+#include "operators_panel.h"
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/io/npy_writer.h"
@@ -207,8 +208,9 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const BufferCacheStats now = buffer_cache_stats();
-                return idle(session) && now.live_bytes <= before.live_bytes &&
-                       now.cached_bytes == 0;
+                // Showing the Operators tab ran its products: measure once they are done.
+                return idle(session) && !window.operatorsPanel()->isRunning() &&
+                       now.live_bytes <= before.live_bytes && now.cached_bytes == 0;
             },
             kTimeout));
         const qint64 rssAfter = residentBytes();
