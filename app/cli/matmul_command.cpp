@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "quantscope/common/json_writer.h"
 #include "quant_flags.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/source.h"
 #include "quantscope/ops/quantized_matmul.h"

@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "quantscope/common/json_writer.h"
 #include "quant_flags.h"
+#include "quantscope/common/json_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
 #include "quantscope/quant/worked_example.h"
 #include "result_json.h"

@@ -14,8 +14,8 @@
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
 #include "session_file.h"
-#include "undo_history.h"
 #include "tensor_sample.h"
+#include "undo_history.h"
 
 namespace quantscope::app {
 

@@ -61,8 +61,8 @@
 #include "sources_panel.h"
 #include "steps_panel.h"
 #include "sweep_panel.h"
-#include "theme.h"
 #include "tensor_sample.h"
+#include "theme.h"
 
 namespace quantscope::app {
 

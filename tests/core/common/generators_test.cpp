@@ -58,8 +58,7 @@ TEST(Generators, MixtureInjectsOutliers) {
 }
 
 TEST(Generators, MatrixHasAShapeAndOutlierColumns) {
-    const Tensor w =
-        generate("matrix:rows=300,cols=64,std=0.5,outlier-columns=3,outlier-scale=10");
+    const Tensor w = generate("matrix:rows=300,cols=64,std=0.5,outlier-columns=3,outlier-scale=10");
     EXPECT_EQ(w.info.shape, (Shape{300, 64}));
     ASSERT_EQ(w.values.size(), 300u * 64u);
     // Each column's std: three near 5, the rest near 0.5.
