@@ -223,13 +223,12 @@ void decode_in_steps(std::size_t count, std::size_t alignment, const Decode& dec
     });
 }
 
-// Decodes elements [begin, end) of the whole array; begin is a multiple of 32 (or 0), so it
-// never splits a block, a byte of nibbles or a group of four sextets.
+// Decodes elements [begin, end) of the whole array into o[0, end - begin); a block type's begin
+// and end are whole blocks.
 void decode_range(DType dtype, std::span<const std::byte> bytes, bool swap, std::size_t begin,
-                  std::size_t end, float* out) {
+                  std::size_t end, float* o) {
     const std::byte* in = bytes.data();
     const std::size_t n = end - begin;
-    float* o = out + begin;
     switch (dtype) {
         case DType::Bool:
             for (std::size_t i = 0; i < n; ++i) {
@@ -366,7 +365,7 @@ void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endia
             break;
     }
     decode_in_steps(out.size(), 32, [&](std::size_t begin, std::size_t end) {
-        decode_range(dtype, bytes, big_endian, begin, end, out.data());
+        decode_range(dtype, bytes, big_endian, begin, end, out.data() + begin);
     });
 }
 
@@ -382,6 +381,53 @@ void decode_ggml_blocks(const GgmlType& type, std::span<const std::byte> bytes,
     decode_in_steps(out.size(), elements, [&](std::size_t begin, std::size_t end) {
         ggml_blocks(type, bytes.data(), begin, end - begin, out.data() + begin);
     });
+}
+
+void decode_strided(DType dtype, std::span<const std::byte> bytes, bool big_endian,
+                    std::uint64_t first, std::uint64_t stride, std::span<float> out) {
+    if (out.empty()) {
+        return;
+    }
+    const std::uint64_t last = first + (out.size() - 1) * stride;
+    const DTypeRow& r = row(dtype);
+    const auto blocks = last / static_cast<std::uint64_t>(r.block_elements) + 1;
+    if ((blocks * static_cast<std::uint64_t>(r.block_bits) + 7) / 8 > bytes.size()) {
+        throw Error("internal: " + std::to_string(bytes.size()) + " bytes do not hold " +
+                    std::string(dtype_name(dtype)) + " element " + std::to_string(last));
+    }
+    if (r.block_elements > 1) {
+        decode_ggml_strided(ggml_type_of(dtype), bytes, first, stride, out);
+        return;
+    }
+    for (std::size_t j = 0; j < out.size(); ++j) {
+        const std::size_t e = first + j * stride;
+        decode_range(dtype, bytes, big_endian, e, e + 1, out.data() + j);
+    }
+}
+
+void decode_ggml_strided(const GgmlType& type, std::span<const std::byte> bytes,
+                         std::uint64_t first, std::uint64_t stride, std::span<float> out) {
+    const auto elements = static_cast<std::uint64_t>(type.block_elements);
+    const auto block_bytes = static_cast<std::uint64_t>(type.block_bytes);
+    if (out.empty()) {
+        return;
+    }
+    const std::uint64_t last_block = (first + (out.size() - 1) * stride) / elements;
+    if (type.dequantize == nullptr || (last_block + 1) * block_bytes > bytes.size()) {
+        throw Error("internal: " + std::to_string(bytes.size()) + " bytes do not hold " +
+                    std::string(type.name) + " block " + std::to_string(last_block));
+    }
+    // Only the blocks that hold a sampled element are dequantized, each once.
+    std::vector<float> block(static_cast<std::size_t>(elements));
+    std::uint64_t decoded = std::numeric_limits<std::uint64_t>::max();
+    for (std::size_t j = 0; j < out.size(); ++j) {
+        const std::uint64_t e = first + j * stride;
+        if (e / elements != decoded) {
+            decoded = e / elements;
+            type.dequantize(bytes.data() + decoded * block_bytes, block.data(), 1);
+        }
+        out[j] = block[static_cast<std::size_t>(e % elements)];
+    }
 }
 
 }  // namespace quantscope

@@ -69,4 +69,12 @@ void decode_values(DType dtype, std::span<const std::byte> bytes, bool big_endia
 void decode_ggml_blocks(const GgmlType& type, std::span<const std::byte> bytes,
                         std::span<float> out);
 
+// out[j] = element first + j * stride of the array whose element 0 starts at bytes[0] (bytes
+// must hold the last of them). Decodes only those elements (a block type: only the blocks that
+// hold one), for strided samples (strided_read.h).
+void decode_strided(DType dtype, std::span<const std::byte> bytes, bool big_endian,
+                    std::uint64_t first, std::uint64_t stride, std::span<float> out);
+void decode_ggml_strided(const GgmlType& type, std::span<const std::byte> bytes,
+                         std::uint64_t first, std::uint64_t stride, std::span<float> out);
+
 }  // namespace quantscope

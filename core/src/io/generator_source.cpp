@@ -5,6 +5,7 @@
 
 #include "loaders.h"
 #include "quantscope/common/generators.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -20,6 +21,11 @@ public:
 
 protected:
     FloatBuffer read_values(std::size_t) const override { return tensor_.values; }
+    // Generated at open: the values are in memory already.
+    FloatBuffer read_sample(std::size_t, std::int64_t stride,
+                            const std::function<void(double)>&) const override {
+        return take_every(tensor_.values, stride);
+    }
 
 private:
     Tensor tensor_;

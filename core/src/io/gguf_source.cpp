@@ -23,6 +23,7 @@
 #include "quantscope/common/text.h"
 #include "quantscope/formats/ggml_types.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -158,6 +159,20 @@ protected:
             decode_values(*plain_dtype(entry.type->id), bytes, false, values);
         }
         return values;
+    }
+
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        const Entry& entry = entries_[index];
+        if (entry.type == nullptr) {
+            throw LoadError(file_->name(), entry.info_at,
+                            "tensor '" + tensors()[index].name + "': " + note(index));
+        }
+        const PackedType packed = entry.type->dequantize != nullptr
+                                      ? packed_type(*entry.type)
+                                      : packed_type(*plain_dtype(entry.type->id), false);
+        return read_packed_sample(*file_, data_start_ + entry.offset, packed,
+                                  tensors()[index].count, stride, progress);
     }
 
 private:

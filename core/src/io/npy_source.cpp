@@ -5,6 +5,7 @@
 #include "loaders.h"
 #include "npy_format.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -38,6 +39,16 @@ protected:
         FloatBuffer values(static_cast<std::size_t>(header_.count));
         decode_npy(header_, data, values);
         return values;
+    }
+
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        if (!header_.dtype) {
+            throw LoadError(file_->name(), header_.data_offset, note(index));
+        }
+        return read_packed_sample(
+            *file_, header_.data_offset, packed_type(*header_.dtype, header_.big_endian),
+            header_.count, stride, progress, header_.fortran_order ? header_.shape : Shape{});
     }
 
 private:

@@ -9,6 +9,7 @@
 #include "loaders.h"
 #include "npy_format.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 #include "zip.h"
 
 namespace quantscope {
@@ -71,6 +72,43 @@ protected:
                        values);
         }
         return values;
+    }
+
+    // A stored member is sampled straight from the file, without its CRC-32 (which needs every
+    // byte); a deflated one streams through the inflater, which checks it as the whole member
+    // passes, and only the sample is kept.
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        const Member& member = members_[index];
+        if (!member.header.dtype) {
+            throw LoadError(file_->name(), member.zip.data_offset, note(index));
+        }
+        const NpyHeader& header = member.header;
+        const PackedType packed = packed_type(*header.dtype, header.big_endian);
+        const Shape fortran = header.fortran_order ? header.shape : Shape{};
+        if (member.zip.method == 0) {
+            return read_packed_sample(*file_, header.data_offset, packed, header.count, stride,
+                                      progress, fortran);
+        }
+        SampleCollector collector(packed, header.count, stride, fortran);
+        const std::uint64_t data_begin = header.data_offset;
+        const std::uint64_t data_end = data_begin + collector.total_bytes();
+        std::uint64_t at = 0;  // inflated bytes so far
+        inflate_member(*file_, member.zip, member.zip.uncompressed_size,
+                       [&](std::span<const std::byte> piece) {
+                           const std::uint64_t begin = std::max(at, data_begin);
+                           const std::uint64_t end = std::min(at + piece.size(), data_end);
+                           if (begin < end) {
+                               collector.feed(piece.subspan(static_cast<std::size_t>(begin - at),
+                                                            static_cast<std::size_t>(end - begin)));
+                           }
+                           at += piece.size();
+                           if (progress && member.zip.uncompressed_size > 0) {
+                               progress(static_cast<double>(at) /
+                                        static_cast<double>(member.zip.uncompressed_size));
+                           }
+                       });
+        return collector.take();
     }
 
 private:

@@ -23,6 +23,7 @@
 #include "quantscope/common/error.h"
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -195,6 +196,37 @@ protected:
         FloatBuffer values(padded);
         decode_values(*entry.dtype, bytes, false, values);
         values.resize(count);
+        return values;
+    }
+
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        const Entry& entry = entries_[index];
+        const std::int64_t count = tensors()[index].count;
+        if (entry.storage == Storage::Unsupported || !entry.dtype) {
+            throw LoadError(file_->name(), entry.message_begin, note(index));
+        }
+        // 4-bit types pad an odd count with one nibble, never sampled.
+        const std::int64_t padded = four_bit(*entry.dtype) ? count + count % 2 : count;
+        const PackedType packed = packed_type(*entry.dtype, false);
+        FloatBuffer values;
+        if (entry.storage == Storage::Raw) {
+            values = read_packed_sample(*file_, entry.at, packed, padded, stride, progress);
+        } else if (entry.storage == Storage::External) {
+            const FilePtr external = open_external_data(
+                *file_, ExternalData{locations_[entry.location], entry.at, entry.raw_length},
+                tensors()[index].name, entry.message_begin, memory_map_);
+            values = read_packed_sample(*external, entry.at, packed, padded, stride, progress);
+        } else {
+            // Typed values are varints or scattered fields: they are laid out whole first (a
+            // protobuf message holds at most 2 GB).
+            const auto raw = typed_to_raw(*file_, entry.message_begin, entry.at, entry.data_type,
+                                          static_cast<std::size_t>(count));
+            SampleCollector collector(packed, padded, stride);
+            collector.feed(raw);
+            values = collector.take();
+        }
+        values.resize(sample_count(count, stride));
         return values;
     }
 

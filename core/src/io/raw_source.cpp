@@ -11,6 +11,7 @@
 #include "loaders.h"
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -93,6 +94,12 @@ protected:
         FloatBuffer values(static_cast<std::size_t>(tensors()[0].count));
         decode_values(dtype_, bytes, big_endian_, values);
         return values;
+    }
+
+    FloatBuffer read_sample(std::size_t, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        return read_packed_sample(*file_, offset_, packed_type(dtype_, big_endian_),
+                                  tensors()[0].count, stride, progress);
     }
 
 private:

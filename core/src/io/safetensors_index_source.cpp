@@ -137,6 +137,12 @@ protected:
         return shards_[part.shard]->read(part.tensor).values;
     }
 
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const std::function<void(double)>& progress) const override {
+        const Part& part = parts_[index];
+        return shards_[part.shard]->read(part.tensor, ReadOptions{stride, progress}).values;
+    }
+
 private:
     struct Part {
         std::size_t shard;

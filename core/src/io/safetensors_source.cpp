@@ -14,6 +14,7 @@
 #include "json.h"
 #include "loaders.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -110,6 +111,17 @@ protected:
         // the tensors in flight resident, not every page it has read.
         file_->release(data_start_ + entry.begin, entry.end - entry.begin);
         return values;
+    }
+
+    FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        const Entry& entry = entries_[index];
+        if (!entry.dtype) {
+            throw LoadError(file_->name(), data_start_ + entry.begin, note(index));
+        }
+        return read_packed_sample(*file_, data_start_ + entry.begin,
+                                  packed_type(*entry.dtype, false), tensors()[index].count, stride,
+                                  progress);
     }
 
 private:

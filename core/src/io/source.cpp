@@ -9,6 +9,7 @@
 #include "quantscope/common/error.h"
 #include "quantscope/io/load_error.h"
 #include "quantscope/io/raw_source.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -57,6 +58,40 @@ Tensor Source::read(std::size_t index) const {
         throw Error("internal: " + path_ + ": tensor '" + tensor.info.name + "' read " +
                     std::to_string(tensor.values.size()) + " values, expected " +
                     std::to_string(tensor.info.count));
+    }
+    return tensor;
+}
+
+Tensor Source::read(std::size_t index, const ReadOptions& options) const {
+    if (options.stride < 1) {
+        throw UsageError("sample stride " + std::to_string(options.stride) +
+                         " is not a positive integer");
+    }
+    if (options.stride == 1) {
+        Tensor tensor = read(index);
+        if (options.progress) {
+            options.progress(1.0);
+        }
+        return tensor;
+    }
+    (void)note(index);  // range check
+    const TensorInfo& info = tensors_[index];
+    const auto samples = static_cast<std::int64_t>(sample_count(info.count, options.stride));
+    Tensor tensor{info, read_sample(index, options.stride, options.progress)};
+    if (tensor.values.size() != static_cast<std::size_t>(samples)) {
+        throw Error("internal: " + path_ + ": tensor '" + info.name + "' sampled " +
+                    std::to_string(tensor.values.size()) + " values, expected " +
+                    std::to_string(samples));
+    }
+    tensor.info.shape = {samples};
+    tensor.info.count = samples;
+    tensor.info.bytes = info.count == 0
+                            ? 0
+                            : static_cast<std::int64_t>(static_cast<double>(info.bytes) *
+                                                        static_cast<double>(samples) /
+                                                        static_cast<double>(info.count));
+    if (options.progress) {
+        options.progress(1.0);
     }
     return tensor;
 }

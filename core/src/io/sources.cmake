@@ -24,6 +24,7 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/safetensors_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/safetensors_index_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/source.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/strided_read.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/wav_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/zip.cpp)

@@ -17,6 +17,7 @@
 #include "loaders.h"
 #include "quantscope/common/cancel.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -175,6 +176,11 @@ public:
 
 protected:
     FloatBuffer read_values(std::size_t) const override { return values_; }
+    // The values were parsed when the file was opened (its shape needs every line).
+    FloatBuffer read_sample(std::size_t, std::int64_t stride,
+                            const std::function<void(double)>&) const override {
+        return take_every(values_, stride);
+    }
 
 private:
     // Splits on , ; (each separates one field) and runs of spaces or tabs.

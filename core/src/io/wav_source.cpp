@@ -13,6 +13,7 @@
 #include "loaders.h"
 #include "quantscope/common/parallel.h"
 #include "quantscope/io/load_error.h"
+#include "strided_read.h"
 
 namespace quantscope {
 namespace {
@@ -115,6 +116,24 @@ protected:
             convert(in, out, begin, end, bits, is_float);
         });
         return values;
+    }
+
+    FloatBuffer read_sample(std::size_t, std::int64_t stride,
+                            const SampleProgress& progress) const override {
+        const unsigned bits = bits_;
+        const bool is_float = float_;
+        const std::uint64_t width = bits / 8;
+        PackedType samples{
+            1, bits,
+            [bits, is_float, width](std::span<const std::byte> bytes, std::uint64_t first,
+                                    std::uint64_t step, std::span<float> out) {
+                for (std::size_t j = 0; j < out.size(); ++j) {
+                    convert(bytes.data() + (first + j * step) * width, out.data() + j, 0, 1, bits,
+                            is_float);
+                }
+            }};
+        return read_packed_sample(*file_, data_offset_, samples,
+                                  static_cast<std::int64_t>(data_bytes_ / width), stride, progress);
     }
 
 private:

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <set>
 
 #include "byte_reader.h"
@@ -267,8 +268,23 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
         }
         return out;
     }
+    std::vector<std::byte> out;
+    out.reserve(static_cast<std::size_t>(target));
+    inflate_member(file, member, target, [&out](std::span<const std::byte> piece) {
+        out.insert(out.end(), piece.begin(), piece.end());
+    });
+    return out;
+}
+
+void inflate_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                    const std::function<void(std::span<const std::byte>)>& sink) {
+    const std::uint64_t target = std::min(limit, member.uncompressed_size);
+    const bool whole = target == member.uncompressed_size;
+    std::vector<std::byte> scratch;
     const auto input = file.view(member.data_offset, member.compressed_size, scratch);
-    std::vector<std::byte> out(static_cast<std::size_t>(target));
+    // The inflated bytes pass through this buffer: memory holds one piece, not the member.
+    std::vector<std::byte> buffer(static_cast<std::size_t>(
+        std::min<std::uint64_t>(kCancelStep, std::max<std::uint64_t>(1, target))));
 
     z_stream stream{};
     if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) {
@@ -280,8 +296,9 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
     } guard{&stream};
 
     std::size_t in_done = 0;
-    std::size_t out_done = 0;
+    std::uint64_t out_done = 0;
     bool ended = false;
+    uLong crc = ::crc32(0L, Z_NULL, 0);
     auto step = [&](Bytef* destination, std::size_t room) {
         stream.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(input.data() + in_done));
         stream.avail_in = static_cast<uInt>(std::min<std::size_t>(kChunk, input.size() - in_done));
@@ -306,17 +323,23 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
         return produced;
     };
     const std::atomic<bool>* cancel = current_cancel_flag();
-    while (out_done < out.size() && !ended) {
+    while (out_done < target && !ended) {
         throw_if_cancelled(cancel);
-        out_done += step(reinterpret_cast<Bytef*>(out.data() + out_done), out.size() - out_done);
+        const std::size_t produced = step(
+            reinterpret_cast<Bytef*>(buffer.data()),
+            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), target - out_done)));
+        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()),
+                      static_cast<uInt>(produced));
+        out_done += produced;
+        sink(std::span<const std::byte>(buffer.data(), produced));
     }
     if (!whole) {
-        if (out_done < out.size()) {
+        if (out_done < target) {
             fail(file, member.data_offset,
                  "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
                      " bytes, its header declares " + std::to_string(member.uncompressed_size));
         }
-        return out;
+        return;
     }
     if (!ended) {
         // Full: the stream must end here, without one more byte.
@@ -329,13 +352,14 @@ std::vector<std::byte> extract_member(const FileData& file, const ZipMember& mem
             }
         }
     }
-    if (out_done != out.size()) {
+    if (out_done != target) {
         fail(file, member.data_offset,
              "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
                  " bytes, its header declares " + std::to_string(member.uncompressed_size));
     }
-    check_member_crc(file, member, out);
-    return out;
+    if (static_cast<std::uint32_t>(crc) != member.crc32) {
+        fail(file, member.data_offset, "member '" + member.name + "' fails its CRC-32 check");
+    }
 }
 
 }  // namespace quantscope

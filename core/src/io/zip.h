@@ -7,7 +7,9 @@
 // deflated stream of zeros makes a zip bomb) or claim more than deflate can expand to.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,12 @@ std::vector<ZipMember> read_zip_directory(const FileData& file);
 std::vector<std::byte> extract_member(
     const FileData& file, const ZipMember& member,
     std::uint64_t limit = std::numeric_limits<std::uint64_t>::max());
+
+// Inflates a deflated member's first min(limit, uncompressed size) bytes, handing them to
+// `sink` in pieces of at most 8 MB (a buffer reused: memory holds one piece), with the checks
+// extract_member makes (size, end of stream, CRC-32 once the whole member has passed).
+void inflate_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                    const std::function<void(std::span<const std::byte>)>& sink);
 
 // Checks a stored member's CRC-32 against its bytes (LoadError on a mismatch).
 void check_member_crc(const FileData& file, const ZipMember& member,

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,17 @@ struct SourceOptions {
     // false reads through pread instead of mmap (slower; for file systems that cannot map, and
     // for tests that compare both paths).
     bool memory_map = true;
+};
+
+// How Source::read(index, options) reads a tensor. Cancel: the caller's CancelScope (cancel.h).
+struct ReadOptions {
+    // 1: the whole tensor, in its shape. k > 1: a strided sample, elements 0, k, 2k, ... in
+    // row-major order (ceil(count / k) values), as a 1-D tensor; read straight from the file
+    // where the format allows, so that memory holds the sample and a bounded buffer, never the
+    // whole tensor (docs/design.md, "Strided samples", says which formats do what).
+    std::int64_t stride = 1;
+    // Called on the reading thread with the fraction read so far (0 to 1); may be empty.
+    std::function<void(double)> progress;
 };
 
 class Source {
@@ -64,6 +76,10 @@ public:
     // UsageError on an index out of range or an unknown name.
     Tensor read(std::size_t index) const;
     Tensor read(std::string_view name) const;
+    // Reads one tensor, or a strided sample of it (ReadOptions). The sample keeps the tensor's
+    // name and dtype; its shape is [ceil(count / k)], its bytes the stored bytes of those values.
+    // The same LoadError as read() on bad data; UsageError for a stride below 1.
+    Tensor read(std::size_t index, const ReadOptions& options) const;
 
     // Key-value pairs the file carries (safetensors __metadata__, GGUF keys, ONNX producer,
     // WAV format, ...), in file order.
@@ -75,6 +91,10 @@ protected:
     Source(std::string path, std::string format_name);
     // The loader's part of read(): exactly info.count values, row-major.
     virtual FloatBuffer read_values(std::size_t index) const = 0;
+    // The loader's part of a strided read (stride > 1): exactly ceil(count / stride) values,
+    // reading no more of the tensor at once than a bounded window.
+    virtual FloatBuffer read_sample(std::size_t index, std::int64_t stride,
+                                    const std::function<void(double)>& progress) const = 0;
 
     void add_tensor(TensorInfo info, std::string note = {}, bool readable = true);
     // Room for `more` tensors beyond those listed, for a loader that knows how many follow:
