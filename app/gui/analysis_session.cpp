@@ -59,7 +59,7 @@ AnalysisSession::AnalysisSession(QObject* parent)
     compareJob_.setProgressHandler([this] { reportProgress(); });
     sweepJob_.setProgressHandler([this] { reportProgress(); });
     openJob_.setProgressHandler([this] { updateBusy(); });
-    readJob_.setProgressHandler([this] { updateBusy(); });
+    readJob_.setProgressHandler([this] { reportReadProgress(); });
     analysisJob_.setProgressHandler([this] { updateBusy(); });
 }
 
@@ -332,18 +332,30 @@ void AnalysisSession::selectTensor(int source, int tensor) {
     readingSource_ = entry.source.get();
     readJob_.request(
         [this, source = entry.source, index = static_cast<std::size_t>(tensor), stride] {
-            emit loadingStarted(
-                tr("Reading %1").arg(QString::fromStdString(source->tensors()[index].name)));
+            const TensorInfo& read = source->tensors()[index];
+            readTask_ = stride > 1 ? tr("Reading a sample of %1 (%2)")
+                                         .arg(QString::fromStdString(read.name),
+                                              sampleDescription(stride, read.count))
+                                   : tr("Reading %1").arg(QString::fromStdString(read.name));
+            emit loadingStarted(readTask_);
             return [source, index, stride](JobControl& job) {
                 ReadOutcome outcome;
                 outcome.sampleRate = source->sample_rate() / static_cast<double>(stride);
                 outcome.stride = stride;
+                outcome.total = source->tensors()[index].count;
                 outcome.source = source;
                 outcome.index = static_cast<int>(index);
                 try {
                     const CancelScope scope(job.cancelFlag());
-                    outcome.tensor =
-                        std::make_shared<const Tensor>(stridedSample(source->read(index), stride));
+                    // A sample is read straight from the file: memory holds the sample, never
+                    // the whole tensor.
+                    constexpr int kSteps = 1000;
+                    job.setProgressRange(0, kSteps);
+                    ReadOptions options{stride, [&job](double done) {
+                                            job.setProgressValue(static_cast<int>(done * kSteps));
+                                        }};
+                    outcome.tensor = std::make_shared<const Tensor>(
+                        labelledSample(source->read(index, options), stride, outcome.total));
                 } catch (const Cancelled&) {
                     // Dropped by the job.
                 } catch (const std::exception& e) {
@@ -376,6 +388,7 @@ void AnalysisSession::onReadFinished(std::optional<ReadOutcome> outcome) {
     }
     tensorSource_ = outcome->source.get();
     tensorIndex_ = outcome->index;
+    sampledCount_ = outcome->total;
     tensorReplaced(std::move(outcome->tensor), outcome->sampleRate, outcome->stride);
     updateBusy();
 }
@@ -619,6 +632,15 @@ void AnalysisSession::cancelBackgroundWork() {
     analysisJob_.cancel();
     compareJob_.cancel();
     sweepJob_.cancel();
+}
+
+void AnalysisSession::reportReadProgress() {
+    // The comparison's and sweep's bars take precedence: they ran first and are longer.
+    if (readJob_.isBusy() && readJob_.progressMaximum() > 0 && !compareJob_.isBusy() &&
+        !sweepJob_.isBusy()) {
+        emit progressChanged(readTask_, readJob_.progressValue(), readJob_.progressMaximum());
+    }
+    updateBusy();
 }
 
 void AnalysisSession::reportProgress() {

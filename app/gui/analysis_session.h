@@ -87,6 +87,8 @@ public:
     }
     // 1 when the tensor under study is whole, k when it is a sample of every k-th value.
     std::int64_t sampleStride() const { return sampleStride_; }
+    // The whole tensor's count when the tensor under study is a sample.
+    std::int64_t sampledCount() const { return sampleStride_ > 1 ? sampledCount_ : 0; }
 
     // Studies a tensor that belongs to no source (tests, the sample before it is opened).
     void setTensor(Tensor tensor, double sampleRate = 0);
@@ -191,6 +193,7 @@ private:
         std::shared_ptr<const Tensor> tensor;
         double sampleRate = 0;
         std::int64_t stride = 1;
+        std::int64_t total = 0;                // the whole tensor's count
         std::shared_ptr<const Source> source;  // read from
         int index = -1;
         QString error;
@@ -204,6 +207,7 @@ private:
     void launchOpen();
     void onOpenFinished(std::optional<OpenOutcome> outcome);
     void onReadFinished(std::optional<ReadOutcome> outcome);
+    void reportReadProgress();
     void startComparison();
     void onComparisonFinished(std::optional<std::shared_ptr<ComparisonOutcome>> outcome);
     void onBitSweepFinished(std::optional<std::shared_ptr<BitSweepOutcome>> outcome);
@@ -230,6 +234,8 @@ private:
     std::shared_ptr<const Tensor> tensor_;
     double sampleRate_ = 0;
     std::int64_t sampleStride_ = 1;
+    std::int64_t sampledCount_ = 0;
+    QString readTask_;  // what the read job's progress bar says
     // Where tensor_ was read from (null for setTensor): the selection goes back to it when a
     // read is cancelled, and closing that source clears the tensor.
     const Source* tensorSource_ = nullptr;

@@ -463,7 +463,7 @@ void MainWindow::showOutcome() {
     parts << (session_->sampleStride() > 1
                   ? tr("%1 values (sample: %2)")
                         .arg(QLocale().toString(static_cast<qlonglong>(m.count)),
-                             sampleDescription(session_->sampleStride()))
+                             sampleDescription(session_->sampleStride(), session_->sampledCount()))
                   : tr("%1 values").arg(QLocale().toString(static_cast<qlonglong>(m.count))))
           << tr("%1 bits/value").arg(outcome->result.storage.bits_per_value, 0, 'g', 4);
     headline_->setText(parts.join(QStringLiteral("   ")));

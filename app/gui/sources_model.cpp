@@ -179,7 +179,8 @@ QVariant SourcesModel::data(const QModelIndex& index, int role) const {
                     if (s == boldSource_ && t == boldTensor_ && session_->sampleStride() > 1) {
                         return tr("%1 (sample: %2)")
                             .arg(QString::fromStdString(info.name),
-                                 sampleDescription(session_->sampleStride()));
+                                 sampleDescription(session_->sampleStride(),
+                                                   session_->sampledCount()));
                     }
                     return QString::fromStdString(info.name);
                 case DType:

@@ -14,6 +14,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+#include <algorithm>
+#include <vector>
 
 #include "analysis_session.h"
 #include "gui_test_support.h"
@@ -57,6 +59,59 @@ bool idle(AnalysisSession* session) {
     return !session->isBusy();
 }
 
+// A field of /proc/self/status in bytes ("VmHWM"), 0 when unknown.
+qint64 statusBytes(const QByteArray& key) {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith(key + ':')) {
+            return line.mid(key.size() + 1).trimmed().split(' ').first().toLongLong() * 1024;
+        }
+    }
+    return 0;
+}
+
+// Resets the peak resident size (VmHWM) to the current one; false where the kernel refuses.
+bool resetPeakResident() {
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (!clear.open(QIODevice::WriteOnly) || clear.write("5") != 1) {
+        return false;
+    }
+    clear.close();
+    return statusBytes("VmHWM") <= residentBytes() + (qint64{1} << 20);
+}
+
+// A .npy of `count` float32 values 0, 1, 2, ... written a piece at a time (never held whole).
+bool writeRampNpy(const QString& path, qint64 count) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return false;
+    }
+    QByteArray header =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (" + QByteArray::number(count) + ",), }";
+    while ((10 + header.size() + 1) % 64 != 0) {
+        header += ' ';
+    }
+    header += '\n';
+    QByteArray preamble("\x93NUMPY\x01\x00", 8);
+    preamble += static_cast<char>(header.size() & 0xFF);
+    preamble += static_cast<char>(header.size() >> 8);
+    file.write(preamble + header);
+    std::vector<float> piece(std::size_t{1} << 20);
+    for (qint64 done = 0; done < count; done += static_cast<qint64>(piece.size())) {
+        const auto n = static_cast<std::size_t>(
+            std::min<qint64>(static_cast<qint64>(piece.size()), count - done));
+        for (std::size_t i = 0; i < n; ++i) {
+            piece[i] = static_cast<float>(done + static_cast<qint64>(i));
+        }
+        file.write(reinterpret_cast<const char*>(piece.data()),
+                   static_cast<qint64>(n * sizeof(float)));
+    }
+    return file.error() == QFileDevice::NoError;
+}
+
 }  // namespace
 
 class CancelMemoryTest : public QObject {
@@ -80,13 +135,17 @@ private slots:
         npy_ = dir_.filePath(QStringLiteral("big.npy"));
         const Tensor t = generate("gaussian:n=8000000,seed=5");
         write_npy(npy_.toStdString(), t.values, {8000000});
+        // 400 MB of float32, for strided samples of a tensor over the memory limit.
+        large_ = dir_.filePath(QStringLiteral("large.npy"));
+        QVERIFY(writeRampNpy(large_, kLargeCount));
     }
 
     // Esc (the window's shortcut) during each kind of job: within 200 ms no job runs, and a
     // source opened to be studied is gone again.
     void escStopsEveryKindOfJob_data() {
         QTest::addColumn<QString>("kind");
-        for (const char* kind : {"generate", "csv", "read", "analysis", "compare", "sweep"}) {
+        for (const char* kind :
+             {"generate", "csv", "read", "sample", "analysis", "compare", "sweep"}) {
             QTest::newRow(kind) << QString::fromLatin1(kind);
         }
     }
@@ -115,6 +174,27 @@ private slots:
             QVERIFY(QTest::qWaitFor([&] { return reading; }, kTimeout));
             // A read from the page cache is quick: its analysis may have started already.
             running = [session] { return session->isLoading() || session->isRunning(); };
+        } else if (kind == QLatin1String("sample")) {
+            // The strided sample of a tensor over the memory limit, read from the file.
+            session->setMemoryLimit(100 << 20);  // 25M float32: every 5th of the 100M
+            onPrompt([](QMessageBox* box) {
+                for (QAbstractButton* button : box->buttons()) {
+                    if (button->text().contains(QStringLiteral("sample"))) {
+                        button->click();
+                    }
+                }
+            });
+            bool reading = false;
+            connect(session, &AnalysisSession::loadingStarted, this,
+                    [&reading](const QString& what) {
+                        reading = reading || what.contains(QLatin1String("sample"));
+                    });
+            window.openFiles({large_});
+            QVERIFY(QTest::qWaitFor([&] { return reading; }, kTimeout));
+            // The prompt was the active window: Esc goes to the main window again.
+            window.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&window));
+            running = [session] { return session->isLoading(); };
         } else if (kind == QLatin1String("analysis")) {
             window.openFiles({QStringLiteral("gen:gaussian:n=30000000,seed=2")});
             QVERIFY(QTest::qWaitFor([&] { return session->tensor() != nullptr; }, kTimeout));
@@ -137,7 +217,7 @@ private slots:
             }
         }
         QVERIFY(QTest::qWaitFor(running, kTimeout));
-        if (kind != QLatin1String("read")) {
+        if (kind != QLatin1String("read") && kind != QLatin1String("sample")) {
             QTest::qWait(30);  // mid-way
         }
         QVERIFY2(running(), "the job ended before Esc: make it larger");
@@ -267,7 +347,7 @@ private slots:
         for (std::size_t i = 0; i < sample->values.size(); ++i) {
             QCOMPARE(sample->values[i], whole.values[i * 10]);
         }
-        const QString marked = QStringLiteral("sample: every 10th value");
+        const QString marked = QStringLiteral("sample: every 10th of 100,000 values");
         QVERIFY(QString::fromStdString(sample->info.name).contains(marked));
         QVERIFY(window.windowTitle().contains(marked));
         QVERIFY(window.headlineText().contains(marked));
@@ -275,6 +355,57 @@ private slots:
         const QModelIndex row = sources->index(0, 0, sources->index(0, 0));
         QVERIFY2(row.data().toString().contains(marked), qPrintable(row.data().toString()));
         window.saveScreenshot(gui_test::screenshotPath(QStringLiteral("sampled-tensor.png")));
+    }
+
+    // A sample of a 400 MB tensor file is read from the file, not after reading it all: the
+    // resident peak grows by far less than the tensor, the progress bar moves (determinate,
+    // labelled as a sample) and the values are every k-th of the file's.
+    void aSampleIsReadFromTheFileNotFromTheWholeTensor() {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        AnalysisSession* session = window.session();
+        QVERIFY(QTest::qWaitFor([&] { return idle(session); }, kTimeout));
+        session->setMemoryLimit(4 << 20);  // 1M float32: every 100th value
+        onPrompt([](QMessageBox* box) {
+            for (QAbstractButton* button : box->buttons()) {
+                if (button->text().contains(QStringLiteral("sample"))) {
+                    button->click();
+                }
+            }
+        });
+        QList<QPair<int, int>> steps;
+        QString task;
+        connect(session, &AnalysisSession::progressChanged, this,
+                [&](const QString& what, int done, int total) {
+                    if (total > 0) {
+                        steps.append({done, total});
+                        task = what;
+                    }
+                });
+        release_unused_buffers();
+        const bool peakReset = resetPeakResident();
+        const qint64 before = residentBytes();
+        session->openSource(large_, true);
+        QVERIFY(QTest::qWaitFor([&] { return session->tensor() != nullptr; }, kTimeout));
+        const qint64 peak = statusBytes("VmHWM");
+        QVERIFY(gui_test::settle(session));
+        QCOMPARE(session->sampleStride(), 100);
+        QCOMPARE(session->sampledCount(), kLargeCount);
+        const auto sample = session->tensor();
+        QCOMPARE(sample->values.size(), std::size_t(kLargeCount / 100));
+        QCOMPARE(sample->values[12345], 1234500.0f);
+        QVERIFY2(QString::fromStdString(sample->info.name)
+                     .contains(QStringLiteral("sample: every 100th of 104,857,600 values")),
+                 sample->info.name.c_str());
+        QVERIFY2(!steps.isEmpty(), "the read reported no progress");
+        QCOMPARE(steps.last().first, steps.last().second);
+        QVERIFY2(task.contains(QStringLiteral("sample")), qPrintable(task));
+        if (peakReset) {
+            qInfo("resident peak grew by %lld MB reading a sample of a 400 MB tensor",
+                  (peak - before) >> 20);
+            QVERIFY2(peak - before < (qint64{120} << 20),
+                     qPrintable(QStringLiteral("%1 MB").arg((peak - before) >> 20)));
+        }
     }
 
     // The prompt as the user sees it, in both palettes.
@@ -319,6 +450,8 @@ private:
     QTemporaryDir dir_;
     QString csv_;
     QString npy_;
+    QString large_;
+    static constexpr qint64 kLargeCount = qint64{100} << 20;
 };
 
 QTEST_MAIN(CancelMemoryTest)
