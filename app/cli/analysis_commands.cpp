@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <initializer_list>
@@ -118,32 +119,44 @@ std::string wrap(const std::string& text, std::size_t indent) {
 }  // namespace
 
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
-                   std::string_view help) {
+                   std::string_view help, std::int64_t stride) {
     if (source.tensors().empty()) {
         throw LoadError(source.path(), 0, "holds no tensor");
     }
+    std::size_t index = 0;
     if (name) {
-        if (!source.find(*name)) {
+        const auto found = source.find(*name);
+        if (!found) {
             throw Usage{source.path() + " has no tensor named '" + *name + "'", help};
         }
-        return source.read(*name);
+        index = *found;
     }
-    return source.read(std::size_t{0});
+    return source.read(index, ReadOptions{stride, {}});
 }
 
 const std::string kAnalyzeUsage =
-    std::string(R"(Usage: quantscope-cli analyze FILE [--tensor NAME] [QUANT] [--json]
+    std::string(
+        R"(Usage: quantscope-cli analyze FILE [--tensor NAME] [--sample-stride K] [QUANT] [--json]
 
 Quantize one tensor (the named one, or the first) under one configuration and print its
 metrics, parameters and storage.
 
 )") +
-    file_help() + "\n" + std::string(kQuantHelp) + R"(
+    file_help() + R"(
+Sample:
+  --sample-stride K every K-th value only (0, K, 2K, ...), read straight from the file: memory
+                    holds the sample, never the whole tensor (for a tensor larger than RAM).
+                    The sample is 1-D; the output says "sample: every K-th of N values".
+
+)" + std::string(kQuantHelp) +
+    R"(
 Output:
 )" +
-    wrap("  --json            one object: tensor, shape, count, config {" + config_keys() +
-             "}, metrics {" + metric_keys() + "},",
-         20) +
+    wrap(
+        "  --json            one object: tensor, shape, count, sample {stride, of} (a sample "
+        "only), config {" +
+            config_keys() + "}, metrics {" + metric_keys() + "},",
+        20) +
     R"(
                     params {scale, zero_point (numbers for one group, arrays otherwise),
                     clip_min, clip_max, groups, scale_summary {count, min, median, max,
@@ -329,6 +342,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
     std::optional<std::string> tensor_name;
     QuantFlags flags;
     bool json = false;
+    std::int64_t stride = 1;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string_view a = args[i];
         if (a == "--help" || a == "-h") {
@@ -336,6 +350,15 @@ int run_analyze(const std::vector<std::string_view>& args) {
             return kExitOk;
         } else if (a == "--json") {
             json = true;
+        } else if (a == "--sample-stride") {
+            const std::string_view value = next_value(args, i, kAnalyzeUsage);
+            const auto [end, error] =
+                std::from_chars(value.data(), value.data() + value.size(), stride);
+            if (error != std::errc() || end != value.data() + value.size() || stride < 1) {
+                throw Usage{
+                    "--sample-stride needs a positive integer, got '" + std::string(value) + "'",
+                    kAnalyzeUsage};
+            }
         } else if (a == "--tensor") {
             tensor_name = next_value(args, i, kAnalyzeUsage);
         } else if (flags.take(args, i, kAnalyzeUsage)) {
@@ -354,7 +377,10 @@ int run_analyze(const std::vector<std::string_view>& args) {
     current_file() = *file;
     const QuantConfig config = flags.finish(kAnalyzeUsage);
     const auto source = parse_or_usage([&] { return open_source(*file); }, kAnalyzeUsage);
-    const Tensor tensor = read_tensor(*source, tensor_name, kAnalyzeUsage);
+    const Tensor tensor = read_tensor(*source, tensor_name, kAnalyzeUsage, stride);
+    // The whole tensor's count, which a sample is every stride-th value of.
+    const std::int64_t whole =
+        source->tensors()[tensor_name ? *source->find(*tensor_name) : 0].count;
     const QuantResult r = parse_or_usage(
         [&] { return quantize(tensor.values, tensor.info.shape, config); }, kAnalyzeUsage);
     const Metrics& m = r.metrics;
@@ -367,6 +393,12 @@ int run_analyze(const std::vector<std::string_view>& args) {
         w.key("shape");
         write_shape(w, tensor.info.shape);
         w.key("count").value(tensor.info.count);
+        if (stride > 1) {
+            w.key("sample").begin_object();
+            w.key("stride").value(stride);
+            w.key("of").value(whole);
+            w.end_object();
+        }
         w.key("config");
         write_config(w, config);
         w.key("metrics");
@@ -404,8 +436,12 @@ int run_analyze(const std::vector<std::string_view>& args) {
     std::cout << "tensor            " << visible_text(tensor.info.name) << " ("
               << visible_text(tensor.info.dtype) << " " << shape_to_string(tensor.info.shape)
               << ")\n"
-              << "count             " << tensor.info.count << '\n'
-              << "config            " << describe(config) << '\n';
+              << "count             " << tensor.info.count << '\n';
+    if (stride > 1) {
+        std::cout << "sample            every " << stride << ordinal_suffix(stride) << " of "
+                  << whole << " values\n";
+    }
+    std::cout << "config            " << describe(config) << '\n';
     if (r.groups.empty()) {
         std::cout << "groups            0 (no values: no scale)\n";
     } else if (r.groups.size() == 1) {

@@ -89,9 +89,10 @@ inline std::string format_number(double v, int digits = 6) {
 }
 
 // The named tensor of `source`, or its first: a usage error for a name it does not hold, a
-// data error when it holds none (analysis_commands.cpp).
+// data error when it holds none (analysis_commands.cpp). A stride above 1 reads a strided sample
+// of it straight from the file (ReadOptions).
 Tensor read_tensor(const Source& source, const std::optional<std::string>& name,
-                   std::string_view help);
+                   std::string_view help, std::int64_t stride = 1);
 // The FILE part of the commands' help: every loader of the registry, raw: and gen: specs.
 std::string file_help();
 

@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <algorithm>
 
+#include "quantscope/common/text.h"
+
 namespace quantscope::app {
 
 std::int64_t sampleStrideFor(std::int64_t count, std::int64_t limitBytes) {
@@ -16,21 +18,14 @@ std::int64_t sampleStrideFor(std::int64_t count, std::int64_t limitBytes) {
 }
 
 QString sampleDescription(std::int64_t stride, std::int64_t total) {
-    const std::int64_t tens = stride % 100;
-    const std::int64_t last = stride % 10;
-    const char* suffix = "th";
-    if (tens < 11 || tens > 13) {
-        suffix = last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
-    }
+    const QString suffix = QString::fromLatin1(ordinal_suffix(stride));
     if (total > 0) {
         return QCoreApplication::translate("TensorSample", "every %1%2 of %3 values")
             .arg(stride)
-            .arg(QLatin1String(suffix))
+            .arg(suffix)
             .arg(QLocale().toString(static_cast<qlonglong>(total)));
     }
-    return QCoreApplication::translate("TensorSample", "every %1%2 value")
-        .arg(stride)
-        .arg(QLatin1String(suffix));
+    return QCoreApplication::translate("TensorSample", "every %1%2 value").arg(stride).arg(suffix);
 }
 
 Tensor labelledSample(Tensor sample, std::int64_t stride, std::int64_t total) {

@@ -122,4 +122,13 @@ std::string csv_field(std::string_view text) {
     return quoted + "\"";
 }
 
+std::string_view ordinal_suffix(std::int64_t n) {
+    const std::int64_t tens = n % 100;
+    const std::int64_t last = n % 10;
+    if (tens >= 11 && tens <= 13) {
+        return "th";
+    }
+    return last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
+}
+
 }  // namespace quantscope

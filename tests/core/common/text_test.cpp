@@ -64,3 +64,23 @@ TEST(DescribeFailure, StandardLibraryTextNeverReachesAPerson) {
 
 }  // namespace
 }  // namespace quantscope
+
+namespace quantscope {
+namespace {
+
+TEST(Text, OrdinalSuffixes) {
+    EXPECT_EQ(ordinal_suffix(1), "st");
+    EXPECT_EQ(ordinal_suffix(2), "nd");
+    EXPECT_EQ(ordinal_suffix(3), "rd");
+    EXPECT_EQ(ordinal_suffix(4), "th");
+    EXPECT_EQ(ordinal_suffix(11), "th");
+    EXPECT_EQ(ordinal_suffix(12), "th");
+    EXPECT_EQ(ordinal_suffix(13), "th");
+    EXPECT_EQ(ordinal_suffix(21), "st");
+    EXPECT_EQ(ordinal_suffix(100), "th");
+    EXPECT_EQ(ordinal_suffix(111), "th");
+    EXPECT_EQ(ordinal_suffix(122), "nd");
+}
+
+}  // namespace
+}  // namespace quantscope

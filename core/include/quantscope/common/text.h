@@ -13,6 +13,7 @@
 //                 "\n", "\r", "\t", "\e", "\xNN" (C0, DEL) or "\u00NN" (C1).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -51,5 +52,9 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 // A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or newline.
 // Give it valid_utf8 text.
 std::string csv_field(std::string_view text);
+
+// The English ordinal suffix of n: "st" for 1, 21; "nd" for 2; "rd" for 3; "th" for 11 to 13
+// and the rest (what "every 21st value" needs).
+std::string_view ordinal_suffix(std::int64_t n);
 
 }  // namespace quantscope
