@@ -30,6 +30,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::bytes_of;
+using test::reset_peak_resident;
+using test::status_kb;
 using Clock = std::chrono::steady_clock;
 
 // Generous enough for a sanitizer build on a busy 2-core machine; the quadratic and blocking
@@ -173,28 +175,6 @@ constexpr bool kSanitized = false;
 #else
 constexpr bool kSanitized = false;
 #endif
-
-// A field of /proc/self/status in kB ("VmRSS", "VmHWM"), or -1.
-long status_kb(const std::string& key) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.starts_with(key + ":")) {
-            return std::stol(line.substr(key.size() + 1));
-        }
-    }
-    return -1;
-}
-
-// Resets the peak resident size (VmHWM) to the current one; false where the kernel refuses.
-bool reset_peak_resident() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-    clear.flush();
-    // A kernel that ignores the request leaves an earlier peak, far above the current size.
-    const long peak = status_kb("VmHWM");
-    return clear.good() && peak >= 0 && peak <= status_kb("VmRSS") + 1024;
-}
 
 // A file that spends 6 bytes on each of a million empty tensors must not cost hundreds of bytes
 // per tensor to list (it cost about 300 at its peak).

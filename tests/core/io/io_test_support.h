@@ -40,6 +40,28 @@ inline std::vector<std::byte> bytes_of(std::string_view text) {
     return bytes;
 }
 
+// A field of /proc/self/status in kB ("VmRSS", "VmHWM"), or -1.
+inline long status_kb(const std::string& key) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with(key + ":")) {
+            return std::stol(line.substr(key.size() + 1));
+        }
+    }
+    return -1;
+}
+
+// Resets the peak resident size (VmHWM) to the current one; false where the kernel refuses.
+inline bool reset_peak_resident() {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.flush();
+    // A kernel that ignores the request leaves an earlier peak, far above the current size.
+    const long peak = status_kb("VmHWM");
+    return clear.good() && peak >= 0 && peak <= status_kb("VmRSS") + 1024;
+}
+
 // Exact comparison (NaN equals NaN): loaders must reproduce stored values bit for bit.
 inline void expect_values(const Tensor& tensor, std::initializer_list<float> expected) {
     ASSERT_EQ(tensor.values.size(), expected.size()) << tensor.info.name;

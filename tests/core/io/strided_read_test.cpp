@@ -27,10 +27,13 @@
 #include "quantscope/io/source.h"
 
 namespace quantscope {
-namespace {
+// Not anonymous: the suite compiles in unity batches with other files' helpers.
+namespace strided_test {
 
 namespace fs = std::filesystem;
 using test::fixture;
+using test::reset_peak_resident;
+using test::status_kb;
 
 // A folder of its own under the system's temporary folder, removed with everything in it.
 class TempFolder {
@@ -425,26 +428,6 @@ TEST(StridedRead, ACorruptOrTruncatedFileFailsTheSampleAsTheWholeRead) {
     EXPECT_GT(external_failures, 0);
 }
 
-// /proc/self/status field in kB, or -1.
-long status_kb(const std::string& key) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.starts_with(key + ":")) {
-            return std::stol(line.substr(key.size() + 1));
-        }
-    }
-    return -1;
-}
-
-bool reset_peak_resident() {
-    std::ofstream clear("/proc/self/clear_refs");
-    clear << "5";
-    clear.flush();
-    const long peak = status_kb("VmHWM");
-    return clear.good() && peak >= 0 && peak <= status_kb("VmRSS") + 1024;
-}
-
 // A 400 MB tensor sampled every 100th value: the resident set grows by the 4 MB sample and a
 // window or two, not by the tensor (mapped pages are released as the read moves on; pread reads
 // bounded windows).
@@ -486,5 +469,5 @@ TEST(StridedRead, SamplingALargeTensorHoldsTheSampleNotTheTensor) {
     }
 }
 
-}  // namespace
+}  // namespace strided_test
 }  // namespace quantscope
