@@ -23,6 +23,7 @@ AnalysisSession::LargeTensorChoice askLargeTensor(QWidget* parent, const TensorI
     const std::int64_t sampleCount = (info.count + stride - 1) / stride;
     box.setInformativeText(
         QObject::tr("Read all of it, or a sample of %1 (%2 values) for the views? A sample is "
+                    "read straight from the file, so memory holds only the sample. It is "
                     "marked as such wherever the tensor is named; its numbers describe the "
                     "sample, not the whole tensor.")
             .arg(sampleDescription(stride), locale.toString(static_cast<qlonglong>(sampleCount))));

@@ -164,37 +164,31 @@ private slots:
         } else if (kind == QLatin1String("csv")) {
             window.openFiles({csv_});
             running = [session] { return session->isLoading(); };
-        } else if (kind == QLatin1String("read")) {
+        } else if (kind == QLatin1String("read") || kind == QLatin1String("sample")) {
+            // "sample": the strided sample of a tensor over the memory limit, read from the file.
+            const bool sample = kind == QLatin1String("sample");
+            if (sample) {
+                session->setMemoryLimit(100 << 20);  // 25M float32: every 5th of the 100M
+                chooseSampleAtPrompt();
+            }
             bool reading = false;
             connect(session, &AnalysisSession::loadingStarted, this,
-                    [&reading](const QString& what) {
-                        reading = reading || what.startsWith(QLatin1String("Reading"));
+                    [&reading, sample](const QString& what) {
+                        reading =
+                            reading || what.startsWith(sample ? QLatin1String("Reading a sample")
+                                                              : QLatin1String("Reading"));
                     });
-            window.openFiles({npy_});
+            window.openFiles({sample ? large_ : npy_});
             QVERIFY(QTest::qWaitFor([&] { return reading; }, kTimeout));
-            // A read from the page cache is quick: its analysis may have started already.
-            running = [session] { return session->isLoading() || session->isRunning(); };
-        } else if (kind == QLatin1String("sample")) {
-            // The strided sample of a tensor over the memory limit, read from the file.
-            session->setMemoryLimit(100 << 20);  // 25M float32: every 5th of the 100M
-            onPrompt([](QMessageBox* box) {
-                for (QAbstractButton* button : box->buttons()) {
-                    if (button->text().contains(QStringLiteral("sample"))) {
-                        button->click();
-                    }
-                }
-            });
-            bool reading = false;
-            connect(session, &AnalysisSession::loadingStarted, this,
-                    [&reading](const QString& what) {
-                        reading = reading || what.contains(QLatin1String("sample"));
-                    });
-            window.openFiles({large_});
-            QVERIFY(QTest::qWaitFor([&] { return reading; }, kTimeout));
-            // The prompt was the active window: Esc goes to the main window again.
-            window.activateWindow();
-            QVERIFY(QTest::qWaitForWindowActive(&window));
-            running = [session] { return session->isLoading(); };
+            if (sample) {
+                // The prompt was the active window: Esc goes to the main window again.
+                window.activateWindow();
+                QVERIFY(QTest::qWaitForWindowActive(&window));
+                running = [session] { return session->isLoading(); };
+            } else {
+                // A read from the page cache is quick: its analysis may have started already.
+                running = [session] { return session->isLoading() || session->isRunning(); };
+            }
         } else if (kind == QLatin1String("analysis")) {
             window.openFiles({QStringLiteral("gen:gaussian:n=30000000,seed=2")});
             QVERIFY(QTest::qWaitFor([&] { return session->tensor() != nullptr; }, kTimeout));
@@ -366,13 +360,7 @@ private slots:
         AnalysisSession* session = window.session();
         QVERIFY(QTest::qWaitFor([&] { return idle(session); }, kTimeout));
         session->setMemoryLimit(4 << 20);  // 1M float32: every 100th value
-        onPrompt([](QMessageBox* box) {
-            for (QAbstractButton* button : box->buttons()) {
-                if (button->text().contains(QStringLiteral("sample"))) {
-                    button->click();
-                }
-            }
-        });
+        chooseSampleAtPrompt();
         QList<QPair<int, int>> steps;
         QString task;
         connect(session, &AnalysisSession::progressChanged, this,
@@ -435,6 +423,17 @@ private slots:
     }
 
 private:
+    // Answers the next large-tensor prompt with "Read a sample".
+    static void chooseSampleAtPrompt() {
+        onPrompt([](QMessageBox* box) {
+            for (QAbstractButton* button : box->buttons()) {
+                if (button->text().contains(QStringLiteral("sample"))) {
+                    button->click();
+                }
+            }
+        });
+    }
+
     // Runs `act` on the large-tensor prompt once it shows (it is modal: polled from a timer).
     static void onPrompt(std::function<void(QMessageBox*)> act) {
         QTimer::singleShot(10, [act = std::move(act)] {
