@@ -30,6 +30,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::bytes_of;
+using test::kSanitized;
 using test::reset_peak_resident;
 using test::status_kb;
 using Clock = std::chrono::steady_clock;
@@ -163,18 +164,6 @@ std::string empty_tensor(const std::string& name) {
 std::string model(const std::string& graph) {
     return field(1, 8) + field(7, graph);
 }
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 // A file that spends 6 bytes on each of a million empty tensors must not cost hundreds of bytes
 // per tensor to list (it cost about 300 at its peak).

@@ -40,6 +40,21 @@ inline std::vector<std::byte> bytes_of(std::string_view text) {
     return bytes;
 }
 
+// Under a sanitizer an allocation costs more (shadow memory, quarantine): memory bounds do not
+// hold there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // A field of /proc/self/status in kB ("VmRSS", "VmHWM"), or -1.
 inline long status_kb(const std::string& key) {
     std::ifstream status("/proc/self/status");
