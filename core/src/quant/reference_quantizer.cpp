@@ -284,8 +284,8 @@ ReferenceGroup reference_ggml_group(std::span<const float> values,
     std::vector<float> u(n);
     auto clipped = std::make_unique<bool[]>(n);
     ReferenceGroup group;
-    group.parameters.params =
-        quantizer.run(x.data(), y.data(), codes.data(), u.data(), clipped.get());
+    quantizer.run(x.data(), n, y.data(), codes.data(), u.data(), clipped.get(),
+                  &group.parameters.params);
     group.parameters.range = {group.parameters.params.clip_min, group.parameters.params.clip_max};
     const detail::CodeRange cells = detail::code_range(config);
     group.parameters.clip_limits = {cells.lo, cells.hi};
