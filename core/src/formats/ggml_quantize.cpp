@@ -40,7 +40,7 @@ int truncated_int8(float value) {
 // first value that reaches it is the one ggml kept. No value above +0: ggml keeps max = +0.
 template <std::size_t N>
 float signed_absmax(const float* x) {
-    static_assert(N % 16 == 0);
+    static_assert(N % 16 == 0 && N <= 64);
     constexpr std::size_t kLanes = 16;
     float lanes[kLanes] = {};
     for (std::size_t j = 0; j < N; j += kLanes) {
@@ -57,7 +57,11 @@ float signed_absmax(const float* x) {
     if (amax == 0.0f) {
         return 0.0f;
     }
-    return *std::find_if(x, x + N, [amax](float v) { return std::fabs(v) == amax; });
+    std::uint64_t reaching = 0;  // bit j: |x[j]| == amax; the first one is ggml's
+    for (std::size_t j = 0; j < N; ++j) {
+        reaching |= static_cast<std::uint64_t>(std::fabs(x[j]) == amax) << j;
+    }
+    return x[std::countr_zero(reaching)];
 }
 
 struct Range {

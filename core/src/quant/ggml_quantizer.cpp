@@ -35,6 +35,7 @@ GgmlBlockQuantizer::GgmlBlockQuantizer(const QuantConfig& config)
       lookup_(config.format.as_lookup()),
       block_(static_cast<std::size_t>(type_.block_elements)),
       sub_block_(static_cast<std::size_t>(type_.sub_block_elements)),
+      offset_(config.scheme == Scheme::Affine),
       cells_(code_range(config)),
       clean_(kMaxValues),
       bytes_(kMaxValues / block_ * static_cast<std::size_t>(type_.block_bytes)) {
@@ -62,7 +63,6 @@ void GgmlBlockQuantizer::run(const float* x, std::size_t n, float* y, std::int32
     }
     const std::size_t blocks = n / block_;
     type_.quantize(clean, bytes_.data(), blocks);
-    type_.dequantize(bytes_.data(), y, blocks);
     const auto bytes = static_cast<std::size_t>(type_.block_bytes);
     for (std::size_t b = 0; b < blocks; ++b) {
         const std::size_t at = b * block_;
@@ -90,6 +90,19 @@ GroupParameters GgmlBlockQuantizer::decode_block(const float* x, const std::byte
         g.clip_max = std::max({g.clip_max, lo, hi});
         g.scale = std::max<double>(g.scale, std::fabs(m.scale));
         const std::size_t first = s * sub_block_;
+        // ggml's dequantization (ggml::unpacked): scale * e, plus the offset where the type
+        // has one (+0 added to -0 would give +0).
+        if (offset_) {
+#pragma omp simd
+            for (std::size_t i = first; i < first + sub_block_; ++i) {
+                y[i] = m.scale * static_cast<float>(e[i]) + m.offset;
+            }
+        } else {
+#pragma omp simd
+            for (std::size_t i = first; i < first + sub_block_; ++i) {
+                y[i] = m.scale * static_cast<float>(e[i]);
+            }
+        }
         if (m.scale != 0) {
             const float inv = 1.0f / m.scale;
 #pragma omp simd

@@ -25,7 +25,8 @@ void check_ggml_rows(std::size_t count, std::span<const std::int64_t> shape,
 
 // Whole blocks at a time, up to kMaxValues values: ggml's quantizer runs over them all at once
 // (the K-quants search several blocks' scales side by side), into bytes held here, and each
-// block is decoded from them while it is in L1. Allocates only when constructed.
+// block is decoded from them while it is in L1 (its codes and maps unpacked once: Q(x), u and
+// the codes all come from them). Allocates only when constructed.
 class GgmlBlockQuantizer {
 public:
     static constexpr std::size_t kMaxValues = 2048;
@@ -49,6 +50,7 @@ private:
     std::size_t sub_block_;
     double element_lo_;  // the element format's lowest and highest values
     double element_hi_;
+    bool offset_;  // the types with an offset (affine in ggml_config.cpp's table)
     CodeRange cells_;
     std::vector<std::int32_t> level_index_;  // iq4_nl: level + 128 -> its index
     std::vector<float> clean_;
