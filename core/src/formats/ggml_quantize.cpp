@@ -35,33 +35,19 @@ int truncated_int8(float value) {
 }
 
 // The value of largest magnitude (its sign kept; the first of equals), NaN ignored: ggml's
-// running `if (amax < fabsf(x)) { amax = fabsf(x); max = x; }`. The largest magnitude is taken
-// in lanes first (a maximum does not depend on the order; NaN fails every comparison), then the
-// first value that reaches it is the one ggml kept. No value above +0: ggml keeps max = +0.
+// running `if (amax < fabsf(x)) { amax = fabsf(x); max = x; }` (for 16 or 32 values, faster as
+// written than in lanes).
 template <std::size_t N>
 float signed_absmax(const float* x) {
-    static_assert(N % 16 == 0 && N <= 64);
-    constexpr std::size_t kLanes = 16;
-    float lanes[kLanes] = {};
-    for (std::size_t j = 0; j < N; j += kLanes) {
-#pragma omp simd
-        for (std::size_t t = 0; t < kLanes; ++t) {
-            const float a = std::fabs(x[j + t]);
-            lanes[t] = a > lanes[t] ? a : lanes[t];
+    float amax = 0.0f;
+    float max = 0.0f;
+    for (std::size_t j = 0; j < N; ++j) {
+        if (amax < std::fabs(x[j])) {
+            amax = std::fabs(x[j]);
+            max = x[j];
         }
     }
-    float amax = 0.0f;
-    for (const float a : lanes) {
-        amax = a > amax ? a : amax;
-    }
-    if (amax == 0.0f) {
-        return 0.0f;
-    }
-    std::uint64_t reaching = 0;  // bit j: |x[j]| == amax; the first one is ggml's
-    for (std::size_t j = 0; j < N; ++j) {
-        reaching |= static_cast<std::uint64_t>(std::fabs(x[j]) == amax) << j;
-    }
-    return x[std::countr_zero(reaching)];
+    return max;
 }
 
 struct Range {
