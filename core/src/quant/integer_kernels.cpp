@@ -39,7 +39,8 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
             }
             continue;
         }
-        const float r = round_scalar(xi * p.inv_scale, p.rounding, p.seed, first_index + i);
+        const float t = dithered(xi * p.inv_scale, p.dither, p.seed, first_index + i);
+        const float r = round_scalar(t, p.rounding, p.seed, first_index + i);
         const float q = std::clamp(r + p.zero_point, p.qmin, p.qmax);
         y[i] = (q - p.zero_point) * p.scale;
         if (codes != nullptr) {
@@ -135,17 +136,20 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
                          MetricSums& sums, detail::KlCounts* kl = nullptr) {
     constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
-    float nonfinite = 0;
-    const KlCounting how = kl_counting(kl, true);
+    // Dither goes the scalar way, counting the KL histogram from each value's position.
+    float nonfinite = p.dither == Dither::None ? 0.0f : 1.0f;
+    const KlCounting how = kl_counting(kl, nonfinite == 0);
     std::uint32_t slots[kBlock];
-    with_rounding(p.rounding, [&]<Rounding R>() {
-        if (how == KlCounting::KernelSlots) {
-            quantize_block_fused<R, kMode, KlCounting::KernelSlots>(
-                x, y, n, first_index, p, a, sums, nonfinite, {}, slots, &kl->grid());
-        } else {
-            quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
-        }
-    });
+    if (nonfinite == 0) {
+        with_rounding(p.rounding, [&]<Rounding R>() {
+            if (how == KlCounting::KernelSlots) {
+                quantize_block_fused<R, kMode, KlCounting::KernelSlots>(
+                    x, y, n, first_index, p, a, sums, nonfinite, {}, slots, &kl->grid());
+            } else {
+                quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
+            }
+        });
+    }
     count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n, [&](std::size_t i) {
         return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i)
                           : x[i] * p.inv_scale + p.zero_point;
@@ -185,6 +189,13 @@ void quantize_block_per_element(const float* x, float* y, std::int32_t* codes, s
 void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
                      const KernelParams* groups, std::size_t block_len, MetricSums& sums,
                      detail::KlCounts* kl) {
+    if (groups->dither != Dither::None) {  // the scalar way, group by group
+        for (std::size_t b = 0; b < n; b += block_len) {
+            quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
+                           sums, kl);
+        }
+        return;
+    }
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
     const KlCounting how = kl_counting(kl, true);
