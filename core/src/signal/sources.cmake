@@ -1,0 +1,2 @@
+target_sources(quantscope_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/spectrum.cpp)
