@@ -18,11 +18,22 @@ bool is_power_of_two(std::size_t n) {
 
 }  // namespace
 
-void fft(std::span<std::complex<double>> data) {
-    const std::size_t n = data.size();
-    if (!is_power_of_two(n)) {
-        throw UsageError("the FFT takes a power-of-two length, got " + std::to_string(n));
+namespace {
+
+// exp(-2 pi i k / n) for k < n / 2: a stage of span len uses every (n / len)-th. From cos and
+// sin of each k, not a running product, whose error grows with n.
+std::vector<std::complex<double>> twiddles(std::size_t n) {
+    std::vector<std::complex<double>> table(n / 2);
+    for (std::size_t k = 0; k < table.size(); ++k) {
+        table[k] = std::polar(
+            1.0, -2 * std::numbers::pi * static_cast<double>(k) / static_cast<double>(n));
     }
+    return table;
+}
+
+void fft_with(std::span<std::complex<double>> data,
+              const std::vector<std::complex<double>>& table) {
+    const std::size_t n = data.size();
     // Bit-reversed order first, then log2 n passes of butterflies over doubling spans.
     for (std::size_t i = 1, j = 0; i < n; ++i) {
         std::size_t bit = n >> 1;
@@ -35,22 +46,26 @@ void fft(std::span<std::complex<double>> data) {
         }
     }
     for (std::size_t len = 2; len <= n; len <<= 1) {
-        const double angle = -2 * std::numbers::pi / static_cast<double>(len);
         const std::size_t half = len / 2;
-        // Twiddles from cos/sin of each index, not a running product: its error grows with n.
-        std::vector<std::complex<double>> twiddle(half);
-        for (std::size_t k = 0; k < half; ++k) {
-            twiddle[k] = std::polar(1.0, angle * static_cast<double>(k));
-        }
+        const std::size_t stride = n / len;
         for (std::size_t start = 0; start < n; start += len) {
             for (std::size_t k = 0; k < half; ++k) {
                 const std::complex<double> even = data[start + k];
-                const std::complex<double> odd = data[start + k + half] * twiddle[k];
+                const std::complex<double> odd = data[start + k + half] * table[k * stride];
                 data[start + k] = even + odd;
                 data[start + k + half] = even - odd;
             }
         }
     }
+}
+
+}  // namespace
+
+void fft(std::span<std::complex<double>> data) {
+    if (!is_power_of_two(data.size())) {
+        throw UsageError("the FFT takes a power-of-two length, got " + std::to_string(data.size()));
+    }
+    fft_with(data, twiddles(data.size()));
 }
 
 std::vector<double> hann_window(std::size_t n) {
@@ -88,17 +103,28 @@ Spectrum power_spectrum(std::span<const float> signal, const SpectrumOptions& op
         starts.push_back(0);
     } else {
         const std::size_t last = signal.size() - n;
-        for (std::size_t s = 0; s < last; s += n / 2) {
-            starts.push_back(s);
+        const std::size_t count = last / (n / 2) + (last % (n / 2) == 0 ? 1 : 2);
+        const std::size_t taken =
+            options.max_segments > 0 ? std::min(count, options.max_segments) : count;
+        if (taken == count) {
+            for (std::size_t s = 0; s < last; s += n / 2) {
+                starts.push_back(s);
+            }
+            starts.push_back(last);
+        } else {
+            // Evenly spread over the whole signal, the first at 0 and the last at its end.
+            for (std::size_t i = 0; i < taken; ++i) {
+                starts.push_back(taken == 1 ? 0 : last * i / (taken - 1));
+            }
         }
-        starts.push_back(last);
     }
+    const std::vector<std::complex<double>> table = twiddles(n);
     for (const std::size_t start : starts) {
         for (std::size_t i = 0; i < n; ++i) {
             const float x = i < window.size() ? signal[start + i] : 0.0f;
             buffer[i] = i < window.size() && std::isfinite(x) ? x * window[i] : 0.0;
         }
-        fft(buffer);
+        fft_with(buffer, table);
         for (std::size_t k = 0; k < bins; ++k) {
             power[k] += std::norm(buffer[k]);
         }

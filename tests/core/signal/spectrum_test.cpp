@@ -88,6 +88,18 @@ TEST(PowerSpectrum, ASineOnABinPeaksThereAtItsMeanPower) {
     EXPECT_LT(s.power_db[30], s.power_db[21] - 100);
 }
 
+TEST(PowerSpectrum, AtMostMaxSegmentsSpreadOverTheSignal) {
+    const double rate = 48000;
+    const std::vector<float> x = sine(48000, 0.5, 21.0 / 1024);
+    const Spectrum all = power_spectrum(x, {.segment = 1024, .sample_rate = rate});
+    const Spectrum some =
+        power_spectrum(x, {.segment = 1024, .sample_rate = rate, .max_segments = 10});
+    EXPECT_EQ(all.segments, 93u);
+    EXPECT_EQ(some.segments, 10u);
+    // A stationary sine: the same peak from fewer segments.
+    EXPECT_NEAR(some.power_db[21], all.power_db[21], 0.01);
+}
+
 TEST(PowerSpectrum, ShortSignalsAreOneZeroPaddedSegmentAndEmptyIsEmpty) {
     const Spectrum s = power_spectrum(sine(100, 1, 0.25), {.segment = 256});
     EXPECT_EQ(s.segments, 1u);

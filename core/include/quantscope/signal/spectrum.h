@@ -22,6 +22,9 @@ std::vector<double> hann_window(std::size_t n);
 struct SpectrumOptions {
     std::size_t segment = 4096;  // the FFT length, a power of two >= 2
     double sample_rate = 0;      // Hz; 0 gives frequencies in cycles per sample
+    // At most this many segments, spread evenly over a longer signal (0: every one): bounds
+    // the work on long recordings at a variance that no plot shows.
+    std::size_t max_segments = 0;
 };
 
 struct Spectrum {
