@@ -78,10 +78,24 @@ bool writeChordWav(const QString& path) {
     return file.open(QIODevice::WriteOnly) && file.write(wav) == wav.size();
 }
 
-bool studyAndDraw(AnalysisSession& session, SignalPanel& panel) {
-    return gui_test::settle(&session) &&
-           QTest::qWaitFor([&] { return panel.listenPanel()->isVisible(); }, gui_test::kTimeout);
-}
+// A Signal tab on its own studying the quiet sine under int8 over [-1, 1].
+struct QuietSineTab {
+    AnalysisSession session;
+    SignalPanel panel{&session};
+
+    // Shows the tab and waits until the sine's spectrum is drawn.
+    bool study() {
+        session.setConfig(quietInt8());
+        session.setManualRangeLocked(true);  // the sine keeps the range [-1, 1]
+        if (!gui_test::showAtTestSize(panel)) {
+            return false;
+        }
+        session.setTensor(generate(kQuietSine), 48000);
+        return gui_test::settle(&session) &&
+               QTest::qWaitFor([&] { return panel.listenPanel()->isVisible(); },
+                               gui_test::kTimeout);
+    }
+};
 
 }  // namespace
 
@@ -95,13 +109,9 @@ private slots:
         if (SignalPlayer::outputAvailable()) {
             QSKIP("this machine has an audio output");
         }
-        AnalysisSession session;
-        session.setConfig(quietInt8());
-        session.setManualRangeLocked(true);  // the sine keeps the range [-1, 1]
-        SignalPanel panel(&session);
-        QVERIFY(gui_test::showAtTestSize(panel));
-        session.setTensor(generate(kQuietSine), 48000);
-        QVERIFY(studyAndDraw(session, panel));
+        QuietSineTab tab;
+        QVERIFY(tab.study());
+        SignalPanel& panel = tab.panel;
         ListenPanel* listen = panel.listenPanel();
         QVERIFY(listen->statusLabel()->text().startsWith(QLatin1String("No audio output device")));
         QVERIFY(listen->statusLabel()->isVisible());
@@ -128,13 +138,10 @@ private slots:
     }
 
     void theDitherSwitchChangesTheConfigAndTheSpectrum() {
-        AnalysisSession session;
-        session.setConfig(quietInt8());
-        session.setManualRangeLocked(true);  // the sine keeps the range [-1, 1]
-        SignalPanel panel(&session);
-        QVERIFY(gui_test::showAtTestSize(panel));
-        session.setTensor(generate(kQuietSine), 48000);
-        QVERIFY(studyAndDraw(session, panel));
+        QuietSineTab tab;
+        QVERIFY(tab.study());
+        AnalysisSession& session = tab.session;
+        SignalPanel& panel = tab.panel;
         ListenPanel* listen = panel.listenPanel();
         QVERIFY(listen->ditherBox()->isEnabled());
         QVERIFY(!listen->ditherBox()->isChecked());
@@ -194,14 +201,11 @@ private slots:
     }
 
     void playSendsThePcmOfTheChosenSignalWithTheGuardedGain() {
-        AnalysisSession session;
-        session.setConfig(quietInt8());
-        session.setManualRangeLocked(true);  // the sine keeps the range [-1, 1]
-        SignalPanel panel(&session);
-        QVERIFY(gui_test::showAtTestSize(panel));
+        QuietSineTab tab;
+        QVERIFY(tab.study());
+        AnalysisSession& session = tab.session;
+        SignalPanel& panel = tab.panel;
         const Tensor sine = generate(kQuietSine);
-        session.setTensor(sine, 48000);
-        QVERIFY(studyAndDraw(session, panel));
         ListenPanel* listen = panel.listenPanel();
         const QuantResult& result = session.outcome()->result;
 
