@@ -130,30 +130,52 @@ template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
     }
 }
 
+// x[i] in code units, x / s + z: where the KL histogram counts it.
+template <bool PerElement>
+float code_position(const float* x, std::size_t i, const KernelParams& p, const ParamArrays& a) {
+    return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i) : x[i] * p.inv_scale + p.zero_point;
+}
+
+// Dithered configs: the scalar path, and the KL histogram of x (undithered) from each value's
+// position. Apart, so that the fused kernel's caller stays as it was.
+template <bool PerElement>
+[[gnu::noinline]] void quantize_block_dithered(const float* x, float* y, std::int32_t* codes,
+                                               std::size_t n, std::uint64_t first_index,
+                                               const KernelParams& p, const ParamArrays& a,
+                                               MetricSums& sums, detail::KlCounts* kl) {
+    if (kl != nullptr) {
+        std::uint32_t slots[kBlock];
+        for (std::size_t i = 0; i < n; ++i) {
+            slots[i] = kl_slot(x[i], code_position<PerElement>(x, i, p, a), kl->grid());
+        }
+        kl->add_slots(slots, n);
+    }
+    quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
+}
+
 // `kl` (optional) counts the block's values, n <= kBlock, into the KL histogram.
 template <bool PerElement>
 void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
                          MetricSums& sums, detail::KlCounts* kl = nullptr) {
-    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
-    // Dither goes the scalar way, counting the KL histogram from each value's position.
-    float nonfinite = p.dither == Dither::None ? 0.0f : 1.0f;
-    const KlCounting how = kl_counting(kl, nonfinite == 0);
-    std::uint32_t slots[kBlock];
-    if (nonfinite == 0) {
-        with_rounding(p.rounding, [&]<Rounding R>() {
-            if (how == KlCounting::KernelSlots) {
-                quantize_block_fused<R, kMode, KlCounting::KernelSlots>(
-                    x, y, n, first_index, p, a, sums, nonfinite, {}, slots, &kl->grid());
-            } else {
-                quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
-            }
-        });
+    if (p.dither != Dither::None) {
+        quantize_block_dithered<PerElement>(x, y, codes, n, first_index, p, a, sums, kl);
+        return;
     }
-    count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n, [&](std::size_t i) {
-        return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i)
-                          : x[i] * p.inv_scale + p.zero_point;
+    constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
+    float nonfinite = 0;
+    const KlCounting how = kl_counting(kl, true);
+    std::uint32_t slots[kBlock];
+    with_rounding(p.rounding, [&]<Rounding R>() {
+        if (how == KlCounting::KernelSlots) {
+            quantize_block_fused<R, kMode, KlCounting::KernelSlots>(
+                x, y, n, first_index, p, a, sums, nonfinite, {}, slots, &kl->grid());
+        } else {
+            quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
+        }
     });
+    count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n,
+                    [&](std::size_t i) { return code_position<PerElement>(x, i, p, a); });
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
