@@ -35,7 +35,7 @@ struct AnalysisOutcome {
     double sampleRate = 0;  // of the tensor's source (0: none, x is the index)
     // The signal view's unzoomed traces, for tensors that are signals (signalData).
     std::shared_ptr<const widgets::SignalOverview> signalOverview;
-    // The Signal tab's spectra of E (with dither on and off), for signals.
+    // The Signal tab's spectra of E (with dither on and off), for signals with a sample rate.
     std::shared_ptr<const ErrorSpectra> errorSpectra;
 };
 

@@ -145,14 +145,15 @@ QPushButton* ListenPanel::playButton(Sound sound) const {
     return play_[static_cast<int>(sound)];
 }
 
-void ListenPanel::showOutcome() {
+bool ListenPanel::showOutcome() {
     const auto outcome = session_->outcome();
     outcome_ = outcome && outcome->errorSpectra ? outcome : nullptr;
     if (!outcome_) {
+        player_->stop();
         chart_->clear();
         caption_->clear();
         updateControls();
-        return;
+        return false;
     }
     const ErrorSpectra& spectra = *outcome_->errorSpectra;
     double top = peakDb(spectra.current);
@@ -171,9 +172,7 @@ void ListenPanel::showOutcome() {
     curves.append({tr("E, %1 (current)").arg(ditherName(spectra.currentDither)),
                    spectrumPoints(spectra.current, lowest), red, 1.2});
     chart_->setCurves(curves);
-    chart_->setAxisTitles(
-        outcome_->sampleRate > 0 ? tr("frequency (Hz)") : tr("frequency (cycles per sample)"),
-        tr("power of E (dB)"));
+    chart_->setAxisTitles(tr("frequency (Hz)"), tr("power of E (dB)"));
     QString caption =
         tr("Power spectrum of the error E = x - Q(x): Hann window, %1-point segments, %2 "
            "averaged.")
@@ -184,6 +183,7 @@ void ListenPanel::showOutcome() {
     }
     caption_->setText(caption);
     updateControls();
+    return true;
 }
 
 ListenPanel::Playback ListenPanel::playback(Sound sound) const {
@@ -215,8 +215,7 @@ ListenPanel::Playback ListenPanel::playback(Sound sound) const {
             break;
     }
     result.pcm = to_pcm16(samples, result.gainDb, fullScale);
-    result.rate = outcome_->sampleRate > 0 ? static_cast<int>(std::lround(outcome_->sampleRate))
-                                           : kDefaultRate;
+    result.rate = static_cast<int>(std::lround(outcome_->sampleRate));  // > 0: a sound
     return result;
 }
 

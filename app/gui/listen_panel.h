@@ -2,7 +2,8 @@
 // Beside the Signal tab's waveform: the spectrum of the error E = x - Q(x) (with TPDF dither on
 // and off, so its effect shows), the dither switch, and playback of the original, the quantized
 // signal and the error, amplified up to +40 dB under a clipping guard (docs/design.md
-// "Listening"). Without an audio output the playback controls are off and say so; the rest works.
+// "Listening"), for signals with a sample rate (WAV, sines). Without an audio output the
+// playback controls are off and say so; the rest works.
 
 #include <QWidget>
 #include <memory>
@@ -39,8 +40,6 @@ public:
         int rate = 0;
     };
     Playback playback(Sound sound) const;
-    // The rate a signal without one (a 1-D tensor) plays at.
-    static constexpr int kDefaultRate = 48000;
 
     widgets::PlotChartView* spectrumChart() const { return chart_; }
     QCheckBox* ditherBox() const { return dither_; }
@@ -51,8 +50,9 @@ public:
     QLabel* statusLabel() const { return status_; }
     QLabel* captionLabel() const { return caption_; }
 
-    // Draws the session's latest outcome (the Signal tab calls it when it draws the waveform).
-    void showOutcome();
+    // Draws the session's latest outcome (the Signal tab calls it when it draws the waveform);
+    // false when it is no sound (no sample rate: a plain 1-D tensor), with nothing to show.
+    bool showOutcome();
 
 private:
     void play(Sound sound);

@@ -89,8 +89,7 @@ void SignalPanel::showOutcome() {
     }
     view_->setSignal(std::move(signal));
     stack_->setCurrentWidget(view_);
-    listen_->showOutcome();
-    listen_->setVisible(true);
+    listen_->setVisible(listen_->showOutcome());
 }
 
 }  // namespace quantscope::app

@@ -251,6 +251,18 @@ private slots:
         QVERIFY(clipping.pcm.clipped > 0);
     }
 
+    void aTensorWithoutARateGetsTheWaveformOnly() {
+        AnalysisSession session;
+        SignalPanel panel(&session);
+        QVERIFY(gui_test::showAtTestSize(panel));
+        session.setTensor(generate("gaussian:n=5000"));
+        QVERIFY(gui_test::settle(&session));
+        QVERIFY(QTest::qWaitFor([&] { return panel.showsSignal(); }, gui_test::kTimeout));
+        QVERIFY(!session.outcome()->errorSpectra);  // not quantized a second time
+        QVERIFY(!panel.listenPanel()->isVisible());
+        QVERIFY(panel.listenPanel()->playback(Sound::Original).pcm.samples.empty());
+    }
+
     void screenshots() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
