@@ -14,3 +14,6 @@ target_sources(quantscope_core PRIVATE
 target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/optimizer_state.cpp
     ${CMAKE_CURRENT_LIST_DIR}/adam.cpp)
+target_sources(quantscope_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/adam_optimizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/adam_comparison.cpp)
