@@ -29,6 +29,7 @@ class HistogramPanel;
 class MemoryPanel;
 class OperatorsPanel;
 class PlannerPanel;
+class OptimizerPanel;
 class LessonPanel;
 class MetricsPanel;
 class OverviewPanel;
@@ -52,7 +53,8 @@ public:
         MemoryTab,
         OperatorsTab,
         OverviewTab,
-        PlannerTab
+        PlannerTab,
+        OptimizerTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -69,6 +71,7 @@ public:
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
     PlannerPanel* plannerPanel() const { return plannerPanel_; }
+    OptimizerPanel* optimizerPanel() const { return optimizerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -135,6 +138,7 @@ private:
     OperatorsPanel* operatorsPanel_;
     OverviewPanel* overviewPanel_;
     PlannerPanel* plannerPanel_;
+    OptimizerPanel* optimizerPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
