@@ -1,6 +1,7 @@
 #pragma once
 // What the window tests share: where screenshots go, and waiting until a session is idle.
 
+#include <QApplication>
 #include <QColor>
 #include <QDir>
 #include <QPalette>
@@ -24,6 +25,23 @@ inline QString screenshotPath(const QString& name) {
 // A dark palette as a desktop's dark theme gives it: the app's own Dark theme.
 inline QPalette darkPalette() {
     return app::darkPalette();
+}
+
+// Saves STEM-light.png and STEM-dark.png in the screenshot folder with save(path), under the
+// light palette and the dark one, then puts the light one back.
+template <typename Save>
+bool screenshotsInBothPalettes(const QString& stem, Save save) {
+    const QPalette light = QApplication::palette();
+    bool saved = true;
+    for (const bool dark : {false, true}) {
+        QApplication::setPalette(dark ? darkPalette() : light);
+        QTest::qWait(50);
+        saved = save(screenshotPath(
+                    stem + (dark ? QStringLiteral("-dark.png") : QStringLiteral("-light.png")))) &&
+                saved;
+    }
+    QApplication::setPalette(light);
+    return saved;
 }
 
 // Shows a window at the size the window tests use and waits until it is on screen.

@@ -97,15 +97,9 @@ private slots:
             QVERIFY(done.wait(gui_test::kTimeout));
         }
         QVERIFY(panel->outcome());
-        const QPalette light = QApplication::palette();
-        for (const bool dark : {false, true}) {
-            QApplication::setPalette(dark ? gui_test::darkPalette() : light);
-            QTest::qWait(50);
-            QVERIFY(window.saveScreenshot(gui_test::screenshotPath(
-                QStringLiteral("optimizer-%1.png")
-                    .arg(dark ? QLatin1String("dark") : QLatin1String("light")))));
-        }
-        QApplication::setPalette(light);
+        QVERIFY(gui_test::screenshotsInBothPalettes(
+            QStringLiteral("optimizer"),
+            [&](const QString& path) { return window.saveScreenshot(path); }));
     }
 };
 
