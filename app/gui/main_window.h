@@ -28,6 +28,7 @@ class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
 class OperatorsPanel;
+class TrainingPanel;
 class PlannerPanel;
 class LessonPanel;
 class MetricsPanel;
@@ -52,7 +53,8 @@ public:
         MemoryTab,
         OperatorsTab,
         OverviewTab,
-        PlannerTab
+        PlannerTab,
+        TrainingTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -67,6 +69,7 @@ public:
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
+    TrainingPanel* trainingPanel() const { return trainingPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
     PlannerPanel* plannerPanel() const { return plannerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
@@ -133,6 +136,7 @@ private:
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
     OperatorsPanel* operatorsPanel_;
+    TrainingPanel* trainingPanel_;
     OverviewPanel* overviewPanel_;
     PlannerPanel* plannerPanel_;
     StepsPanel* stepsPanel_;
