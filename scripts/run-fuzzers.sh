@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the "fuzz" preset: clang, ASan + UBSan) and runs each loader's
-# fuzzer for SECONDS (default 20), seeded from the test fixtures and the hostile corpus, and the
+# fuzzer for SECONDS (default 20; as many at once as there are cores), seeded from the test fixtures and the hostile corpus, and the
 # engine's (fuzz_quantize: random small tensors and configs into quantize) from no seed. The
 # seeds are copied into build/fuzz/corpus/, so the checked-in files never change; crash inputs
 # are kept in build/fuzz/artifacts/. Exits non-zero if a fuzzer finds a crash, a leak, a
@@ -29,10 +29,9 @@ declare -A seeds=(
     [raw]="*.bin"
     [quantize]=""
 )
-status=0
-failed=()
 mkdir -p "$build/artifacts"
-for format in npy npz safetensors onnx gguf wav csv raw quantize; do
+formats=(npy npz safetensors onnx gguf wav csv raw quantize)
+for format in "${formats[@]}"; do
     corpus="$build/corpus/$format"
     mkdir -p "$corpus"
     for pattern in ${seeds[$format]}; do
@@ -48,13 +47,35 @@ for format in npy npz safetensors onnx gguf wav csv raw quantize; do
             done
         done
     done
-    echo "=== fuzz_$format for ${seconds}s ($(ls "$corpus" | wc -l) inputs in the corpus)"
-    log="$build/fuzz_$format.log"
+done
+
+# Each fuzzer is one process on one core: run as many at once as there are jobs.
+fuzz_one() {
+    local format=$1 corpus="$build/corpus/$1" log="$build/fuzz_$1.log"
     if "$build/fuzz/fuzz_$format" "$corpus" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/${format}-" >"$log" 2>&1; then
-        grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)" "$log" | tr '\n' ' '
-        echo
+        echo ok >"$build/fuzz_$format.result"
+    else
+        echo failed >"$build/fuzz_$format.result"
+    fi
+}
+for format in "${formats[@]}"; do
+    while (($(jobs -rp | wc -l) >= jobs)); do
+        wait -n || true
+    done
+    echo "=== fuzz_$format for ${seconds}s ($(ls "$build/corpus/$format" | wc -l) inputs in the corpus)"
+    rm -f "$build/fuzz_$format.result"
+    fuzz_one "$format" &
+done
+wait
+
+status=0
+failed=()
+for format in "${formats[@]}"; do
+    log="$build/fuzz_$format.log"
+    if [[ "$(cat "$build/fuzz_$format.result" 2>/dev/null)" == ok ]]; then
+        echo "fuzz_$format: $(grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)" "$log" | tr -s '\n ' ' ')"
     else
         echo "fuzz_$format FAILED; the end of its log ($log):"
         tail -n 40 "$log"

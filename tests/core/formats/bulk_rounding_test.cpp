@@ -15,9 +15,6 @@
 namespace quantscope {
 namespace {
 
-constexpr Rounding kModes[] = {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero,
-                               Rounding::Stochastic};
-
 std::uint32_t bits_of(float x) {
     return std::bit_cast<std::uint32_t>(x);
 }
@@ -60,7 +57,7 @@ std::vector<float> probe_inputs(const FloatFormat& f) {
 void expect_fast_matches_reference(const FloatFormat& f, std::span<const float> in) {
     std::vector<float> fast(in.size());
     std::vector<float> reference(in.size());
-    for (Rounding r : kModes) {
+    for (Rounding r : test::kAllRoundings) {
         for (Saturation s : {Saturation::Saturate, Saturation::IeeeCast}) {
             const std::int64_t fast_count = round_to_format(in, fast, f, r, s, 77, 5);
             const std::int64_t ref_count = round_to_format_reference(in, reference, f, r, s, 77, 5);

@@ -11,9 +11,6 @@
 namespace quantscope {
 namespace {
 
-constexpr Rounding kModes[] = {Rounding::NearestEven, Rounding::NearestAway, Rounding::TowardZero,
-                               Rounding::Stochastic};
-
 std::string label(const FloatFormat& f) {
     return f.name();
 }
@@ -34,7 +31,7 @@ TEST(FloatExhaustive, EveryCodeRoundTrips) {
                 ASSERT_EQ(e.code, f.nan_code()) << label(f);
                 continue;
             }
-            for (Rounding mode : kModes) {
+            for (Rounding mode : test::kAllRoundings) {
                 for (Saturation sat : {Saturation::Saturate, Saturation::IeeeCast}) {
                     if (d.value_class == ValueClass::Infinite && sat == Saturation::Saturate) {
                         continue;  // Inf saturates to max: checked below
@@ -106,7 +103,7 @@ TEST(FloatExhaustive, SaturationAndOverflowAtTheEnds) {
     for (const FloatFormat& f : test::exhaustive_float_formats()) {
         const double max = f.max_finite();
         for (double beyond : {std::nextafter(max, inf), max * 1.5, max * 4, 1e300, inf}) {
-            for (Rounding r : kModes) {
+            for (Rounding r : test::kAllRoundings) {
                 const Encoded sat = encode(f, beyond, r, Saturation::Saturate, 0);
                 ASSERT_EQ(sat.value, max) << label(f) << " " << beyond;
                 ASSERT_TRUE(sat.saturated);

@@ -11,6 +11,9 @@
 
 namespace quantscope::test {
 
+constexpr Rounding kAllRoundings[] = {Rounding::NearestEven, Rounding::NearestAway,
+                                      Rounding::TowardZero, Rounding::Stochastic};
+
 inline std::vector<FloatFormat> exhaustive_float_formats() {
     std::vector<FloatFormat> formats;
     for (const Format& f : named_formats()) {

@@ -29,6 +29,7 @@ namespace quantscope {
 namespace {
 
 namespace fs = std::filesystem;
+using test::bytes_of;
 using Clock = std::chrono::steady_clock;
 
 // Generous enough for a sanitizer build on a busy 2-core machine; the quadratic and blocking
@@ -160,12 +161,6 @@ std::string empty_tensor(const std::string& name) {
 std::string model(const std::string& graph) {
     return field(1, 8) + field(7, graph);
 }
-std::vector<std::byte> bytes_of(const std::string& text) {
-    std::vector<std::byte> out(text.size());
-    std::memcpy(out.data(), text.data(), text.size());
-    return out;
-}
-
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;
 #elif defined(__has_feature)

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "quantscope/common/tensor.h"
@@ -29,6 +31,12 @@ inline std::vector<std::byte> file_bytes(const std::string& path) {
     for (std::size_t i = 0; i < chars.size(); ++i) {
         bytes[i] = static_cast<std::byte>(chars[i]);
     }
+    return bytes;
+}
+
+inline std::vector<std::byte> bytes_of(std::string_view text) {
+    std::vector<std::byte> bytes(text.size());
+    std::memcpy(bytes.data(), text.data(), text.size());
     return bytes;
 }
 

@@ -18,18 +18,13 @@
 namespace quantscope {
 namespace {
 
+using test::bytes_of;
 using test::fixture;
 
 std::string upper(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return text;
-}
-
-std::vector<std::byte> bytes_of(std::string_view text) {
-    std::vector<std::byte> bytes(text.size());
-    std::memcpy(bytes.data(), text.data(), text.size());
-    return bytes;
 }
 
 std::span<const std::byte> head_of(const std::vector<std::byte>& bytes) {
