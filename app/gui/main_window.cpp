@@ -64,6 +64,7 @@
 #include "sweep_panel.h"
 #include "tensor_sample.h"
 #include "theme.h"
+#include "training_panel.h"
 
 namespace quantscope::app {
 
@@ -111,6 +112,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
             [this] { tabs_->setCurrentIndex(HistogramTab); });
     plannerPanel_ = new PlannerPanel(this);
     tabs_->addTab(plannerPanel_, tr("Planner"));
+    trainingPanel_ = new TrainingPanel(this);
+    tabs_->addTab(trainingPanel_, tr("Training"));
     // The planner plans the selected model.
     const auto selectModel = [this] {
         const int s = session_->selectedSource();

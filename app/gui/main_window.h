@@ -28,6 +28,7 @@ class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
 class OperatorsPanel;
+class TrainingPanel;
 class PlannerPanel;
 class OptimizerPanel;
 class LessonPanel;
@@ -54,6 +55,7 @@ public:
         OperatorsTab,
         OverviewTab,
         PlannerTab,
+        TrainingTab,
         OptimizerTab
     };
 
@@ -69,6 +71,7 @@ public:
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
+    TrainingPanel* trainingPanel() const { return trainingPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
     PlannerPanel* plannerPanel() const { return plannerPanel_; }
     OptimizerPanel* optimizerPanel() const { return optimizerPanel_; }
@@ -136,6 +139,7 @@ private:
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
     OperatorsPanel* operatorsPanel_;
+    TrainingPanel* trainingPanel_;
     OverviewPanel* overviewPanel_;
     PlannerPanel* plannerPanel_;
     OptimizerPanel* optimizerPanel_;

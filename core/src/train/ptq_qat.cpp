@@ -14,9 +14,7 @@ const std::vector<std::string>& default_training_formats() {
 }
 
 QuantConfig default_training_base() {
-    QuantConfig base;
-    base.granularity = parse_granularity("channel:0");
-    return base;
+    return QuantConfig{};
 }
 
 std::vector<QuantConfig> training_configs(const std::vector<std::string>& names,
@@ -70,8 +68,11 @@ PtqQatResult run_ptq_qat(const TaskSpec& task, const TrainSettings& settings,
         qat.forward_weights = [&config](const MlpParameters& shadow, MlpParameters& forward) {
             fake_quantize_weights(shadow, forward, config);
         };
-        Sgd qat_sgd(settings.learning_rate, settings.momentum);
-        const TrainResult trained = train_mlp(data, initial, settings, qat_sgd, qat);
+        TrainSettings fine_tune = settings;
+        fine_tune.epochs = settings.qat_epochs;
+        fine_tune.learning_rate = settings.qat_learning_rate;
+        Sgd qat_sgd(fine_tune.learning_rate, fine_tune.momentum);
+        const TrainResult trained = train_mlp(data, fp32.parameters, fine_tune, qat_sgd, qat);
         if (trained.cancelled) {
             return;
         }

@@ -2,8 +2,9 @@
 // PTQ against QAT over a list of weight configs (docs/design.md "Training demo"):
 //   fp32  the model trained in float, evaluated in float
 //   PTQ   the same trained weights quantized under the config, evaluated (no retraining)
-//   QAT   trained from the same initial weights and batches, the forward pass on fake-quantized
-//         weights and the straight-through estimator, evaluated on its quantized weights
+//   QAT   the trained float model fine-tuned (qat_epochs at qat_learning_rate) with the forward
+//         pass on fake-quantized weights and the straight-through estimator, evaluated on its
+//         quantized weights
 // The QAT runs are independent: they run on the engine's threads, each deterministic, so the
 // result is the same whatever the thread count.
 
@@ -49,10 +50,11 @@ PtqQatResult run_ptq_qat(const TaskSpec& task, const TrainSettings& settings,
 // The default formats of the sweep: int2 .. int8, then nf4, fp4_e2m1, mxfp4.
 const std::vector<std::string>& default_training_formats();
 // One config per name (apply_format on `base`, whose granularity, calibration and rounding are
-// kept where the format allows). Integer formats default to per channel. Throws UsageError.
+// kept where the format allows). Throws UsageError.
 std::vector<QuantConfig> training_configs(const std::vector<std::string>& names,
                                           const QuantConfig& base);
-// The default base: symmetric, per channel (axis 0), min-max, nearest-even.
+// The default base: symmetric, per tensor, min-max, nearest-even. Per channel the first layer's
+// rows hold two weights each and lose almost nothing: per tensor shows what PTQ costs.
 QuantConfig default_training_base();
 
 }  // namespace quantscope

@@ -27,7 +27,7 @@ struct TaskSpec {
     int classes = 4;
     int samples = 2400;  // training and test together
     double noise = 0.03;
-    double turns = 1.25;          // spiral only
+    double turns = 1.0;           // spiral only
     double test_fraction = 0.25;  // of the samples, held out
     std::uint64_t seed = 1;
 };

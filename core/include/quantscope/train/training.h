@@ -22,6 +22,9 @@ struct TrainSettings {
     double learning_rate = 0.1;  // for the default optimizer (Sgd)
     double momentum = 0.9;
     std::uint64_t seed = 1;  // initial weights and batch order
+    // QAT fine-tunes the float model this many epochs at this learning rate (ptq_qat.h).
+    int qat_epochs = 20;
+    double qat_learning_rate = 0.02;
 };
 
 // One record per epoch, after its last step.
