@@ -107,23 +107,11 @@ private slots:
         window.tabs()->setCurrentIndex(MainWindow::TrainingTab);
         TrainingPanel* panel = window.trainingPanel();
         QVERIFY(panel->isRunning() || panel->outcome());
-        if (panel->isRunning()) {
-            QSignalSpy done(panel, &TrainingPanel::finished);
-            QVERIFY(done.wait(gui_test::kTimeout));
-        }
-        QVERIFY(panel->outcome());
-        const QPalette light = QApplication::palette();
-        for (const bool dark : {false, true}) {
-            QApplication::setPalette(dark ? gui_test::darkPalette() : light);
-            QTest::qWait(50);
-            // The float line takes the palette's text colour: light on dark.
-            const QColor line = panel->accuracyChart()->curveSeries(0)->color();
-            QCOMPARE(line.lightness() > 128, dark);
-            QVERIFY(window.saveScreenshot(gui_test::screenshotPath(
-                QStringLiteral("training-%1.png")
-                    .arg(dark ? QLatin1String("dark") : QLatin1String("light")))));
-        }
-        QApplication::setPalette(light);
+        QVERIFY(gui_test::waitForOwnRun(panel));
+        // The float line takes the palette's text colour: light on dark.
+        QVERIFY(gui_test::saveInBothPalettes(window, QStringLiteral("training"), [&](bool dark) {
+            return (panel->accuracyChart()->curveSeries(0)->color().lightness() > 128) == dark;
+        }));
     }
 };
 
