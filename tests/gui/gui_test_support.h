@@ -68,10 +68,10 @@ inline bool settle(app::AnalysisSession* session) {
 // For a panel that runs its own job when its tab is shown (isRunning(), outcome(), finished()):
 // waits until that run has given a result.
 template <typename Panel>
-bool waitForOwnRun(Panel* panel) {
+bool waitForOwnRun(Panel* panel, int timeout = kTimeout) {
     if (panel->isRunning()) {
         QSignalSpy done(panel, &Panel::finished);
-        if (!done.wait(kTimeout)) {
+        if (!done.wait(timeout)) {
             return false;
         }
     }
