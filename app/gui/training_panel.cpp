@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -18,16 +17,14 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "job_bar.h"
 #include "plot_chart_view.h"
-#include "quantscope/common/error.h"
 #include "quantscope/quant/config_list.h"
 #include "series_palette.h"
 
 namespace quantscope::app {
 
 namespace {
-
-constexpr int kProgressSteps = 1000;
 
 struct Family {
     const char* label;
@@ -77,6 +74,10 @@ QList<QPointF> perEpoch(const std::vector<double>& perStep, std::size_t epochs, 
 std::vector<QuantConfig> TrainingPanel::familyConfigs(int family) {
     const int f = std::clamp(family, 0, static_cast<int>(std::size(kFamilies)) - 1);
     return parse_config_list(kFamilies[f].configs, default_training_base());
+}
+
+QLabel* TrainingPanel::noteLabel() const {
+    return bar_->note();
 }
 
 QWidget* TrainingPanel::chartArea() const {
@@ -149,22 +150,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     controls->addWidget(ptqBox, 1);
     controls->addWidget(updateBox, 1);
 
-    run_ = new QPushButton(tr("R&un"), this);
-    run_->setToolTip(tr("Train and evaluate (runs by itself when this tab is shown)"));
-    cancel_ = new QPushButton(tr("Cancel"), this);
-    cancel_->setEnabled(false);
-    progress_ = new QProgressBar(this);
-    progress_->setRange(0, kProgressSteps);
-    progress_->setTextVisible(false);
-    progress_->setMaximumWidth(160);
-    note_ = new QLabel(this);
-    note_->setWordWrap(true);
-    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(note_, 1);
-    bar->addWidget(progress_);
-    bar->addWidget(cancel_);
-    bar->addWidget(run_);
+    bar_ = new JobBar(tr("Train and evaluate (runs by itself when this tab is shown)"), this);
 
     accuracyChart_ = new widgets::PlotChartView(this);
     accuracyChart_->chart()->setTitle(tr("Test accuracy against bit width"));
@@ -210,11 +196,11 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
-    layout->addLayout(bar);
+    layout->addWidget(bar_);
     layout->addWidget(charts_, 1);
 
-    connect(run_, &QPushButton::clicked, this, &TrainingPanel::run);
-    connect(cancel_, &QPushButton::clicked, this, &TrainingPanel::cancel);
+    connect(bar_->runButton(), &QPushButton::clicked, this, &TrainingPanel::run);
+    connect(bar_->cancelButton(), &QPushButton::clicked, this, &TrainingPanel::cancel);
     for (QComboBox* box : {family_, task_, updateFormat_}) {
         connect(box, &QComboBox::currentIndexChanged, this, &TrainingPanel::markStale);
     }
@@ -225,7 +211,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     job_.setFinishedHandler([this](std::optional<std::shared_ptr<const TrainingOutcome>> r) {
         showOutcome(std::move(r));
     });
-    note_->setText(tr("The model trains when this tab is shown."));
+    bar_->note()->setText(tr("The model trains when this tab is shown."));
 }
 
 void TrainingPanel::showEvent(QShowEvent* event) {
@@ -247,7 +233,7 @@ void TrainingPanel::changeEvent(QEvent* event) {
 void TrainingPanel::markStale() {
     stale_ = true;
     if (outcome_) {
-        note_->setText(tr("The choices changed: the results are out of date until Run."));
+        bar_->note()->setText(tr("The choices changed: the results are out of date until Run."));
     }
 }
 
@@ -267,68 +253,49 @@ void TrainingPanel::run() {
         const int family = family_->currentIndex();
         const QString familyName = family_->currentText();
         const std::string updateFormat = updateFormat_->currentText().toStdString();
-        return [=](JobControl& control) -> std::shared_ptr<const TrainingOutcome> {
-            auto outcome = std::make_shared<TrainingOutcome>();
-            outcome->family = familyName;
-            try {
+        return [=](JobControl& control) {
+            return guarded_job<TrainingOutcome>("training", [&](TrainingOutcome& outcome) {
+                outcome.family = familyName;
                 const std::vector<QuantConfig> configs = familyConfigs(family);
                 // Progress in runs: the float model and a QAT run per config, then three
                 // update runs.
                 const std::size_t runs = configs.size() + 1 + 3;
-                control.setProgressRange(0, kProgressSteps);
+                control.setProgressRange(0, JobBar::kSteps);
                 const auto report = [&control, runs](std::size_t before) {
                     return [&control, runs, before](std::size_t done, std::size_t) {
                         control.setProgressValue(
-                            static_cast<int>(kProgressSteps * static_cast<double>(before + done) /
+                            static_cast<int>(JobBar::kSteps * static_cast<double>(before + done) /
                                              static_cast<double>(runs)));
                         return !control.isCancelled();
                     };
                 };
-                outcome->sweep =
+                outcome.sweep =
                     run_ptq_qat(task, settings, configs, report(0), control.cancelFlag());
-                if (outcome->sweep.cancelled) {
-                    return nullptr;
+                if (outcome.sweep.cancelled) {
+                    return false;
                 }
-                outcome->updates =
+                outcome.updates =
                     run_update_comparison(task, settings, parse_format(updateFormat),
                                           report(configs.size() + 1), control.cancelFlag());
-                if (outcome->updates.cancelled) {
-                    return nullptr;
-                }
-            } catch (const Cancelled&) {
-                return nullptr;
-            } catch (const std::exception& e) {
-                outcome->error = QString::fromStdString(describe_failure(e, "training"));
-            }
-            return outcome;
+                return !outcome.updates.cancelled;
+            });
         };
     });
     showProgress();
 }
 
 void TrainingPanel::showProgress() {
-    const bool busy = job_.isBusy();
-    cancel_->setEnabled(busy);
-    progress_->setVisible(busy);
-    progress_->setValue(busy ? std::max(0, job_.progressValue()) : 0);
-    if (busy) {
-        note_->setText(tr("Training…"));
-    }
+    bar_->showBusy(job_.isBusy(), job_.progressValue(), tr("Training…"));
 }
 
 void TrainingPanel::showOutcome(std::optional<std::shared_ptr<const TrainingOutcome>> result) {
     showProgress();
-    if (!result || !*result) {
-        note_->setText(tr("Cancelled."));
+    const bool has = result && *result;
+    if (!bar_->accept(has, has ? (*result)->error : QString())) {
         emit finished();
         return;
     }
     const TrainingOutcome& o = **result;
-    if (!o.error.isEmpty()) {
-        note_->setText(o.error);
-        emit finished();
-        return;
-    }
     outcome_ = *result;
     showSweep(o);
     showUpdates(o.updates);
@@ -337,11 +304,12 @@ void TrainingPanel::showOutcome(std::optional<std::shared_ptr<const TrainingOutc
 
 void TrainingPanel::showSweep(const TrainingOutcome& o) {
     const PtqQatResult& r = o.sweep;
-    note_->setText(tr("Float model: test accuracy %1, loss %2. %3: PTQ against QAT on the test "
-                      "set (600 points).")
-                       .arg(percent(r.fp32.accuracy))
-                       .arg(r.fp32.loss, 0, 'g', 3)
-                       .arg(o.family));
+    bar_->note()->setText(
+        tr("Float model: test accuracy %1, loss %2. %3: PTQ against QAT on the test "
+           "set (600 points).")
+            .arg(percent(r.fp32.accuracy))
+            .arg(r.fp32.loss, 0, 'g', 3)
+            .arg(o.family));
     QList<QPointF> ptq;
     QList<QPointF> qat;
     table_->setRowCount(static_cast<int>(r.points.size()));

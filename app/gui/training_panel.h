@@ -17,8 +17,6 @@
 
 class QComboBox;
 class QLabel;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
 class QSplitter;
 class QTableWidget;
@@ -36,6 +34,8 @@ struct TrainingOutcome {
     PtqQatResult sweep;
     UpdateComparison updates;
 };
+
+class JobBar;
 
 class TrainingPanel : public QWidget, public ChartPanel {
     Q_OBJECT
@@ -59,7 +59,7 @@ public:
     widgets::PlotChartView* accuracyChart() const { return accuracyChart_; }
     widgets::PlotChartView* lossChart() const { return lossChart_; }
     widgets::PlotChartView* vanishingChart() const { return vanishingChart_; }
-    QLabel* noteLabel() const { return note_; }
+    QLabel* noteLabel() const;
 
     // The format families of the PTQ/QAT sweep: their configs (bit widths ascending).
     static std::vector<QuantConfig> familyConfigs(int family);
@@ -83,10 +83,7 @@ private:
     QSpinBox* seed_;
     QSpinBox* epochs_;
     QComboBox* updateFormat_;
-    QPushButton* run_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
-    QLabel* note_;
+    JobBar* bar_;
     QTableWidget* table_;
     widgets::PlotChartView* accuracyChart_;
     widgets::PlotChartView* lossChart_;
