@@ -10,15 +10,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "job_bar.h"
 #include "plot_chart_view.h"
-#include "quantscope/common/error.h"
 #include "series_palette.h"
 
 namespace quantscope::app {
@@ -99,21 +98,8 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent) {
     addField(tr("Seed:"), seed_);
     form->addStretch(1);
 
-    run_ = new QPushButton(tr("R&un"), this);
-    run_->setToolTip(tr("Train the three runs (runs by itself when this tab is first shown)"));
-    cancel_ = new QPushButton(tr("Cancel"), this);
-    cancel_->setEnabled(false);
-    progress_ = new QProgressBar(this);
-    progress_->setTextVisible(false);
-    progress_->setMaximumWidth(160);
-    progress_->setVisible(false);
-    form->addWidget(progress_);
-    form->addWidget(cancel_);
-    form->addWidget(run_);
-
-    note_ = new QLabel(this);
-    note_->setWordWrap(true);
-    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar_ =
+        new JobBar(tr("Train the three runs (runs by itself when this tab is first shown)"), this);
 
     table_ = new QTableWidget(this);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -153,26 +139,23 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(form);
-    layout->addWidget(note_);
+    layout->addWidget(bar_);
     layout->addWidget(table_);
     layout->addWidget(charts_, 1);
 
-    connect(run_, &QPushButton::clicked, this, &OptimizerPanel::run);
-    connect(cancel_, &QPushButton::clicked, this, &OptimizerPanel::cancel);
+    connect(bar_->runButton(), &QPushButton::clicked, this, &OptimizerPanel::run);
+    connect(bar_->cancelButton(), &QPushButton::clicked, this, &OptimizerPanel::cancel);
     job_.setProgressHandler([this] { showProgress(); });
     job_.setFinishedHandler([this](std::optional<std::shared_ptr<const OptimizerOutcome>> r) {
         showProgress();
-        if (!r || !*r) {
-            note_->setText(tr("Cancelled."));
-        } else if (!(*r)->error.isEmpty()) {
-            note_->setText((*r)->error);
-        } else {
+        const bool has = r && *r;
+        if (bar_->accept(has, has ? (*r)->error : QString())) {
             outcome_ = *r;
             showOutcome();
         }
         emit finished();
     });
-    note_->setText(tr("The three runs train when this tab is shown."));
+    bar_->note()->setText(tr("The three runs train when this tab is shown."));
 }
 
 void OptimizerPanel::showEvent(QShowEvent* event) {
@@ -188,6 +171,10 @@ void OptimizerPanel::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange && outcome_) {
         showOutcome();
     }
+}
+
+QLabel* OptimizerPanel::noteLabel() const {
+    return bar_->note();
 }
 
 void OptimizerPanel::cancel() {
@@ -207,42 +194,30 @@ void OptimizerPanel::run() {
         adam.learning_rate = lr_->value();
         settings.learning_rate = adam.learning_rate;
         return [=](JobControl& control) -> std::shared_ptr<const OptimizerOutcome> {
-            auto outcome = std::make_shared<OptimizerOutcome>();
-            outcome->task = task;
-            outcome->settings = settings;
-            outcome->adam = adam;
-            const auto count = static_cast<int>(state_formats().size());
-            control.setProgressRange(0, count);
-            try {
-                outcome->comparison = run_adam_comparison(
+            return guarded_job<OptimizerOutcome>("the training", [&](OptimizerOutcome& outcome) {
+                outcome.task = task;
+                outcome.settings = settings;
+                outcome.adam = adam;
+                control.setProgressRange(0, JobBar::kSteps);
+                outcome.comparison = run_adam_comparison(
                     task, settings, adam,
-                    [&control](std::size_t done, std::size_t) {
-                        control.setProgressValue(static_cast<int>(done));
+                    [&control](std::size_t done, std::size_t total) {
+                        control.setProgressValue(
+                            static_cast<int>(JobBar::kSteps * static_cast<double>(done) /
+                                             static_cast<double>(total)));
                         return !control.isCancelled();
                     },
                     control.cancelFlag());
-            } catch (const std::exception& e) {
-                outcome->error = QString::fromStdString(describe_failure(e, "the training"));
-                return outcome;
-            }
-            if (outcome->comparison.cancelled) {
-                return nullptr;
-            }
-            return outcome;
+                return !outcome.comparison.cancelled;
+            });
         };
     });
     showProgress();
 }
 
 void OptimizerPanel::showProgress() {
-    const bool busy = job_.isBusy();
-    cancel_->setEnabled(busy);
-    progress_->setVisible(busy);
-    progress_->setMaximum(static_cast<int>(state_formats().size()));
-    progress_->setValue(busy ? std::max(0, job_.progressValue()) : 0);
-    if (busy) {
-        note_->setText(tr("Training with FP32, int8 and dynamic-map states…"));
-    }
+    bar_->showBusy(job_.isBusy(), job_.progressValue(),
+                   tr("Training with FP32, int8 and dynamic-map states…"));
 }
 
 void OptimizerPanel::showOutcome() {
@@ -252,7 +227,7 @@ void OptimizerPanel::showOutcome() {
         return;
     }
     const std::size_t steps = runs[0].step_losses.size();
-    note_->setText(
+    bar_->note()->setText(
         tr("The %1 task, MLP with %2 parameters, %3 steps of Adam (lr %4) from the same "
            "weights on the same batches. Each step dequantizes m and v, updates them, moves the "
            "weights with the float result and stores them again: 8 bits with one FP32 absmax per "

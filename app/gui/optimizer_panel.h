@@ -15,8 +15,6 @@
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -25,6 +23,8 @@ class PlotChartView;
 }
 
 namespace quantscope::app {
+
+class JobBar;
 
 struct OptimizerOutcome {
     QString error;  // set when the run failed; nothing else is
@@ -55,7 +55,7 @@ public:
     widgets::PlotChartView* firstErrorChart() const { return mChart_; }
     widgets::PlotChartView* secondErrorChart() const { return vChart_; }
     widgets::PlotChartView* zeroedChart() const { return zeroedChart_; }
-    QLabel* noteLabel() const { return note_; }
+    QLabel* noteLabel() const;
 
 signals:
     void finished();
@@ -72,10 +72,7 @@ private:
     QSpinBox* epochs_;
     QDoubleSpinBox* lr_;
     QSpinBox* seed_;
-    QPushButton* run_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
-    QLabel* note_;
+    JobBar* bar_;
     QTableWidget* table_;
     QWidget* charts_;
     widgets::PlotChartView* lossChart_;

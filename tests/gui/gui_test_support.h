@@ -29,23 +29,6 @@ inline QPalette darkPalette() {
     return app::darkPalette();
 }
 
-// Saves STEM-light.png and STEM-dark.png in the screenshot folder with save(path), under the
-// light palette and the dark one, then puts the light one back.
-template <typename Save>
-bool screenshotsInBothPalettes(const QString& stem, Save save) {
-    const QPalette light = QApplication::palette();
-    bool saved = true;
-    for (const bool dark : {false, true}) {
-        QApplication::setPalette(dark ? darkPalette() : light);
-        QTest::qWait(50);
-        saved = save(screenshotPath(
-                    stem + (dark ? QStringLiteral("-dark.png") : QStringLiteral("-light.png")))) &&
-                saved;
-    }
-    QApplication::setPalette(light);
-    return saved;
-}
-
 // Shows a window at the size the window tests use and waits until it is on screen.
 inline bool showAtTestSize(QWidget& window) {
     window.resize(1400, 900);

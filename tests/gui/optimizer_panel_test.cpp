@@ -89,17 +89,11 @@ private slots:
         MainWindow window;
         QVERIFY(gui_test::showAtTestSize(window));
         OptimizerPanel* panel = window.optimizerPanel();
-        QSignalSpy done(panel, &OptimizerPanel::finished);
         window.tabs()->setCurrentIndex(MainWindow::OptimizerTab);
         QCOMPARE(window.tabs()->currentWidget(), panel);
         QVERIFY(panel->isRunning() || panel->outcome());
-        if (!panel->outcome()) {
-            QVERIFY(done.wait(gui_test::kTimeout));
-        }
-        QVERIFY(panel->outcome());
-        QVERIFY(gui_test::screenshotsInBothPalettes(
-            QStringLiteral("optimizer"),
-            [&](const QString& path) { return window.saveScreenshot(path); }));
+        QVERIFY(gui_test::waitForOwnRun(panel));
+        QVERIFY(gui_test::saveInBothPalettes(window, QStringLiteral("optimizer")));
     }
 };
 
