@@ -107,6 +107,7 @@ int run_matmul(const std::vector<std::string_view>& args);    // matmul_command.
 int run_overview(const std::vector<std::string_view>& args);  // overview_command.cpp
 int run_plan(const std::vector<std::string_view>& args);      // plan_command.cpp
 int run_train(const std::vector<std::string_view>& args);     // train_command.cpp
+int run_adam(const std::vector<std::string_view>& args);      // adam_command.cpp
 int run_spectrum(const std::vector<std::string_view>& args);  // spectrum_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
@@ -119,6 +120,7 @@ extern const std::string kMatmulUsage;
 extern const std::string kOverviewUsage;
 extern const std::string kPlanUsage;
 extern const std::string kTrainUsage;
+extern const std::string kAdamUsage;
 extern const std::string kSpectrumUsage;
 
 }  // namespace quantscope::cli

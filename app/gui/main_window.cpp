@@ -47,6 +47,7 @@
 #include "metrics_panel.h"
 #include "open_file_filter.h"
 #include "operators_panel.h"
+#include "optimizer_panel.h"
 #include "overview_panel.h"
 #include "planner_panel.h"
 #include "plot_chart_view.h"
@@ -121,6 +122,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     };
     connect(session_, &AnalysisSession::sourcesChanged, this, selectModel);
     connect(session_, &AnalysisSession::tensorChanged, this, selectModel);
+    optimizerPanel_ = new OptimizerPanel(this);
+    tabs_->addTab(optimizerPanel_, tr("Optimizer"));
     setCentralWidget(tabs_);
 
     createDocks();

@@ -30,6 +30,7 @@ class MemoryPanel;
 class OperatorsPanel;
 class TrainingPanel;
 class PlannerPanel;
+class OptimizerPanel;
 class LessonPanel;
 class MetricsPanel;
 class OverviewPanel;
@@ -54,7 +55,8 @@ public:
         OperatorsTab,
         OverviewTab,
         PlannerTab,
-        TrainingTab
+        TrainingTab,
+        OptimizerTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -72,6 +74,7 @@ public:
     TrainingPanel* trainingPanel() const { return trainingPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
     PlannerPanel* plannerPanel() const { return plannerPanel_; }
+    OptimizerPanel* optimizerPanel() const { return optimizerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -139,6 +142,7 @@ private:
     TrainingPanel* trainingPanel_;
     OverviewPanel* overviewPanel_;
     PlannerPanel* plannerPanel_;
+    OptimizerPanel* optimizerPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;
