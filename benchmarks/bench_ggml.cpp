@@ -38,15 +38,7 @@ void BM_GgmlQuantizer(benchmark::State& state, const char* name) {
 }
 
 void BM_GgmlConfig(benchmark::State& state, const char* name) {
-    const Tensor& t = bench::gaussian(state.range(0));
-    QuantConfig config;
-    apply_format(config, name);
-    const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
-    for (auto _ : state) {
-        QuantResult r = quantize(t.values, shape, config);
-        benchmark::DoNotOptimize(r.metrics.mse);
-    }
-    state.SetItemsProcessed(state.iterations() * state.range(0));
+    bench::run_named(state, name);
 }
 
 #define GGML_ROWS(type)                              \

@@ -54,32 +54,20 @@ void BM_Int4Block32(benchmark::State& state) {
 }
 
 // Float and block-scaled configs, by name (apply_format sets scheme and granularity).
-void run_named(benchmark::State& state, std::string_view format) {
-    const Tensor& t = bench::gaussian(state.range(0));
-    QuantConfig config;
-    apply_format(config, format);
-    const std::vector<std::int64_t> shape{4096, state.range(0) / 4096};
-    for (auto _ : state) {
-        QuantResult r = quantize(t.values, shape, config);
-        benchmark::DoNotOptimize(r.metrics.mse);
-    }
-    state.SetItemsProcessed(state.iterations() * state.range(0));
-    state.SetBytesProcessed(state.iterations() * state.range(0) * 8);
-}
 void BM_Fp8E4M3Scaled(benchmark::State& state) {
-    run_named(state, "fp8_e4m3");
+    bench::run_named(state, "fp8_e4m3");
 }
 void BM_Mxfp4(benchmark::State& state) {
-    run_named(state, "mxfp4");
+    bench::run_named(state, "mxfp4");
 }
 void BM_Mxfp8E4M3(benchmark::State& state) {
-    run_named(state, "mxfp8_e4m3");
+    bench::run_named(state, "mxfp8_e4m3");
 }
 void BM_Nvfp4(benchmark::State& state) {
-    run_named(state, "nvfp4");
+    bench::run_named(state, "nvfp4");
 }
 void BM_Nf4(benchmark::State& state) {
-    run_named(state, "nf4");
+    bench::run_named(state, "nf4");
 }
 
 // A whole KL calibration: the 2048-bin |x| histogram, TensorRT's threshold search, and the KL

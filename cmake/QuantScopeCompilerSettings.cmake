@@ -6,8 +6,23 @@ include_guard(GLOBAL)
 
 find_program(QUANTSCOPE_CCACHE ccache)
 if(QUANTSCOPE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
-    set(CMAKE_CXX_COMPILER_LAUNCHER "${QUANTSCOPE_CCACHE}")
+    # ccache caches a compile that uses a precompiled header only with these sloppiness settings
+    # (the Qt targets use one, quantscope_precompile_qt below).
+    set(CMAKE_CXX_COMPILER_LAUNCHER
+        "${CMAKE_COMMAND};-E;env;CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime;${QUANTSCOPE_CCACHE}")
 endif()
+
+# The Qt targets' files spend a third of their compile time (more under ASan) parsing the same
+# Qt headers: one precompiled header of the Qt modules per library, and one shared by the GUI
+# tests (`reuse_from`, a target compiled with the same flags).
+function(quantscope_precompile_qt target)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "REUSE_FROM" "")
+    if(arg_REUSE_FROM)
+        target_precompile_headers(${target} REUSE_FROM ${arg_REUSE_FROM})
+    else()
+        target_precompile_headers(${target} PRIVATE <QtWidgets/QtWidgets> <QtCharts/QtCharts>)
+    endif()
+endfunction()
 
 add_library(quantscope_common_settings INTERFACE)
 add_library(quantscope_build_settings INTERFACE)

@@ -12,6 +12,8 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svg6
     # Qt6Charts' CMake package needs Qt6OpenGLWidgets, which qt6-charts-dev does not pull in
     libqt6opengl6-dev
+    # the Signal tab's playback (QAudioSink)
+    qt6-multimedia-dev
     libgl-dev libvulkan-dev libxkbcommon-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the "fuzz" preset: clang, ASan + UBSan) and runs each loader's
-# fuzzer for SECONDS (default 20; as many at once as there are cores), seeded from the test fixtures and the hostile corpus, and the
-# engine's (fuzz_quantize: random small tensors and configs into quantize) from no seed. The
+# fuzzer for SECONDS (default 20; as many at once as there are cores), seeded from the test
+# fixtures and the hostile corpus, and the engine's (fuzz_quantize: random small tensors and
+# configs into quantize) from no seed; tests/data/fuzz/FORMAT holds seeds of a loader's own
+# (gguf: a small file per ggml block type). The
 # seeds are copied into build/fuzz/corpus/, so the checked-in files never change; crash inputs
 # are kept in build/fuzz/artifacts/. Exits non-zero if a fuzzer finds a crash, a leak, a
 # sanitizer report, a timeout or an out-of-memory.
@@ -35,7 +37,7 @@ for format in "${formats[@]}"; do
     corpus="$build/corpus/$format"
     mkdir -p "$corpus"
     for pattern in ${seeds[$format]}; do
-        for folder in tests/data/io tests/data/hostile; do
+        for folder in tests/data/io tests/data/hostile "tests/data/fuzz/$format"; do
             for seed in "$folder"/$pattern; do
                 [[ -f "$seed" ]] || continue
                 if [[ "$format" == raw ]]; then

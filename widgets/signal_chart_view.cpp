@@ -105,13 +105,7 @@ QList<QPointF> decimatedTrace(const SignalData& signal, SignalTrace trace, std::
 }
 
 std::optional<SignalLayout> signalLayout(std::span<const std::int64_t> shape, std::size_t count) {
-    if (shape.size() <= 1) {
-        return SignalLayout{count, 1};
-    }
-    if (shape.size() == 2 && shape[1] >= 1 && shape[1] <= kMaxSignalChannels) {
-        return SignalLayout{static_cast<std::size_t>(shape[0]), static_cast<std::size_t>(shape[1])};
-    }
-    return std::nullopt;
+    return signal_layout(shape, count);
 }
 
 SignalOverview signalOverview(const SignalData& signal, int columns) {

@@ -13,6 +13,7 @@
 #include <span>
 
 #include "quantscope/common/tensor.h"
+#include "quantscope/signal/spectrum.h"
 
 namespace quantscope::widgets {
 
@@ -36,13 +37,9 @@ struct SignalData {
 
 enum class SignalTrace { Original, Quantized, Error };
 
-// Which values of a tensor form its signal: every value of a 1-D tensor, or channel 0 of
-// [frames, channels] audio (at most kMaxSignalChannels channels); nullopt for other shapes.
-inline constexpr std::int64_t kMaxSignalChannels = 16;
-struct SignalLayout {
-    std::size_t samples = 0;
-    std::size_t stride = 1;
-};
+// Which values of a tensor form its signal (signal_layout, quantscope/signal/spectrum.h).
+using quantscope::kMaxSignalChannels;
+using quantscope::SignalLayout;
 std::optional<SignalLayout> signalLayout(std::span<const std::int64_t> shape, std::size_t count);
 
 // Each trace of the whole signal, decimated to `columns` (see decimatedTrace).

@@ -107,6 +107,9 @@ int run_steps(const std::vector<std::string_view>& args);     // steps_command.c
 int run_matmul(const std::vector<std::string_view>& args);    // matmul_command.cpp
 int run_overview(const std::vector<std::string_view>& args);  // overview_command.cpp
 int run_plan(const std::vector<std::string_view>& args);      // plan_command.cpp
+int run_train(const std::vector<std::string_view>& args);     // train_command.cpp
+int run_adam(const std::vector<std::string_view>& args);      // adam_command.cpp
+int run_spectrum(const std::vector<std::string_view>& args);  // spectrum_command.cpp
 extern const std::string_view kFormatsUsage;
 extern const std::string_view kBitsUsage;
 extern const std::string kInfoUsage;
@@ -117,5 +120,8 @@ extern const std::string kStepsUsage;
 extern const std::string kMatmulUsage;
 extern const std::string kOverviewUsage;
 extern const std::string kPlanUsage;
+extern const std::string kTrainUsage;
+extern const std::string kAdamUsage;
+extern const std::string kSpectrumUsage;
 
 }  // namespace quantscope::cli

@@ -22,7 +22,9 @@ const std::string_view kQuantHelp = R"(QUANT:
   --calibration C   how the clipping range is chosen (default minmax):
                     minmax | percentile:P | kl | mse | sigma:K | manual:MIN,MAX
   --rounding R      nearest-even | nearest-away | toward-zero | stochastic (default nearest-even)
-  --seed S          seed for stochastic rounding (default 0)
+  --seed S          seed for stochastic rounding and dither (default 0)
+  --dither D        none | tpdf: TPDF dither (+-1 step, triangular) added before rounding,
+                    integer formats only (default none)
   --outlier-threshold T
                     keep values with |x| > T in FP16 (LLM.int8 style); 0 keeps none (default)
 )";

@@ -51,6 +51,14 @@ std::shared_ptr<AnalysisOutcome> runAnalysis(std::shared_ptr<const Tensor> tenso
             // Decimated here, not on the GUI thread: a 16M-sample trace is 50 ms of work.
             outcome->signalOverview = std::make_shared<const widgets::SignalOverview>(
                 widgets::signalOverview(*signal, kSignalOverviewColumns));
+            // Sound only (WAV, sines): the spectra quantize the signal a second time.
+            if (sampleRate > 0) {
+                if (auto spectra =
+                        app::errorSpectra(*tensor, outcome->result, config, sampleRate, cancel)) {
+                    outcome->errorSpectra =
+                        std::make_shared<const ErrorSpectra>(std::move(*spectra));
+                }
+            }
         }
     } catch (const Cancelled&) {
         outcome->cancelled = true;

@@ -12,6 +12,7 @@
 
 #include "background_job.h"
 #include "density_image_view.h"
+#include "error_spectra.h"
 #include "quantscope/common/tensor.h"
 #include "quantscope/quant/quantizer.h"
 #include "quantscope/quant/sweep.h"
@@ -34,6 +35,8 @@ struct AnalysisOutcome {
     double sampleRate = 0;  // of the tensor's source (0: none, x is the index)
     // The signal view's unzoomed traces, for tensors that are signals (signalData).
     std::shared_ptr<const widgets::SignalOverview> signalOverview;
+    // The Signal tab's spectra of E (with dither on and off), for signals with a sample rate.
+    std::shared_ptr<const ErrorSpectra> errorSpectra;
 };
 
 // The signal the Signal tab draws for an outcome (1-D tensors, channel 0 of audio), without its

@@ -194,10 +194,16 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     seed_ = new QSpinBox(this);
     seed_->setRange(0, std::numeric_limits<int>::max());
     seed_->setPrefix(tr("seed "));
-    seed_->setToolTip(tr("Seed of stochastic rounding: the same seed gives the same result."));
+    seed_->setToolTip(
+        tr("Seed of stochastic rounding and dither: the same seed gives the same result."));
+    dither_ = new QCheckBox(tr("TPDF dither"), this);
+    dither_->setToolTip(
+        tr("Adds triangular noise of +-1 step to x / s before rounding "
+           "(integer formats): the error no longer depends on the signal."));
     auto* roundingRow = new QHBoxLayout;
     roundingRow->addWidget(rounding_, 1);
     roundingRow->addWidget(seed_);
+    roundingRow->addWidget(dither_);
 
     outliers_ = new QDoubleSpinBox(this);
     outliers_->setRange(0, 1e9);
@@ -263,6 +269,7 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
     connect(manualMax_, &QDoubleSpinBox::valueChanged, this, &ConfigPanel::onCalibration);
     connect(rounding_, &QComboBox::currentIndexChanged, this, &ConfigPanel::onRounding);
     connect(seed_, &QSpinBox::valueChanged, this, &ConfigPanel::onRounding);
+    connect(dither_, &QCheckBox::toggled, this, &ConfigPanel::onRounding);
     connect(outliers_, &QDoubleSpinBox::valueChanged, this, &ConfigPanel::onOutliers);
     connect(session_, &AnalysisSession::configChanged, this, &ConfigPanel::showSessionConfig);
     connect(session_, &AnalysisSession::tensorChanged, this, &ConfigPanel::updateEnabledControls);
@@ -326,9 +333,9 @@ QString ConfigPanel::problemText() const {
 
 void ConfigPanel::showSessionConfig() {
     const QuantConfig& config = session_->config();
-    const QList<QObject*> boxes{format_,    scheme_,      granularity_, axis_,
-                                block_,     calibration_, parameter_,   manualMin_,
-                                manualMax_, rounding_,    seed_,        outliers_};
+    const QList<QObject*> boxes{format_,      scheme_,    granularity_, axis_,      block_,
+                                calibration_, parameter_, manualMin_,   manualMax_, rounding_,
+                                seed_,        dither_,    outliers_};
     QList<std::shared_ptr<QSignalBlocker>> blockers;
     for (QObject* box : boxes) {
         blockers.append(std::make_shared<QSignalBlocker>(box));
@@ -367,6 +374,7 @@ void ConfigPanel::showSessionConfig() {
     rounding_->setCurrentText(QString::fromLatin1(to_string(config.rounding).data()));
     seed_->setValue(static_cast<int>(std::min<std::uint64_t>(
         config.seed, static_cast<std::uint64_t>(std::numeric_limits<int>::max()))));
+    dither_->setChecked(config.dither == Dither::Tpdf);
     outliers_->setValue(config.outlier_threshold);
     problem_->setVisible(false);
     description_->setText(QString::fromStdString(describe(config)));
@@ -412,7 +420,8 @@ void ConfigPanel::updateEnabledControls() {
     const bool manual = method == CalibrationMethod::Manual;
     manualMin_->setEnabled(manual);
     manualMax_->setEnabled(manual);
-    seed_->setVisible(config.rounding == Rounding::Stochastic);
+    dither_->setEnabled(integer);
+    seed_->setVisible(config.rounding == Rounding::Stochastic || config.dither != Dither::None);
 }
 
 void ConfigPanel::propose(const QuantConfig& config, const QString& what) {
@@ -467,7 +476,11 @@ void ConfigPanel::onRounding() {
     config.rounding =
         parse_rounding(rounding_->currentText().toStdString()).value_or(Rounding::NearestEven);
     config.seed = static_cast<std::uint64_t>(seed_->value());
-    propose(config, tr("Rounding %1").arg(rounding_->currentText()));
+    const bool ditherChanged = (config.dither == Dither::Tpdf) != dither_->isChecked();
+    config.dither = dither_->isChecked() ? Dither::Tpdf : Dither::None;
+    propose(config, ditherChanged
+                        ? (dither_->isChecked() ? tr("TPDF dither on") : tr("TPDF dither off"))
+                        : tr("Rounding %1").arg(rounding_->currentText()));
 }
 
 void ConfigPanel::onOutliers() {

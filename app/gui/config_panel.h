@@ -41,6 +41,7 @@ public:
     QDoubleSpinBox* manualMaxBox() const { return manualMax_; }
     QComboBox* roundingBox() const { return rounding_; }
     QSpinBox* seedBox() const { return seed_; }
+    QCheckBox* ditherBox() const { return dither_; }
     QDoubleSpinBox* outlierBox() const { return outliers_; }
     QCheckBox* lockManualBox() const { return lockManual_; }
     // What the session changed by itself for a new tensor, or empty.
@@ -74,6 +75,7 @@ private:
     QDoubleSpinBox* manualMax_;
     QComboBox* rounding_;
     QSpinBox* seed_;
+    QCheckBox* dither_;
     QDoubleSpinBox* outliers_;
     QCheckBox* lockManual_;
     QLabel* problem_;

@@ -47,6 +47,7 @@
 #include "metrics_panel.h"
 #include "open_file_filter.h"
 #include "operators_panel.h"
+#include "optimizer_panel.h"
 #include "overview_panel.h"
 #include "planner_panel.h"
 #include "plot_chart_view.h"
@@ -63,6 +64,7 @@
 #include "sweep_panel.h"
 #include "tensor_sample.h"
 #include "theme.h"
+#include "training_panel.h"
 
 namespace quantscope::app {
 
@@ -110,6 +112,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
             [this] { tabs_->setCurrentIndex(HistogramTab); });
     plannerPanel_ = new PlannerPanel(this);
     tabs_->addTab(plannerPanel_, tr("Planner"));
+    trainingPanel_ = new TrainingPanel(this);
+    tabs_->addTab(trainingPanel_, tr("Training"));
     // The planner plans the selected model.
     const auto selectModel = [this] {
         const int s = session_->selectedSource();
@@ -118,6 +122,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     };
     connect(session_, &AnalysisSession::sourcesChanged, this, selectModel);
     connect(session_, &AnalysisSession::tensorChanged, this, selectModel);
+    optimizerPanel_ = new OptimizerPanel(this);
+    tabs_->addTab(optimizerPanel_, tr("Optimizer"));
     setCentralWidget(tabs_);
 
     createDocks();

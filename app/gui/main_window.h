@@ -28,7 +28,9 @@ class FormatsPanel;
 class HistogramPanel;
 class MemoryPanel;
 class OperatorsPanel;
+class TrainingPanel;
 class PlannerPanel;
+class OptimizerPanel;
 class LessonPanel;
 class MetricsPanel;
 class OverviewPanel;
@@ -52,7 +54,9 @@ public:
         MemoryTab,
         OperatorsTab,
         OverviewTab,
-        PlannerTab
+        PlannerTab,
+        TrainingTab,
+        OptimizerTab
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -67,8 +71,10 @@ public:
     FormatsPanel* formatsPanel() const { return formatsPanel_; }
     MemoryPanel* memoryPanel() const { return memoryPanel_; }
     OperatorsPanel* operatorsPanel() const { return operatorsPanel_; }
+    TrainingPanel* trainingPanel() const { return trainingPanel_; }
     OverviewPanel* overviewPanel() const { return overviewPanel_; }
     PlannerPanel* plannerPanel() const { return plannerPanel_; }
+    OptimizerPanel* optimizerPanel() const { return optimizerPanel_; }
     StepsPanel* stepsPanel() const { return stepsPanel_; }
     ConfigPanel* configPanel() const { return configPanel_; }
     SourcesPanel* sourcesPanel() const { return sourcesPanel_; }
@@ -133,8 +139,10 @@ private:
     FormatsPanel* formatsPanel_;
     MemoryPanel* memoryPanel_;
     OperatorsPanel* operatorsPanel_;
+    TrainingPanel* trainingPanel_;
     OverviewPanel* overviewPanel_;
     PlannerPanel* plannerPanel_;
+    OptimizerPanel* optimizerPanel_;
     StepsPanel* stepsPanel_;
     SourcesPanel* sourcesPanel_;
     ConfigPanel* configPanel_;

@@ -12,7 +12,6 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -23,6 +22,7 @@
 
 #include "accumulator_bar.h"
 #include "analysis_session.h"
+#include "job_bar.h"
 #include "plot_chart_view.h"
 #include "quantscope/common/buffer.h"
 #include "quantscope/common/cancel.h"
@@ -34,7 +34,6 @@ namespace quantscope::app {
 
 namespace {
 
-constexpr int kProgressSteps = 1000;
 constexpr std::size_t kErrorBins = 81;
 
 QString modeName(MatmulMode mode) {
@@ -76,6 +75,10 @@ QString activationSpec(int kind, int rows, int cols, int outliers, double scale,
 }
 
 }  // namespace
+
+QLabel* OperatorsPanel::noteLabel() const {
+    return bar_->note();
+}
 
 QWidget* OperatorsPanel::chartArea() const {
     return charts_;
@@ -167,24 +170,13 @@ OperatorsPanel::OperatorsPanel(AnalysisSession* session, QWidget* parent)
     modeForm->addRow(tr("Static calibration:"), calibration_);
     modeForm->addRow(tr("Mixed threshold:"), threshold_);
 
-    run_ = new QPushButton(tr("R&un"), this);
-    run_->setToolTip(
-        tr("Multiply in every chosen mode and sweep k (runs by itself when this "
-           "tab is shown)"));
-    cancel_ = new QPushButton(tr("Cancel"), this);
-    cancel_->setEnabled(false);
-    progress_ = new QProgressBar(this);
-    progress_->setRange(0, kProgressSteps);
-    progress_->setTextVisible(false);
-    progress_->setMaximumWidth(160);
+    bar_ = new JobBar(tr("Multiply in every chosen mode and sweep k (runs by itself when this "
+                         "tab is shown)"),
+                      this);
     auto* controls = new QHBoxLayout;
     controls->addWidget(wBox, 1);
     controls->addWidget(xBox, 1);
     controls->addWidget(modeBox, 1);
-
-    note_ = new QLabel(this);
-    note_->setWordWrap(true);
-    note_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     table_ = new QTableWidget(this);
     table_->verticalHeader()->setVisible(true);
@@ -222,20 +214,14 @@ OperatorsPanel::OperatorsPanel(AnalysisSession* session, QWidget* parent)
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(note_, 1);
-    bar->addWidget(progress_);
-    bar->addWidget(cancel_);
-    bar->addWidget(run_);
-
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(controls);
-    layout->addLayout(bar);
+    layout->addWidget(bar_);
     layout->addWidget(split, 1);
 
-    connect(run_, &QPushButton::clicked, this, &OperatorsPanel::run);
-    connect(cancel_, &QPushButton::clicked, this, [this] { job_.cancel(); });
+    connect(bar_->runButton(), &QPushButton::clicked, this, &OperatorsPanel::run);
+    connect(bar_->cancelButton(), &QPushButton::clicked, this, [this] { job_.cancel(); });
     for (QSpinBox* box : {k_, n_, m_, outliers_}) {
         connect(box, &QSpinBox::valueChanged, this, &OperatorsPanel::markStale);
     }
@@ -269,7 +255,7 @@ OperatorsPanel::OperatorsPanel(AnalysisSession* session, QWidget* parent)
         release_unused_buffers();
     });
     updateChoices();
-    note_->setText(tr("The products run when this tab is shown."));
+    bar_->note()->setText(tr("The products run when this tab is shown."));
 }
 
 void OperatorsPanel::showEvent(QShowEvent* event) {
@@ -282,7 +268,7 @@ void OperatorsPanel::showEvent(QShowEvent* event) {
 void OperatorsPanel::markStale() {
     stale_ = true;
     if (outcome_) {
-        note_->setText(tr("The choices changed: the results are out of date until Run."));
+        bar_->note()->setText(tr("The choices changed: the results are out of date until Run."));
     }
 }
 
@@ -353,7 +339,7 @@ void OperatorsPanel::run() {
     stale_ = false;
     const std::vector<MatmulMode> modes = chosenModes();
     if (modes.empty()) {
-        note_->setText(tr("Choose at least one mode."));
+        bar_->note()->setText(tr("Choose at least one mode."));
         return;
     }
     job_.request([this, modes]() -> BackgroundJob<std::shared_ptr<const OperatorsOutcome>>::Task {
@@ -365,15 +351,14 @@ void OperatorsPanel::run() {
         const int outliers = outliers_->value();
         const double scale = outlierScale_->value();
         const MatmulSettings settings = chosenSettings();
-        return [=](JobControl& control) -> std::shared_ptr<const OperatorsOutcome> {
-            auto outcome = std::make_shared<OperatorsOutcome>();
-            outcome->modes = modes;
-            try {
+        return [=](JobControl& control) {
+            return guarded_job<OperatorsOutcome>("the product", [&](OperatorsOutcome& outcome) {
+                outcome.modes = modes;
                 const CancelScope scope(control.cancelFlag());
                 MatmulProblem p;
                 if (wSource == SelectedWeights && tensor) {
                     p.w = matrix_from_tensor(*tensor, transpose, "W");
-                    outcome->wName = QString::fromStdString(tensor->info.name);
+                    outcome.wName = QString::fromStdString(tensor->info.name);
                 } else {
                     const std::string spec =
                         QStringLiteral("matrix:rows=%1,cols=%2,std=0.05,seed=2")
@@ -381,7 +366,7 @@ void OperatorsPanel::run() {
                             .arg(n)
                             .toStdString();
                     p.w = matrix_from_tensor(generate(spec), false, "W");
-                    outcome->wName = QString::fromStdString(spec);
+                    outcome.wName = QString::fromStdString(spec);
                 }
                 const auto inner = static_cast<int>(p.w.rows());
                 if (xKind == SelectedActivations && tensor) {
@@ -391,65 +376,50 @@ void OperatorsPanel::run() {
                     const Eigen::Index half = all.rows() / 2;
                     p.calibration = all.topRows(half);
                     p.x = all.bottomRows(all.rows() - half);
-                    outcome->xName = QString::fromStdString(tensor->info.name) +
-                                     QObject::tr(
-                                         " (second half of its rows; the first half "
-                                         "calibrates static)");
+                    outcome.xName = QString::fromStdString(tensor->info.name) +
+                                    QObject::tr(
+                                        " (second half of its rows; the first half "
+                                        "calibrates static)");
                 } else {
                     const QString spec = activationSpec(xKind, m, inner, outliers, scale, 1);
                     p.x = matrix_from_tensor(generate(spec.toStdString()), false, "X");
                     p.calibration = matrix_from_tensor(
                         generate(reseeded_spec(spec.toStdString(), 1)), false, "calibration");
-                    outcome->xName = spec;
+                    outcome.xName = spec;
                 }
-                control.setProgressRange(0, kProgressSteps);
+                control.setProgressRange(0, JobBar::kSteps);
                 const auto report = [&control](double lo, double hi) {
                     return [&control, lo, hi](double f) {
                         control.setProgressValue(
-                            static_cast<int>(kProgressSteps * (lo + (hi - lo) * f)));
+                            static_cast<int>(JobBar::kSteps * (lo + (hi - lo) * f)));
                     };
                 };
-                outcome->output = run_quantized_matmul(
+                outcome.output = run_quantized_matmul(
                     p, settings, modes,
                     {.cancel = control.cancelFlag(), .progress = report(0, 0.5)});
-                outcome->sweep =
+                outcome.sweep =
                     run_k_sweep(p, settings, modes, k_sweep_values(p.x.cols()),
                                 {.cancel = control.cancelFlag(), .progress = report(0.5, 1.0)});
-                outcome->errorHistograms = error_histograms(outcome->output, kErrorBins);
-            } catch (const Cancelled&) {
-                return nullptr;
-            } catch (const std::exception& e) {
-                outcome->error = QString::fromStdString(describe_failure(e, "the product"));
-            }
-            return outcome;
+                outcome.errorHistograms = error_histograms(outcome.output, kErrorBins);
+                return true;
+            });
         };
     });
     showProgress();
 }
 
 void OperatorsPanel::showProgress() {
-    const bool busy = job_.isBusy();
-    cancel_->setEnabled(busy);
-    progress_->setVisible(busy);
-    progress_->setValue(busy ? std::max(0, job_.progressValue()) : 0);
-    if (busy) {
-        note_->setText(tr("Multiplying…"));
-    }
+    bar_->showBusy(job_.isBusy(), job_.progressValue(), tr("Multiplying…"));
 }
 
 void OperatorsPanel::showOutcome(std::optional<std::shared_ptr<const OperatorsOutcome>> result) {
     showProgress();
-    if (!result || !*result) {
-        note_->setText(tr("Cancelled."));
+    const bool has = result && *result;
+    if (!bar_->accept(has, has ? (*result)->error : QString())) {
         emit finished();
         return;
     }
     const OperatorsOutcome& o = **result;
-    if (!o.error.isEmpty()) {
-        note_->setText(o.error);
-        emit finished();
-        return;
-    }
     outcome_ = *result;
     const MatmulOutput& out = o.output;
     const qint64 k = o.sweep.empty() ? 0 : o.sweep.back().k;
@@ -463,7 +433,7 @@ void OperatorsPanel::showOutcome(std::optional<std::shared_ptr<const OperatorsOu
         note += tr(" %1 columns of X hold a |value| above the mixed threshold.")
                     .arg(out.outlier_columns.size());
     }
-    note_->setText(note);
+    bar_->note()->setText(note);
 
     // The table: a column per mode, a row per metric, then how each product was computed.
     const auto metrics = matmul_metric_descriptors();

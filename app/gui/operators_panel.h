@@ -20,8 +20,6 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QProgressBar;
-class QPushButton;
 class QSpinBox;
 class QSplitter;
 class QTableWidget;
@@ -33,6 +31,7 @@ class PlotChartView;
 namespace quantscope::app {
 
 class AccumulatorBar;
+class JobBar;
 class AnalysisSession;
 
 // What one run computed, for the views.
@@ -68,7 +67,7 @@ public:
     AccumulatorBar* accumulatorBar() const { return accumulator_; }
     widgets::PlotChartView* kChart() const { return kChart_; }
     widgets::PlotChartView* errorChart() const { return errorChart_; }
-    QLabel* noteLabel() const { return note_; }
+    QLabel* noteLabel() const;
 
     enum WeightSource { GeneratedWeights, SelectedWeights };
     enum ActivationKind { GaussianActivations, OutlierActivations, SelectedActivations };
@@ -102,10 +101,7 @@ private:
     QComboBox* scope_;
     QComboBox* calibration_;
     QDoubleSpinBox* threshold_;
-    QPushButton* run_;
-    QPushButton* cancel_;
-    QProgressBar* progress_;
-    QLabel* note_;
+    JobBar* bar_;
     QTableWidget* table_;
     AccumulatorBar* accumulator_;
     widgets::PlotChartView* kChart_;

@@ -1,9 +1,12 @@
 #include "signal_panel.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QSplitter>
 #include <QStackedLayout>
 
 #include "analysis_session.h"
+#include "listen_panel.h"
 #include "plot_chart_view.h"
 #include "signal_chart_view.h"
 
@@ -15,9 +18,21 @@ SignalPanel::SignalPanel(AnalysisSession* session, QWidget* parent)
     note_ = new QLabel(this);
     note_->setAlignment(Qt::AlignCenter);
     note_->setWordWrap(true);
-    stack_ = new QStackedLayout(this);
+    // The waveform (or the note) on the left, the error spectrum and playback on the right.
+    auto* waveform = new QWidget(this);
+    stack_ = new QStackedLayout(waveform);
     stack_->addWidget(view_);
     stack_->addWidget(note_);
+    listen_ = new ListenPanel(session_, this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(waveform);
+    splitter->addWidget(listen_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+    listen_->setVisible(false);
     connect(session_, &AnalysisSession::analysisFinished, this, &SignalPanel::showOutcome);
     connect(session_, &AnalysisSession::tensorChanged, this, [this] {
         view_->clear();
@@ -63,6 +78,7 @@ void SignalPanel::showOutcome() {
                 .arg(QString::fromStdString(shape_to_string(outcome->tensor->info.shape))));
         stack_->setCurrentWidget(note_);
         view_->clear();
+        listen_->setVisible(false);
         return;
     }
     widgets::SignalData signal = std::move(*found);
@@ -73,6 +89,7 @@ void SignalPanel::showOutcome() {
     }
     view_->setSignal(std::move(signal));
     stack_->setCurrentWidget(view_);
+    listen_->setVisible(listen_->showOutcome());
 }
 
 }  // namespace quantscope::app

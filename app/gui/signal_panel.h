@@ -18,6 +18,7 @@ class SignalChartView;
 namespace quantscope::app {
 
 class AnalysisSession;
+class ListenPanel;
 
 class SignalPanel : public QWidget, public ChartPanel {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
     explicit SignalPanel(AnalysisSession* session, QWidget* parent = nullptr);
 
     widgets::SignalChartView* view() const { return view_; }
+    // The error spectrum and playback beside the waveform.
+    ListenPanel* listenPanel() const { return listen_; }
     QWidget* chartArea() const override;
     bool showsSignal() const;
 
@@ -42,6 +45,7 @@ private:
     widgets::SignalChartView* view_;
     QLabel* note_;
     QStackedLayout* stack_;
+    ListenPanel* listen_;
 };
 
 }  // namespace quantscope::app

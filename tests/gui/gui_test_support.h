@@ -1,12 +1,15 @@
 #pragma once
 // What the window tests share: where screenshots go, and waiting until a session is idle.
 
+#include <QApplication>
 #include <QColor>
 #include <QDir>
 #include <QPalette>
+#include <QSignalSpy>
 #include <QString>
 #include <QTest>
 #include <QWidget>
+#include <functional>
 
 #include "analysis_session.h"
 #include "theme.h"
@@ -60,6 +63,37 @@ inline bool settle(app::AnalysisSession* session) {
                    !session->isComparing() && !session->isSweeping();
         },
         kTimeout);
+}
+
+// For a panel that runs its own job when its tab is shown (isRunning(), outcome(), finished()):
+// waits until that run has given a result.
+template <typename Panel>
+bool waitForOwnRun(Panel* panel, int timeout = kTimeout) {
+    if (panel->isRunning()) {
+        QSignalSpy done(panel, &Panel::finished);
+        if (!done.wait(timeout)) {
+            return false;
+        }
+    }
+    return panel->outcome() != nullptr;
+}
+
+// Saves NAME-light.png and NAME-dark.png of `window` (a MainWindow), the application palette
+// switched in between and restored after; `check(dark)`, when given, runs after each switch.
+template <typename Window>
+bool saveInBothPalettes(Window& window, const QString& name,
+                        const std::function<bool(bool dark)>& check = {}) {
+    const QPalette light = QApplication::palette();
+    bool ok = true;
+    for (const bool dark : {false, true}) {
+        QApplication::setPalette(dark ? darkPalette() : light);
+        QTest::qWait(50);
+        ok = ok && (!check || check(dark)) &&
+             window.saveScreenshot(screenshotPath(
+                 name + (dark ? QStringLiteral("-dark.png") : QStringLiteral("-light.png"))));
+    }
+    QApplication::setPalette(light);
+    return ok;
 }
 
 }  // namespace quantscope::gui_test

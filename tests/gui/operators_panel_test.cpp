@@ -106,20 +106,8 @@ private slots:
         window.tabs()->setCurrentIndex(MainWindow::OperatorsTab);
         OperatorsPanel* panel = window.operatorsPanel();
         QVERIFY(panel->isRunning() || panel->outcome());
-        if (panel->isRunning()) {
-            QSignalSpy done(panel, &OperatorsPanel::finished);
-            QVERIFY(done.wait(gui_test::kTimeout));
-        }
-        QVERIFY(panel->outcome());
-        const QPalette light = QApplication::palette();
-        for (const bool dark : {false, true}) {
-            QApplication::setPalette(dark ? gui_test::darkPalette() : light);
-            QTest::qWait(50);
-            QVERIFY(window.saveScreenshot(gui_test::screenshotPath(
-                QStringLiteral("operators-%1.png")
-                    .arg(dark ? QLatin1String("dark") : QLatin1String("light")))));
-        }
-        QApplication::setPalette(light);
+        QVERIFY(gui_test::waitForOwnRun(panel));
+        QVERIFY(gui_test::saveInBothPalettes(window, QStringLiteral("operators")));
     }
 };
 

@@ -60,14 +60,37 @@ inline float fp16(const std::byte* p, std::size_t at) {
 }
 
 // ggml's GGML_FP32_TO_FP16: round to nearest even, Inf past the range (an IEEE cast), NaN as
-// the quiet NaN 0x7E00 with the input's sign (0 * Inf is a negative NaN on x86).
-inline void put_fp16(std::byte* p, std::size_t at, float value) {
-    static const Format half = parse_format("fp16");
-    if (std::isnan(value)) {
-        put_u16(p, at, std::signbit(value) ? 0xFE00u : 0x7E00u);
-        return;
+// the quiet NaN 0x7E00 with the input's sign (0 * Inf is a negative NaN on x86). Bit arithmetic
+// rather than the formats engine's encoder, as the quantizers store a scale per 32 values: fp16
+// subnormals through the float adder (adding 0.5 aligns the mantissa so that the addition itself
+// rounds to nearest even), normals by adding half an fp16 step minus one, plus the kept bit's
+// parity. Checked against the engine's encoder and F16C on every float32.
+inline std::uint16_t fp16_bits(float value) {
+    const auto f = std::bit_cast<std::uint32_t>(value);
+    const std::uint32_t sign = f >> 16 & 0x8000u;
+    const std::uint32_t a = f & 0x7FFFFFFFu;
+    if (a > 0x7F800000u) {
+        return static_cast<std::uint16_t>(sign | 0x7E00u);
     }
-    put_u16(p, at, half.encode(value, Rounding::NearestEven, Saturation::IeeeCast).code);
+    if (a >= 0x477FF000u) {  // 65520 and beyond (Inf too): a tie with 65536, rounded to Inf
+        return static_cast<std::uint16_t>(sign | 0x7C00u);
+    }
+    if (a < 0x38800000u) {  // below 2^-14: fp16 subnormal or zero
+        const float aligned = std::bit_cast<float>(a) + 0.5f;
+        return static_cast<std::uint16_t>(sign |
+                                          (std::bit_cast<std::uint32_t>(aligned) - 0x3F000000u));
+    }
+    const std::uint32_t odd = a >> 13 & 1u;
+    return static_cast<std::uint16_t>(sign | (a - 0x38000000u + 0xFFFu + odd) >> 13);
+}
+
+inline void put_fp16(std::byte* p, std::size_t at, float value) {
+    put_u16(p, at, fp16_bits(value));
+}
+
+// The float a value stored as ggml_half reads back as.
+inline float fp16_round(float value) {
+    return fp16_table()[fp16_bits(value)];
 }
 
 // The 6-bit scale and min of sub-block j (0..7) of q4_K / q5_K, packed in 12 bytes: j < 4 in

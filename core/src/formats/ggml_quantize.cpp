@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "ggml_block_bytes.h"
 
@@ -33,11 +34,14 @@ int truncated_int8(float value) {
     return static_cast<std::int8_t>(truncated_byte(value));
 }
 
-// The value of largest magnitude (its sign kept; the first of equals), NaN ignored.
-float signed_absmax(const float* x, std::size_t n) {
+// The value of largest magnitude (its sign kept; the first of equals), NaN ignored: ggml's
+// running `if (amax < fabsf(x)) { amax = fabsf(x); max = x; }` (for 16 or 32 values, faster as
+// written than in lanes).
+template <std::size_t N>
+float signed_absmax(const float* x) {
     float amax = 0.0f;
     float max = 0.0f;
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = 0; j < N; ++j) {
         if (amax < std::fabs(x[j])) {
             amax = std::fabs(x[j]);
             max = x[j];
@@ -51,11 +55,33 @@ struct Range {
     float max = -FLT_MAX;
 };
 
-Range range_of(const float* x, std::size_t n) {
+// ggml's running minimum and maximum (x < min, x > max; NaN ignored), in lanes: the same
+// values whatever the order, except the sign of a zero, which is the first zero's, as ggml's.
+Range range_of(const float* x) {
+    constexpr std::size_t kN = 32;
+    constexpr std::size_t kLanes = 16;
+    float lo[kLanes];
+    float hi[kLanes];
+    std::fill(lo, lo + kLanes, FLT_MAX);
+    std::fill(hi, hi + kLanes, -FLT_MAX);
+    for (std::size_t j = 0; j < kN; j += kLanes) {
+#pragma omp simd
+        for (std::size_t t = 0; t < kLanes; ++t) {
+            lo[t] = x[j + t] < lo[t] ? x[j + t] : lo[t];
+            hi[t] = x[j + t] > hi[t] ? x[j + t] : hi[t];
+        }
+    }
     Range r;
-    for (std::size_t j = 0; j < n; ++j) {
-        r.min = x[j] < r.min ? x[j] : r.min;
-        r.max = x[j] > r.max ? x[j] : r.max;
+    for (std::size_t t = 0; t < kLanes; ++t) {
+        r.min = lo[t] < r.min ? lo[t] : r.min;
+        r.max = hi[t] > r.max ? hi[t] : r.max;
+    }
+    const auto first_zero = [&] { return *std::find(x, x + kN, 0.0f); };
+    if (r.min == 0.0f) {
+        r.min = first_zero();
+    }
+    if (r.max == 0.0f) {
+        r.max = first_zero();
     }
     return r;
 }
@@ -83,7 +109,7 @@ void pack(const std::uint8_t* codes, std::byte* block, std::size_t qs_at, std::s
 template <int Half, std::size_t Bytes, std::size_t QsAt>
 void symmetric(const float* in, std::byte* out, std::size_t blocks) {
     for (std::size_t b = 0; b < blocks; ++b, in += 32, out += Bytes) {
-        const float d = signed_absmax(in, 32) / static_cast<float>(-Half);
+        const float d = signed_absmax<32>(in) / static_cast<float>(-Half);
         const float id = reciprocal(d);
         put_fp16(out, 0, d);
         std::uint8_t codes[32];
@@ -113,7 +139,7 @@ template <int Bits, std::size_t Bytes, std::size_t QsAt, std::size_t QhAt>
 void with_offset(const float* in, std::byte* out, std::size_t blocks) {
     constexpr int kTop = (1 << Bits) - 1;
     for (std::size_t b = 0; b < blocks; ++b, in += 32, out += Bytes) {
-        const Range r = range_of(in, 32);
+        const Range r = range_of(in);
         const float d = (r.max - r.min) / static_cast<float>(kTop);
         const float id = reciprocal(d);
         put_fp16(out, 0, d);
@@ -147,9 +173,21 @@ void q8(const float* in, std::byte* out, std::size_t blocks) {
     for (std::size_t b = 0; b < blocks; ++b, in += 32, out += kCodesAt + 32) {
         // ggml's MAX(a, b) is a > b ? a : b: a NaN replaces the running maximum, which the
         // next value then replaces (std::max would keep it instead).
+        // In lanes when the block has no NaN (the maximum is then the same in any order).
+        float lanes[16] = {};
+        bool nan = false;
+        for (std::size_t j = 0; j < 32; j += 16) {
+#pragma omp simd reduction(|| : nan)
+            for (std::size_t t = 0; t < 16; ++t) {
+                const float v = std::fabs(in[j + t]);
+                lanes[t] = lanes[t] > v ? lanes[t] : v;
+                nan = nan || v != v;
+            }
+        }
         float amax = 0.0f;
-        for (std::size_t j = 0; j < 32; ++j) {
-            const float v = std::fabs(in[j]);
+        const float* const source = nan ? in : lanes;
+        for (std::size_t j = 0; j < (nan ? 32 : 16); ++j) {
+            const float v = std::fabs(source[j]);
             amax = amax > v ? amax : v;
         }
         const float d = amax / 127.0f;
@@ -206,161 +244,284 @@ void codes_against(const float* x, std::size_t n, float d, float dm, int low, in
 
 // ggml's make_qx_quants with rmse_type 1 (weights x^2, no importance matrix): the signed scale
 // of n values on codes -nmax .. nmax - 1 (stored in L offset by nmax), the best of 19 trial
-// reciprocal scales around -nmax / max by weighted least squares.
-float make_qx_quants(int n, int nmax, const float* x, std::int8_t* L) {
-    const float max = signed_absmax(x, static_cast<std::size_t>(n));
+// reciprocal scales around -nmax / max by weighted least squares. The trials' sums are
+// independent, so they run side by side, one trial a lane, each summed over i in ggml's order;
+// the winner is then chosen in ggml's order of trials.
+template <int N>
+float make_qx_quants(int nmax, const float* x, std::int8_t* L) {
+    const float max = signed_absmax<N>(x);
     if (std::fabs(max) < kGroupMaxEps) {
-        std::fill(L, L + n, std::int8_t{0});
+        std::fill(L, L + N, std::int8_t{0});
         return 0.0f;
     }
-    const auto sums = [&](float iscale, float& sumlx, float& suml2) {
-        sumlx = 0;
-        suml2 = 0;
-        for (int i = 0; i < n; ++i) {
-            const int l = clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1);
-            const float w = x[i] * x[i];
-            sumlx += w * x[i] * static_cast<float>(l);
-            suml2 += w * static_cast<float>(l) * static_cast<float>(l);
+    constexpr std::size_t kTrials = 19;  // the first guess, then is = -9 .. 9 but 0
+    constexpr std::size_t kLanes = 24;
+    alignas(64) float iscale[kLanes];
+    for (std::size_t t = 0; t < kLanes; ++t) {
+        const int is = t == 0 || t >= kTrials ? 0
+                       : t <= 9               ? static_cast<int>(t) - 10
+                                              : static_cast<int>(t) - 9;
+        iscale[t] = is == 0 ? static_cast<float>(-nmax) / max
+                            : -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is)) / max;
+    }
+    alignas(64) float sumlx[kLanes] = {};
+    alignas(64) float suml2[kLanes] = {};
+    const auto low = static_cast<float>(-nmax);
+    const auto high = static_cast<float>(nmax - 1);
+    for (int i = 0; i < N; ++i) {
+        const float w = x[i] * x[i];
+        const float wx = w * x[i];
+#pragma omp simd
+        for (std::size_t t = 0; t < kLanes; ++t) {
+            const auto l = static_cast<float>(nearest_int(iscale[t] * x[i]));
+            const float c = l < low ? low : (l > high ? high : l);
+            sumlx[t] += wx * c;
+            suml2[t] += w * c * c;
         }
-    };
-    const auto codes = [&](float iscale) {
-        for (int i = 0; i < n; ++i) {
-            L[i] =
-                static_cast<std::int8_t>(nmax + clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1));
+    }
+    float scale = suml2[0] != 0 ? sumlx[0] / suml2[0] : 0.0f;
+    float best = scale * sumlx[0];
+    std::size_t chosen = 0;
+    for (std::size_t t = 1; t < kTrials; ++t) {
+        if (suml2[t] > 0 && sumlx[t] * sumlx[t] > best * suml2[t]) {
+            chosen = t;
+            scale = sumlx[t] / suml2[t];
+            best = scale * sumlx[t];
         }
-    };
-    float iscale = static_cast<float>(-nmax) / max;
-    float sumlx = 0;
-    float suml2 = 0;
-    sums(iscale, sumlx, suml2);
-    codes(iscale);
-    float scale = suml2 != 0 ? sumlx / suml2 : 0.0f;
-    float best = scale * sumlx;
-    for (int is = -9; is <= 9; ++is) {
-        if (is == 0) {
-            continue;
-        }
-        iscale = -(static_cast<float>(nmax) + 0.1f * static_cast<float>(is)) / max;
-        sums(iscale, sumlx, suml2);
-        if (suml2 > 0 && sumlx * sumlx > best * suml2) {
-            codes(iscale);
-            scale = sumlx / suml2;
-            best = scale * sumlx;
-        }
+    }
+    for (int i = 0; i < N; ++i) {
+        L[i] = static_cast<std::int8_t>(nmax +
+                                        clamp(nearest_int(iscale[chosen] * x[i]), -nmax, nmax - 1));
     }
     return scale;
 }
 
-// ggml's make_qkx2_quants: scale and min (returned as -min in *the_min) of n values on codes
-// 0 .. nmax, the best of nstep + 1 trial scales by weighted squared (or, use_mad, absolute)
-// error.
-float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, std::uint8_t* L,
-                       float* the_min, float rmin, float rdelta, int nstep, bool use_mad) {
-    const auto loss = [use_mad](float diff) { return use_mad ? std::fabs(diff) : diff * diff; };
-    float min = x[0];
-    float max = x[0];
-    float sum_w = weights[0];
-    float sum_x = sum_w * x[0];
-    for (int i = 1; i < n; ++i) {
-        min = x[i] < min ? x[i] : min;
-        max = x[i] > max ? x[i] : max;
-        sum_w += weights[i];
-        sum_x += weights[i] * x[i];
+// A sub-block's fit by make_qkx2_quants: its scale and -min, and the codes ggml's L holds for
+// it, which are those of the reciprocal scale and min that fit came from (all 0 where the values
+// are all equal). The types quantize the codes again against their stored scales, so these are
+// only needed where a stored scale is 0 (fit_codes).
+struct Fit {
+    float scale;
+    float the_min;
+    float code_iscale;
+    float code_min;
+    bool flat;
+};
+
+// clamp(nearest_int(iscale * shifted), 0, top), in float (exact: |nearest_int| < 2^23).
+inline float fit_code(float iscale, float shifted, float top) {
+    const auto l = static_cast<float>(nearest_int(iscale * shifted));
+    return l < 0.0f ? 0.0f : (l > top ? top : l);
+}
+
+void fit_codes(const Fit& fit, const float* x, std::size_t n, int nmax, std::uint8_t* L) {
+    for (std::size_t i = 0; i < n; ++i) {
+        L[i] = fit.flat ? 0
+                        : static_cast<std::uint8_t>(fit_code(fit.code_iscale, x[i] - fit.code_min,
+                                                             static_cast<float>(nmax)));
     }
-    if (min > 0) {
-        min = 0;
-    }
-    if (max == min) {
-        std::fill(L, L + n, std::uint8_t{0});
-        *the_min = -min;
-        return 0.0f;
-    }
-    float iscale = static_cast<float>(nmax) / (max - min);
-    float scale = 1 / iscale;
-    float best_mad = 0;
-    for (int i = 0; i < n; ++i) {
-        L[i] = static_cast<std::uint8_t>(clamp(nearest_int(iscale * (x[i] - min)), 0, nmax));
-        const float diff = scale * static_cast<float>(L[i]) + min - x[i];
-        best_mad += weights[i] * loss(diff);
-    }
-    std::uint8_t laux[32];
-    for (int is = 0; is <= nstep; ++is) {
-        iscale = (rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax)) / (max - min);
-        float sum_l = 0;
-        float sum_l2 = 0;
-        float sum_xl = 0;
-        for (int i = 0; i < n; ++i) {
-            const int l = clamp(nearest_int(iscale * (x[i] - min)), 0, nmax);
-            laux[i] = static_cast<std::uint8_t>(l);
-            const float w = weights[i];
-            sum_l += w * static_cast<float>(l);
-            sum_l2 += w * static_cast<float>(l) * static_cast<float>(l);
-            sum_xl += w * static_cast<float>(l) * x[i];
-        }
-        const float D = sum_w * sum_l2 - sum_l * sum_l;
-        if (D > 0) {
-            float this_scale = (sum_w * sum_xl - sum_x * sum_l) / D;
-            float this_min = (sum_l2 * sum_x - sum_l * sum_xl) / D;
-            if (this_min > 0) {
-                this_min = 0;
-                this_scale = sum_xl / sum_l2;
-            }
-            float mad = 0;
-            for (int i = 0; i < n; ++i) {
-                const float diff = this_scale * static_cast<float>(laux[i]) + this_min - x[i];
-                mad += weights[i] * loss(diff);
-            }
-            if (mad < best_mad) {
-                std::copy(laux, laux + n, L);
-                best_mad = mad;
-                scale = this_scale;
-                min = this_min;
-            }
+}
+
+// How q2_K and q4_K / q5_K weigh a sub-block's values: |x|, or the sub-block's RMS plus |x|.
+enum class Weights { Abs, RmsPlusAbs };
+
+// ggml's make_qkx2_quants on Lanes sub-blocks of N values side by side (sub-block j is
+// x[N j .. N j + N)): each one's scale (scales[j]) and min (returned as -min in the_mins[j]) on
+// codes 0 .. nmax, the best of Steps + 1 trial scales by weighted squared (or, Mad, absolute)
+// error. A trial depends on the ones before it (a better fit moves the min that the next
+// trials' codes are measured from), so within a sub-block they run in ggml's order; the
+// sub-blocks are independent, so each is a lane, and every sum runs over i in ggml's order.
+template <std::size_t N, std::size_t Lanes, int Steps, bool Mad, Weights Weighting>
+void make_qkx2_quants(int nmax, const float* x, Fit* fits, float rmin, float rdelta) {
+    const auto loss = [](float diff) { return Mad ? std::fabs(diff) : diff * diff; };
+    alignas(64) float xt[N][Lanes];
+    alignas(64) float wt[N][Lanes];
+    for (std::size_t j = 0; j < Lanes; ++j) {
+        for (std::size_t i = 0; i < N; ++i) {
+            xt[i][j] = x[N * j + i];
         }
     }
-    *the_min = -min;
-    return scale;
+    alignas(64) float av_x[Lanes] = {};
+    if constexpr (Weighting == Weights::RmsPlusAbs) {
+        for (std::size_t i = 0; i < N; ++i) {
+#pragma omp simd
+            for (std::size_t t = 0; t < Lanes; ++t) {
+                av_x[t] += xt[i][t] * xt[i][t];
+            }
+        }
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            av_x[t] = std::sqrt(av_x[t] / static_cast<float>(N));
+        }
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            wt[i][t] =
+                Weighting == Weights::Abs ? std::fabs(xt[i][t]) : av_x[t] + std::fabs(xt[i][t]);
+        }
+    }
+    alignas(64) float min[Lanes];
+    alignas(64) float max[Lanes];
+    alignas(64) float sum_w[Lanes];
+    alignas(64) float sum_x[Lanes];
+#pragma omp simd
+    for (std::size_t t = 0; t < Lanes; ++t) {
+        min[t] = xt[0][t];
+        max[t] = xt[0][t];
+        sum_w[t] = wt[0][t];
+        sum_x[t] = sum_w[t] * xt[0][t];
+    }
+    for (std::size_t i = 1; i < N; ++i) {
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            min[t] = xt[i][t] < min[t] ? xt[i][t] : min[t];
+            max[t] = xt[i][t] > max[t] ? xt[i][t] : max[t];
+            sum_w[t] += wt[i][t];
+            sum_x[t] += wt[i][t] * xt[i][t];
+        }
+    }
+    const auto top = static_cast<float>(nmax);
+    const auto code = [top](float iscale, float shifted) { return fit_code(iscale, shifted, top); };
+    // The scale and min of the best fit so far, its error, and the reciprocal scale and min its
+    // codes came from. A sub-block whose values are all equal (max == min) has no fit: its lane
+    // computes what it computes, takes no trial and is overwritten at the end.
+    alignas(64) float scale[Lanes];
+    alignas(64) float best[Lanes] = {};
+    alignas(64) float code_iscale[Lanes];
+    alignas(64) float code_min[Lanes];
+    bool flat[Lanes];
+#pragma omp simd
+    for (std::size_t t = 0; t < Lanes; ++t) {
+        min[t] = min[t] > 0 ? 0.0f : min[t];
+        flat[t] = max[t] == min[t];
+        const float range = max[t] != min[t] ? max[t] - min[t] : 1.0f;
+        code_iscale[t] = top / range;
+        code_min[t] = min[t];
+        scale[t] = 1 / code_iscale[t];
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            const float l = code(code_iscale[t], xt[i][t] - min[t]);
+            const float diff = scale[t] * l + min[t] - xt[i][t];
+            best[t] += wt[i][t] * loss(diff);
+        }
+    }
+    alignas(64) float laux[N][Lanes];
+    for (int is = 0; is <= Steps; ++is) {
+        alignas(64) float iscale[Lanes];
+        alignas(64) float sum_l[Lanes] = {};
+        alignas(64) float sum_l2[Lanes] = {};
+        alignas(64) float sum_xl[Lanes] = {};
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            const float range = max[t] != min[t] ? max[t] - min[t] : 1.0f;
+            iscale[t] = (rmin + rdelta * static_cast<float>(is) + top) / range;
+        }
+        for (std::size_t i = 0; i < N; ++i) {
+#pragma omp simd
+            for (std::size_t t = 0; t < Lanes; ++t) {
+                const float l = code(iscale[t], xt[i][t] - min[t]);
+                laux[i][t] = l;
+                const float wl = wt[i][t] * l;
+                sum_l[t] += wl;
+                sum_l2[t] += wl * l;
+                sum_xl[t] += wl * xt[i][t];
+            }
+        }
+        alignas(64) float this_scale[Lanes];
+        alignas(64) float this_min[Lanes];
+        alignas(64) float mad[Lanes] = {};
+        bool fitted[Lanes];
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            const float D = sum_w[t] * sum_l2[t] - sum_l[t] * sum_l[t];
+            fitted[t] = D > 0;
+            const float divisor = D > 0 ? D : 1.0f;
+            float s = (sum_w[t] * sum_xl[t] - sum_x[t] * sum_l[t]) / divisor;
+            float m = (sum_l2[t] * sum_x[t] - sum_l[t] * sum_xl[t]) / divisor;
+            const float l2 = sum_l2[t] != 0 ? sum_l2[t] : 1.0f;  // 0 only where D <= 0
+            s = m > 0 ? sum_xl[t] / l2 : s;
+            this_scale[t] = s;
+            this_min[t] = m > 0 ? 0.0f : m;
+        }
+        for (std::size_t i = 0; i < N; ++i) {
+#pragma omp simd
+            for (std::size_t t = 0; t < Lanes; ++t) {
+                const float diff = this_scale[t] * laux[i][t] + this_min[t] - xt[i][t];
+                mad[t] += wt[i][t] * loss(diff);
+            }
+        }
+#pragma omp simd
+        for (std::size_t t = 0; t < Lanes; ++t) {
+            const bool better = !flat[t] && fitted[t] && mad[t] < best[t];
+            best[t] = better ? mad[t] : best[t];
+            scale[t] = better ? this_scale[t] : scale[t];
+            code_iscale[t] = better ? iscale[t] : code_iscale[t];
+            code_min[t] = better ? min[t] : code_min[t];
+            min[t] = better ? this_min[t] : min[t];
+        }
+    }
+    for (std::size_t j = 0; j < Lanes; ++j) {
+        fits[j] = {flat[j] ? 0.0f : scale[j], -min[j], code_iscale[j], code_min[j], flat[j]};
+    }
+}
+
+// Blocks whose scale searches run side by side (make_qkx2_quants' lanes): two blocks' sub-blocks
+// keep more independent sums in flight than one block's.
+inline constexpr std::size_t kSearchBlocks = 4;
+
+// Runs make_qkx2_quants over `blocks` blocks of Sub sub-blocks of N, kSearchBlocks at a time,
+// and calls finish(b, fits of block b) for each block.
+template <std::size_t N, std::size_t Sub, int Steps, bool Mad, Weights Weighting, class Finish>
+void search_blocks(const float* x, std::size_t blocks, int nmax, float rmin, float rdelta,
+                   Finish&& finish) {
+    for (std::size_t b = 0; b < blocks; b += kSearchBlocks) {
+        Fit fits[Sub * kSearchBlocks];
+        const float* at = x + N * Sub * b;
+        if (blocks - b >= kSearchBlocks) {
+            make_qkx2_quants<N, Sub * kSearchBlocks, Steps, Mad, Weighting>(nmax, at, fits, rmin,
+                                                                            rdelta);
+            for (std::size_t k = 0; k < kSearchBlocks; ++k) {
+                finish(b + k, fits + Sub * k);
+            }
+            continue;
+        }
+        for (std::size_t k = b; k < blocks; ++k) {  // the last blocks one at a time
+            make_qkx2_quants<N, Sub, Steps, Mad, Weighting>(nmax, x + N * Sub * k, fits, rmin,
+                                                            rdelta);
+            finish(k, fits);
+        }
+    }
 }
 
 // q4_K and q5_K: per 32 values a scale and a min by make_qkx2_quants (weights rms + |x|), both
 // quantized to 6 bits against the block's largest (d, dmin in fp16), then the codes again
 // against the stored scales.
 template <bool Five>
-void q45_k(const float* x, std::byte* out, std::size_t blocks) {
+void q45_k(const float* in, std::byte* blocks_out, std::size_t blocks) {
     constexpr int kMax = Five ? 31 : 15;
     constexpr std::size_t kBytes = Five ? 176 : 144;
-    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += kBytes) {
+    const auto finish = [&](std::size_t b, const Fit* fits) {
+        const float* x = in + 256 * b;
+        std::byte* out = blocks_out + kBytes * b;
         std::fill(out, out + kBytes, std::byte{0});
         std::uint8_t L[256];
-        float mins[8];
-        float scales[8];
         float max_scale = 0;
         float max_min = 0;
         for (std::size_t j = 0; j < 8; ++j) {
-            const float* v = x + 32 * j;
-            float sum_x2 = 0;
-            for (std::size_t l = 0; l < 32; ++l) {
-                sum_x2 += v[l] * v[l];
-            }
-            const float av_x = std::sqrt(sum_x2 / 32);
-            float weights[32];
-            for (std::size_t l = 0; l < 32; ++l) {
-                weights[l] = av_x + std::fabs(v[l]);
-            }
-            scales[j] = make_qkx2_quants(32, kMax, v, weights, L + 32 * j, &mins[j],
-                                         Five ? -0.5f : -1.0f, 0.1f, Five ? 15 : 20, false);
-            max_scale = scales[j] > max_scale ? scales[j] : max_scale;
-            max_min = mins[j] > max_min ? mins[j] : max_min;
+            max_scale = fits[j].scale > max_scale ? fits[j].scale : max_scale;
+            max_min = fits[j].the_min > max_min ? fits[j].the_min : max_min;
         }
         const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
         const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
         std::byte* packed = out + 4;
         for (std::size_t j = 0; j < 8; ++j) {
             const unsigned ls = std::min(63u, static_cast<unsigned>(static_cast<std::uint8_t>(
-                                                  nearest_int(inv_scale * scales[j]))));
-            const unsigned lm = std::min(
-                63u,
-                static_cast<unsigned>(static_cast<std::uint8_t>(nearest_int(inv_min * mins[j]))));
+                                                  nearest_int(inv_scale * fits[j].scale))));
+            const unsigned lm = std::min(63u, static_cast<unsigned>(static_cast<std::uint8_t>(
+                                                  nearest_int(inv_min * fits[j].the_min))));
             if (j < 4) {
                 packed[j] = static_cast<std::byte>(ls);
                 packed[j + 4] = static_cast<std::byte>(lm);
@@ -376,6 +537,7 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
             const auto [sc, m] = k4_scale_min(packed, j);
             const float d = fp16(out, 0) * static_cast<float>(sc);
             if (d == 0) {
+                fit_codes(fits[j], x + 32 * j, 32, kMax, L + 32 * j);
                 continue;
             }
             codes_against(x + 32 * j, 32, d, fp16(out, 2) * static_cast<float>(m), 0, kMax,
@@ -393,14 +555,16 @@ void q45_k(const float* x, std::byte* out, std::size_t blocks) {
                 out[kQs + 32 * half + l] = static_cast<std::byte>((l1 & 0xF) | (l2 & 0xF) << 4);
             }
         }
-    }
+    };
+    search_blocks<32, 8, Five ? 15 : 20, false, Weights::RmsPlusAbs>(
+        in, blocks, kMax, Five ? -0.5f : -1.0f, 0.1f, finish);
 }
 
 // ggml's make_q3_quants with do_rmse: signed codes -nmax .. nmax - 1 (stored offset by nmax)
 // from -nmax / max, then up to 5 passes moving single codes while the weighted (x^2) fit
 // improves; returns the least-squares scale.
 float make_q3_quants(int n, int nmax, const float* x, std::int8_t* L) {
-    const float max = signed_absmax(x, static_cast<std::size_t>(n));
+    const float max = signed_absmax<16>(x);
     if (std::fabs(max) < kGroupMaxEps) {
         std::fill(L, L + n, std::int8_t{0});
         return 0.0f;
@@ -465,37 +629,32 @@ void pack_2bit(const Code* L, std::byte* qs) {
 
 // q2_K: per 16 values a scale and min by make_qkx2_quants (weights |x|, absolute error), both
 // quantized to 4 bits against the block's largest (d, dmin in fp16), then the codes again.
-void quantize_q2_k(const float* x, std::byte* out, std::size_t blocks) {
-    for (std::size_t b = 0; b < blocks; ++b, x += 256, out += 84) {
+void quantize_q2_k(const float* in, std::byte* blocks_out, std::size_t blocks) {
+    const auto finish = [&](std::size_t b, const Fit* fits) {
+        const float* x = in + 256 * b;
+        std::byte* out = blocks_out + 84 * b;
         std::fill(out, out + 84, std::byte{0});
         std::uint8_t L[256];
-        float mins[16];
-        float scales[16];
         float max_scale = 0;
         float max_min = 0;
         for (std::size_t j = 0; j < 16; ++j) {
-            float weights[16];
-            for (std::size_t l = 0; l < 16; ++l) {
-                weights[l] = std::fabs(x[16 * j + l]);
-            }
-            scales[j] = make_qkx2_quants(16, 3, x + 16 * j, weights, L + 16 * j, &mins[j], -0.5f,
-                                         0.1f, 15, true);
-            max_scale = scales[j] > max_scale ? scales[j] : max_scale;
-            max_min = mins[j] > max_min ? mins[j] : max_min;
+            max_scale = fits[j].scale > max_scale ? fits[j].scale : max_scale;
+            max_min = fits[j].the_min > max_min ? fits[j].the_min : max_min;
         }
         unsigned packed[16] = {};
         if (max_scale > 0) {
             const float iscale = 15.f / max_scale;
             for (std::size_t j = 0; j < 16; ++j) {
-                packed[j] = static_cast<std::uint8_t>(nearest_int(iscale * scales[j]));
+                packed[j] = static_cast<std::uint8_t>(nearest_int(iscale * fits[j].scale));
             }
             put_fp16(out, 80, max_scale / 15.f);
         }
         if (max_min > 0) {
             const float iscale = 15.f / max_min;
             for (std::size_t j = 0; j < 16; ++j) {
-                packed[j] =
-                    (packed[j] | static_cast<unsigned>(nearest_int(iscale * mins[j])) << 4) & 0xFFu;
+                packed[j] = (packed[j] |
+                             static_cast<unsigned>(nearest_int(iscale * fits[j].the_min)) << 4) &
+                            0xFFu;
             }
             put_fp16(out, 82, max_min / 15.f);
         }
@@ -503,13 +662,15 @@ void quantize_q2_k(const float* x, std::byte* out, std::size_t blocks) {
             out[j] = static_cast<std::byte>(packed[j]);
             const float d = fp16(out, 80) * static_cast<float>(packed[j] & 0xF);
             if (d == 0) {
+                fit_codes(fits[j], x + 16 * j, 16, 3, L + 16 * j);
                 continue;
             }
             codes_against(x + 16 * j, 16, d, fp16(out, 82) * static_cast<float>(packed[j] >> 4), 0,
                           3, L + 16 * j);
         }
         pack_2bit(L, out + 16);
-    }
+    };
+    search_blocks<16, 16, 15, true, Weights::Abs>(in, blocks, 3, -0.5f, 0.1f, finish);
 }
 
 // q3_K: per 16 values a signed scale by make_q3_quants, quantized to 6 bits against the block's
@@ -523,7 +684,7 @@ void quantize_q3_k(const float* x, std::byte* out, std::size_t blocks) {
         for (std::size_t j = 0; j < 16; ++j) {
             scales[j] = make_q3_quants(16, 4, x + 16 * j, L + 16 * j);
         }
-        const float max_scale = signed_absmax(scales, 16);
+        const float max_scale = signed_absmax<16>(scales);
         std::byte* packed = out + 96;
         if (max_scale != 0) {
             const float iscale = -32.f / max_scale;
@@ -576,9 +737,9 @@ void quantize_q6_k(const float* x, std::byte* out, std::size_t blocks) {
         std::int8_t L[256];
         float scales[16];
         for (std::size_t ib = 0; ib < 16; ++ib) {
-            scales[ib] = make_qx_quants(16, 32, x + 16 * ib, L + 16 * ib);
+            scales[ib] = make_qx_quants<16>(32, x + 16 * ib, L + 16 * ib);
         }
-        const float max_scale = signed_absmax(scales, 16);
+        const float max_scale = signed_absmax<16>(scales);
         if (std::fabs(max_scale) < kGroupMaxEps) {
             continue;  // all zero, d = 0
         }
@@ -620,26 +781,32 @@ namespace quantscope::ggml {
 namespace {
 
 // ggml's best_index_int8: the index of the level nearest to x among 16 ascending levels, by
-// bisection; a tie goes to the upper level, and a NaN to the last.
-unsigned nearest_iq4nl(float x) {
-    const auto& v = kIq4nlValues;
-    if (x <= v[0]) {
-        return 0;
-    }
-    if (x >= v[15]) {
-        return 15;
-    }
+// bisection; a tie goes to the upper level, and a NaN to the last. Without branches: the
+// bisection ends on the last level k of 1..14 it does not go below (!(x < v[k]), true of all
+// of them for a NaN), then takes k or k + 1 by ggml's comparison; x <= v[0] and x >= v[15]
+// come out as 0 and 15 from the same comparison.
+// Index (returned) and level (in *level) of the nearest level to x. The steps are written out
+// (a fold over k), as GCC vectorizes no loop with an inner loop left in it.
+template <std::size_t... K>
+inline unsigned nearest_iq4nl(float x, float* level, std::index_sequence<K...> /*k - 1*/) {
+    constexpr auto v = kIq4nlValues;
     unsigned low = 0;
-    unsigned high = 15;
-    while (high - low > 1) {
-        const unsigned mid = (low + high) / 2;
-        if (x < static_cast<float>(v[mid])) {
-            high = mid;
-        } else {
-            low = mid;
-        }
-    }
-    return x - static_cast<float>(v[high - 1]) < static_cast<float>(v[high]) - x ? high - 1 : high;
+    auto below = static_cast<float>(v[0]);
+    auto above = static_cast<float>(v[1]);
+    const auto step = [&](std::size_t k) {  // selects, not a table lookup: vector lanes
+        const bool past = !(x < static_cast<float>(v[k]));
+        low += past ? 1u : 0u;
+        below = past ? static_cast<float>(v[k]) : below;
+        above = past ? static_cast<float>(v[k + 1]) : above;
+    };
+    (step(K + 1), ...);
+    const bool lower = x - below < above - x;
+    *level = lower ? below : above;
+    return lower ? low : low + 1;
+}
+
+inline unsigned nearest_iq4nl(float x, float* level) {
+    return nearest_iq4nl(x, level, std::make_index_sequence<14>());
 }
 
 }  // namespace
@@ -653,24 +820,24 @@ unsigned nearest_iq4nl(float x) {
 void quantize_iq4_nl(const float* x, std::byte* out, std::size_t blocks) {
     for (std::size_t b = 0; b < blocks; ++b, x += 32, out += 18) {
         unsigned L[32];
-        const float max = signed_absmax(x, 32);
-        float d = 0.0f;
-        if (std::fabs(max) < kGroupMaxEps) {
-            std::fill(L, L + 32, nearest_iq4nl(0.0f));
-        } else {
-            const float id = 1 / (max / static_cast<float>(kIq4nlValues[0]));
-            float sumqx = 0;
-            float sumq2 = 0;
-            for (std::size_t j = 0; j < 32; ++j) {
-                L[j] = nearest_iq4nl(id * x[j]);
-                const auto q = static_cast<float>(kIq4nlValues[L[j]]);
-                const float w = x[j] * x[j];
-                sumqx += w * q * x[j];
-                sumq2 += w * q * q;
-            }
-            d = sumq2 > 0 ? sumqx / sumq2 : 0.0f;
+        float levels[32];
+        const float max = signed_absmax<32>(x);
+        const bool zero = std::fabs(max) < kGroupMaxEps;
+        // Below GROUP_MAX_EPS, id = 0 gives every value the code of 0, and d = 0.
+        const float id = zero ? 0.0f : 1 / (max / static_cast<float>(kIq4nlValues[0]));
+#pragma omp simd
+        for (std::size_t j = 0; j < 32; ++j) {
+            L[j] = nearest_iq4nl(id * x[j], &levels[j]);
         }
-        put_fp16(out, 0, d);
+        float sumqx = 0;
+        float sumq2 = 0;
+        for (std::size_t j = 0; j < 32; ++j) {
+            const float q = levels[j];
+            const float w = x[j] * x[j];
+            sumqx += w * q * x[j];
+            sumq2 += w * q * q;
+        }
+        put_fp16(out, 0, !zero && sumq2 > 0 ? sumqx / sumq2 : 0.0f);
         for (std::size_t j = 0; j < 16; ++j) {
             out[2 + j] = static_cast<std::byte>(L[j] | L[j + 16] << 4);
         }

@@ -133,7 +133,8 @@ std::string config_label(const QuantConfig& config) {
     for (const ConfigField& field : config_fields()) {
         if ((field.name == "seed" && config.seed != plain.seed) ||
             (field.name == "outlier_threshold" &&
-             config.outlier_threshold != plain.outlier_threshold)) {
+             config.outlier_threshold != plain.outlier_threshold) ||
+            (field.name == "dither" && config.dither != plain.dither)) {
             add(std::string(field.name) + "=" + field.get(config));
         }
     }

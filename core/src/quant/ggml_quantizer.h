@@ -23,28 +23,38 @@ namespace quantscope::detail {
 void check_ggml_rows(std::size_t count, std::span<const std::int64_t> shape,
                      const QuantConfig& config);
 
-// One block at a time, each output block() long.
+// Whole blocks at a time, up to kMaxValues values: ggml's quantizer runs over them all at once
+// (the K-quants search several blocks' scales side by side), into bytes held here, and each
+// block is decoded from them while it is in L1 (its codes and maps unpacked once: Q(x), u and
+// the codes all come from them). Allocates only when constructed.
 class GgmlBlockQuantizer {
 public:
+    static constexpr std::size_t kMaxValues = 2048;
+
     explicit GgmlBlockQuantizer(const QuantConfig& config);
     std::size_t block() const { return block_; }
-    // Q(x) into y, the codes (optional: the element's integer code, or iq4_nl's level index),
-    // each value's code-unit position u and whether it is clipped; returns the block's
-    // parameters: the largest |scale| of its sub-blocks and the span of their levels.
-    GroupParameters run(const float* x, float* y, std::int32_t* codes, float* u, bool* clipped);
+    // n values (whole blocks, n <= kMaxValues): Q(x) into y, the codes (optional: the element's
+    // integer code, or iq4_nl's level index), each value's code-unit position u and whether it
+    // is clipped, and each block's parameters into groups: the largest |scale| of its
+    // sub-blocks and the span of their levels.
+    void run(const float* x, std::size_t n, float* y, std::int32_t* codes, float* u, bool* clipped,
+             GroupParameters* groups);
 
 private:
+    GroupParameters decode_block(const float* x, const std::byte* bytes, float* y,
+                                 std::int32_t* codes, float* u, bool* clipped);
+
     const GgmlType& type_;
     const LookupFormat* lookup_;  // iq4_nl's levels, else null
     std::size_t block_;
     std::size_t sub_block_;
     double element_lo_;  // the element format's lowest and highest values
     double element_hi_;
+    bool offset_;  // the types with an offset (affine in ggml_config.cpp's table)
     CodeRange cells_;
+    std::vector<std::int32_t> level_index_;  // iq4_nl: level + 128 -> its index
     std::vector<float> clean_;
     std::vector<std::byte> bytes_;
-    std::vector<std::int8_t> e_;
-    std::vector<GgmlSubBlock> maps_;
 };
 
 // Fills result.groups, result.dequantized and (when asked) result.codes, counts the KL histogram

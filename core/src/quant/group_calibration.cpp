@@ -139,6 +139,7 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         p.clip_min = clip_bound(p.qmin - 0.5f, p.zero_point, s);
         p.clip_max = clip_bound(p.qmax + 0.5f, p.zero_point, s);
         p.rounding = config.rounding;
+        p.dither = config.dither;
         p.seed = seed;
     }
 }

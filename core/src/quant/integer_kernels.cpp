@@ -39,7 +39,8 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
             }
             continue;
         }
-        const float r = round_scalar(xi * p.inv_scale, p.rounding, p.seed, first_index + i);
+        const float t = dithered(xi * p.inv_scale, p.dither, p.seed, first_index + i);
+        const float r = round_scalar(t, p.rounding, p.seed, first_index + i);
         const float q = std::clamp(r + p.zero_point, p.qmin, p.qmax);
         y[i] = (q - p.zero_point) * p.scale;
         if (codes != nullptr) {
@@ -129,11 +130,38 @@ template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
     }
 }
 
+// x[i] in code units, x / s + z: where the KL histogram counts it.
+template <bool PerElement>
+float code_position(const float* x, std::size_t i, const KernelParams& p, const ParamArrays& a) {
+    return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i) : x[i] * p.inv_scale + p.zero_point;
+}
+
+// Dithered configs: the scalar path, and the KL histogram of x (undithered) from each value's
+// position. Apart, so that the fused kernel's caller stays as it was.
+template <bool PerElement>
+[[gnu::noinline]] void quantize_block_dithered(const float* x, float* y, std::int32_t* codes,
+                                               std::size_t n, std::uint64_t first_index,
+                                               const KernelParams& p, const ParamArrays& a,
+                                               MetricSums& sums, detail::KlCounts* kl) {
+    if (kl != nullptr) {
+        std::uint32_t slots[kBlock];
+        for (std::size_t i = 0; i < n; ++i) {
+            slots[i] = kl_slot(x[i], code_position<PerElement>(x, i, p, a), kl->grid());
+        }
+        kl->add_slots(slots, n);
+    }
+    quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
+}
+
 // `kl` (optional) counts the block's values, n <= kBlock, into the KL histogram.
 template <bool PerElement>
 void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
                          MetricSums& sums, detail::KlCounts* kl = nullptr) {
+    if (p.dither != Dither::None) {
+        quantize_block_dithered<PerElement>(x, y, codes, n, first_index, p, a, sums, kl);
+        return;
+    }
     constexpr ParamMode kMode = PerElement ? ParamMode::PerElement : ParamMode::Uniform;
     float nonfinite = 0;
     const KlCounting how = kl_counting(kl, true);
@@ -146,10 +174,8 @@ void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::siz
             quantize_block_fused<R, kMode>(x, y, n, first_index, p, a, sums, nonfinite);
         }
     });
-    count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n, [&](std::size_t i) {
-        return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i)
-                          : x[i] * p.inv_scale + p.zero_point;
-    });
+    count_kl_window(kl, how, slots, n / kLanes * kLanes, x, n,
+                    [&](std::size_t i) { return code_position<PerElement>(x, i, p, a); });
     if (nonfinite != 0) {
         quantize_block_scalar<PerElement>(x, y, codes, n, first_index, p, a, sums);
         return;
@@ -185,6 +211,13 @@ void quantize_block_per_element(const float* x, float* y, std::int32_t* codes, s
 void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
                      const KernelParams* groups, std::size_t block_len, MetricSums& sums,
                      detail::KlCounts* kl) {
+    if (groups->dither != Dither::None) {  // the scalar way, group by group
+        for (std::size_t b = 0; b < n; b += block_len) {
+            quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
+                           sums, kl);
+        }
+        return;
+    }
     float nonfinite = 0;
     const BlockParams per_block{groups, block_len};
     const KlCounting how = kl_counting(kl, true);

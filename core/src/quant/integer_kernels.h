@@ -12,6 +12,7 @@
 #include "error_sums.h"
 #include "kl_counts.h"
 #include "quantscope/formats/rounding.h"
+#include "quantscope/quant/dither.h"
 #include "quantscope/quant/quantizer.h"
 
 namespace quantscope::detail {
@@ -52,6 +53,11 @@ inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::u
                          [&]<Rounding R>() { return round_to_integer<R>(t, seed, index); });
 }
 
+// t = x / s with the config's dither added (dither.h), before rounding.
+inline float dithered(float t, Dither dither, std::uint32_t seed, std::uint64_t index) {
+    return dither == Dither::Tpdf ? t + tpdf_dither(seed, index) : t;
+}
+
 // The clipping bounds of a group in the kernels' float arithmetic: half a step beyond the end
 // codes, so that the float rounding of a min-max scale (127 * (amax / 127) != amax) never
 // counts the group's extreme value as clipped.
@@ -69,6 +75,8 @@ struct KernelParams {
     float clip_max;
     Rounding rounding;
     std::uint32_t seed;
+    // Dithered configs take the scalar path: the fused kernel stays as it is for the rest.
+    Dither dither;
 };
 
 // The fused kernel's lanes: kLanes independent float accumulators per sum (error_sums.h). Each
@@ -113,6 +121,7 @@ inline KernelParams kernel_params(const GroupParameters& g, const QuantConfig& c
     p.qmax = static_cast<float>(config.format.integer_format().max_code());
     p.rounding = config.rounding;
     p.seed = seed32(config.seed);
+    p.dither = config.dither;
     return with_group(p, g);
 }
 

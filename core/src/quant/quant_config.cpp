@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 #include "quantscope/common/error.h"
 #include "quantscope/common/tensor.h"
@@ -245,6 +246,8 @@ const std::vector<std::string>& block_format_names() {
 }
 
 void apply_format(QuantConfig& config, std::string_view name) {
+    // Dither is for plain integer formats: moving to any other drops it.
+    const Dither dither = std::exchange(config.dither, Dither::None);
     if (const GgmlConfigType* g = find_ggml_config_type(name)) {
         config.format = g->element;
         config.block_scaling = BlockScaling::Ggml;
@@ -268,6 +271,7 @@ void apply_format(QuantConfig& config, std::string_view name) {
     config.format = parse_format(name);
     config.block_scaling = BlockScaling::None;
     const bool integer = config.format.kind() == FormatKind::Integer;
+    config.dither = integer ? dither : Dither::None;
     if (integer && (config.scheme == Scheme::Scaled || config.scheme == Scheme::Direct)) {
         config.scheme = Scheme::Symmetric;
     } else if (!integer) {
@@ -369,10 +373,17 @@ void check_config(const QuantConfig& config) {
     if (!(config.outlier_threshold >= 0) || !std::isfinite(config.outlier_threshold)) {
         throw UsageError("the outlier threshold must be a finite number >= 0 (0 keeps none)");
     }
+    const bool integer = config.format.kind() == FormatKind::Integer;
+    if (config.dither != Dither::None &&
+        (!integer || config.block_scaling != BlockScaling::None || config.ggml != nullptr)) {
+        throw UsageError(
+            "dither adds noise of one step of a uniform quantizer: it applies to "
+            "integer formats (int2 .. int16, uint2 .. uint16), not " +
+            format_name(config));
+    }
     if (config.ggml != nullptr) {
         return;
     }
-    const bool integer = config.format.kind() == FormatKind::Integer;
     const std::string name = format_name(config);
     if (integer && config.block_scaling == BlockScaling::None &&
         (config.scheme == Scheme::Scaled || config.scheme == Scheme::Direct)) {
@@ -463,6 +474,10 @@ constexpr ConfigField kConfigFields[] = {
     {"outlier_threshold", true,
      [](const QuantConfig& c) { return number_text(c.outlier_threshold); },
      [](QuantConfig& c, std::string_view t) { c.outlier_threshold = parse_outlier_threshold(t); }},
+    {"dither", false, [](const QuantConfig& c) { return std::string(to_string(c.dither)); },
+     [](QuantConfig& c, std::string_view t) {
+         c.dither = known("dither", t, parse_dither(t), "none or tpdf");
+     }},
 };
 
 }  // namespace
@@ -521,6 +536,9 @@ std::string describe(const QuantConfig& config) {
     }
     text += " " + to_string(config.calibration) + " ";
     text += to_string(config.rounding);
+    if (config.dither != Dither::None) {
+        text += " " + std::string(to_string(config.dither)) + "-dither";
+    }
     if (config.outlier_threshold > 0) {
         text += " outliers>" + number_text(config.outlier_threshold);
     }

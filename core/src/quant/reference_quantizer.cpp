@@ -78,11 +78,15 @@ GroupParameters nvfp4_parameters(double amax, const QuantConfig& config, double 
 // t rounded to an integer in float, as the integer kernels round x / s. Stochastic rounding
 // rounds down t + u, u uniform in [0, 1) from 24 random bits of (seed, index): up with
 // probability equal to the fraction. The integer kernels fold the 64-bit seed to 32 bits first.
+// TPDF dither (dither.h) is added to t first, under the same folded seed.
 float round_integer(float t, const QuantConfig& config, std::uint64_t index) {
+    const auto seed = static_cast<std::uint32_t>(config.seed ^ (config.seed >> 32));
+    if (config.dither == Dither::Tpdf) {
+        t += tpdf_dither(seed, index);
+    }
     if (config.rounding != Rounding::Stochastic) {
         return static_cast<float>(round_to_integer(t, config.rounding));
     }
-    const auto seed = static_cast<std::uint32_t>(config.seed ^ (config.seed >> 32));
     const float u = static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
     return std::floor(t + u);
 }
@@ -284,8 +288,8 @@ ReferenceGroup reference_ggml_group(std::span<const float> values,
     std::vector<float> u(n);
     auto clipped = std::make_unique<bool[]>(n);
     ReferenceGroup group;
-    group.parameters.params =
-        quantizer.run(x.data(), y.data(), codes.data(), u.data(), clipped.get());
+    quantizer.run(x.data(), n, y.data(), codes.data(), u.data(), clipped.get(),
+                  &group.parameters.params);
     group.parameters.range = {group.parameters.params.clip_min, group.parameters.params.clip_max};
     const detail::CodeRange cells = detail::code_range(config);
     group.parameters.clip_limits = {cells.lo, cells.hi};

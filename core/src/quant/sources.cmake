@@ -1,5 +1,6 @@
 target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/quant_config.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/dither.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_config.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_quantizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_list.cpp

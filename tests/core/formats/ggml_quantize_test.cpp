@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
@@ -266,6 +267,221 @@ TEST(GgmlQuantize, KQuantsOfZeroAreZero) {
         for (const std::byte b : out) {
             ASSERT_EQ(b, std::byte{0}) << name;
         }
+    }
+}
+
+// The bytes of one K block of 256 values, with its decoded values.
+struct KBlock {
+    std::vector<unsigned> bytes;
+    std::vector<float> values;
+};
+
+KBlock quantize_k(std::string_view name, const std::vector<float>& x) {
+    const GgmlType& type = *find_ggml_type(name);
+    std::vector<std::byte> out(static_cast<std::size_t>(type.block_bytes));
+    type.quantize(x.data(), out.data(), 1);
+    KBlock block;
+    for (const std::byte b : out) {
+        block.bytes.push_back(static_cast<unsigned>(b));
+    }
+    block.values.resize(256);
+    type.dequantize(out.data(), block.values.data(), 1);
+    return block;
+}
+
+// `size` bytes of `fill`, the listed ones set.
+std::vector<unsigned> filled(std::size_t size, unsigned fill,
+                             std::vector<std::pair<std::size_t, unsigned>> at = {}) {
+    std::vector<unsigned> out(size, fill);
+    for (const auto& [index, value] : at) {
+        out[index] = value;
+    }
+    return out;
+}
+
+TEST(GgmlQuantize, KQuantsOfAConstantBlock) {
+    // 256 values of -1. fp16: 0x2C44 = 273/4096 (0.066650), 0x2410 = 65/4096 (0.015869),
+    // 0xA000 = -1/128, 0x8C00 = -1/4096.
+    const std::vector<float> x(256, -1.0f);
+    // q2_K, q4_K, q5_K (make_qkx2_quants): min = max = -1 in every sub-block, so the search
+    // returns at once: scale 0, codes 0, min -1 (stored as 1). The block's largest scale is 0,
+    // so d = 0 and every 4- or 6-bit scale is 0; the largest min is 1, so every min code is
+    // the top one. q2_K: 15 / 1 = 15 -> min nibble 15 (scales bytes 0xF0), dmin = fp16(1 / 15)
+    // = 0x2C44; value = d * 0 * q - dmin * 15 = -4095/4096.
+    KBlock q2 = quantize_k("q2_K", x);
+    EXPECT_EQ(q2.bytes, filled(84, 0,
+                               {{0, 0xF0},
+                                {1, 0xF0},
+                                {2, 0xF0},
+                                {3, 0xF0},
+                                {4, 0xF0},
+                                {5, 0xF0},
+                                {6, 0xF0},
+                                {7, 0xF0},
+                                {8, 0xF0},
+                                {9, 0xF0},
+                                {10, 0xF0},
+                                {11, 0xF0},
+                                {12, 0xF0},
+                                {13, 0xF0},
+                                {14, 0xF0},
+                                {15, 0xF0},
+                                {82, 0x44},
+                                {83, 0x2C}}));
+    // q4_K / q5_K: 63 / 1 -> min code 63 for all 8 sub-blocks, dmin = fp16(1 / 63) = 0x2410.
+    // The 12 scale bytes: sub-blocks 0-3 keep scale 0 in bytes 0-3 and min 63 in bytes 4-7;
+    // 4-7 put their low bits in the nibbles of bytes 8-11 (scale 0 low, min 15 high: 0xF0)
+    // and their top two min bits (3) in bits 6-7 of bytes 4-7: 0x3F | 0xC0 = 0xFF. Value =
+    // d * 0 * q - dmin * 63 = -4095/4096. q5_K's extra 32 high-bit bytes stay 0.
+    const auto k45 = [](std::size_t size) {
+        return filled(size, 0,
+                      {{2, 0x10},
+                       {3, 0x24},
+                       {8, 0xFF},
+                       {9, 0xFF},
+                       {10, 0xFF},
+                       {11, 0xFF},
+                       {12, 0xF0},
+                       {13, 0xF0},
+                       {14, 0xF0},
+                       {15, 0xF0}});
+    };
+    KBlock q4 = quantize_k("q4_K", x);
+    KBlock q5 = quantize_k("q5_K", x);
+    EXPECT_EQ(q4.bytes, k45(144));
+    EXPECT_EQ(q5.bytes, k45(176));
+    // q3_K (make_q3_quants): max = -1, iscale = -4 / -1 = 4, every code -4 (stored 0); weights
+    // x^2 = 1, sum(w x l) = 16 * 4 = 64, sum(w l^2) = 16 * 16 = 256, no code moves, scale
+    // 64 / 256 = 0.25 in all 16 sub-blocks. Block: -32 / 0.25 = -128, each scale
+    // nearest(-128 * 0.25) = -32, stored -32 + 32 = 0; d = fp16(1 / -128) = 0xA000. Codes again
+    // against d * (0 - 32) = 0.25: -1 / 0.25 = -4 -> 0, hmask clear. Every byte but d is 0, and
+    // the value is 0.25 * (0 - 4) = -1 exactly.
+    KBlock q3 = quantize_k("q3_K", x);
+    EXPECT_EQ(q3.bytes, filled(110, 0, {{109, 0xA0}}));
+    // q6_K (make_qx_quants): max = -1, iscale = -32 / -1 = 32, every code -32; sums 16 * 32 =
+    // 512 and 16 * 1024 = 16384, scale 1/32, best = 16. The trials' -(32 + 0.1 is) / -1 give
+    // codes -31 (sums 496 and 15376: 496^2 = 16 * 15376, not better) or -32 (the same sums):
+    // none wins. Block: iscale = -128 / (1/32) = -4096, every int8 scale -128 (0x80), d =
+    // fp16(-1/4096) = 0x8C00; codes against d * -128 = 1/32: -1 * 32 = -32, stored 0. Value
+    // 1/32 * (0 - 32) = -1 exactly.
+    KBlock q6 = quantize_k("q6_K", x);
+    std::vector<unsigned> q6_bytes = filled(210, 0, {{209, 0x8C}});
+    std::fill(q6_bytes.begin() + 192, q6_bytes.begin() + 208, 0x80u);
+    EXPECT_EQ(q6.bytes, q6_bytes);
+    for (std::size_t i = 0; i < 256; ++i) {
+        ASSERT_EQ(q2.values[i], -4095.0f / 4096) << i;
+        ASSERT_EQ(q4.values[i], -4095.0f / 4096) << i;
+        ASSERT_EQ(q5.values[i], -4095.0f / 4096) << i;
+        ASSERT_EQ(q3.values[i], -1.0f) << i;
+        ASSERT_EQ(q6.values[i], -1.0f) << i;
+    }
+}
+
+TEST(GgmlQuantize, KQuantsWithANaNAreGgmlsGarbageIn) {
+    // ggml's K quantizers do not look for NaN (docs/design.md "ggml block types as quantization
+    // configs": quantize() gives them 0 instead and passes NaN through). What ggml itself
+    // stores for the constant -1 block with a NaN at 5:
+    std::vector<float> x(256, -1.0f);
+    x[5] = NAN;
+    const std::vector<float> constant(256, -1.0f);
+    // q2_K, q4_K, q5_K: the running min and max skip the NaN, so its sub-block is flat and the
+    // search returns before any sum sees it: the constant block's bytes, the NaN decoded as
+    // -4095/4096.
+    for (const char* name : {"q2_K", "q4_K", "q5_K"}) {
+        EXPECT_EQ(quantize_k(name, x).bytes, quantize_k(name, constant).bytes) << name;
+    }
+    // q3_K: the NaN's weight x^2 makes sub-block 0's sums NaN, so its scale is NaN; the block's
+    // largest scale skips it (0.25, d = 0xA000 as before), and nearest_int(-128 * NaN) = 0
+    // stores 0 + 32: scale byte 8 (top bits of sub-block 0) = 2, low nibble 0, so sub-block 0's
+    // scale is 32 - 32 = 0 and its codes are not redone: make_q3_quants' own, -4 -> 0 for -1,
+    // and nearest_int(NaN) = 0 -> 4 for the NaN (hmask bit 0 of byte 5). Sub-block 0 decodes
+    // to 0 (-0 at the NaN, 0 * (0 - 0) with d * 0 = -0), the rest to -1.
+    KBlock q3 = quantize_k("q3_K", x);
+    EXPECT_EQ(q3.bytes, filled(110, 0, {{5, 0x01}, {104, 0x02}, {109, 0xA0}}));
+    // q6_K: sub-block 0's scale is NaN likewise, stored as int8 nearest_int(NaN) = 0; the
+    // NaN's code is 32 + nearest_int(NaN) = 32 (qh byte 5 = 2). Sub-block 0 decodes to 0.
+    KBlock q6 = quantize_k("q6_K", x);
+    std::vector<unsigned> q6_bytes = filled(210, 0, {{128 + 5, 0x02}, {209, 0x8C}});
+    std::fill(q6_bytes.begin() + 193, q6_bytes.begin() + 208, 0x80u);
+    EXPECT_EQ(q6.bytes, q6_bytes);
+    for (std::size_t i = 0; i < 256; ++i) {
+        ASSERT_EQ(q3.values[i], i < 16 ? 0.0f : -1.0f) << i;
+        ASSERT_EQ(q6.values[i], i < 16 ? 0.0f : -1.0f) << i;
+    }
+}
+
+// Every type's bytes on 64 blocks of 256 values (eight kinds of block: Gaussian, small values
+// with outliers, ties, zeros, NaN, Inf, values near fp16's top, all positive), against the
+// FNV-1a hash of the bytes ggml d99724f2's quantize_row_*_ref writes for the same input
+// (computed with ggml-quants.c built -O2 -ffp-contract=off). The optimised quantizers must keep
+// these bytes; the K-quants take the last 3 blocks in a second call, so that both the blocks
+// searched four at a time and those searched alone are covered.
+std::vector<float> digest_input() {
+    std::uint64_t state = 0x9E3779B97F4A7C15u;
+    const auto uniform = [&state] {  // splitmix64, 24 bits: [0, 1)
+        state += 0x9E3779B97F4A7C15u;
+        std::uint64_t z = state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+        return static_cast<float>((z ^ (z >> 31)) >> 40) / 16777216.0f;
+    };
+    std::vector<float> x(64 * 256);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        // About N(0, 1) from integer arithmetic only (no libm): four uniforms, centred, scaled.
+        float v = (uniform() + uniform() + uniform() + uniform() - 2.0f) * 1.7320508f;
+        switch (i / 256 % 8) {
+            case 1:
+                v *= i % 97 == 0 ? 0.8f : 0.02f;
+                break;
+            case 2:
+                v = static_cast<float>(static_cast<int>(v * 4)) * 0.25f;
+                break;
+            case 3:
+                v = uniform() < 0.3f ? 0.0f : v;
+                break;
+            case 4:
+                v = i % 61 == 0 ? NAN : v;
+                break;
+            case 5:
+                v = i % 71 == 0 ? (i % 2 != 0 ? INFINITY : -INFINITY) : v;
+                break;
+            case 6:
+                v *= 3e4f;
+                break;
+            case 7:
+                v = v < 0 ? 1.0f - v : 1.0f + v;
+                break;
+            default:
+                break;
+        }
+        x[i] = v;
+    }
+    return x;
+}
+
+TEST(GgmlQuantize, BytesMatchGgmlsOnEveryKindOfBlock) {
+    const std::vector<float> x = digest_input();
+    const std::pair<const char*, std::uint64_t> digests[] = {
+        {"q4_0", 0xcd76483b1b309fa6u}, {"q4_1", 0x219e6a2418f35d83u},
+        {"q5_0", 0x21d43daf0d0e993eu}, {"q5_1", 0x34a0d7cf49208095u},
+        {"q8_0", 0xfd6900b39e354a5au}, {"q8_1", 0xfe61e4c12116b442u},
+        {"q2_K", 0x1b5bb9e213a6d98du}, {"q3_K", 0x5d51abaa0fba19cdu},
+        {"q4_K", 0xc32654786711703cu}, {"q5_K", 0xd4149a9f55367a7du},
+        {"q6_K", 0x6d519e06579efd40u}, {"iq4_nl", 0xabab2916be317a7bu},
+    };
+    for (const auto& [name, digest] : digests) {
+        const GgmlType& type = *find_ggml_type(name);
+        const std::size_t blocks = x.size() / static_cast<std::size_t>(type.block_elements);
+        const auto size = static_cast<std::size_t>(type.block_bytes);
+        std::vector<std::byte> out(blocks * size);
+        const std::size_t first = type.block_elements == 256 ? blocks - 3 : blocks;
+        type.quantize(x.data(), out.data(), first);
+        type.quantize(x.data() + first * 256, out.data() + first * size, blocks - first);
+        std::uint64_t h = 0xCBF29CE484222325u;
+        for (const std::byte b : out) {
+            h = (h ^ static_cast<std::uint64_t>(b)) * 0x100000001B3u;
+        }
+        EXPECT_EQ(h, digest) << name;
     }
 }
 

@@ -13,11 +13,11 @@
 namespace quantscope::test {
 
 inline std::vector<QuantConfig> configs_with_one_field_changed() {
-    constexpr std::size_t kMembers = 9;
+    constexpr std::size_t kMembers = 10;
     std::vector<QuantConfig> configs(kMembers);
     for (std::size_t i = 0; i < kMembers; ++i) {
         auto& [format, block_scaling, ggml, scheme, granularity, calibration, rounding, seed,
-               outlier_threshold] = configs[i];
+               dither, outlier_threshold] = configs[i];
         switch (i) {
             case 0:
                 format = parse_format("int4");
@@ -49,6 +49,9 @@ inline std::vector<QuantConfig> configs_with_one_field_changed() {
             case 8:
                 // A ggml type fixes its block scaling, codes, blocks and scheme.
                 apply_format(configs[i], "q4_K");
+                break;
+            case 9:
+                dither = Dither::Tpdf;
                 break;
         }
     }

@@ -178,6 +178,46 @@ TEST(GgmlConfig, NonFiniteValuesPassThroughAndCountAsZeroForTheScales) {
     }
 }
 
+TEST(GgmlConfig, AKBlockWithANaNIsQuantizedAsIfItHeldZero) {
+    // The project's rule for NaN in a block type (docs/design.md "ggml block types as
+    // quantization configs"): the quantizer sees 0, Q(x) is NaN, the code 0. For the block of
+    // -1 with a NaN at 5, worked out by hand from ggml's arithmetic on -1 x 255 and 0:
+    //   q4_K: sub-block 0 spans [-1, 0]: iscale 15, codes 0 (-1) and 15 (0) fit exactly (error
+    //         0, no trial does better): scale 1/15, min -1; sub-blocks 1-7 are flat: scale 0,
+    //         min -1. Stored: dmin = fp16(1/63) = 65/4096, every min code 63; sub-block 0's
+    //         scale code 63 against d = fp16(1/15/63) = 0x1456. -1 codes again as
+    //         nearest((-1 + 63 dmin) / (63 d)) = nearest(-0.0037) = 0 -> -63 dmin = -4095/4096,
+    //         the 0 as nearest(14.99) = 15.
+    //   q2_K: likewise on 16 values: scale 1/3, min -1 for sub-block 0; every min nibble 15
+    //         against dmin = fp16(1/15) = 273/4096: -1 decodes to -15 dmin = -4095/4096.
+    //   q3_K, q6_K: the 0 has weight x^2 = 0, so sub-block 0's sums are the constant block's
+    //         (scale 1/4 and 1/32): -1 decodes to exactly -1 (codes -4 and -32).
+    std::vector<float> x(256, -1.0f);
+    x[5] = std::numeric_limits<float>::quiet_NaN();
+    QuantizeOptions keep;
+    keep.keep_codes = true;
+    const std::pair<const char*, float> expected[] = {
+        {"q2_K", -4095.0f / 4096}, {"q4_K", -4095.0f / 4096}, {"q3_K", -1.0f}, {"q6_K", -1.0f}};
+    for (const auto& [name, value] : expected) {
+        const QuantResult r = quantize(x, config_for(name), keep);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            if (i == 5) {
+                EXPECT_TRUE(std::isnan(r.dequantized[i])) << name;
+                EXPECT_EQ(r.codes[i], 0) << name;
+            } else {
+                ASSERT_EQ(r.dequantized[i], value) << name << " " << i;
+            }
+        }
+        // The codes of -1: 0 on uint2 / uint4 (offset types), -4 on int3, -32 on int6.
+        const int code = name == std::string_view("q3_K")   ? -4
+                         : name == std::string_view("q6_K") ? -32
+                                                            : 0;
+        EXPECT_EQ(r.codes[0], code) << name;
+        EXPECT_EQ(r.codes[255], code) << name;
+        EXPECT_EQ(r.metrics.nan_count, 1) << name;
+    }
+}
+
 TEST(GgmlConfig, OutliersAreKeptAndHiddenFromTheBlocks) {
     std::vector<float> x = gaussians(64, 6);
     x[10] = 50.0f;

@@ -68,6 +68,7 @@ struct Route {
     Size size;
     double outlier_threshold = 0;
     bool huge = false;  // blocks of values near the float maximum
+    Dither dither = Dither::None;
 };
 
 constexpr Rounding kEven = Rounding::NearestEven;
@@ -111,6 +112,17 @@ const Route kRoutes[] = {
      true},
     {"int8 affine block 64 percentile", "int8", "block:64", kAff, "percentile:99", kEven,
      Size::Small},
+    // TPDF dither: the scalar path of each integer route, and with stochastic rounding.
+    {"int8 symmetric tensor dither", "int8", "tensor", kSym, "minmax", kEven, Size::Small, 0, false,
+     Dither::Tpdf},
+    {"int4 affine last axis dither stochastic, two threads", "int4", "channel:-1", kAff, "minmax",
+     kRandom, Size::Large, 0, false, Dither::Tpdf},
+    {"int4 symmetric channel 0 dither", "int4", "channel:0", kSym, "minmax", kAway, Size::Small, 0,
+     false, Dither::Tpdf},
+    {"int4 affine block 32 dither tail", "int4", "block:32", kAff, "minmax", kEven, Size::Tail, 0,
+     false, Dither::Tpdf},
+    {"int8 symmetric block 64 dither outliers", "int8", "block:64", kSym, "minmax", kZero,
+     Size::Small, 80, false, Dither::Tpdf},
     // Outliers kept in FP16 (LLM.int8).
     {"int8 symmetric tensor outliers", "int8", "tensor", kSym, "minmax", kEven, Size::Small, 80},
     {"int4 affine block 32 outliers", "int4", "block:32", kAff, "minmax", kAway, Size::Small, 80},
@@ -183,6 +195,7 @@ QuantConfig config_of(const Route& route) {
     c.rounding = route.rounding;
     c.seed = 0x0123456789ABCDEFULL;  // upper half non-zero: the seed's fold matters
     c.outlier_threshold = route.outlier_threshold;
+    c.dither = route.dither;
     return c;
 }
 

@@ -13,6 +13,7 @@
 #include "quantscope/formats/format.h"
 #include "quantscope/formats/ggml_types.h"
 #include "quantscope/formats/rounding.h"
+#include "quantscope/quant/dither.h"
 
 namespace quantscope {
 
@@ -82,7 +83,9 @@ struct QuantConfig {
     Granularity granularity;
     Calibration calibration;
     Rounding rounding = Rounding::NearestEven;
-    std::uint64_t seed = 0;  // for stochastic rounding
+    std::uint64_t seed = 0;  // for stochastic rounding and dither
+    // Noise added to x / s before rounding (dither.h); integer formats without block scaling.
+    Dither dither = Dither::None;
     // LLM.int8()-style mixed precision (Dettmers et al. 2022): values with |x| above this stay
     // in FP16 and take no part in calibration; the rest is quantized. 0 = no outliers kept.
     double outlier_threshold = 0;
@@ -114,7 +117,8 @@ std::optional<Scheme> parse_scheme(std::string_view name);
 // The fields of a config by name, in the text forms of the CLI's flags: the one map between a
 // config and its names and JSON, both ways (the CLI's flags and JSON, session files, exports).
 struct ConfigField {
-    // "format", "scheme", "granularity", "calibration", "rounding", "seed", "outlier_threshold"
+    // "format", "scheme", "granularity", "calibration", "rounding", "seed", "outlier_threshold",
+    // "dither"
     std::string_view name;
     // A JSON number; otherwise a JSON string (the seed: 64 bits, more than a number holds).
     bool json_number;
@@ -131,7 +135,8 @@ ConfigFieldValues config_to_fields(const QuantConfig& config);
 // the other fields given win over its defaults. Throws UsageError on an unknown or repeated
 // name or a value that does not parse.
 QuantConfig config_from_fields(const ConfigFieldValues& values);
-// "int8 symmetric minmax nearest-even" (plus " outliers>T"): one line for titles and tables.
+// "int8 symmetric minmax nearest-even" (plus " outliers>T", " tpdf-dither"): one line for
+// titles and tables.
 std::string describe(const QuantConfig& config);
 
 }  // namespace quantscope
