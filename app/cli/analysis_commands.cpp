@@ -351,7 +351,7 @@ int run_analyze(const std::vector<std::string_view>& args) {
         } else if (a == "--json") {
             json = true;
         } else if (a == "--sample-stride") {
-            const std::string_view value = next_value(args, i, kAnalyzeUsage);
+            const std::string value = next_value(args, i, kAnalyzeUsage);
             const auto [end, error] =
                 std::from_chars(value.data(), value.data() + value.size(), stride);
             if (error != std::errc() || end != value.data() + value.size() || stride < 1) {
