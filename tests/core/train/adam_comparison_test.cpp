@@ -61,14 +61,17 @@ TEST(AdamComparison, ErrorsAndLosses) {
     EXPECT_EQ(AdamRun::mean(fp32.second_drift), 0.0);
     EXPECT_GT(AdamRun::mean(int8.first_error), 0.0);
     EXPECT_GT(AdamRun::mean(dyn.second_error), 0.0);
-    // Linear int8 flushes about a tenth of v to zero (0.13 at the demo's settings), the dynamic
-    // map none; the dynamic map ends where FP32 does, linear int8 well behind.
-    EXPECT_GT(AdamRun::mean(int8.second_zeroed), 0.05);
+    // Linear int8 flushes a share of v to zero (0.13 on a native AVX-512 build, 0.048 on the
+    // x86-64-v2 baseline: Eigen's products sum in another order, and the run diverges once a
+    // flushed v turns an update into m / eps), the dynamic map next to none; the dynamic map
+    // ends where FP32 does. Where linear int8 ends depends on those flushes: after them it
+    // recovered to 100 % on the baseline and stayed at 85.5 % on AVX-512, so no bound on it.
+    EXPECT_GT(AdamRun::mean(int8.second_zeroed), 0.02);
+    EXPECT_GT(AdamRun::mean(int8.second_zeroed), 100 * AdamRun::mean(dyn.second_zeroed));
     EXPECT_LT(AdamRun::mean(dyn.second_zeroed), 0.001);
     EXPECT_GT(fp32.final.accuracy, 0.99);
     EXPECT_GT(dyn.final.accuracy, 0.99);
     EXPECT_NEAR(dyn.step_losses.back(), fp32.step_losses.back(), 0.01);
-    EXPECT_LT(int8.final.accuracy, 0.95);
     for (const AdamRun& run : demo().runs) {
         std::printf(
             "%-8s loss %.4f acc %.3f m err %.5f v err %.5f m drift %.5f v drift %.5f "
