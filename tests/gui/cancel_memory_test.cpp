@@ -309,7 +309,9 @@ private slots:
         const qint64 rssAfter = residentBytes();
         qInfo("resident: %lld MB before opening, %lld MB open, %lld MB after closing",
               rssBefore >> 20, rssOpen >> 20, rssAfter >> 20);
-        if (rssBefore > 0) {
+        // Under ASan the quarantine keeps freed pages resident (904 MB against 721 MB in one
+        // CI run): the buffer-cache check above is what that build holds to.
+        if (rssBefore > 0 && !kSanitized) {
             QVERIFY2(rssAfter <= rssBefore + rssBefore / 5,
                      qPrintable(QStringLiteral("%1 MB after closing, %2 MB before opening")
                                     .arg(rssAfter >> 20)
