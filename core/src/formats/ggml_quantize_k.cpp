@@ -19,7 +19,6 @@ namespace quantscope::ggml {
 
 namespace {
 
-
 // ggml's nearest_int: round half to even through the float adder (exact for |value| < 2^22;
 // beyond, and for NaN, the same bits ggml gets).
 int nearest_int(float value) {
@@ -106,6 +105,21 @@ struct Fit {
     float code_min;
     bool flat;
 };
+
+// The largest sub-block scale and -min of a block, as ggml's running maxima find them (the
+// block's stored super-scales come from these).
+struct FitMaxima {
+    float scale = 0;
+    float the_min = 0;
+};
+FitMaxima maxima_of(const Fit* fits, std::size_t count) {
+    FitMaxima m;
+    for (std::size_t j = 0; j < count; ++j) {
+        m.scale = fits[j].scale > m.scale ? fits[j].scale : m.scale;
+        m.the_min = fits[j].the_min > m.the_min ? fits[j].the_min : m.the_min;
+    }
+    return m;
+}
 
 // clamp(nearest_int(iscale * shifted), 0, top), in float (exact: |nearest_int| < 2^23).
 inline float fit_code(float iscale, float shifted, float top) {
@@ -307,12 +321,9 @@ void q45_k(const float* in, std::byte* blocks_out, std::size_t blocks) {
         std::byte* out = blocks_out + kBytes * b;
         std::fill(out, out + kBytes, std::byte{0});
         std::uint8_t L[256];
-        float max_scale = 0;
-        float max_min = 0;
-        for (std::size_t j = 0; j < 8; ++j) {
-            max_scale = fits[j].scale > max_scale ? fits[j].scale : max_scale;
-            max_min = fits[j].the_min > max_min ? fits[j].the_min : max_min;
-        }
+        const FitMaxima maxima = maxima_of(fits, 8);
+        const float max_scale = maxima.scale;
+        const float max_min = maxima.the_min;
         const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
         const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
         std::byte* packed = out + 4;
@@ -434,12 +445,9 @@ void quantize_q2_k(const float* in, std::byte* blocks_out, std::size_t blocks) {
         std::byte* out = blocks_out + 84 * b;
         std::fill(out, out + 84, std::byte{0});
         std::uint8_t L[256];
-        float max_scale = 0;
-        float max_min = 0;
-        for (std::size_t j = 0; j < 16; ++j) {
-            max_scale = fits[j].scale > max_scale ? fits[j].scale : max_scale;
-            max_min = fits[j].the_min > max_min ? fits[j].the_min : max_min;
-        }
+        const FitMaxima maxima = maxima_of(fits, 16);
+        const float max_scale = maxima.scale;
+        const float max_min = maxima.the_min;
         unsigned packed[16] = {};
         if (max_scale > 0) {
             const float iscale = 15.f / max_scale;
