@@ -5,8 +5,8 @@
 // call read_packed_sample, which reads bounded windows around the sampled elements and decodes
 // only those (a block type: only the blocks that hold one). Loaders whose bytes come in order
 // (npz members, checked against their CRC-32 as they pass; ONNX typed fields) feed them to a
-// SampleCollector, which keeps every k-th value as the bytes stream past. Fortran-order arrays go through the collector too: their
-// row-major sample is scattered over the file.
+// SampleCollector, which keeps every k-th value as the bytes stream past. Fortran-order arrays
+// go through the collector too: their row-major sample is scattered over the file.
 
 #include <cstddef>
 #include <cstdint>
