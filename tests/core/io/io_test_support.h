@@ -179,7 +179,10 @@ inline std::vector<std::byte> zip_bytes(
     const std::vector<std::pair<std::string, std::vector<std::byte>>>& members, bool deflated) {
     std::vector<std::byte> out;
     std::vector<std::byte> central;
-    for (const auto& [name, data] : members) {
+    for (const auto& member : members) {
+        // Named, not structured bindings: clang before 16 refuses to capture those in a lambda.
+        const std::string& name = member.first;
+        const std::vector<std::byte>& data = member.second;
         const std::vector<std::byte> stored = deflated ? stored_deflate(data) : data;
         const std::uint32_t crc = crc32_of(data);
         const auto common = [&](std::vector<std::byte>& to) {
