@@ -75,20 +75,16 @@ GroupParameters nvfp4_parameters(double amax, const QuantConfig& config, double 
     return detail::with_scale(scale > 0 ? detail::usable_scale(scale, top) : 0.0, config);
 }
 
-// t rounded to an integer in float, as the integer kernels round x / s. Stochastic rounding
-// rounds down t + u, u uniform in [0, 1) from 24 random bits of (seed, index): up with
-// probability equal to the fraction. The integer kernels fold the 64-bit seed to 32 bits first.
-// TPDF dither (dither.h) is added to t first, under the same folded seed.
+// t rounded to an integer as the integer kernels round x / s, by the plain rule of
+// round_to_integer (rounding.h): stochastic rounding goes up (toward +inf) when the fraction's
+// top 24 bits exceed the top 24 of `stochastic_bits(seed, index)`, with the whole 64-bit seed.
+// TPDF dither (dither.h) is added to t first, in float, under the same seed.
 float round_integer(float t, const QuantConfig& config, std::uint64_t index) {
-    const auto seed = static_cast<std::uint32_t>(config.seed ^ (config.seed >> 32));
     if (config.dither == Dither::Tpdf) {
-        t += tpdf_dither(seed, index);
+        t += tpdf_dither(config.seed, index);
     }
-    if (config.rounding != Rounding::Stochastic) {
-        return static_cast<float>(round_to_integer(t, config.rounding));
-    }
-    const float u = static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
-    return std::floor(t + u);
+    return static_cast<float>(
+        round_to_integer(t, config.rounding, stochastic_bits(config.seed, index)));
 }
 
 }  // namespace
