@@ -35,7 +35,8 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
         if (!std::isfinite(xi)) {
             y[i] = xi;
             if (codes != nullptr) {
-                codes[i] = 0;
+                // NaN: 0; +-Inf: the end code it saturates to (infinite_input_code).
+                codes[i] = std::isnan(xi) ? 0 : static_cast<std::int32_t>(xi > 0 ? p.qmax : p.qmin);
             }
             continue;
         }

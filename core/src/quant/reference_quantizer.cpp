@@ -187,8 +187,13 @@ ReferenceValue reference_value(float x, const ReferenceParameters& group, const 
     // stay exact); a zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
     const float inv_scale = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
     v.t = x * inv_scale;
+    if (std::isinf(x)) {
+        // Passes through as Q(x), not clipped, with the end code of its sign.
+        v.code = detail::infinite_input_code(x, config);
+        return v;
+    }
     if (is_integer_config(config)) {
-        if (!std::isfinite(x)) {
+        if (std::isnan(x)) {
             return v;
         }
         const IntegerFormat& f = config.format.integer_format();
@@ -211,12 +216,9 @@ ReferenceValue reference_value(float x, const ReferenceParameters& group, const 
         return v;
     }
     v.code = static_cast<std::int32_t>(e.code);
-    if (std::isinf(x)) {
-        return v;
-    }
     v.value = v.rounded * scale;
-    // An x / s beyond the float range (a tiny scale) is not counted as clipped.
-    v.clipped = std::isfinite(v.t) && (v.t < group.clip_limits.lo || v.t > group.clip_limits.hi);
+    // An x / s beyond the float range (a tiny scale) is +-Inf, saturated: clipped too.
+    v.clipped = v.t < group.clip_limits.lo || v.t > group.clip_limits.hi;
     return v;
 }
 
