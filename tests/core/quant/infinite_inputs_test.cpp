@@ -27,12 +27,12 @@ struct Route {
     Rounding rounding = Rounding::NearestEven;
 };
 
+// The route's config; the seed's upper half set, for the stochastic routes.
 QuantConfig config_of(const Route& route) {
     QuantConfig c;
     apply_format(c, route.format);
-    if (route.granularity != nullptr) {
-        c.granularity = parse_granularity(route.granularity);
-    }
+    c.granularity =
+        route.granularity == nullptr ? c.granularity : parse_granularity(route.granularity);
     c.scheme = route.scheme;
     c.rounding = route.rounding;
     c.seed = 0x0123456789ABCDEFULL;
