@@ -18,7 +18,6 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,6 +50,7 @@
 #include "sources_panel.h"
 #include "step_series.h"
 #include "sweep_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using quantscope::app::AnalysisSession;

@@ -10,7 +10,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +21,7 @@
 #include "overview_model.h"
 #include "overview_panel.h"
 #include "synthetic_model.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;
