@@ -98,7 +98,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     overviewPanel_ = new OverviewPanel(session_, this);
     // Views in the order of MainWindow::Tab. Mnemonics are unique among everything on screen at
     // once (menus, docks, the tab's own controls): main_window_test checks it for every tab.
-    const QString deployment = tr("&Deployment");
+    const QString deployment = tr("Deployment");
     const QString training = tr("Training");
     tabs_->addView(histogramPanel_, tr("H&istogram"));
     tabs_->addView(errorPanel_, tr("E&rror"));
