@@ -1,6 +1,7 @@
 #include "view_tabs.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QMenu>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -17,6 +18,36 @@ namespace {
 
 // Ctrl+1 ... Ctrl+9, then Ctrl+0: the entries as a keyboard counts them.
 constexpr int kShortcutEntries = 10;
+
+// Holds a view inside its scroll area with the view's minimum as the only constraint. A scroll
+// area sizes a widget whose layout has height-for-width (any word-wrapped label) to its
+// preferred height, and would scroll views that fit.
+class ViewHolder : public QWidget {
+public:
+    explicit ViewHolder(QWidget* view) : view_(view) {
+        view->setParent(this);
+        view->installEventFilter(this);
+    }
+    QSize sizeHint() const override { return view_->sizeHint(); }
+    QSize minimumSizeHint() const override {
+        return view_->minimumSizeHint().expandedTo(view_->minimumSize());
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QWidget::resizeEvent(event);
+        view_->setGeometry(rect());
+    }
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == view_ && event->type() == QEvent::LayoutRequest) {
+            updateGeometry();  // the view's minimum may have changed
+        }
+        return QWidget::eventFilter(watched, event);
+    }
+
+private:
+    QWidget* view_;
+};
 
 }  // namespace
 
@@ -47,7 +78,7 @@ int ViewTabs::addView(QWidget* view, const QString& title, const QString& group)
     auto* frame = new QScrollArea;
     frame->setFrameShape(QFrame::NoFrame);
     frame->setWidgetResizable(true);
-    frame->setWidget(view);
+    frame->setWidget(new ViewHolder(view));
     QTabWidget* page = nullptr;
     if (!group.isEmpty()) {
         QStringList members;
