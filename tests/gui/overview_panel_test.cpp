@@ -86,6 +86,22 @@ private slots:
         panel->filterEdit()->clear();
     }
 
+    // One tensor is "1 tensor", not "1 tensors".
+    void aSingleTensorIsSingular() {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        window.loadSample();
+        QVERIFY(gui_test::settle(window.session()));
+        window.tabs()->setCurrentIndex(MainWindow::OverviewTab);
+        OverviewPanel* panel = window.overviewPanel();
+        QVERIFY(idle(panel));
+        QCOMPARE(panel->model()->rowCount(), 1);
+        QVERIFY2(panel->statusLabel()->text().startsWith(QStringLiteral("1 tensor quantized.")),
+                 qPrintable(panel->statusLabel()->text()));
+        QVERIFY2(panel->chart()->title().endsWith(QStringLiteral("— 1 tensor")),
+                 qPrintable(panel->chart()->title()));
+    }
+
     void moreConfigsAddColumnGroupsAndExport() {
         MainWindow window;
         QVERIFY(openOverview(window));
