@@ -37,23 +37,42 @@ bool pressEscape(MainWindow& window) {
     return true;
 }
 
-// Shows `tab`, lets its panel start its own run, waits `after` ms into it, presses Esc and
-// checks that the run ends promptly with the note saying so.
+// For each moment (just after the start, and 400 ms into the run): shows `tab`, lets its panel
+// start its own run with `epochs`, presses Esc then and checks that the run ends promptly with
+// no result and the note saying so.
 template <typename Panel>
-void escapeStops(MainWindow& window, Panel* panel, int tab, int after) {
-    QSignalSpy finished(panel, &Panel::finished);
-    window.tabs()->setCurrentIndex(tab);
-    QVERIFY(panel->isRunning());
-    QTest::qWait(after);
-    QVERIFY2(panel->isRunning(), "the run ended before Esc: make it longer");
-    QVERIFY(pressEscape(window));
-    QVERIFY(QTest::qWaitFor([&] { return !panel->isRunning(); }, kPromptly));
-    QCOMPARE(finished.count(), 1);
-    QCOMPARE(panel->noteLabel()->text(), QStringLiteral("Cancelled."));
-    auto* bar = panel->template findChild<JobBar*>();
-    QVERIFY(bar != nullptr);
-    QVERIFY(!bar->cancelButton()->isEnabled());
-    QVERIFY(bar->runButton()->isEnabled());
+void escapeStopsAtAnyMoment(Panel* (MainWindow::*panelOf)() const, int tab, int epochs) {
+    for (const int after : {0, 400}) {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        Panel* panel = (window.*panelOf)();
+        panel->epochsBox()->setValue(epochs);
+        QSignalSpy finished(panel, &Panel::finished);
+        window.tabs()->setCurrentIndex(tab);
+        QVERIFY(panel->isRunning());
+        QTest::qWait(after);
+        QVERIFY2(panel->isRunning(), "the run ended before Esc: make it longer");
+        QVERIFY(pressEscape(window));
+        QVERIFY(QTest::qWaitFor([&] { return !panel->isRunning(); }, kPromptly));
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!panel->outcome());
+        QCOMPARE(panel->noteLabel()->text(), QStringLiteral("Cancelled."));
+        auto* bar = panel->template findChild<JobBar*>();
+        QVERIFY(bar != nullptr);
+        QVERIFY(!bar->cancelButton()->isEnabled());
+        QVERIFY(bar->runButton()->isEnabled());
+    }
+}
+
+// Shows the window and its Training view, which starts its longest run; null if it did not.
+TrainingPanel* startLongTraining(MainWindow& window) {
+    if (!gui_test::showAtTestSize(window)) {
+        return nullptr;
+    }
+    TrainingPanel* panel = window.trainingPanel();
+    panel->epochsBox()->setValue(kTrainingEpochs);
+    window.tabs()->setCurrentIndex(MainWindow::TrainingTab);
+    return panel->isRunning() ? panel : nullptr;
 }
 
 }  // namespace
@@ -63,39 +82,20 @@ class EscapeCancelsTest : public QObject {
 
 private slots:
     void escapeStopsATrainingRun() {
-        for (const int after : {0, 400}) {
-            MainWindow window;
-            QVERIFY(gui_test::showAtTestSize(window));
-            window.trainingPanel()->epochsBox()->setValue(kTrainingEpochs);
-            escapeStops(window, window.trainingPanel(), MainWindow::TrainingTab, after);
-            if (QTest::currentTestFailed()) {
-                return;
-            }
-            QVERIFY(!window.trainingPanel()->outcome());
-        }
+        escapeStopsAtAnyMoment(&MainWindow::trainingPanel, MainWindow::TrainingTab,
+                               kTrainingEpochs);
     }
 
     void escapeStopsAnOptimizerRun() {
-        for (const int after : {0, 400}) {
-            MainWindow window;
-            QVERIFY(gui_test::showAtTestSize(window));
-            window.optimizerPanel()->epochsBox()->setValue(kOptimizerEpochs);
-            escapeStops(window, window.optimizerPanel(), MainWindow::OptimizerTab, after);
-            if (QTest::currentTestFailed()) {
-                return;
-            }
-            QVERIFY(!window.optimizerPanel()->outcome());
-        }
+        escapeStopsAtAnyMoment(&MainWindow::optimizerPanel, MainWindow::OptimizerTab,
+                               kOptimizerEpochs);
     }
 
     // The status bar's Cancel (the window's general cancel) does what Esc does.
     void theWindowsCancelStopsTheShownRun() {
         MainWindow window;
-        QVERIFY(gui_test::showAtTestSize(window));
-        TrainingPanel* panel = window.trainingPanel();
-        panel->epochsBox()->setValue(kTrainingEpochs);
-        window.tabs()->setCurrentIndex(MainWindow::TrainingTab);
-        QVERIFY(panel->isRunning());
+        TrainingPanel* panel = startLongTraining(window);
+        QVERIFY(panel != nullptr);
         window.cancelJobs();
         QVERIFY(QTest::qWaitFor([&] { return !panel->isRunning(); }, kPromptly));
         QCOMPARE(panel->noteLabel()->text(), QStringLiteral("Cancelled."));
@@ -104,11 +104,8 @@ private slots:
     // Esc on another view leaves a run the user is not looking at alone.
     void escapeLeavesAHiddenRunAlone() {
         MainWindow window;
-        QVERIFY(gui_test::showAtTestSize(window));
-        TrainingPanel* panel = window.trainingPanel();
-        panel->epochsBox()->setValue(kTrainingEpochs);
-        window.tabs()->setCurrentIndex(MainWindow::TrainingTab);
-        QVERIFY(panel->isRunning());
+        TrainingPanel* panel = startLongTraining(window);
+        QVERIFY(panel != nullptr);
         window.tabs()->setCurrentIndex(MainWindow::HistogramTab);
         QVERIFY(pressEscape(window));
         QTest::qWait(200);

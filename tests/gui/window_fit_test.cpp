@@ -34,6 +34,12 @@ namespace {
 
 const QList<QSize> kSizes{{1280, 800}, {1600, 1000}};
 
+bool showAt(MainWindow& window, QSize size) {
+    window.resize(size);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window);
+}
+
 QString sizeName(QSize size) {
     return QStringLiteral("%1x%2").arg(size.width()).arg(size.height());
 }
@@ -106,9 +112,7 @@ private slots:
     void everyViewCanBeFoundWithoutScrolling() {
         for (const QSize size : kSizes) {
             MainWindow window;
-            window.resize(size);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(showAt(window, size));
             window.loadSample();
             QVERIFY(settle(window.session()));
             QCOMPARE(window.size(), size);  // the window fits the screen
@@ -199,9 +203,7 @@ private slots:
     void metricsDockShowsLongValuesWhole() {
         for (const QSize size : kSizes) {
             MainWindow window;
-            window.resize(size);
-            window.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(showAt(window, size));
             AnalysisSession* session = window.session();
             window.openFiles({QStringLiteral("gen:matrix:rows=16,cols=4096,seed=1")});
             QVERIFY(settle(session));
