@@ -1,7 +1,7 @@
 #pragma once
-// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
-// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps, Memory and Overview; headline
-// metrics, progress and cancel in the status bar. Dock layout and recent files persist in
+// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the views
+// (ViewTabs: their bar spans the window's top); headline metrics, progress and cancel in the
+// status bar. Dock layout and recent files persist in
 // QSettings; a whole session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
