@@ -1,6 +1,7 @@
 #include "elided_label.h"
 
 #include <QPainter>
+#include <algorithm>
 
 namespace quantscope::widgets {
 
@@ -14,6 +15,9 @@ void ElidedLabel::setText(const QString& text) {
     }
     text_ = text;
     updateToolTip();
+    if (wrap_) {
+        updateGeometry();  // the number of lines may change
+    }
     update();
 }
 
@@ -28,8 +32,33 @@ void ElidedLabel::setElideMode(Qt::TextElideMode mode) {
     update();
 }
 
+void ElidedLabel::setWordWrap(bool wrap) {
+    wrap_ = wrap;
+    QSizePolicy policy = sizePolicy();
+    policy.setHeightForWidth(wrap);
+    setSizePolicy(policy);
+    updateToolTip();
+    updateGeometry();
+    update();
+}
+
 bool ElidedLabel::isElided() const {
-    return fontMetrics().horizontalAdvance(text_) > contentsRect().width();
+    const int width = contentsRect().width();
+    if (wrap_) {
+        return wrappedRect(width).width() > width;
+    }
+    return fontMetrics().horizontalAdvance(text_) > width;
+}
+
+QRect ElidedLabel::wrappedRect(int width) const {
+    return fontMetrics().boundingRect(QRect(0, 0, std::max(1, width), QWIDGETSIZE_MAX),
+                                      Qt::AlignLeft | Qt::TextWordWrap, text_);
+}
+
+int ElidedLabel::heightForWidth(int width) const {
+    const QMargins m = contentsMargins();
+    const int lines = wrappedRect(width - m.left() - m.right()).height();
+    return std::max(lines, fontMetrics().height()) + 2 + m.top() + m.bottom();
 }
 
 QSize ElidedLabel::sizeHint() const {
@@ -45,6 +74,10 @@ void ElidedLabel::paintEvent(QPaintEvent* event) {
     QPainter painter(this);
     painter.setPen(palette().color(foregroundRole()));
     const QRect area = contentsRect();
+    if (wrap_ && wrappedRect(area.width()).width() <= area.width()) {
+        painter.drawText(area, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text_);
+        return;
+    }
     painter.drawText(area, Qt::AlignLeft | Qt::AlignVCenter,
                      fontMetrics().elidedText(text_, mode_, area.width()));
 }

@@ -4,7 +4,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QTabWidget>
 #include <QUndoStack>
 #include <QtConcurrent>
 
@@ -13,6 +12,7 @@
 #include "main_window.h"
 #include "preferences.h"
 #include "session_file.h"
+#include "view_tabs.h"
 
 namespace quantscope::app {
 
@@ -42,7 +42,7 @@ Autosaver::Autosaver(MainWindow* window, QString path, QObject* parent)
     }
     connect(session, &AnalysisSession::manualRangeLockChanged, this, &Autosaver::changed);
     connect(session->undoStack(), &QUndoStack::indexChanged, this, &Autosaver::changed);
-    connect(window_->tabs(), &QTabWidget::currentChanged, this, &Autosaver::changed);
+    connect(window_->tabs(), &ViewTabs::currentChanged, this, &Autosaver::changed);
     connect(window_->histogramPanel()->logScaleBox(), &QCheckBox::toggled, this,
             &Autosaver::changed);
 }

@@ -162,6 +162,10 @@ ConfigPanel::ConfigPanel(AnalysisSession* session, QWidget* parent)
         box->setDecimals(6);
         box->setRange(-1e9, 1e9);
         box->setKeyboardTracking(false);
+        // Wide enough for "-20.156250"; sized for ±1e9 the pair would make the dock as wide as
+        // the views beside it at 1280 pixels.
+        box->setMinimumWidth(box->fontMetrics().horizontalAdvance(QStringLiteral("-000.000000")) +
+                             box->fontMetrics().averageCharWidth() * 4);
     }
     manualMin_->setToolTip(tr("Lower end of the manual clipping range."));
     manualMax_->setToolTip(tr("Upper end of the manual clipping range."));

@@ -23,7 +23,6 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTabWidget>
 #include <QToolButton>
 #include <QUndoStack>
 #include <cmath>
@@ -32,6 +31,7 @@
 #include "analysis_session.h"
 #include "bit_inspector.h"
 #include "bits_panel.h"
+#include "cancellable_view.h"
 #include "chart_export.h"
 #include "compare_panel.h"
 #include "config_panel.h"
@@ -65,6 +65,7 @@
 #include "tensor_sample.h"
 #include "theme.h"
 #include "training_panel.h"
+#include "view_tabs.h"
 
 namespace quantscope::app {
 
@@ -84,8 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 
-    tabs_ = new QTabWidget(this);
-    tabs_->setDocumentMode(true);
+    tabs_ = new ViewTabs(this);
     histogramPanel_ = new HistogramPanel(session_, this);
     errorPanel_ = new ErrorPanel(session_, this);
     signalPanel_ = new SignalPanel(session_, this);
@@ -96,24 +96,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     memoryPanel_ = new MemoryPanel(session_, this);
     operatorsPanel_ = new OperatorsPanel(session_, this);
     overviewPanel_ = new OverviewPanel(session_, this);
-    // Mnemonics are unique among everything on screen at once (menus, docks, the tab's own
-    // controls): main_window_test checks it for every tab.
-    tabs_->addTab(histogramPanel_, tr("H&istogram"));
-    tabs_->addTab(errorPanel_, tr("E&rror"));
-    tabs_->addTab(signalPanel_, tr("Sig&nal"));
-    tabs_->addTab(comparePanel_, tr("&Compare"));
-    tabs_->addTab(sweepPanel_, tr("&Bit-width sweep"));
-    tabs_->addTab(formatsPanel_, tr("For&mats"));
-    tabs_->addTab(stepsPanel_, tr("Ste&ps"));
-    tabs_->addTab(memoryPanel_, tr("Memor&y"));
-    tabs_->addTab(operatorsPanel_, tr("Oper&ators"));
-    tabs_->addTab(overviewPanel_, tr("Overview"));
+    // Views in the order of MainWindow::Tab. Mnemonics are unique among everything on screen at
+    // once (menus, docks, the tab's own controls): main_window_test checks it for every tab.
+    const QString deployment = tr("Deployment");
+    const QString training = tr("Training");
+    tabs_->addView(histogramPanel_, tr("H&istogram"));
+    tabs_->addView(errorPanel_, tr("E&rror"));
+    tabs_->addView(signalPanel_, tr("Sig&nal"));
+    tabs_->addView(comparePanel_, tr("&Compare"));
+    tabs_->addView(sweepPanel_, tr("&Bit-width sweep"));
+    tabs_->addView(formatsPanel_, tr("For&mats"));
+    tabs_->addView(stepsPanel_, tr("Ste&ps"));
+    tabs_->addView(memoryPanel_, tr("Memor&y"), deployment);
+    tabs_->addView(operatorsPanel_, tr("Oper&ators"), deployment);
+    tabs_->addView(overviewPanel_, tr("Overview"));
     connect(overviewPanel_, &OverviewPanel::tensorOpened, this,
             [this] { tabs_->setCurrentIndex(HistogramTab); });
     plannerPanel_ = new PlannerPanel(this);
-    tabs_->addTab(plannerPanel_, tr("Planner"));
+    tabs_->addView(plannerPanel_, tr("Planner"), deployment);
     trainingPanel_ = new TrainingPanel(this);
-    tabs_->addTab(trainingPanel_, tr("Training"));
+    tabs_->addView(trainingPanel_, tr("Weights"), training);
     // The planner plans the selected model.
     const auto selectModel = [this] {
         const int s = session_->selectedSource();
@@ -123,7 +125,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Anal
     connect(session_, &AnalysisSession::sourcesChanged, this, selectModel);
     connect(session_, &AnalysisSession::tensorChanged, this, selectModel);
     optimizerPanel_ = new OptimizerPanel(this);
-    tabs_->addTab(optimizerPanel_, tr("Optimizer"));
+    tabs_->addView(optimizerPanel_, tr("Optimizer states"), training);
+    addToolBar(Qt::TopToolBarArea, tabs_->toolBar());
     setCentralWidget(tabs_);
 
     createDocks();
@@ -219,6 +222,11 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::RightDockWidgetArea, bitsDock_);
     tabifyDockWidget(metricsDock, bitsDock_);
     metricsDock->raise();
+    // The side columns start as narrow as their contents allow (the Bits panel asks for twice
+    // the Metrics' width, long metrics take more lines), so that the room goes to the views.
+    resizeDocks({configDock, metricsDock},
+                {configDock->minimumSizeHint().width(), metricsPanel_->minimumWidth()},
+                Qt::Horizontal);
 
     lessonPanel_ = new LessonPanel(this);
     lessonDock_ = new QDockWidget(tr("Lesson"), this);
@@ -253,9 +261,13 @@ void MainWindow::createStatusBar() {
     cancel_->setText(tr("Cancel"));
     cancel_->setToolTip(
         tr("Stop opening, reading, the analysis, the comparison or the sweep (Esc)"));
-    cancel_->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel_->setVisible(false);
-    connect(cancel_, &QToolButton::clicked, session_, &AnalysisSession::cancelBackgroundWork);
+    connect(cancel_, &QToolButton::clicked, this, &MainWindow::cancelJobs);
+    // Esc works whether or not Cancel shows: the shown view may run a job of its own.
+    auto* stop = new QAction(tr("Cancel"), this);
+    stop->setShortcut(QKeySequence(Qt::Key_Escape));
+    addAction(stop);
+    connect(stop, &QAction::triggered, this, &MainWindow::cancelJobs);
     statusBar()->addWidget(headline_, 1);
     statusBar()->addPermanentWidget(task_);
     statusBar()->addPermanentWidget(progress_);
@@ -332,11 +344,7 @@ void MainWindow::createMenus() {
     preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < tabs_->count(); ++i) {
-        QAction* tab = view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')), this,
-                                       [this, i] { tabs_->setCurrentIndex(i); });
-        tab->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
-    }
+    tabs_->addViewActions(view);
     view->addSeparator();
     QAction* logScale = view->addAction(tr("&Log Counts"));
     logScale->setCheckable(true);
@@ -397,6 +405,13 @@ void MainWindow::startLesson(int index) {
         bitsDock_->show();
         bitsDock_->raise();
     }
+}
+
+void MainWindow::cancelJobs() {
+    if (auto* view = dynamic_cast<CancellableView*>(tabs_->currentWidget())) {
+        view->cancel();
+    }
+    session_->cancelBackgroundWork();
 }
 
 void MainWindow::loadSample() {

@@ -1,7 +1,7 @@
 #pragma once
-// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the tabs
-// Histogram, Error, Signal, Compare, Bit-width sweep, Formats, Steps, Memory and Overview; headline
-// metrics, progress and cancel in the status bar. Dock layout and recent files persist in
+// The analysis window: Sources, Configuration, Metrics, Bits and Lesson docks around the views
+// (ViewTabs: their bar spans the window's top); headline metrics, progress and cancel in the
+// status bar. Dock layout and recent files persist in
 // QSettings; a whole session (sources, configs, view state) saves to and reopens from JSON.
 
 #include <QMainWindow>
@@ -10,7 +10,6 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
-class QTabWidget;
 class QToolButton;
 
 namespace quantscope::widgets {
@@ -38,11 +37,14 @@ class SignalPanel;
 class SourcesPanel;
 class StepsPanel;
 class SweepPanel;
+class ViewTabs;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
+    // The views, numbered as ViewTabs counts them (the order of addView() in the constructor);
+    // session files store these numbers.
     enum Tab {
         HistogramTab,
         ErrorTab,
@@ -83,10 +85,12 @@ public:
     QDockWidget* bitsDock() const { return bitsDock_; }
     LessonPanel* lessonPanel() const { return lessonPanel_; }
     QDockWidget* lessonDock() const { return lessonDock_; }
-    QTabWidget* tabs() const { return tabs_; }
+    ViewTabs* tabs() const { return tabs_; }
     QString headlineText() const;
     QProgressBar* progressBar() const { return progress_; }
 
+    // Esc and the status bar's Cancel: stops the session's jobs and the shown view's own run.
+    void cancelJobs();
     // Opens the built-in sample (a Gaussian with a few large outliers).
     void loadSample();
     // Opens files (or gen: specs) in the background; the first one's first tensor is studied.
@@ -130,7 +134,7 @@ private:
     void report(const QString& problem);
 
     AnalysisSession* session_;
-    QTabWidget* tabs_;
+    ViewTabs* tabs_;
     HistogramPanel* histogramPanel_;
     ErrorPanel* errorPanel_;
     SignalPanel* signalPanel_;

@@ -58,8 +58,11 @@ MetricsPanel::MetricsPanel(AnalysisSession* session, QWidget* parent)
         row.value = new widgets::ElidedLabel(this);
         row.value->setText(QStringLiteral("–"));
         row.value->setDescription(tip);
+        // A long value (a summary of many groups, KL below the sampling floor) takes more
+        // lines, never more width: the dock's width is the user's.
+        row.value->setWordWrap(true);
         const int r = layout->rowCount();
-        layout->addWidget(row.name, r, 0);
+        layout->addWidget(row.name, r, 0, Qt::AlignLeft | Qt::AlignTop);
         layout->addWidget(row.value, r, 1);
         widest = std::max(widest, row.name->sizeHint().width());
         rows_.append(row);
@@ -140,7 +143,7 @@ void MetricsPanel::showOutcome() {
         } else if (key == "scale") {
             text = groups == 1   ? number(result.groups.front().scale, 6)
                    : groups == 0 ? tr("none (no values)")
-                                 : tr("%1 groups: %2 … %3, median %4")
+                                 : tr("%1 groups: %2\u00a0…\u00a0%3, median %4")
                                        .arg(count(summary.groups))
                                        .arg(number(summary.scale.min, 4))
                                        .arg(number(summary.scale.max, 4))
@@ -148,7 +151,7 @@ void MetricsPanel::showOutcome() {
         } else if (key == "zero_point") {
             text = groups == 1   ? QString::number(result.groups.front().zero_point)
                    : groups == 0 ? QStringLiteral("–")
-                                 : tr("%1 … %2, median %3")
+                                 : tr("%1\u00a0…\u00a0%2, median %3")
                                        .arg(number(summary.zero_point.min))
                                        .arg(number(summary.zero_point.max))
                                        .arg(number(summary.zero_point.median));

@@ -221,7 +221,7 @@ OperatorsPanel::OperatorsPanel(AnalysisSession* session, QWidget* parent)
     layout->addWidget(split, 1);
 
     connect(bar_->runButton(), &QPushButton::clicked, this, &OperatorsPanel::run);
-    connect(bar_->cancelButton(), &QPushButton::clicked, this, [this] { job_.cancel(); });
+    connect(bar_->cancelButton(), &QPushButton::clicked, this, &OperatorsPanel::cancel);
     for (QSpinBox* box : {k_, n_, m_, outliers_}) {
         connect(box, &QSpinBox::valueChanged, this, &OperatorsPanel::markStale);
     }

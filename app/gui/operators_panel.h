@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "background_job.h"
+#include "cancellable_view.h"
 #include "chart_panel.h"
 #include "quantscope/ops/quantized_matmul.h"
 #include "quantscope/quant/histogram.h"
@@ -45,7 +46,7 @@ struct OperatorsOutcome {
     std::vector<Histogram> errorHistograms;  // E = Y - Y_mode per mode, on shared bins
 };
 
-class OperatorsPanel : public QWidget, public ChartPanel {
+class OperatorsPanel : public QWidget, public ChartPanel, public CancellableView {
     Q_OBJECT
 
 public:
@@ -55,6 +56,7 @@ public:
     // Starts a run with the current choices (a running one is superseded).
     void run();
     bool isRunning() const { return job_.isBusy(); }
+    void cancel() override { job_.cancel(); }
     std::shared_ptr<const OperatorsOutcome> outcome() const { return outcome_; }
 
     QComboBox* weightSourceBox() const { return wSource_; }

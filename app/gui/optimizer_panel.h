@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "background_job.h"
+#include "cancellable_view.h"
 #include "chart_panel.h"
 #include "quantscope/train/adam_comparison.h"
 
@@ -34,7 +35,7 @@ struct OptimizerOutcome {
     AdamComparison comparison;
 };
 
-class OptimizerPanel : public QWidget, public ChartPanel {
+class OptimizerPanel : public QWidget, public ChartPanel, public CancellableView {
     Q_OBJECT
 
 public:
@@ -43,7 +44,7 @@ public:
     QWidget* chartArea() const override { return charts_; }
     // Starts a run with the current choices (a running one is superseded).
     void run();
-    void cancel();
+    void cancel() override;
     bool isRunning() const { return job_.isBusy(); }
     std::shared_ptr<const OptimizerOutcome> outcome() const { return outcome_; }
 

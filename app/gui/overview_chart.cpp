@@ -76,11 +76,12 @@ QString OverviewChart::title() const {
         return tr("SQNR per tensor: no tensor quantized yet");
     }
     const QLocale locale = QLocale::system();
-    return tr("%1: model SQNR %2 — %3 → %4 — %5 tensors")
+    const QString tensors =
+        totals_.tensors == 1 ? tr("1 tensor") : tr("%1 tensors").arg(totals_.tensors);
+    return tr("%1: model SQNR %2 — %3 → %4 — %5")
         .arg(label_, db(totals_.model_sqnr_db),
              locale.formattedDataSize(totals_.bytes_before, 2, QLocale::DataSizeSIFormat),
-             locale.formattedDataSize(totals_.bytes_after, 2, QLocale::DataSizeSIFormat))
-        .arg(totals_.tensors);
+             locale.formattedDataSize(totals_.bytes_after, 2, QLocale::DataSizeSIFormat), tensors);
 }
 
 void OverviewChart::rebuild() {

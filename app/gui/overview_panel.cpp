@@ -368,7 +368,7 @@ void OverviewPanel::updateStatus() {
     } else if (!failure_.isEmpty()) {
         text = failure_;
     } else {
-        text = tr("%1 tensors quantized").arg(done);
+        text = done == 1 ? tr("1 tensor quantized") : tr("%1 tensors quantized").arg(done);
         if (skipped_ > 0) {
             text += tr("; %1 integer or unreadable tensors left out").arg(skipped_);
         }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "background_job.h"
+#include "cancellable_view.h"
 #include "chart_panel.h"
 #include "quantscope/model/model_overview.h"
 
@@ -36,7 +37,7 @@ struct OverviewRunOutcome {
     QString failure;  // a run that could not start or stopped on an error
 };
 
-class OverviewPanel : public QWidget, public ChartPanel {
+class OverviewPanel : public QWidget, public ChartPanel, public CancellableView {
     Q_OBJECT
 
 public:
@@ -57,7 +58,7 @@ public:
 
     // Starts a run now (the tab starts one itself when shown and out of date).
     void run();
-    void cancel();
+    void cancel() override;
     // The table in its current order and filter, as core writes it for the CLI.
     QString exportCsv(const QString& path) const;
     QString exportJson(const QString& path) const;

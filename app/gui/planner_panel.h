@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "background_job.h"
+#include "cancellable_view.h"
 #include "quantscope/io/source.h"
 #include "quantscope/plan/planner.h"
 
@@ -31,7 +32,7 @@ struct PlannerOutcome {
     QString error;
 };
 
-class PlannerPanel : public QWidget {
+class PlannerPanel : public QWidget, public CancellableView {
     Q_OBJECT
 
 public:
@@ -54,6 +55,7 @@ public:
     QLabel* totalsLabel() const { return totals_; }
     widgets::PlotChartView* curveView() const { return curve_; }
     bool isBusy() const { return job_.isBusy(); }
+    void cancel() override { job_.cancel(); }
     const std::optional<Plan>& currentPlan() const { return plan_; }
 
 signals:

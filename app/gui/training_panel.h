@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "background_job.h"
+#include "cancellable_view.h"
 #include "chart_panel.h"
 #include "quantscope/train/ptq_qat.h"
 #include "quantscope/train/update_comparison.h"
@@ -37,7 +38,7 @@ struct TrainingOutcome {
 
 class JobBar;
 
-class TrainingPanel : public QWidget, public ChartPanel {
+class TrainingPanel : public QWidget, public ChartPanel, public CancellableView {
     Q_OBJECT
 
 public:
@@ -46,7 +47,7 @@ public:
     QWidget* chartArea() const override;
     // Starts a run with the current choices (a running one is superseded).
     void run();
-    void cancel();
+    void cancel() override;
     bool isRunning() const { return job_.isBusy(); }
     std::shared_ptr<const TrainingOutcome> outcome() const { return outcome_; }
 

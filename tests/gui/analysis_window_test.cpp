@@ -19,7 +19,6 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,6 +51,7 @@
 #include "sources_panel.h"
 #include "step_series.h"
 #include "sweep_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using quantscope::app::AnalysisSession;

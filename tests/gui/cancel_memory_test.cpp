@@ -26,6 +26,7 @@
 #include "quantscope/common/generators.h"
 #include "quantscope/io/npy_writer.h"
 #include "sources_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

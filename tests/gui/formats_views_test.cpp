@@ -9,7 +9,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <cmath>
@@ -23,6 +22,7 @@
 #include "main_window.h"
 #include "number_line_view.h"
 #include "quantscope/formats/format.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using quantscope::app::AnalysisSession;

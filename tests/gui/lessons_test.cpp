@@ -7,7 +7,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
-#include <QTabWidget>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -24,6 +23,7 @@
 #include "quantscope/formats/format.h"
 #include "quantscope/formats/value_report.h"
 #include "quantscope/io/source.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

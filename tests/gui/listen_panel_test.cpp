@@ -12,7 +12,6 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -28,6 +27,7 @@
 #include "quantscope/common/generators.h"
 #include "signal_panel.h"
 #include "signal_player.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

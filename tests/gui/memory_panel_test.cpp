@@ -7,7 +7,6 @@
 #include <QDoubleSpinBox>
 #include <QHorizontalStackedBarSeries>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -18,6 +17,7 @@
 #include "quantscope/io/source.h"
 #include "quantscope/quant/memory_estimate.h"
 #include "stacked_bar_view.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

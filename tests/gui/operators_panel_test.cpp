@@ -9,7 +9,6 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -20,6 +19,7 @@
 #include "operators_panel.h"
 #include "plot_chart_view.h"
 #include "quantscope/common/generators.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

@@ -9,7 +9,6 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -17,6 +16,7 @@
 #include "main_window.h"
 #include "optimizer_panel.h"
 #include "plot_chart_view.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

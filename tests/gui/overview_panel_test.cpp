@@ -10,7 +10,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +21,7 @@
 #include "overview_model.h"
 #include "overview_panel.h"
 #include "synthetic_model.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;
@@ -84,6 +84,22 @@ private slots:
         panel->filterEdit()->setText(QStringLiteral("down_proj"));
         QCOMPARE(panel->proxy()->rowCount(), model_.layers);
         panel->filterEdit()->clear();
+    }
+
+    // One tensor is "1 tensor", not "1 tensors".
+    void aSingleTensorIsSingular() {
+        MainWindow window;
+        QVERIFY(gui_test::showAtTestSize(window));
+        window.loadSample();
+        QVERIFY(gui_test::settle(window.session()));
+        window.tabs()->setCurrentIndex(MainWindow::OverviewTab);
+        OverviewPanel* panel = window.overviewPanel();
+        QVERIFY(idle(panel));
+        QCOMPARE(panel->model()->rowCount(), 1);
+        QVERIFY2(panel->statusLabel()->text().startsWith(QStringLiteral("1 tensor quantized.")),
+                 qPrintable(panel->statusLabel()->text()));
+        QVERIFY2(panel->chart()->title().endsWith(QStringLiteral("— 1 tensor")),
+                 qPrintable(panel->chart()->title()));
     }
 
     void moreConfigsAddColumnGroupsAndExport() {

@@ -23,7 +23,6 @@
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTabBar>
-#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -52,6 +51,7 @@
 #include "series_palette.h"
 #include "small_multiples_view.h"
 #include "sources_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using quantscope::app::AnalysisSession;
@@ -587,8 +587,16 @@ private slots:
             for (QAction* menu : window.menuBar()->actions()) {
                 claim(menu->text());
             }
+            // Every view's title, and the bar's entries that group views.
+            QSet<QString> titles;
             for (int i = 0; i < window.tabs()->count(); ++i) {
                 claim(window.tabs()->tabText(i));
+                titles.insert(window.tabs()->tabText(i));
+            }
+            for (int e = 0; e < window.tabs()->bar()->count(); ++e) {
+                if (!titles.contains(window.tabs()->bar()->tabText(e))) {
+                    claim(window.tabs()->bar()->tabText(e));
+                }
             }
             for (QAbstractButton* button : window.findChildren<QAbstractButton*>()) {
                 if (button->isVisible()) {

@@ -8,7 +8,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 #include <QTextBrowser>
@@ -17,6 +16,7 @@
 #include "gui_test_support.h"
 #include "main_window.h"
 #include "steps_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

@@ -10,7 +10,6 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -18,6 +17,7 @@
 #include "main_window.h"
 #include "plot_chart_view.h"
 #include "training_panel.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using namespace quantscope::app;

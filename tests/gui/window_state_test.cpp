@@ -30,6 +30,7 @@
 #include "plot_chart_view.h"
 #include "quantscope/common/generators.h"
 #include "quantscope/io/npy_writer.h"
+#include "view_tabs.h"
 
 using namespace quantscope;
 using quantscope::app::AnalysisSession;
