@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -25,6 +26,7 @@
 #include <QStatusBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QtConcurrent>
 #include <cmath>
 #include <exception>
 
@@ -54,8 +56,8 @@
 #include "preferences.h"
 #include "preferences_dialog.h"
 #include "quantscope/common/simd.h"
-#include "quantscope/io/npy_writer.h"
 #include "quantscope/quant/metric_descriptors.h"
+#include "quantscope/quant/quantized_file.h"
 #include "session_file.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
@@ -313,12 +315,26 @@ void MainWindow::createMenus() {
         }
     });
     exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addAction(tr("E&xport Quantized Tensor (.npy)…"), this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Export Q(x)"), {}, tr("NumPy array (*.npy)"));
-        if (!path.isEmpty()) {
-            report(exportQuantized(path));
+    file->addAction(tr("E&xport Quantized Tensor…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the quantized tensor"), {},
+            tr("NumPy array of Q(x) (*.npy);;GGUF: a llama.cpp type's blocks, else Q(x) (*.gguf)"));
+        if (path.isEmpty()) {
+            return;
         }
+        // Written on a worker: a ggml type's blocks are quantized again for the file.
+        statusBar()->showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+        auto* watcher = new QFutureWatcher<QString>(this);
+        connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+            const QString problem = watcher->result();
+            watcher->deleteLater();
+            report(problem);
+            if (problem.isEmpty()) {
+                statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)),
+                                         5000);
+            }
+        });
+        watcher->setFuture(exportQuantized(path));
     });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
@@ -571,17 +587,21 @@ QString MainWindow::exportCurrentView(const QString& path) {
     return widgets::saveWidgetPng(view, path);
 }
 
-QString MainWindow::exportQuantized(const QString& path) {
+QFuture<QString> MainWindow::exportQuantized(const QString& path) {
     const auto outcome = session_->outcome();
     if (!outcome) {
-        return tr("There is no quantized tensor yet.");
+        return QtFuture::makeReadyFuture(tr("There is no quantized tensor yet."));
     }
-    try {
-        write_npy(path.toStdString(), outcome->result.dequantized, outcome->tensor->info.shape);
-    } catch (const std::exception& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
+    return QtConcurrent::run([outcome, file = path.toStdString()] {
+        try {
+            const Tensor& tensor = *outcome->tensor;
+            write_quantized(file, tensor.info.name, tensor.info.shape, tensor.values,
+                            outcome->result.dequantized, outcome->config);
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+        return QString();
+    });
 }
 
 void MainWindow::resetLayout() {

@@ -4,6 +4,7 @@
 // status bar. Dock layout and recent files persist in
 // QSettings; a whole session (sources, configs, view state) saves to and reopens from JSON.
 
+#include <QFuture>
 #include <QMainWindow>
 
 class QDockWidget;
@@ -112,7 +113,9 @@ public:
     QString saveSession(const QString& path);
     QString openSession(const QString& path);
     QString exportCurrentView(const QString& path);  // .png or .svg by extension
-    QString exportQuantized(const QString& path);    // .npy of Q(x)
+    // Q(x) as .npy, or by a .gguf name a GGUF (write_quantized), written on a worker; the
+    // future holds the problem, empty when the file was written.
+    QFuture<QString> exportQuantized(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

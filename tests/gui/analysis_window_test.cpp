@@ -43,6 +43,7 @@
 #include "plot_chart_view.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/generators.h"
+#include "quantscope/io/source.h"
 #include "quantscope/quant/quantizer.h"
 #include "signal_chart_view.h"
 #include "signal_panel.h"
@@ -346,8 +347,15 @@ private slots:
         QVERIFY(svgFile.open(QIODevice::ReadOnly));
         QVERIFY(svgFile.readAll().contains("<svg"));
         const QString npy = dir.filePath(QStringLiteral("q.npy"));
-        QCOMPARE(window.exportQuantized(npy), QString());
+        QCOMPARE(window.exportQuantized(npy).result(), QString());
         QVERIFY(QFileInfo(npy).size() >= qint64(4000 * sizeof(float)));
+        // By a .gguf name: the config's Q(x) as f32 here (int4 is not a ggml type).
+        const QString gguf = dir.filePath(QStringLiteral("q.gguf"));
+        QCOMPARE(window.exportQuantized(gguf).result(), QString());
+        const Tensor back = open_source(gguf.toStdString())->read(0);
+        QCOMPARE(back.values.size(), session->outcome()->result.dequantized.size());
+        QVERIFY(std::equal(back.values.begin(), back.values.end(),
+                           session->outcome()->result.dequantized.begin()));
     }
 
     void draggingTheClipLineReRunsWithThatRange() {
