@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <string_view>
@@ -121,6 +122,53 @@ TEST(GgmlQuantize, Iq4_nl) {
     // weight NaN makes sum(w q^2) NaN, not > 0, so d = 0.
     EXPECT_EQ(quantize_block("iq4_nl", ggml_input(0.25f, {{0, 1}, {3, NAN}})),
               ggml_bytes({0x0000}, 16, 0x55, {{0, 0x50}, {3, 0x5F}}));
+}
+
+TEST(GgmlQuantize, Iq4_nlTiesSubnormalsInfinityAndFp16sTop) {
+    // A block led by -127 has max -127, d0 = -127 / -127 = 1 and id = 1: each value is its own
+    // v. best_index_int8 takes the upper level on a tie (x - v[k] < v[k + 1] - x is false), so
+    // each midpoint (v[k] + v[k + 1]) / 2 codes k + 1 and the float just below it k; a NaN
+    // codes 15 and makes sum(w q^2) NaN, so d = 0.
+    const float mid[15] = {-115.5f, -93.5f, -74,   -57,   -42, -28.5f, -16, -4.5f,
+                           7,       19,     31.5f, 45.5f, 61,  79,     101};
+    std::vector<float> x(32);
+    std::vector<unsigned> code(32);
+    x[0] = -127;
+    code[0] = 0;
+    for (std::size_t k = 0; k < 15; ++k) {
+        x[1 + k] = mid[k];
+        code[1 + k] = static_cast<unsigned>(k + 1);
+        x[16 + k] = std::nextafter(mid[k], -INFINITY);
+        code[16 + k] = static_cast<unsigned>(k);
+    }
+    x[31] = NAN;
+    code[31] = 15;
+    std::vector<std::pair<std::size_t, unsigned>> qs;
+    for (std::size_t j = 0; j < 16; ++j) {
+        qs.emplace_back(j, code[j] | code[j + 16] << 4);
+    }
+    EXPECT_EQ(quantize_block("iq4_nl", x), ggml_bytes({0x0000}, 16, 0, qs));
+    // Subnormals (and their squares, 0) beside -127 code 8 (level 1, between the midpoints
+    // -4.5 and 7); d = (16129 * -127 * -127) / (16129 * -127 * -127) = 1 (0x3C00).
+    const float tiny = 1e-40f;
+    const float least = std::numeric_limits<float>::denorm_min();
+    EXPECT_EQ(
+        quantize_block(
+            "iq4_nl",
+            ggml_input(tiny, {{0, -127}, {3, -tiny}, {4, least}, {5, -least}, {6, 0}, {7, -0.0f}})),
+        ggml_bytes({0x3C00}, 16, 0x88, {{0, 0x80}}));
+    // An Inf is the maximum: d0 = -Inf, id = -0; every finite value gives v = -0 (code 8), the
+    // Inf NaN (code 15); sum(w q x) = sum(w q^2) = Inf, d = Inf / Inf = NaN (fp16 0x7E00 with
+    // the sign the CPU's default NaN has).
+    const std::vector<unsigned> inf = quantize_block("iq4_nl", ggml_input(1, {{7, INFINITY}}));
+    EXPECT_EQ(std::vector<unsigned>(inf.begin() + 2, inf.end()),
+              ggml_bytes({}, 16, 0x88, {{7, 0x8F}}));
+    EXPECT_EQ((inf[0] | inf[1] << 8) & 0x7FFFu, 0x7E00u);
+    // Near fp16's top: constant 8.2e6 codes -127 (index 0) against d = 8.2e6 / -127 =
+    // -64566.9 (the float sums agree within 5e-6), stored as -64576 (0xFBE2, fp16's step is 32
+    // there); constant 1e7 gives d = -78740, beyond 65520: -Inf (0xFC00).
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(8.2e6f)), ggml_bytes({0xFBE2}, 16, 0x00));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(1e7f)), ggml_bytes({0xFC00}, 16, 0x00));
 }
 
 // ---------------------------------------------------------------- K-quants
