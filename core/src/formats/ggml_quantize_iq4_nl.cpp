@@ -111,8 +111,7 @@ void quantize_lanes(const float* x, std::byte* out, std::size_t count) {
     for (std::size_t t = 0; t < count; ++t, out += 18) {
         put_fp16(out, 0, d[t]);
         for (std::size_t k = 0; k < 4; ++k) {
-            put_u16(out, 2 + 4 * k, words[k][t] & 0xFFFFu);
-            put_u16(out, 4 + 4 * k, words[k][t] >> 16);
+            put_u32(out, 2 + 4 * k, words[k][t]);
         }
     }
 }
