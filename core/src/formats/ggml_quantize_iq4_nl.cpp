@@ -103,7 +103,7 @@ void quantize_lanes(const float* x, std::byte* out, std::size_t count) {
             sumqx += w * q * v;
             sumq2 += w * q * q;
         });
-        d[t] = !zero & (sumq2 > 0) ? sumqx / sumq2 : 0.0f;
+        d[t] = !zero && sumq2 > 0 ? sumqx / sumq2 : 0.0f;
         for (std::size_t k = 0; k < 4; ++k) {
             words[k][t] = word[k];
         }
