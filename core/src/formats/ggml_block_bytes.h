@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,16 @@ inline std::uint32_t u32(const std::byte* p, std::size_t at) {
 inline void put_u16(std::byte* p, std::size_t at, unsigned value) {
     p[at] = static_cast<std::byte>(value & 0xFFu);
     p[at + 1] = static_cast<std::byte>(value >> 8 & 0xFFu);
+}
+
+// One store where the CPU is little-endian (the bytes' order).
+inline void put_u32(std::byte* p, std::size_t at, std::uint32_t value) {
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(p + at, &value, sizeof value);
+    } else {
+        put_u16(p, at, value & 0xFFFFu);
+        put_u16(p, at + 2, value >> 16);
+    }
 }
 
 // ggml_half to float as ggml converts it (F16C's vcvtph2ps): a NaN keeps its sign and payload,

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "../formats/ggml_quantize.h"
 #include "../ops/integer_gemm.h"
 #include "kernel_table.h"
 #include "quantscope/common/error.h"
@@ -220,3 +221,11 @@ const char* int8_gemm_path() {
 }
 
 }  // namespace quantscope::ops_detail
+
+namespace quantscope::ggml {
+
+void quantize_iq4_nl(const float* in, std::byte* out, std::size_t blocks) {
+    simd::active_table().quantize_iq4_nl(in, out, blocks);
+}
+
+}  // namespace quantscope::ggml

@@ -20,4 +20,5 @@ extern "C" const quantscope::simd::KernelTable QUANTSCOPE_KERNEL_TABLE = {
     &quantscope::per_level::round_to_format,
     &quantscope::per_level::int8_gemm,
     &quantscope::per_level::int8_gemm_path,
+    &quantscope::per_level::quantize_iq4_nl,
 };

@@ -41,6 +41,8 @@ std::int64_t round_to_format(std::span<const float> input, std::span<float> outp
 void int8_gemm(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, std::size_t m,
                std::size_t k, std::size_t n, const std::atomic<bool>* cancel);
 const char* int8_gemm_path();
+// ggml's iq4_nl quantizer (core/src/formats/ggml_quantize.h).
+void quantize_iq4_nl(const float* x, std::byte* out, std::size_t blocks);
 
 }  // namespace quantscope::per_level
 
@@ -59,6 +61,7 @@ struct KernelTable {
     decltype(&per_level::round_to_format) round_to_format;
     decltype(&per_level::int8_gemm) int8_gemm;
     decltype(&per_level::int8_gemm_path) int8_gemm_path;
+    decltype(&per_level::quantize_iq4_nl) quantize_iq4_nl;
 };
 
 // The table the public entry points call through (selected once, on first use).

@@ -1,13 +1,20 @@
 #pragma once
-// Formats the exhaustive tests walk: every named preset of at most 16 bits plus every generic
-// eEmM of at most 12 bits under each policy the descriptor accepts.
+// What the format suites share: the formats the exhaustive tests walk (every named preset of at
+// most 16 bits plus every generic eEmM of at most 12 bits under each policy the descriptor
+// accepts), and the golden ggml blocks' helpers (one block quantized, its expected bytes).
+
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "quantscope/common/error.h"
 #include "quantscope/formats/format.h"
+#include "quantscope/formats/ggml_types.h"
 
 namespace quantscope::test {
 
@@ -55,6 +62,58 @@ inline std::vector<ValueCode> finite_values_with_codes(const FloatFormat& f) {
     std::sort(list.begin(), list.end(),
               [](const ValueCode& a, const ValueCode& b) { return a.value < b.value; });
     return list;
+}
+
+// One ggml block as GgmlType::quantize writes it for x, and the values it decodes to.
+struct GgmlBlock {
+    std::vector<unsigned> bytes;
+    std::vector<float> values;
+};
+
+inline GgmlBlock quantize_ggml_block(std::string_view name, const std::vector<float>& x) {
+    const GgmlType* type = find_ggml_type(name);
+    if (type == nullptr || type->quantize == nullptr) {
+        ADD_FAILURE() << name << " has no quantizer";
+        return {};
+    }
+    EXPECT_EQ(x.size(), static_cast<std::size_t>(type->block_elements));
+    std::vector<std::byte> out(static_cast<std::size_t>(type->block_bytes));
+    type->quantize(x.data(), out.data(), 1);
+    std::vector<float> values(x.size());
+    type->dequantize(out.data(), values.data(), 1);
+    GgmlBlock block{{}, std::move(values)};
+    for (const std::byte b : out) {
+        block.bytes.push_back(static_cast<unsigned>(b));
+    }
+    return block;
+}
+
+// A block's expected bytes: a little-endian 16-bit field per entry of `halves`, then `rest`
+// bytes, each `fill` unless listed in `at`.
+inline std::vector<unsigned> ggml_bytes(std::vector<unsigned> halves, std::size_t rest,
+                                        unsigned fill,
+                                        std::vector<std::pair<std::size_t, unsigned>> at = {}) {
+    std::vector<unsigned> out;
+    for (const unsigned h : halves) {
+        out.push_back(h & 0xFFu);
+        out.push_back(h >> 8);
+    }
+    const std::size_t head = out.size();
+    out.resize(head + rest, fill);
+    for (const auto& [index, value] : at) {
+        out[head + index] = value;
+    }
+    return out;
+}
+
+// `size` values of `fill`, the listed ones set (32 by default: a legacy block).
+inline std::vector<float> ggml_input(float fill, std::vector<std::pair<std::size_t, float>> at = {},
+                                     std::size_t size = 32) {
+    std::vector<float> x(size, fill);
+    for (const auto& [index, value] : at) {
+        x[index] = value;
+    }
+    return x;
 }
 
 }  // namespace quantscope::test

@@ -6,90 +6,59 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "format_test_support.h"
 #include "quantscope/formats/format.h"
 #include "quantscope/formats/ggml_types.h"
 
 namespace quantscope {
 namespace {
 
+using test::ggml_bytes;
+using test::ggml_input;
+
 std::vector<unsigned> quantize_block(std::string_view name, const std::vector<float>& x) {
-    const GgmlType* type = find_ggml_type(name);
-    if (type == nullptr || type->quantize == nullptr) {
-        ADD_FAILURE() << name << " has no quantizer";
-        return {};
-    }
-    EXPECT_EQ(x.size(), static_cast<std::size_t>(type->block_elements));
-    std::vector<std::byte> out(static_cast<std::size_t>(type->block_bytes));
-    type->quantize(x.data(), out.data(), 1);
-    std::vector<unsigned> bytes;
-    for (const std::byte b : out) {
-        bytes.push_back(static_cast<unsigned>(b));
-    }
-    return bytes;
-}
-
-// A block's expected bytes: a little-endian 16-bit field per entry of `halves`, then `rest`
-// bytes, each `fill` unless listed in `at`.
-std::vector<unsigned> bytes_of(std::vector<unsigned> halves, std::size_t rest, unsigned fill,
-                               std::vector<std::pair<std::size_t, unsigned>> at = {}) {
-    std::vector<unsigned> out;
-    for (const unsigned h : halves) {
-        out.push_back(h & 0xFFu);
-        out.push_back(h >> 8);
-    }
-    const std::size_t head = out.size();
-    out.resize(head + rest, fill);
-    for (const auto& [index, value] : at) {
-        out[head + index] = value;
-    }
-    return out;
-}
-
-std::vector<float> block(float fill, std::vector<std::pair<std::size_t, float>> at = {}) {
-    std::vector<float> x(32, fill);
-    for (const auto& [index, value] : at) {
-        x[index] = value;
-    }
-    return x;
+    return test::quantize_ggml_block(name, x).bytes;
 }
 
 TEST(GgmlQuantize, Q4_0) {
     // Constant 1: max 1, d = 1 / -8 = -0.125 (fp16 0xB000), id = -8; 1 * -8 + 8.5 = 0.5 -> 0.
-    EXPECT_EQ(quantize_block("q4_0", block(1)), bytes_of({0xB000}, 16, 0x00));
+    EXPECT_EQ(quantize_block("q4_0", ggml_input(1)), ggml_bytes({0xB000}, 16, 0x00));
     // 0.5 with -4 at 5: max -4 (largest magnitude, sign kept), d = 0.5 (0x3800), id = 2;
     // 0.5 -> 1 + 8.5 = 9.5 -> 9; -4 -> -8 + 8.5 = 0.5 -> 0: byte 5 = 0x90 (element 21 high).
-    EXPECT_EQ(quantize_block("q4_0", block(0.5f, {{5, -4}})),
-              bytes_of({0x3800}, 16, 0x99, {{5, 0x90}}));
+    EXPECT_EQ(quantize_block("q4_0", ggml_input(0.5f, {{5, -4}})),
+              ggml_bytes({0x3800}, 16, 0x99, {{5, 0x90}}));
     // All zero: d = 0 / -8 = -0 (fp16 0x8000), id = 0, every code (int8)(8.5) = 8.
-    EXPECT_EQ(quantize_block("q4_0", block(0)), bytes_of({0x8000}, 16, 0x88));
+    EXPECT_EQ(quantize_block("q4_0", ggml_input(0)), ggml_bytes({0x8000}, 16, 0x88));
     // NaN at 3 is skipped by the max and codes as 0 (a NaN converts to 0x80000000, low byte 0):
     // 0.25 with 1 at 0: d = -0.125, 0.25 -> -2 + 8.5 -> 6, 1 -> 0.
-    EXPECT_EQ(quantize_block("q4_0", block(0.25f, {{0, 1}, {3, NAN}})),
-              bytes_of({0xB000}, 16, 0x66, {{0, 0x60}, {3, 0x60}}));
+    EXPECT_EQ(quantize_block("q4_0", ggml_input(0.25f, {{0, 1}, {3, NAN}})),
+              ggml_bytes({0xB000}, 16, 0x66, {{0, 0x60}, {3, 0x60}}));
 }
 
 TEST(GgmlQuantize, Q4_1) {
     // Constant 1: min = max = 1, d = 0, m = 1 (0x3C00), codes (int8)(0 + 0.5) = 0.
-    EXPECT_EQ(quantize_block("q4_1", block(1)), bytes_of({0x0000, 0x3C00}, 16, 0x00));
+    EXPECT_EQ(quantize_block("q4_1", ggml_input(1)), ggml_bytes({0x0000, 0x3C00}, 16, 0x00));
     // 0 with 15 at 20: d = 15 / 15 = 1, m = 0; 15 -> 15.5 -> 15: byte 4 high nibble. A NaN
     // (at 2) is skipped by min and max and codes as 0.
-    const auto expected = bytes_of({0x3C00, 0x0000}, 16, 0x00, {{4, 0xF0}});
-    EXPECT_EQ(quantize_block("q4_1", block(0, {{20, 15}})), expected);
-    EXPECT_EQ(quantize_block("q4_1", block(0, {{20, 15}, {2, NAN}})), expected);
+    const auto expected = ggml_bytes({0x3C00, 0x0000}, 16, 0x00, {{4, 0xF0}});
+    EXPECT_EQ(quantize_block("q4_1", ggml_input(0, {{20, 15}})), expected);
+    EXPECT_EQ(quantize_block("q4_1", ggml_input(0, {{20, 15}, {2, NAN}})), expected);
 }
 
 TEST(GgmlQuantize, Q5_0) {
     // 1 with -16 at 17: d = -16 / -16 = 1, id = 1; 1 -> 17.5 -> 17 (nibble 1, bit 4 set);
     // -16 -> 0.5 -> 0. Bytes 0x11 but byte 1 = 0x01 (element 17 high); qh all but bit 17.
-    EXPECT_EQ(quantize_block("q5_0", block(1, {{17, -16}})),
-              bytes_of({0x3C00, 0xFFFF, 0xFFFD}, 16, 0x11, {{1, 0x01}}));
+    EXPECT_EQ(quantize_block("q5_0", ggml_input(1, {{17, -16}})),
+              ggml_bytes({0x3C00, 0xFFFF, 0xFFFD}, 16, 0x11, {{1, 0x01}}));
     // All zero: d = -0 (0x8000), codes (int8)(16.5) = 16: nibbles 0, every qh bit set.
-    EXPECT_EQ(quantize_block("q5_0", block(0)), bytes_of({0x8000, 0xFFFF, 0xFFFF}, 16, 0x00));
+    EXPECT_EQ(quantize_block("q5_0", ggml_input(0)),
+              ggml_bytes({0x8000, 0xFFFF, 0xFFFF}, 16, 0x00));
 }
 
 TEST(GgmlQuantize, Q5_1) {
@@ -103,32 +72,32 @@ TEST(GgmlQuantize, Q5_1) {
             qs.emplace_back(j, static_cast<unsigned>(j | j << 4));
         }
     }
-    EXPECT_EQ(quantize_block("q5_1", x), bytes_of({0x3C00, 0x0000, 0x0000, 0xFFFF}, 16, 0, qs));
+    EXPECT_EQ(quantize_block("q5_1", x), ggml_bytes({0x3C00, 0x0000, 0x0000, 0xFFFF}, 16, 0, qs));
 }
 
 TEST(GgmlQuantize, Q8_0) {
     // amax 127: d = 1, id = 1; roundf rounds half away from zero: 2.5 -> 3, -2.5 -> -3.
-    EXPECT_EQ(quantize_block("q8_0", block(1, {{0, 127}, {1, 2.5f}, {2, -2.5f}, {3, 0.49f}})),
-              bytes_of({0x3C00}, 32, 0x01, {{0, 0x7F}, {1, 0x03}, {2, 0xFD}, {3, 0x00}}));
-    EXPECT_EQ(quantize_block("q8_0", block(0)), bytes_of({0x0000}, 32, 0x00));
+    EXPECT_EQ(quantize_block("q8_0", ggml_input(1, {{0, 127}, {1, 2.5f}, {2, -2.5f}, {3, 0.49f}})),
+              ggml_bytes({0x3C00}, 32, 0x01, {{0, 0x7F}, {1, 0x03}, {2, 0xFD}, {3, 0x00}}));
+    EXPECT_EQ(quantize_block("q8_0", ggml_input(0)), ggml_bytes({0x0000}, 32, 0x00));
     // ggml's running maximum is MAX(a, b) = a > b ? a : b, so a NaN last in the block becomes
     // the maximum: d = NaN (0x7E00), every code 0; the block decodes to NaN.
-    EXPECT_EQ(quantize_block("q8_0", block(1, {{0, 127}, {31, NAN}})),
-              bytes_of({0x7E00}, 32, 0x00));
+    EXPECT_EQ(quantize_block("q8_0", ggml_input(1, {{0, 127}, {31, NAN}})),
+              ggml_bytes({0x7E00}, 32, 0x00));
 }
 
 TEST(GgmlQuantize, Q8_1StoresTheScaledSum) {
     // d = 1; codes 127, then 31 ones: sum 158, s = 158 * 1 = 158 (fp16 0x58F0).
-    EXPECT_EQ(quantize_block("q8_1", block(1, {{0, 127}})),
-              bytes_of({0x3C00, 0x58F0}, 32, 0x01, {{0, 0x7F}}));
+    EXPECT_EQ(quantize_block("q8_1", ggml_input(1, {{0, 127}})),
+              ggml_bytes({0x3C00, 0x58F0}, 32, 0x01, {{0, 0x7F}}));
 }
 
 #if defined(__x86_64__)
 TEST(GgmlQuantize, Q8_1InfinityGivesANegativeNaNSum) {
     // An Inf sets d = Inf (0x7C00) and id = 0; Inf * 0 is NaN, coded 0, so the sum is 0 and
     // s = 0 * Inf, x86's default NaN, which is negative: fp16 0xFE00 as ggml stores it.
-    EXPECT_EQ(quantize_block("q8_1", block(1, {{9, INFINITY}})),
-              bytes_of({0x7C00, 0xFE00}, 32, 0x00));
+    EXPECT_EQ(quantize_block("q8_1", ggml_input(1, {{9, INFINITY}})),
+              ggml_bytes({0x7C00, 0xFE00}, 32, 0x00));
 }
 #endif
 
@@ -139,20 +108,67 @@ TEST(GgmlQuantize, Iq4_nl) {
     // Constant 1: id = 1 / (1 / -127) = -127 -> index 0 (level -127) everywhere;
     // d = 32 * (1 * -127 * 1) / (32 * 16129) = -1 / 127 -> fp16 0xA008 (-0.0078735), so every
     // value decodes to 0.99994.
-    EXPECT_EQ(quantize_block("iq4_nl", block(1)), bytes_of({0xA008}, 16, 0x00));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(1)), ggml_bytes({0xA008}, 16, 0x00));
     // 0.5 with 20 at 5: id = -127 / 20 = -6.35; 20 -> -127 (index 0); 0.5 -> -3.175, nearer
     // level 1 (index 8) than -10. d = (400 * -127 * 20 + 31 * 0.125) / (400 * 16129 + 31 * 0.25)
     // = -1015996.125 / 6451601 (float32 sums) = -0.15748 -> fp16 0xB10A: 20 decodes to 19.9988
     // and 0.5 to -0.1575 (the reference does not search the scale: level 1 flips the sign).
-    EXPECT_EQ(quantize_block("iq4_nl", block(0.5f, {{5, 20}})),
-              bytes_of({0xB10A}, 16, 0x88, {{5, 0x80}}));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(0.5f, {{5, 20}})),
+              ggml_bytes({0xB10A}, 16, 0x88, {{5, 0x80}}));
     // All zero (below GROUP_MAX_EPS): d = 0; ggml keeps stale codes, here index 8 (level 1).
-    EXPECT_EQ(quantize_block("iq4_nl", block(0)), bytes_of({0x0000}, 16, 0x88));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(0)), ggml_bytes({0x0000}, 16, 0x88));
     // 0.25 with 1 at 0 and NaN at 3: max 1 (NaN skipped), id = -127; 0.25 -> -31.75, nearest
     // -35 (index 5); 1 -> index 0; NaN fails every comparison of the bisection: index 15. Its
     // weight NaN makes sum(w q^2) NaN, not > 0, so d = 0.
-    EXPECT_EQ(quantize_block("iq4_nl", block(0.25f, {{0, 1}, {3, NAN}})),
-              bytes_of({0x0000}, 16, 0x55, {{0, 0x50}, {3, 0x5F}}));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(0.25f, {{0, 1}, {3, NAN}})),
+              ggml_bytes({0x0000}, 16, 0x55, {{0, 0x50}, {3, 0x5F}}));
+}
+
+TEST(GgmlQuantize, Iq4_nlTiesSubnormalsInfinityAndFp16sTop) {
+    // A block led by -127 has max -127, d0 = -127 / -127 = 1 and id = 1: each value is its own
+    // v. best_index_int8 takes the upper level on a tie (x - v[k] < v[k + 1] - x is false), so
+    // each midpoint (v[k] + v[k + 1]) / 2 codes k + 1 and the float just below it k; a NaN
+    // codes 15 and makes sum(w q^2) NaN, so d = 0.
+    const float mid[15] = {-115.5f, -93.5f, -74,   -57,   -42, -28.5f, -16, -4.5f,
+                           7,       19,     31.5f, 45.5f, 61,  79,     101};
+    std::vector<float> x(32);
+    std::vector<unsigned> code(32);
+    x[0] = -127;
+    code[0] = 0;
+    for (std::size_t k = 0; k < 15; ++k) {
+        x[1 + k] = mid[k];
+        code[1 + k] = static_cast<unsigned>(k + 1);
+        x[16 + k] = std::nextafter(mid[k], -INFINITY);
+        code[16 + k] = static_cast<unsigned>(k);
+    }
+    x[31] = NAN;
+    code[31] = 15;
+    std::vector<std::pair<std::size_t, unsigned>> qs;
+    for (std::size_t j = 0; j < 16; ++j) {
+        qs.emplace_back(j, code[j] | code[j + 16] << 4);
+    }
+    EXPECT_EQ(quantize_block("iq4_nl", x), ggml_bytes({0x0000}, 16, 0, qs));
+    // Subnormals (and their squares, 0) beside -127 code 8 (level 1, between the midpoints
+    // -4.5 and 7); d = (16129 * -127 * -127) / (16129 * -127 * -127) = 1 (0x3C00).
+    const float tiny = 1e-40f;
+    const float least = std::numeric_limits<float>::denorm_min();
+    EXPECT_EQ(
+        quantize_block(
+            "iq4_nl",
+            ggml_input(tiny, {{0, -127}, {3, -tiny}, {4, least}, {5, -least}, {6, 0}, {7, -0.0f}})),
+        ggml_bytes({0x3C00}, 16, 0x88, {{0, 0x80}}));
+    // An Inf is the maximum: d0 = -Inf, id = -0; every finite value gives v = -0 (code 8), the
+    // Inf NaN (code 15); sum(w q x) = sum(w q^2) = Inf, d = Inf / Inf = NaN (fp16 0x7E00 with
+    // the sign the CPU's default NaN has).
+    const std::vector<unsigned> inf = quantize_block("iq4_nl", ggml_input(1, {{7, INFINITY}}));
+    EXPECT_EQ(std::vector<unsigned>(inf.begin() + 2, inf.end()),
+              ggml_bytes({}, 16, 0x88, {{7, 0x8F}}));
+    EXPECT_EQ((inf[0] | inf[1] << 8) & 0x7FFFu, 0x7E00u);
+    // Near fp16's top: constant 8.2e6 codes -127 (index 0) against d = 8.2e6 / -127 =
+    // -64566.9 (the float sums agree within 5e-6), stored as -64576 (0xFBE2, fp16's step is 32
+    // there); constant 1e7 gives d = -78740, beyond 65520: -Inf (0xFC00).
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(8.2e6f)), ggml_bytes({0xFBE2}, 16, 0x00));
+    EXPECT_EQ(quantize_block("iq4_nl", ggml_input(1e7f)), ggml_bytes({0xFC00}, 16, 0x00));
 }
 
 // ---------------------------------------------------------------- K-quants
@@ -270,23 +286,10 @@ TEST(GgmlQuantize, KQuantsOfZeroAreZero) {
     }
 }
 
-// The bytes of one K block of 256 values, with its decoded values.
-struct KBlock {
-    std::vector<unsigned> bytes;
-    std::vector<float> values;
-};
+using KBlock = test::GgmlBlock;
 
 KBlock quantize_k(std::string_view name, const std::vector<float>& x) {
-    const GgmlType& type = *find_ggml_type(name);
-    std::vector<std::byte> out(static_cast<std::size_t>(type.block_bytes));
-    type.quantize(x.data(), out.data(), 1);
-    KBlock block;
-    for (const std::byte b : out) {
-        block.bytes.push_back(static_cast<unsigned>(b));
-    }
-    block.values.resize(256);
-    type.dequantize(out.data(), block.values.data(), 1);
-    return block;
+    return test::quantize_ggml_block(name, x);
 }
 
 // `size` bytes of `fill`, the listed ones set.
