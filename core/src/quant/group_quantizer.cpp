@@ -9,6 +9,7 @@
 #include "../common/stream_store.h"
 #include "error_sums.h"
 #include "ggml_quantizer.h"
+#include "ggml_route.h"
 #include "group_calibration.h"
 #include "integer_kernels.h"
 #include "quantscope/common/parallel.h"

@@ -13,6 +13,7 @@ set(QUANTSCOPE_LEVELED_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/../ops/integer_gemm.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/error_sums.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../quant/ggml_route.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_parameters.cpp
