@@ -49,22 +49,6 @@ GgmlDecoding::GgmlDecoding(const QuantConfig& config)
     }
 }
 
-GroupParameters GgmlDecoding::parameters(const GgmlSubBlock* maps) const {
-    GroupParameters g;
-    g.clip_min = std::numeric_limits<double>::infinity();
-    g.clip_max = -g.clip_min;
-    g.scale = 0;
-    for (std::size_t s = 0; s < block / sub_block; ++s) {
-        const GgmlSubBlock m = maps[s];
-        const double lo = m.scale * element_lo + m.offset;
-        const double hi = m.scale * element_hi + m.offset;
-        g.clip_min = std::min({g.clip_min, lo, hi});
-        g.clip_max = std::max({g.clip_max, lo, hi});
-        g.scale = std::max<double>(g.scale, std::fabs(m.scale));
-    }
-    return g;
-}
-
 GgmlBlockQuantizer::GgmlBlockQuantizer(const QuantConfig& config)
     : d_(config),
       clean_(kMaxValues),

@@ -7,8 +7,11 @@
 // element value where that scale is 0): the KL metric counts it there, and it is clipped when u
 // lies beyond the outermost cells of the element format (code_range).
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -30,7 +33,21 @@ struct GgmlDecoding {
 
     // A block's parameters from its sub-blocks' maps: the largest |scale| and the span of their
     // levels.
-    GroupParameters parameters(const GgmlSubBlock* maps) const;
+    GroupParameters parameters(const GgmlSubBlock* maps) const {
+        GroupParameters g;
+        g.clip_min = std::numeric_limits<double>::infinity();
+        g.clip_max = -g.clip_min;
+        g.scale = 0;
+        for (std::size_t s = 0; s < block / sub_block; ++s) {
+            const GgmlSubBlock m = maps[s];
+            const double lo = m.scale * element_lo + m.offset;
+            const double hi = m.scale * element_hi + m.offset;
+            g.clip_min = std::min({g.clip_min, lo, hi});
+            g.clip_max = std::max({g.clip_max, lo, hi});
+            g.scale = std::max<double>(g.scale, std::fabs(m.scale));
+        }
+        return g;
+    }
     // The code of element value e: the integer itself, or iq4_nl's level index.
     std::int32_t code(std::int8_t e) const {
         return lookup != nullptr ? level_index[static_cast<std::size_t>(e + 128)] : e;

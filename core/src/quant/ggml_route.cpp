@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "../common/finite_float.h"
@@ -142,6 +143,8 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
     }
     result.groups.resize(values.size() / d.block);
     std::vector<MetricSums> partial(max_chunks());
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    std::vector<std::pair<double, double>> extent(max_chunks(), {kInf, -kInf});
     float* const y = result.dequantized.data();
     std::int32_t* const codes = options.keep_codes ? result.codes.data() : nullptr;
     const auto block_bytes = static_cast<std::size_t>(d.type.block_bytes);
@@ -156,6 +159,7 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
             const auto window = std::make_unique<WindowCodes>();
             const auto out = std::make_unique<WindowOut>();
             MetricSums sums;
+            auto& [lo, hi] = extent[chunk];
             for (std::size_t w = begin; w < end; w += kWindow) {
                 throw_if_cancelled(options.cancel);
                 const std::size_t n = std::min(kWindow, end - w);
@@ -167,7 +171,10 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
                 for (std::size_t b = 0; b < blocks; ++b) {
                     GgmlSubBlock* const maps = window->maps + b * subs;
                     d.type.unpack(bytes.data() + b * block_bytes, window->e + b * d.block, maps);
-                    groups[b] = d.parameters(maps);
+                    const GroupParameters g = d.parameters(maps);
+                    groups[b] = g;
+                    lo = std::min(lo, g.clip_min);
+                    hi = std::max(hi, g.clip_max);
                 }
                 float* const level = window->level;
                 const std::int8_t* const e = window->e;
@@ -187,6 +194,12 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
             stream_fence();
             partial[chunk] = sums;
         });
+    result.clip_min = kInf;
+    result.clip_max = -kInf;
+    for (const auto& [lo, hi] : extent) {
+        result.clip_min = std::min(result.clip_min, lo);
+        result.clip_max = std::max(result.clip_max, hi);
+    }
     MetricSums total;
     for (const MetricSums& s : partial) {
         total += s;

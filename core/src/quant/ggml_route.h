@@ -13,7 +13,8 @@
 namespace quantscope::detail {
 
 // Fills result.groups, result.dequantized, result.codes (when asked) and result.clip_min /
-// clip_max (the union of the blocks' ranges), counts the KL histogram into `kl` (optional) and
+// clip_max (the union of the blocks' ranges; which sign a bound of zero takes depends on the
+// order of the union), counts the KL histogram into `kl` (optional) and
 // returns the metric sums, clipped count included.
 MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int64_t> shape,
                          const QuantConfig& config, const QuantizeOptions& options,
