@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../common/finite_float.h"
+#include "../common/prefetch.h"
 #include "../common/stream_store.h"
 #include "error_sums.h"
 #include "ggml_quantizer.h"
@@ -32,11 +33,12 @@ struct WindowCodes {
     GgmlSubBlock maps[kWindow / kSumLanes];
 };
 
-// What the decode pass writes: Q(x) into a buffer that stays in L1 (streamed out to the result
-// after, stream_store.h) and the values' KL slots.
+// What a window writes: Q(x) and the blocks' parameters into buffers that stay in L1, streamed
+// out to the result after (stream_store.h), and the values' KL slots.
 struct WindowOut {
     alignas(64) float y[kWindow];
     alignas(64) std::uint32_t slots[kWindow];
+    alignas(64) GroupParameters groups[kWindow / 32];  // blocks hold 32 or 256 values
 };
 
 // Whether x[0..n) is all finite: then ggml's quantizer reads it in place, without a copy.
@@ -81,6 +83,7 @@ template <std::size_t Sub, bool Offset, bool Slots>
         const bool scaled = m.scale != 0;
         const float inv = scaled ? 1.0f / m.scale : 0.0f;
         for (std::size_t i = first; i < first + Sub; i += kSumLanes) {
+            prefetch_ahead(x + i);  // the next window, for ggml's quantizer and all_finite
 #pragma omp simd
             for (std::size_t j = 0; j < kSumLanes; ++j) {
                 const float xi = x[i + j];
@@ -138,7 +141,7 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
                          QuantResult& result, KlCounter* kl) {
     check_ggml_rows(values.size(), shape, config);
     const GgmlDecoding d(config);
-    if (d.sub_block % kSumLanes != 0 || d.sub_block > 32 || d.block > kWindow) {
+    if (d.sub_block % kSumLanes != 0 || d.sub_block > 32 || d.block < 32 || d.block > kWindow) {
         throw std::logic_error("quantize_ggml: a block type the fused route does not cover");
     }
     result.groups.resize(values.size() / d.block);
@@ -167,12 +170,11 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
                 const std::size_t blocks = n / d.block;
                 d.type.quantize(all_finite(x, n) ? x : finite_copy(x, n, clean.data()),
                                 bytes.data(), blocks);
-                GroupParameters* const groups = result.groups.data() + w / d.block;
                 for (std::size_t b = 0; b < blocks; ++b) {
                     GgmlSubBlock* const maps = window->maps + b * subs;
                     d.type.unpack(bytes.data() + b * block_bytes, window->e + b * d.block, maps);
                     const GroupParameters g = d.parameters(maps);
-                    groups[b] = g;
+                    out->groups[b] = g;
                     lo = std::min(lo, g.clip_min);
                     hi = std::max(hi, g.clip_max);
                 }
@@ -184,6 +186,8 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
                 }
                 decode(x, *window, n, d.cells, grid, *out, sums);
                 stream_store(y + w, out->y, n);
+                stream_store_bytes(result.groups.data() + w / d.block, out->groups,
+                                   blocks * sizeof(GroupParameters));
                 if (codes != nullptr) {
                     window_codes(d, x, window->e, n, codes + w);
                 }
