@@ -4,12 +4,15 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "../common/finite_float.h"
 #include "../common/prefetch.h"
 #include "../common/stream_store.h"
+#include "../formats/ggml_quantize.h"
+#include "../formats/ggml_unpack.h"
 #include "error_sums.h"
 #include "ggml_quantizer.h"
 #include "quantscope/common/cancel.h"
@@ -40,6 +43,40 @@ struct WindowOut {
     alignas(64) std::uint32_t slots[kWindow];
     alignas(64) GroupParameters groups[kWindow / 32];  // blocks hold 32 or 256 values
 };
+
+// ggml's quantizer and unpacker of a type, compiled at this instruction-set level: their files
+// are compiled once per level (core/src/simd/sources.cmake), while GgmlType's pointers are the
+// baseline's, SSE only in the x86-64-v2 build. The K-quants' scale searches, a lane per
+// sub-block, are most of these types' time.
+struct LevelCodec {
+    std::string_view name;
+    GgmlQuantize quantize;
+    GgmlUnpack unpack;
+};
+
+constexpr LevelCodec kLevelCodecs[] = {
+    {"q4_0", &ggml::quantize_q4_0, &ggml::unpack_q4_0},
+    {"q4_1", &ggml::quantize_q4_1, &ggml::unpack_q4_1},
+    {"q5_0", &ggml::quantize_q5_0, &ggml::unpack_q5_0},
+    {"q5_1", &ggml::quantize_q5_1, &ggml::unpack_q5_1},
+    {"q8_0", &ggml::quantize_q8_0, &ggml::unpack_q8<2>},
+    {"q2_K", &ggml::quantize_q2_k, &ggml::unpack_q2_k},
+    {"q3_K", &ggml::quantize_q3_k, &ggml::unpack_q3_k},
+    {"q4_K", &ggml::quantize_q4_k, &ggml::unpack_q45_k<false>},
+    {"q5_K", &ggml::quantize_q5_k, &ggml::unpack_q45_k<true>},
+    {"q6_K", &ggml::quantize_q6_k, &ggml::unpack_q6_k},
+    {"iq4_nl", &ggml::quantize_iq4_nl, &ggml::unpack_iq4_nl},
+};
+
+// The type's entry (its own pointers for a type the table lacks).
+LevelCodec level_codec(const GgmlType& type) {
+    for (const LevelCodec& c : kLevelCodecs) {
+        if (c.name == type.name) {
+            return c;
+        }
+    }
+    return {type.name, type.quantize, type.unpack};
+}
 
 // Whether x[0..n) is all finite: then ggml's quantizer reads it in place, without a copy.
 bool all_finite(const float* x, std::size_t n) {
@@ -151,6 +188,7 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
     float* const y = result.dequantized.data();
     std::int32_t* const codes = options.keep_codes ? result.codes.data() : nullptr;
     const auto block_bytes = static_cast<std::size_t>(d.type.block_bytes);
+    const LevelCodec codec = level_codec(d.type);
     const std::size_t subs = d.block / d.sub_block;
     parallel_for(
         values.size(), kWindow, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
@@ -168,11 +206,11 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
                 const std::size_t n = std::min(kWindow, end - w);
                 const float* const x = values.data() + w;
                 const std::size_t blocks = n / d.block;
-                d.type.quantize(all_finite(x, n) ? x : finite_copy(x, n, clean.data()),
-                                bytes.data(), blocks);
+                codec.quantize(all_finite(x, n) ? x : finite_copy(x, n, clean.data()), bytes.data(),
+                               blocks);
                 for (std::size_t b = 0; b < blocks; ++b) {
                     GgmlSubBlock* const maps = window->maps + b * subs;
-                    d.type.unpack(bytes.data() + b * block_bytes, window->e + b * d.block, maps);
+                    codec.unpack(bytes.data() + b * block_bytes, window->e + b * d.block, maps);
                     const GroupParameters g = d.parameters(maps);
                     out->groups[b] = g;
                     lo = std::min(lo, g.clip_min);

@@ -10,6 +10,10 @@ target_sources(quantscope_core PRIVATE
 set(QUANTSCOPE_LEVELED_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/kernel_table.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../formats/float_rounding.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize_iq4_nl.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize_k.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_unpack.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../ops/integer_gemm.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/error_sums.cpp
