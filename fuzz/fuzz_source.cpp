@@ -4,6 +4,7 @@
 // report, a hang or an out-of-memory, is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,28 @@ void check_text(std::string_view text) {
     }
 }
 
+// A strided sample of a tensor whose whole read succeeded must succeed too, and hold the whole
+// read's values k at a time, bit for bit (its own path: windows, streamed members, typed fields).
+void check_sample(const quantscope::Source& source, std::size_t index,
+                  const quantscope::Tensor& whole) {
+    constexpr std::int64_t kStride = 3;
+    quantscope::Tensor sample;
+    try {
+        sample = source.read(index, quantscope::ReadOptions{kStride, {}});
+    } catch (const quantscope::Error&) {
+        __builtin_trap();
+    }
+    const std::size_t n = (whole.values.size() + kStride - 1) / kStride;
+    if (sample.values.size() != n) {
+        __builtin_trap();
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+        if (std::memcmp(&sample.values[j], &whole.values[j * kStride], sizeof(float)) != 0) {
+            __builtin_trap();
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (tensor.values.size() != static_cast<std::size_t>(info.count)) {
                     __builtin_trap();
                 }
+                check_sample(*source, i, tensor);
             }
         }
         for (const auto& [key, value] : source->metadata()) {

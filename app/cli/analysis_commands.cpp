@@ -19,10 +19,10 @@
 #include "quantscope/common/text.h"
 #include "quantscope/io/load_error.h"
 #include "quantscope/io/loader_registry.h"
-#include "quantscope/io/npy_writer.h"
 #include "quantscope/io/source.h"
 #include "quantscope/quant/group_summary.h"
 #include "quantscope/quant/metric_descriptors.h"
+#include "quantscope/quant/quantized_file.h"
 #include "quantscope/quant/statistics.h"
 #include "quantscope/quant/sweep.h"
 #include "result_json.h"
@@ -184,10 +184,14 @@ in text output, where control characters are escaped too (\e, \x07, ...).
 )";
 
 const std::string kQuantizeUsage =
-    std::string(R"(Usage: quantscope-cli quantize FILE --out OUT.npy [--tensor NAME] [QUANT]
+    std::string(
+        R"(Usage: quantscope-cli quantize FILE --out OUT.npy|OUT.gguf [--tensor NAME] [QUANT]
 
-Quantize one tensor and write the dequantized values Q(x) as a float32 .npy of the same shape
-(written atomically: a temporary file renamed into place).
+Quantize one tensor and write it, atomically (a temporary file renamed into place):
+  OUT.gguf   a GGUF v3 file of that tensor. Under one of ggml's block types (--format q4_K,
+             ...) it holds the type's blocks, the bytes llama.cpp would store (non-finite
+             values quantized as 0); under any other config, the dequantized values Q(x) as f32.
+  otherwise  the dequantized values Q(x) as a float32 .npy of the same shape.
 
 )") +
     file_help() + "\n" + std::string(kQuantHelp);
@@ -521,17 +525,22 @@ int run_quantize(const std::vector<std::string_view>& args) {
     }
     current_file() = *file;
     if (!out) {
-        throw Usage{"quantize needs --out OUT.npy", kQuantizeUsage};
+        throw Usage{"quantize needs --out OUT.npy or --out OUT.gguf", kQuantizeUsage};
     }
     const QuantConfig config = flags.finish(kQuantizeUsage);
     const auto source = parse_or_usage([&] { return open_source(*file); }, kQuantizeUsage);
     const Tensor tensor = read_tensor(*source, tensor_name, kQuantizeUsage);
     const QuantResult r = parse_or_usage(
         [&] { return quantize(tensor.values, tensor.info.shape, config); }, kQuantizeUsage);
-    write_npy(*out, r.dequantized, tensor.info.shape);
+    const std::string written = parse_or_usage(
+        [&] {
+            return write_quantized(*out, tensor.info.name, tensor.info.shape, tensor.values,
+                                   r.dequantized, config);
+        },
+        kQuantizeUsage);
     std::cout << "wrote " << visible_text(*out) << ": " << visible_text(tensor.info.name) << " "
               << shape_to_string(tensor.info.shape) << " as " << describe(config) << ", sqnr "
-              << format_number(r.metrics.sqnr_db) << " dB\n";
+              << format_number(r.metrics.sqnr_db) << " dB (" << written << ")\n";
     return kExitOk;
 }
 

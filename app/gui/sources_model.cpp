@@ -89,7 +89,13 @@ int SourcesModel::columnCount(const QModelIndex&) const {
 }
 
 QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    if (orientation != Qt::Horizontal) {
+        return {};
+    }
+    if (role == Qt::ToolTipRole && section == Bits) {
+        return tr("Bits per value as stored, scales and mins included (q4_K: 4.5)");
+    }
+    if (role != Qt::DisplayRole) {
         return {};
     }
     switch (section) {
@@ -97,6 +103,8 @@ QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int 
             return tr("Name");
         case DType:
             return tr("dtype");
+        case Bits:
+            return tr("Bits");
         case Shape:
             return tr("Shape");
         case Size:
@@ -185,6 +193,13 @@ QVariant SourcesModel::data(const QModelIndex& index, int role) const {
                     return QString::fromStdString(info.name);
                 case DType:
                     return QString::fromStdString(info.dtype);
+                case Bits:
+                    if (info.count <= 0) {
+                        return {};
+                    }
+                    return QLocale().toString(
+                        8.0 * static_cast<double>(info.bytes) / static_cast<double>(info.count),
+                        'g', 5);
                 case Shape:
                     return QString::fromStdString(shape_to_string(info.shape));
                 case Size:

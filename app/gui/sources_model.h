@@ -1,6 +1,7 @@
 #pragma once
 // The open sources as a tree for a QTreeView: each source (file or generator) with its tensors
-// underneath, columns name, dtype, shape and size. Reset whenever the session's sources change;
+// underneath, columns name, dtype, bits per stored value (scales included: 4.5 for q4_K),
+// shape and size. Reset whenever the session's sources change;
 // the tensor under study is shown in bold.
 
 #include <QAbstractItemModel>
@@ -18,7 +19,7 @@ class SourcesModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum Column { Name, DType, Shape, Size, ColumnCount };
+    enum Column { Name, DType, Bits, Shape, Size, ColumnCount };
     // Data role holding {source, tensor} indices (tensor -1 for a source row).
     static constexpr int kLocationRole = Qt::UserRole + 1;
     // On a tensor's name: how many leading characters (up to a '.', '/' or ':') it shares with

@@ -21,4 +21,13 @@ grep -Eq '"max_abs_error": 0,' <<<"$json" || { echo "error not zero: $json"; exi
 "$cli" quantize "$out" --out "$dir/mx.npy" --format mxfp4 >/dev/null
 json=$("$cli" analyze "$dir/mx.npy" --format mxfp4 --json)
 grep -Eq '"sqnr_db": "inf"' <<<"$json"
+# A ggml block type to .gguf: the file holds q4_K blocks (4.5 bits a value), which the loader
+# decodes to the Q(x) the .npy holds, bit for bit.
+said=$("$cli" quantize gen:gaussian:n=4096,seed=5 --out "$dir/q4k.gguf" --format q4_K)
+grep -Eq "wrote .*q4k\.gguf: .* as q4_K \(ggml\), sqnr .* dB \(q4_K blocks in GGUF\)" <<<"$said"
+said=$("$cli" info "$dir/q4k.gguf")
+grep -Eq "q4_K \[4096\]  4096 values, 2304 bytes" <<<"$said"
+"$cli" quantize gen:gaussian:n=4096,seed=5 --out "$dir/q4k.npy" --format q4_K >/dev/null
+"$cli" quantize "$dir/q4k.gguf" --out "$dir/q4k-read.npy" --format fp32 >/dev/null
+cmp <(tail -c 16384 "$dir/q4k.npy") <(tail -c 16384 "$dir/q4k-read.npy")
 echo "ok: quantize -> info -> analyze round trip"

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -132,6 +133,27 @@ private slots:
         QCOMPARE(progress.last().at(2).toInt(), 0);  // idle again
     }
 
+    void sourcesListBlockTypesWithTheirBits() {
+        // A GGUF's block types keep their dtype and show the bits a value takes, scales
+        // included: q4_K 144 bytes per 256 values, q6_K 210.
+        MainWindow window;
+        AnalysisSession* session = window.session();
+        QSignalSpy sources(session, &AnalysisSession::sourcesChanged);
+        session->openSource(QStringLiteral(QUANTSCOPE_TEST_DATA_DIR "/io/ggml_types.gguf"));
+        QVERIFY(QTest::qWaitFor([&] { return session->sources().size() == 1; }, kTimeout));
+        app::SourcesModel* model = window.sourcesPanel()->model();
+        const QModelIndex file = model->index(0, 0);
+        QHash<QString, QString> bits;
+        for (int row = 0; row < model->rowCount(file); ++row) {
+            bits.insert(model->index(row, app::SourcesModel::DType, file).data().toString(),
+                        model->index(row, app::SourcesModel::Bits, file).data().toString());
+        }
+        QCOMPARE(bits.value(QStringLiteral("q4_K")), QStringLiteral("4.5"));
+        QCOMPARE(bits.value(QStringLiteral("q6_K")), QStringLiteral("6.5625"));
+        QCOMPARE(bits.value(QStringLiteral("q8_0")), QStringLiteral("8.5"));
+        QCOMPARE(bits.value(QStringLiteral("iq2_xxs")), QStringLiteral("2.0625"));
+    }
+
     void sourcesOpenListAndReportErrors() {
         QTemporaryDir dir;
         const QString broken = dir.filePath(QStringLiteral("broken.npy"));
@@ -164,6 +186,8 @@ private slots:
                  QStringLiteral("[5000]"));
         QCOMPARE(model->index(0, app::SourcesModel::DType, model->index(0, 0)).data().toString(),
                  QStringLiteral("float32"));
+        QCOMPARE(model->index(0, app::SourcesModel::Bits, model->index(0, 0)).data().toString(),
+                 QStringLiteral("32"));
 
         // A generator from the picker, then the filter.
         window.sourcesPanel()->generatorBox()->setCurrentText(QStringLiteral("sine"));

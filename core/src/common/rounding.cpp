@@ -41,8 +41,12 @@ double round_to_integer(double value, Rounding rounding, std::uint32_t random_bi
         case Rounding::TowardZero:
             return std::trunc(value);
         case Rounding::Stochastic: {
+            // stochastic_up's rule on floor(fraction * 2^24), taken as a difference of exact
+            // products: value - lower itself rounds for a tiny negative value (-2^-60 + 1). The
+            // integer kernels compute the same in float (integer_kernels.h).
             const double lower = std::floor(value);
-            return lower + (stochastic_up(value - lower, random_bits) ? 1.0 : 0.0);
+            const double fraction24 = std::floor(std::ldexp(value, 24)) - std::ldexp(lower, 24);
+            return lower + (fraction24 > static_cast<double>(random_bits >> 8) ? 1.0 : 0.0);
         }
     }
     return std::nearbyint(value);

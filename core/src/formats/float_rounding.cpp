@@ -142,8 +142,7 @@ std::uint32_t encode_block(const AliasedBits* in, std::uint32_t* codes, std::uin
             const std::uint32_t shifted_left = remainder << std::clamp(left, 0, 31);
             const std::uint32_t shifted_right = remainder >> std::clamp(-left, 0, 31);
             const std::uint32_t fraction24 = left >= 0 ? shifted_left : shifted_right;
-            const std::uint32_t random =
-                mix_stochastic_bits((first_low_index + i) * 0x9E3779B1u ^ hash_key) >> 8;
+            const std::uint32_t random = stochastic_bits_at(hash_key, first_low_index + i) >> 8;
             up = static_cast<std::uint32_t>(fraction24 > random);
         }
         std::uint32_t code = lower_code + up;
@@ -225,7 +224,7 @@ std::uint32_t round_values_block(const AliasedBits* in, AliasedBits* out, std::u
         const std::uint32_t bits = in[i];
         std::uint32_t random = 0;
         if constexpr (R == Rounding::Stochastic) {
-            random = mix_stochastic_bits((first_low_index + i) * 0x9E3779B1u ^ hash_key) >> 8;
+            random = stochastic_bits_at(hash_key, first_low_index + i) >> 8;
         }
         out[i] = detail::round_value_bits<R>(bits, c, random);
         const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;

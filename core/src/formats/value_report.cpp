@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace quantscope {
 
 namespace {
+
+constexpr double kFloatMax = std::numeric_limits<float>::max();
 
 // Decimal digits, least significant first, of a non-negative big integer.
 using Digits = std::vector<std::uint8_t>;
@@ -50,6 +53,22 @@ ValueReport finish(const Format& format, ValueReport r) {
     r.ulp = format.ulp(own) * r.scale;
     r.exact = exact_decimal(own);
     return r;
+}
+
+// x / s for a code at a scale: an integer format's as the integer quantizer computes it, x in
+// float32 times 1/s rounded once from double to float32 (integer_kernels.h), so that the code
+// shown is the engine's, ties and stochastic picks included; otherwise in double.
+double scaled_input(const Format& format, double input, double scale) {
+    if (format.kind() != FormatKind::Integer || !(std::fabs(input) <= kFloatMax) ||
+        !(std::fabs(scale) <= kFloatMax) || scale == 0) {
+        return input / scale;
+    }
+    const auto s = static_cast<float>(scale);
+    const auto inv = 1.0 / static_cast<double>(s);
+    if (!(std::fabs(inv) <= kFloatMax)) {
+        return input / scale;
+    }
+    return static_cast<double>(static_cast<float>(input) * static_cast<float>(inv));
 }
 
 }  // namespace
@@ -108,7 +127,8 @@ ValueReport report_value(const Format& format, double input, Rounding rounding, 
     r.rounding = rounding;
     // Affine integers round x / s, then add z: rounding x / s + z would move the ties
     // (-42.5 + 106 = 63.5 rounds away to 64, where round(-42.5) + 106 = 63).
-    const double scaled = input / scale;
+    const double scaled =
+        scale == 1 && zero_point == 0 ? input : scaled_input(format, input, scale);
     const double stored = zero_point == 0 || !std::isfinite(scaled)
                               ? scaled
                               : round_to_integer(scaled, rounding, random_bits) + zero_point;

@@ -14,6 +14,14 @@
 #include "quantscope/io/load_error.h"
 
 namespace quantscope {
+namespace {
+
+std::uint64_t page_size() {
+    static const auto size = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    return size;
+}
+
+}  // namespace
 
 std::shared_ptr<const FileData> FileData::open(const std::string& path, bool memory_map) {
     // O_NONBLOCK: opening a FIFO (or some devices) for reading would otherwise wait for a writer
@@ -96,13 +104,27 @@ void FileData::release(std::uint64_t offset, std::uint64_t count) const {
     if (mapping_ == nullptr || offset > size_ || count > size_ - offset) {
         return;
     }
-    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t page = page_size();
     const std::uint64_t begin = (offset + page - 1) / page * page;
     const std::uint64_t end = (offset + count) / page * page;
     if (end > begin) {
         // A clean private mapping: dropping its pages loses nothing.
         ::madvise(static_cast<std::byte*>(mapping_) + begin, static_cast<std::size_t>(end - begin),
                   MADV_DONTNEED);
+    }
+}
+
+void PageReleaser::advance(std::uint64_t to) {
+    if (to > done_ && to - done_ >= kStep) {
+        file_.release(done_, to - done_);
+        // release() keeps the page `to` falls in: the next release starts with it.
+        done_ = to / page_size() * page_size();
+    }
+}
+
+void PageReleaser::finish(std::uint64_t to) {
+    if (to > done_) {
+        file_.release(done_, to - done_);
     }
 }
 

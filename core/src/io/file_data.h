@@ -55,4 +55,40 @@ private:
     std::vector<std::byte> memory_;
 };
 
+// For a read that moves through a range of `file` in order: every 8 MiB, the mapped pages behind
+// the read are released (FileData::release), so that the resident set holds the part in flight,
+// not every page read so far.
+class PageReleaser {
+public:
+    static constexpr std::uint64_t kStep = std::uint64_t{8} << 20;
+    // The read starts at `start`.
+    PageReleaser(const FileData& file, std::uint64_t start) : file_(file), done_(start) {}
+    // The read is done with every byte before `to`.
+    void advance(std::uint64_t to);
+    // The same, and the read is over: everything up to `to` is released.
+    void finish(std::uint64_t to);
+
+private:
+    const FileData& file_;
+    std::uint64_t done_;
+};
+
+// Releases bytes [offset, offset + count) of `file` (FileData::release) when it goes out of scope,
+// thrown through or not. A whole read copies (decodes) a tensor's bytes out of the mapping: with
+// one of these around the copy, a model read tensor by tensor (the overview) keeps resident the
+// tensors in flight, not every page it has read.
+class ReleaseOnExit {
+public:
+    ReleaseOnExit(const FileData& file, std::uint64_t offset, std::uint64_t count)
+        : file_(file), offset_(offset), count_(count) {}
+    ~ReleaseOnExit() { file_.release(offset_, count_); }
+    ReleaseOnExit(const ReleaseOnExit&) = delete;
+    ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
+
+private:
+    const FileData& file_;
+    std::uint64_t offset_;
+    std::uint64_t count_;
+};
+
 }  // namespace quantscope

@@ -150,6 +150,7 @@ protected:
             throw LoadError(file_->name(), entry.info_at,
                             "tensor '" + tensors()[index].name + "': " + note(index));
         }
+        const ReleaseOnExit release(*file_, data_start_ + entry.offset, entry.bytes);
         std::vector<std::byte> scratch;
         const auto bytes = file_->view(data_start_ + entry.offset, entry.bytes, scratch);
         FloatBuffer values(static_cast<std::size_t>(tensors()[index].count));

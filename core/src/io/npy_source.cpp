@@ -33,6 +33,8 @@ protected:
         if (!header_.dtype) {
             throw LoadError(file_->name(), header_.data_offset, note(index));
         }
+        const ReleaseOnExit release(*file_, header_.data_offset,
+                                    static_cast<std::uint64_t>(header_.data_bytes));
         std::vector<std::byte> scratch;
         const auto data = file_->view(header_.data_offset,
                                       static_cast<std::uint64_t>(header_.data_bytes), scratch);

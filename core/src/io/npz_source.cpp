@@ -57,6 +57,7 @@ protected:
         FloatBuffer values(static_cast<std::size_t>(member.header.count));
         const auto data_bytes = static_cast<std::size_t>(member.header.data_bytes);
         if (member.zip.method == 0) {
+            const ReleaseOnExit release(*file_, member.zip.data_offset, member.zip.compressed_size);
             std::vector<std::byte> scratch;
             const auto bytes =
                 file_->view(member.zip.data_offset, member.zip.compressed_size, scratch);
@@ -74,9 +75,9 @@ protected:
         return values;
     }
 
-    // A stored member is sampled straight from the file, without its CRC-32 (which needs every
-    // byte); a deflated one streams through the inflater, which checks it as the whole member
-    // passes, and only the sample is kept.
+    // The member streams past (stored: straight from the file; deflated: through the inflater)
+    // and only the sample is kept: its CRC-32 is checked as the whole member passes, so that a
+    // corrupt member fails the sample as it fails the whole read.
     FloatBuffer read_sample(std::size_t index, std::int64_t stride,
                             const SampleProgress& progress) const override {
         const Member& member = members_[index];
@@ -86,28 +87,26 @@ protected:
         const NpyHeader& header = member.header;
         const PackedType packed = packed_type(*header.dtype, header.big_endian);
         const Shape fortran = header.fortran_order ? header.shape : Shape{};
-        if (member.zip.method == 0) {
-            return read_packed_sample(*file_, header.data_offset, packed, header.count, stride,
-                                      progress, fortran);
-        }
         SampleCollector collector(packed, header.count, stride, fortran);
-        const std::uint64_t data_begin = header.data_offset;
+        // The data's offset in the member's bytes (a stored member's header gives it in the file).
+        const std::uint64_t data_begin =
+            header.data_offset - (member.zip.method == 0 ? member.zip.data_offset : 0);
         const std::uint64_t data_end = data_begin + collector.total_bytes();
-        std::uint64_t at = 0;  // inflated bytes so far
-        inflate_member(*file_, member.zip, member.zip.uncompressed_size,
-                       [&](std::span<const std::byte> piece) {
-                           const std::uint64_t begin = std::max(at, data_begin);
-                           const std::uint64_t end = std::min(at + piece.size(), data_end);
-                           if (begin < end) {
-                               collector.feed(piece.subspan(static_cast<std::size_t>(begin - at),
-                                                            static_cast<std::size_t>(end - begin)));
-                           }
-                           at += piece.size();
-                           if (progress && member.zip.uncompressed_size > 0) {
-                               progress(static_cast<double>(at) /
-                                        static_cast<double>(member.zip.uncompressed_size));
-                           }
-                       });
+        std::uint64_t at = 0;  // the member's bytes so far
+        stream_member(*file_, member.zip, member.zip.uncompressed_size,
+                      [&](std::span<const std::byte> piece) {
+                          const std::uint64_t begin = std::max(at, data_begin);
+                          const std::uint64_t end = std::min(at + piece.size(), data_end);
+                          if (begin < end) {
+                              collector.feed(piece.subspan(static_cast<std::size_t>(begin - at),
+                                                           static_cast<std::size_t>(end - begin)));
+                          }
+                          at += piece.size();
+                          if (progress && member.zip.uncompressed_size > 0) {
+                              progress(static_cast<double>(at) /
+                                       static_cast<double>(member.zip.uncompressed_size));
+                          }
+                      });
         return collector.take();
     }
 

@@ -177,6 +177,10 @@ protected:
         if (entry.storage == Storage::Unsupported || !entry.dtype) {
             throw LoadError(file_->name(), entry.message_begin, note(index));
         }
+        // Raw data is copied out of the model's mapping (typed values release it as they are
+        // read; an external file is unmapped as it closes after the read).
+        const ReleaseOnExit release(*file_, entry.at,
+                                    entry.storage == Storage::Raw ? entry.raw_length : 0);
         std::vector<std::byte> scratch;
         std::span<const std::byte> bytes;
         FilePtr external;
@@ -218,12 +222,12 @@ protected:
                 tensors()[index].name, entry.message_begin, memory_map_);
             values = read_packed_sample(*external, entry.at, packed, padded, stride, progress);
         } else {
-            // Typed values are varints or scattered fields: they are laid out whole first (a
-            // protobuf message holds at most 2 GB).
-            const auto raw = typed_to_raw(*file_, entry.message_begin, entry.at, entry.data_type,
-                                          static_cast<std::size_t>(count));
+            // Typed values are varints or scattered fields: every one is read, in order, and
+            // only the sample kept.
             SampleCollector collector(packed, padded, stride);
-            collector.feed(raw);
+            typed_to_raw(*file_, entry.message_begin, entry.at, entry.data_type,
+                         static_cast<std::size_t>(count),
+                         [&collector](std::span<const std::byte> piece) { collector.feed(piece); });
             values = collector.take();
         }
         values.resize(sample_count(count, stride));

@@ -1,11 +1,15 @@
 #include "onnx_tensor.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "quantscope/io/load_error.h"
 
 namespace quantscope::onnx {
 namespace {
+
+// Typed values converted at a time before they go to a sink.
+constexpr std::size_t kPieceElements = std::size_t{1} << 16;
 
 // Elements in one occurrence of a repeated scalar field (packed or not).
 std::uint64_t count_scalars(const FileData& file, const ProtoField& field) {
@@ -182,34 +186,56 @@ std::pair<StringAt, StringAt> read_string_entry(const FileData& file, const Prot
     return {key, value};
 }
 
-std::vector<std::byte> typed_to_raw(const FileData& file, std::uint64_t begin, std::uint64_t end,
-                                    std::uint64_t data_type, std::size_t count) {
+void typed_to_raw(const FileData& file, std::uint64_t begin, std::uint64_t end,
+                  std::uint64_t data_type, std::size_t count,
+                  const std::function<void(std::span<const std::byte>)>& sink) {
     const TypeRow row = type_row(data_type);
-    const std::int64_t element_bytes = dtype_block_bits(*row.dtype) / 8;
-    std::vector<std::byte> raw(count * static_cast<std::size_t>(element_bytes));
+    const auto element_bytes = static_cast<std::size_t>(dtype_block_bits(*row.dtype) / 8);
+    std::vector<std::byte> piece(std::min(count, kPieceElements) * element_bytes);
+    std::size_t filled = 0;  // bytes in piece
     std::size_t written = 0;
+    // Every value is read once, in order: the pages behind go back as the read moves on.
+    PageReleaser releaser(file, begin);
     ProtoReader message(file, begin, end);
     ProtoField field;
     while (message.next(field)) {
         if (field.number != row.typed_field) {
             continue;
         }
-        for_each_scalar(message, field, row.typed_width, [&](std::uint64_t value) {
-            if (written >= count) {
-                message.fail_at(field.offset, "more typed values than the shape holds");
-            }
-            // The low bytes, little-endian: the element as raw_data would hold it.
-            for (std::int64_t b = 0; b < element_bytes; ++b) {
-                raw[written * static_cast<std::size_t>(element_bytes) +
-                    static_cast<std::size_t>(b)] =
-                    static_cast<std::byte>((value >> (8 * b)) & 0xFFu);
-            }
-            ++written;
-        });
+        for_each_scalar(
+            message, field, row.typed_width, [&](std::uint64_t value, std::uint64_t at) {
+                if (written >= count) {
+                    message.fail_at(field.offset, "more typed values than the shape holds");
+                }
+                // The low bytes, little-endian: the element as raw_data would hold it.
+                for (std::size_t b = 0; b < element_bytes; ++b) {
+                    piece[filled++] = static_cast<std::byte>((value >> (8 * b)) & 0xFFu);
+                }
+                ++written;
+                if (filled == piece.size()) {
+                    sink(piece);
+                    filled = 0;
+                    releaser.advance(at);
+                }
+            });
     }
+    releaser.finish(end);
     if (written != count) {
         throw LoadError(file.name(), begin, "typed values changed since listing");
     }
+    if (filled != 0) {
+        sink(std::span<const std::byte>(piece).first(filled));
+    }
+}
+
+std::vector<std::byte> typed_to_raw(const FileData& file, std::uint64_t begin, std::uint64_t end,
+                                    std::uint64_t data_type, std::size_t count) {
+    std::vector<std::byte> raw;
+    raw.reserve(count * static_cast<std::size_t>(dtype_block_bits(*type_row(data_type).dtype) / 8));
+    typed_to_raw(file, begin, end, data_type, count, [&raw](std::span<const std::byte> piece) {
+        raw.insert(raw.end(), piece.begin(), piece.end());
+    });
     return raw;
 }
+
 }  // namespace quantscope::onnx

@@ -10,8 +10,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -95,5 +97,10 @@ std::pair<StringAt, StringAt> read_string_entry(const FileData& file, const Prot
 // `data_type` (a known type with a dtype), as little-endian raw_data.
 std::vector<std::byte> typed_to_raw(const FileData& file, std::uint64_t begin, std::uint64_t end,
                                     std::uint64_t data_type, std::size_t count);
+// The same bytes handed to `sink` in order, in pieces of a bounded size (a buffer reused), for a
+// strided sample that keeps a few of them: varints cannot be skipped to, but need not be held.
+void typed_to_raw(const FileData& file, std::uint64_t begin, std::uint64_t end,
+                  std::uint64_t data_type, std::size_t count,
+                  const std::function<void(std::span<const std::byte>)>& sink);
 
 }  // namespace quantscope::onnx

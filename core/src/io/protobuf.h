@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "byte_reader.h"
 
@@ -43,23 +44,34 @@ private:
     ByteReader reader_;
 };
 
-// Calls visit(value) for each element of a repeated scalar field, packed (a LEN field) or not.
+// Calls visit(value) for each element of a repeated scalar field, packed (a LEN field) or not,
+// or visit(value, end) with the file offset where the element ends, when visit takes two.
 // For packed fields, `width` is 4 or 8 for fixed-size elements and 0 for varints.
 template <typename Visit>
 void for_each_scalar(ProtoReader& message, const ProtoField& field, unsigned width, Visit visit) {
+    const auto call = [&visit](std::uint64_t value, std::uint64_t end) {
+        if constexpr (std::is_invocable_v<Visit&, std::uint64_t, std::uint64_t>) {
+            visit(value, end);
+        } else {
+            visit(value);
+        }
+    };
     if (field.wire != WireType::Len) {
-        visit(field.value);
+        call(field.value, message.bytes().offset());
         return;
     }
     ProtoReader packed(message.bytes().file(), field.offset, field.offset + field.length);
     ByteReader& in = packed.bytes();
     while (in.remaining() != 0) {
         if (width == 4) {
-            visit(in.u32());
+            const std::uint64_t value = in.u32();
+            call(value, in.offset());
         } else if (width == 8) {
-            visit(in.u64());
+            const std::uint64_t value = in.u64();
+            call(value, in.offset());
         } else {
-            visit(packed.varint());
+            const std::uint64_t value = packed.varint();
+            call(value, in.offset());
         }
     }
 }

@@ -88,6 +88,8 @@ public:
 
 protected:
     FloatBuffer read_values(std::size_t) const override {
+        const ReleaseOnExit release(*file_, offset_,
+                                    static_cast<std::uint64_t>(tensors()[0].bytes));
         std::vector<std::byte> scratch;
         const auto bytes =
             file_->view(offset_, static_cast<std::uint64_t>(tensors()[0].bytes), scratch);

@@ -103,13 +103,11 @@ protected:
         if (!entry.dtype) {
             throw LoadError(file_->name(), data_start_ + entry.begin, note(index));
         }
+        const ReleaseOnExit release(*file_, data_start_ + entry.begin, entry.end - entry.begin);
         std::vector<std::byte> scratch;
         const auto bytes = file_->view(data_start_ + entry.begin, entry.end - entry.begin, scratch);
         FloatBuffer values(static_cast<std::size_t>(tensors()[index].count));
         decode_values(*entry.dtype, bytes, false, values);
-        // The values are copied out: a model read tensor by tensor (the overview) keeps only
-        // the tensors in flight resident, not every page it has read.
-        file_->release(data_start_ + entry.begin, entry.end - entry.begin);
         return values;
     }
 

@@ -1,7 +1,5 @@
 #include "strided_read.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -14,37 +12,11 @@ namespace quantscope {
 namespace {
 
 // The most bytes one window of a read covers (and a pread scratch buffer holds).
-constexpr std::uint64_t kWindow = std::uint64_t{8} << 20;
+constexpr std::uint64_t kWindow = PageReleaser::kStep;
 // Samples further apart than this are read one by one: the bytes between them are never read.
 constexpr std::uint64_t kSparse = std::uint64_t{64} << 10;
 // The fewest elements a collector decodes at once before scattering a Fortran-order array.
 constexpr std::uint64_t kBatchElements = std::uint64_t{1} << 20;
-
-// Tells the file, as the read moves on, that the mapped pages behind it are no longer needed,
-// so that the resident set holds the window in flight and not every page read so far.
-class PageReleaser {
-public:
-    PageReleaser(const FileData& file, std::uint64_t start) : file_(file), done_(start) {}
-    void advance(std::uint64_t to) {
-        if (to > done_ && to - done_ >= kWindow) {
-            file_.release(done_, to - done_);
-            done_ = to / page() * page();
-        }
-    }
-    void finish(std::uint64_t to) {
-        if (to > done_) {
-            file_.release(done_, to - done_);
-        }
-    }
-
-private:
-    static std::uint64_t page() {
-        static const auto size = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-        return size;
-    }
-    const FileData& file_;
-    std::uint64_t done_;
-};
 
 // Calls progress (when set) each time another percent is done.
 class ProgressSteps {

@@ -3,10 +3,10 @@
 // read without holding the whole tensor. Loaders whose data is packed fixed-width elements or
 // blocks at a known offset (npy, safetensors, gguf, raw, wav, ONNX raw_data and external data)
 // call read_packed_sample, which reads bounded windows around the sampled elements and decodes
-// only those (a block type: only the blocks that hold one). Loaders that can only produce the
-// bytes in order (a deflated npz member) feed them to a SampleCollector, which keeps every k-th
-// value as the bytes stream past. Fortran-order arrays go through the collector too: their
-// row-major sample is scattered over the file.
+// only those (a block type: only the blocks that hold one). Loaders whose bytes come in order
+// (npz members, checked against their CRC-32 as they pass; ONNX typed fields) feed them to a
+// SampleCollector, which keeps every k-th value as the bytes stream past. Fortran-order arrays
+// go through the collector too: their row-major sample is scattered over the file.
 
 #include <cstddef>
 #include <cstdint>

@@ -101,6 +101,7 @@ public:
 
 protected:
     FloatBuffer read_values(std::size_t) const override {
+        const ReleaseOnExit release(*file_, data_offset_, data_bytes_);
         std::vector<std::byte> scratch;
         const auto bytes = file_->view(data_offset_, data_bytes_, scratch);
         const std::size_t bytes_per_sample = bits_ / 8;

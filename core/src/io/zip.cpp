@@ -56,6 +56,133 @@ std::uint64_t find_end_record(const FileData& file) {
     fail(file, last, "no end-of-central-directory record: not a zip archive or truncated");
 }
 
+// The CRC-32 of the bytes so far (`crc`, 0 at the start) extended by `bytes`.
+std::uint32_t crc_update(std::uint32_t crc, std::span<const std::byte> bytes) {
+    uLong value = crc;
+    for (std::size_t done = 0; done < bytes.size();) {
+        const auto n = static_cast<uInt>(std::min<std::size_t>(kChunk, bytes.size() - done));
+        value = ::crc32(value, reinterpret_cast<const Bytef*>(bytes.data() + done), n);
+        done += n;
+    }
+    return static_cast<std::uint32_t>(value);
+}
+
+void expect_crc(const FileData& file, const ZipMember& member, std::uint32_t crc) {
+    if (crc != member.crc32) {
+        fail(file, member.data_offset, "member '" + member.name + "' fails its CRC-32 check");
+    }
+}
+
+// A stored member's bytes straight from the file, in pieces: views of the mapping (their pages
+// released as the read moves on) or one pread buffer.
+void stream_stored(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                   const std::function<void(std::span<const std::byte>)>& sink) {
+    const std::uint64_t target = std::min(limit, member.uncompressed_size);
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    std::vector<std::byte> scratch;
+    std::uint32_t crc = 0;
+    PageReleaser releaser(file, member.data_offset);
+    for (std::uint64_t done = 0; done < target;) {
+        throw_if_cancelled(cancel);
+        const std::uint64_t length = std::min<std::uint64_t>(kCancelStep, target - done);
+        const auto piece = file.view(member.data_offset + done, length, scratch);
+        crc = crc_update(crc, piece);
+        sink(piece);
+        done += length;
+        releaser.advance(member.data_offset + done);
+    }
+    releaser.finish(member.data_offset + target);
+    if (target == member.uncompressed_size) {
+        expect_crc(file, member, crc);
+    }
+}
+
+void stream_deflated(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                     const std::function<void(std::span<const std::byte>)>& sink) {
+    const std::uint64_t target = std::min(limit, member.uncompressed_size);
+    const bool whole = target == member.uncompressed_size;
+    std::vector<std::byte> scratch;
+    const ReleaseOnExit release(file, member.data_offset, member.compressed_size);
+    PageReleaser releaser(file, member.data_offset);
+    const auto input = file.view(member.data_offset, member.compressed_size, scratch);
+    // The inflated bytes pass through this buffer: memory holds one piece, not the member.
+    std::vector<std::byte> buffer(static_cast<std::size_t>(
+        std::min<std::uint64_t>(kCancelStep, std::max<std::uint64_t>(1, target))));
+
+    z_stream stream{};
+    if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) {
+        fail(file, member.data_offset, "zlib could not start inflating");
+    }
+    struct Guard {
+        z_stream* stream;
+        ~Guard() { inflateEnd(stream); }
+    } guard{&stream};
+
+    std::size_t in_done = 0;
+    std::uint64_t out_done = 0;
+    bool ended = false;
+    std::uint32_t crc = 0;
+    auto step = [&](Bytef* destination, std::size_t room) {
+        stream.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(input.data() + in_done));
+        stream.avail_in = static_cast<uInt>(std::min<std::size_t>(kChunk, input.size() - in_done));
+        stream.next_out = destination;
+        stream.avail_out = static_cast<uInt>(std::min<std::size_t>(kCancelStep, room));
+        const uInt in_before = stream.avail_in;
+        const uInt out_before = stream.avail_out;
+        const int status = inflate(&stream, Z_NO_FLUSH);
+        in_done += in_before - stream.avail_in;
+        const std::size_t produced = out_before - stream.avail_out;
+        if (status == Z_STREAM_END) {
+            ended = true;
+        } else if (status != Z_OK && status != Z_BUF_ERROR) {
+            fail(
+                file, member.data_offset + in_done,
+                "member '" + member.name + "': invalid deflate data" +
+                    (stream.msg != nullptr ? std::string(" (") + stream.msg + ")" : std::string()));
+        } else if (produced == 0 && in_before == stream.avail_in) {
+            fail(file, member.data_offset + in_done,
+                 "member '" + member.name + "': deflate stream is truncated");
+        }
+        return produced;
+    };
+    const std::atomic<bool>* cancel = current_cancel_flag();
+    while (out_done < target && !ended) {
+        throw_if_cancelled(cancel);
+        const std::size_t produced = step(
+            reinterpret_cast<Bytef*>(buffer.data()),
+            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), target - out_done)));
+        crc = crc_update(crc, std::span<const std::byte>(buffer.data(), produced));
+        out_done += produced;
+        sink(std::span<const std::byte>(buffer.data(), produced));
+        releaser.advance(member.data_offset + in_done);
+    }
+    if (!whole) {
+        if (out_done < target) {
+            fail(file, member.data_offset,
+                 "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
+                     " bytes, its header declares " + std::to_string(member.uncompressed_size));
+        }
+        return;
+    }
+    if (!ended) {
+        // Full: the stream must end here, without one more byte.
+        Bytef extra[1];
+        while (!ended) {
+            if (step(extra, 1) != 0) {
+                fail(file, member.data_offset,
+                     "member '" + member.name + "' inflates past its declared size of " +
+                         std::to_string(member.uncompressed_size) + " bytes");
+            }
+        }
+    }
+    if (out_done != target) {
+        fail(file, member.data_offset,
+             "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
+                 " bytes, its header declares " + std::to_string(member.uncompressed_size));
+    }
+    expect_crc(file, member, crc);
+}
+
 }  // namespace
 
 std::vector<ZipMember> read_zip_directory(const FileData& file) {
@@ -243,122 +370,32 @@ std::vector<ZipMember> read_zip_directory(const FileData& file) {
 void check_member_crc(const FileData& file, const ZipMember& member,
                       std::span<const std::byte> bytes) {
     const std::atomic<bool>* cancel = current_cancel_flag();
-    uLong crc = ::crc32(0L, Z_NULL, 0);
+    std::uint32_t crc = 0;
     for (std::size_t done = 0; done < bytes.size();) {
         throw_if_cancelled(cancel);
-        const auto n = static_cast<uInt>(std::min<std::size_t>(kCancelStep, bytes.size() - done));
-        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), n);
+        const std::size_t n = std::min<std::size_t>(kCancelStep, bytes.size() - done);
+        crc = crc_update(crc, bytes.subspan(done, n));
         done += n;
     }
-    if (static_cast<std::uint32_t>(crc) != member.crc32) {
-        fail(file, member.data_offset, "member '" + member.name + "' fails its CRC-32 check");
-    }
+    expect_crc(file, member, crc);
 }
 
 std::vector<std::byte> extract_member(const FileData& file, const ZipMember& member,
                                       std::uint64_t limit) {
-    const std::uint64_t target = std::min(limit, member.uncompressed_size);
-    const bool whole = target == member.uncompressed_size;
-    std::vector<std::byte> scratch;
-    if (member.method == 0) {
-        const auto data = file.view(member.data_offset, target, scratch);
-        std::vector<std::byte> out(data.begin(), data.end());
-        if (whole) {
-            check_member_crc(file, member, out);
-        }
-        return out;
-    }
     std::vector<std::byte> out;
-    out.reserve(static_cast<std::size_t>(target));
-    inflate_member(file, member, target, [&out](std::span<const std::byte> piece) {
+    out.reserve(static_cast<std::size_t>(std::min(limit, member.uncompressed_size)));
+    stream_member(file, member, limit, [&out](std::span<const std::byte> piece) {
         out.insert(out.end(), piece.begin(), piece.end());
     });
     return out;
 }
 
-void inflate_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
-                    const std::function<void(std::span<const std::byte>)>& sink) {
-    const std::uint64_t target = std::min(limit, member.uncompressed_size);
-    const bool whole = target == member.uncompressed_size;
-    std::vector<std::byte> scratch;
-    const auto input = file.view(member.data_offset, member.compressed_size, scratch);
-    // The inflated bytes pass through this buffer: memory holds one piece, not the member.
-    std::vector<std::byte> buffer(static_cast<std::size_t>(
-        std::min<std::uint64_t>(kCancelStep, std::max<std::uint64_t>(1, target))));
-
-    z_stream stream{};
-    if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) {
-        fail(file, member.data_offset, "zlib could not start inflating");
-    }
-    struct Guard {
-        z_stream* stream;
-        ~Guard() { inflateEnd(stream); }
-    } guard{&stream};
-
-    std::size_t in_done = 0;
-    std::uint64_t out_done = 0;
-    bool ended = false;
-    uLong crc = ::crc32(0L, Z_NULL, 0);
-    auto step = [&](Bytef* destination, std::size_t room) {
-        stream.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(input.data() + in_done));
-        stream.avail_in = static_cast<uInt>(std::min<std::size_t>(kChunk, input.size() - in_done));
-        stream.next_out = destination;
-        stream.avail_out = static_cast<uInt>(std::min<std::size_t>(kCancelStep, room));
-        const uInt in_before = stream.avail_in;
-        const uInt out_before = stream.avail_out;
-        const int status = inflate(&stream, Z_NO_FLUSH);
-        in_done += in_before - stream.avail_in;
-        const std::size_t produced = out_before - stream.avail_out;
-        if (status == Z_STREAM_END) {
-            ended = true;
-        } else if (status != Z_OK && status != Z_BUF_ERROR) {
-            fail(
-                file, member.data_offset + in_done,
-                "member '" + member.name + "': invalid deflate data" +
-                    (stream.msg != nullptr ? std::string(" (") + stream.msg + ")" : std::string()));
-        } else if (produced == 0 && in_before == stream.avail_in) {
-            fail(file, member.data_offset + in_done,
-                 "member '" + member.name + "': deflate stream is truncated");
-        }
-        return produced;
-    };
-    const std::atomic<bool>* cancel = current_cancel_flag();
-    while (out_done < target && !ended) {
-        throw_if_cancelled(cancel);
-        const std::size_t produced = step(
-            reinterpret_cast<Bytef*>(buffer.data()),
-            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), target - out_done)));
-        crc = ::crc32(crc, reinterpret_cast<const Bytef*>(buffer.data()),
-                      static_cast<uInt>(produced));
-        out_done += produced;
-        sink(std::span<const std::byte>(buffer.data(), produced));
-    }
-    if (!whole) {
-        if (out_done < target) {
-            fail(file, member.data_offset,
-                 "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
-                     " bytes, its header declares " + std::to_string(member.uncompressed_size));
-        }
-        return;
-    }
-    if (!ended) {
-        // Full: the stream must end here, without one more byte.
-        Bytef extra[1];
-        while (!ended) {
-            if (step(extra, 1) != 0) {
-                fail(file, member.data_offset,
-                     "member '" + member.name + "' inflates past its declared size of " +
-                         std::to_string(member.uncompressed_size) + " bytes");
-            }
-        }
-    }
-    if (out_done != target) {
-        fail(file, member.data_offset,
-             "member '" + member.name + "' inflates to only " + std::to_string(out_done) +
-                 " bytes, its header declares " + std::to_string(member.uncompressed_size));
-    }
-    if (static_cast<std::uint32_t>(crc) != member.crc32) {
-        fail(file, member.data_offset, "member '" + member.name + "' fails its CRC-32 check");
+void stream_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                   const std::function<void(std::span<const std::byte>)>& sink) {
+    if (member.method == 0) {
+        stream_stored(file, member, limit, sink);
+    } else {
+        stream_deflated(file, member, limit, sink);
     }
 }
 

@@ -36,11 +36,13 @@ std::vector<std::byte> extract_member(
     const FileData& file, const ZipMember& member,
     std::uint64_t limit = std::numeric_limits<std::uint64_t>::max());
 
-// Inflates a deflated member's first min(limit, uncompressed size) bytes, handing them to
-// `sink` in pieces of at most 8 MB (a buffer reused: memory holds one piece), with the checks
-// extract_member makes (size, end of stream, CRC-32 once the whole member has passed).
-void inflate_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
-                    const std::function<void(std::span<const std::byte>)>& sink);
+// A member's first min(limit, uncompressed size) bytes, handed to `sink` in pieces of at most
+// 8 MB, with the checks extract_member makes (a deflated member's size and end of stream, any
+// member's CRC-32 once the whole member has passed). Memory holds one piece: a stored member's
+// pieces are views of the mapping, released as the read moves on, or one pread buffer; a
+// deflated member's, one inflated buffer.
+void stream_member(const FileData& file, const ZipMember& member, std::uint64_t limit,
+                   const std::function<void(std::span<const std::byte>)>& sink);
 
 // Checks a stored member's CRC-32 against its bytes (LoadError on a mismatch).
 void check_member_crc(const FileData& file, const ZipMember& member,

@@ -11,6 +11,7 @@
 #include "quantscope/common/cancel.h"
 #include "quantscope/common/error.h"
 #include "quantscope/common/parallel.h"
+#include "quantscope/quant/ggml_config.h"
 #include "quantscope/quant/quantizer.h"
 #include "quantscope/quant/sweep.h"
 
@@ -129,8 +130,8 @@ OverviewRow evaluate_tensor(const Source& source, std::size_t index, const Overv
         row.cells.reserve(options.configs.size());
         for (const QuantConfig& given : options.configs) {
             OverviewCell cell;
-            cell.config = given;
-            if (std::string problem = granularity_problem(given.granularity, info.shape);
+            cell.config = ggml_config_for_shape(given, info.shape, &cell.note);
+            if (std::string problem = granularity_problem(cell.config.granularity, info.shape);
                 !problem.empty()) {
                 cell.config.granularity = {};
                 cell.note = problem + "; quantized per tensor instead";

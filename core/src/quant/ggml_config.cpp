@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "../formats/ggml_block_bytes.h"
@@ -81,6 +83,54 @@ const std::vector<std::string>& ggml_format_names() {
         return list;
     }();
     return names;
+}
+
+QuantConfig ggml_config_for_shape(const QuantConfig& config, std::span<const std::int64_t> shape,
+                                  std::string* note) {
+    if (note != nullptr) {
+        note->clear();
+    }
+    const GgmlConfigType* given = ggml_config_type(config);
+    if (given == nullptr || shape.empty()) {
+        return config;  // an empty shape is one row, which quantize() checks with the count
+    }
+    const std::int64_t row = shape.back();
+    auto divides = [row](const GgmlType& type) { return row % type.block_elements == 0; };
+    if (divides(*given->type)) {
+        return config;
+    }
+    // llama.cpp's table of fallbacks, by name.
+    constexpr std::pair<std::string_view, std::string_view> kFallbacks[] = {
+        {"q2_K", "iq4_nl"}, {"q3_K", "iq4_nl"}, {"q4_K", "q5_0"},
+        {"q5_K", "q5_1"},   {"q6_K", "q8_0"},
+    };
+    const GgmlConfigType* fallback = nullptr;
+    for (const auto& [from, to] : kFallbacks) {
+        if (given->type->name == from) {
+            fallback = find_ggml_config_type(to);
+        }
+    }
+    const std::string why = "rows of " + std::to_string(row) + " are not whole blocks of " +
+                            std::to_string(given->type->block_elements) + " for " +
+                            std::string(given->type->name);
+    QuantConfig chosen;
+    if (fallback != nullptr && divides(*fallback->type)) {
+        apply_format(chosen, fallback->type->name);
+        if (note != nullptr) {
+            *note = why + ": " + std::string(fallback->type->name) +
+                    " instead, as llama.cpp falls back";
+        }
+        return chosen;
+    }
+    apply_format(chosen, "fp16");
+    if (note != nullptr) {
+        *note =
+            why + (fallback != nullptr ? " or " + std::string(fallback->type->name) +
+                                             ": fp16 instead, as llama.cpp falls back"
+                                       : ": llama.cpp cannot store this tensor in " +
+                                             std::string(given->type->name) + "; counted as fp16");
+    }
+    return chosen;
 }
 
 }  // namespace quantscope

@@ -68,7 +68,6 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
     const bool symmetric = config.scheme == Scheme::Symmetric;
     const double steps =
         symmetric ? (f.is_signed ? (1 << (f.bits - 1)) - 1 : (1 << f.bits) - 1) : (1 << f.bits) - 1;
-    const std::uint32_t seed = seed32(config.seed);
     alignas(64) float scales[kMaxGroups];
     alignas(64) float inv_scales[kMaxGroups];
     alignas(64) double lo_over_scale[kMaxGroups];  // affine: a / scale, for the zero point
@@ -140,7 +139,7 @@ void calibrate_blocks_minmax(const float* x, std::size_t count, std::size_t len,
         p.clip_max = clip_bound(p.qmax + 0.5f, p.zero_point, s);
         p.rounding = config.rounding;
         p.dither = config.dither;
-        p.seed = seed;
+        p.seed = config.seed;
     }
 }
 

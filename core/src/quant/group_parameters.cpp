@@ -16,7 +16,6 @@ namespace quantscope {
 using detail::clip_bound;
 using detail::is_integer_config;
 using detail::round_scalar;
-using detail::seed32;
 
 GroupParameters parameters_for_range(const ClipRange& range, const QuantConfig& config) {
     if (!is_integer_config(config)) {
@@ -136,9 +135,8 @@ float quantize_value_reference(float x, const GroupParameters& params, const Qua
     }
     const float scale = static_cast<float>(params.scale);
     const float inv_scale = static_cast<float>(1.0 / static_cast<double>(scale));
-    const std::uint32_t seed = seed32(config.seed);
-    const float r = round_scalar(detail::dithered(x * inv_scale, config.dither, seed, index),
-                                 config.rounding, seed, index);
+    const float r = round_scalar(detail::dithered(x * inv_scale, config.dither, config.seed, index),
+                                 config.rounding, config.seed, index);
     const float q = std::clamp(r + static_cast<float>(params.zero_point),
                                static_cast<float>(config.format.integer_format().min_code()),
                                static_cast<float>(config.format.integer_format().max_code()));

@@ -35,7 +35,8 @@ void quantize_block_scalar(const float* x, float* y, std::int32_t* codes, std::s
         if (!std::isfinite(xi)) {
             y[i] = xi;
             if (codes != nullptr) {
-                codes[i] = 0;
+                // NaN: 0; +-Inf: the end code it saturates to (infinite_input_code).
+                codes[i] = std::isnan(xi) ? 0 : static_cast<std::int32_t>(xi > 0 ? p.qmax : p.qmin);
             }
             continue;
         }
@@ -78,6 +79,9 @@ template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
     float cmin_uniform = p.clip_min;
     float cmax_uniform = p.clip_max;
     const std::size_t whole = n / kLanes * kLanes;
+    // The caller sends a block that crosses a key boundary to the scalar path (stochastic).
+    const std::uint32_t key = stochastic_key(p.seed, first_index);
+    const auto low_index = static_cast<std::uint32_t>(first_index);
     std::size_t block_end = 0;
     const KernelParams* next_group = per_block.blocks;
     for (std::size_t i = 0; i < whole; i += kLanes) {
@@ -105,7 +109,8 @@ template <Rounding R, ParamMode Mode, KlCounting K = KlCounting::None>
             const float cmin = PerElement ? lanes[3 * kLanes + j] : cmin_uniform;
             const float cmax = PerElement ? lanes[4 * kLanes + j] : cmax_uniform;
             const float t = xi * inv;
-            float q = round_to_integer<R>(t, p.seed, first_index + i + j) + zp;
+            float q =
+                round_to_integer<R>(t, key, low_index + static_cast<std::uint32_t>(i + j)) + zp;
             q = q < qmin ? qmin : q;
             q = q > qmax ? qmax : q;
             const float yi = (q - zp) * scale;
@@ -136,8 +141,9 @@ float code_position(const float* x, std::size_t i, const KernelParams& p, const 
     return PerElement ? x[i] * a.inv_scale(i) + a.zero_point(i) : x[i] * p.inv_scale + p.zero_point;
 }
 
-// Dithered configs: the scalar path, and the KL histogram of x (undithered) from each value's
-// position. Apart, so that the fused kernel's caller stays as it was.
+// Dithered configs (and stochastic blocks across a key boundary): the scalar path, and the KL
+// histogram of x (undithered) from each value's position. Apart, so that the fused kernel's
+// caller stays as it was.
 template <bool PerElement>
 [[gnu::noinline]] void quantize_block_dithered(const float* x, float* y, std::int32_t* codes,
                                                std::size_t n, std::uint64_t first_index,
@@ -158,7 +164,8 @@ template <bool PerElement>
 void quantize_block_with(const float* x, float* y, std::int32_t* codes, std::size_t n,
                          std::uint64_t first_index, const KernelParams& p, const ParamArrays& a,
                          MetricSums& sums, detail::KlCounts* kl = nullptr) {
-    if (p.dither != Dither::None) {
+    if (p.dither != Dither::None ||
+        (p.rounding == Rounding::Stochastic && crosses_key_boundary(first_index, n))) {
         quantize_block_dithered<PerElement>(x, y, codes, n, first_index, p, a, sums, kl);
         return;
     }
@@ -211,7 +218,9 @@ void quantize_block_per_element(const float* x, float* y, std::int32_t* codes, s
 void quantize_blocks(const float* x, float* y, std::size_t n, std::uint64_t first_index,
                      const KernelParams* groups, std::size_t block_len, MetricSums& sums,
                      detail::KlCounts* kl) {
-    if (groups->dither != Dither::None) {  // the scalar way, group by group
+    if (groups->dither != Dither::None ||
+        (groups->rounding == Rounding::Stochastic && crosses_key_boundary(first_index, n))) {
+        // the scalar way, group by group
         for (std::size_t b = 0; b < n; b += block_len) {
             quantize_block(x + b, y + b, nullptr, block_len, first_index + b, groups[b / block_len],
                            sums, kl);

@@ -20,21 +20,24 @@ namespace quantscope::detail {
 // Work in blocks that fit in L1/L2 so that the several reductions below re-read cached data.
 inline constexpr std::size_t kBlock = 2048;
 
-// Uniform in [0, 1) for stochastic rounding from the formats engine's counter-based hash: the
-// same (seed, index) always gives the same number, whatever the thread split, and the same
-// random bits as round_to_format uses.
-inline float uniform_from_index(std::uint32_t seed, std::uint64_t index) {
-    return static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
-}
-
-inline std::uint32_t seed32(std::uint64_t seed) {
-    return static_cast<std::uint32_t>(seed) ^ static_cast<std::uint32_t>(seed >> 32);
+// Stochastic rounding of t under `bits`: up (toward +inf) when floor(fraction * 2^24) exceeds
+// the top 24 of `bits`, the rule of round_to_integer (rounding.h) and the float formats, here in
+// float and exact: t * 2^24 and floor(t) * 2^24 are exact, and their floors differ by an integer
+// below 2^24, which a float holds (t + u in float would round, and go up for the other bits).
+// Beyond 2^104, inf - inf is NaN and compares false: such t are integers already.
+inline float round_stochastic(float t, std::uint32_t bits) {
+    const float lower = __builtin_floorf(t);
+    const float fraction24 = __builtin_floorf(t * 0x1.0p24f) - lower * 0x1.0p24f;
+    const auto random24 = static_cast<float>(static_cast<std::int32_t>(bits >> 8));
+    return lower + (fraction24 > random24 ? 1.0f : 0.0f);
 }
 
 // Rounding written so that GCC vectorizes it: rint and trunc map to vroundps; ties-away is
-// trunc plus a correction, exact because t - trunc(t) is exact.
+// trunc plus a correction, exact because t - trunc(t) is exact. Stochastic rounding draws
+// stochastic_bits_at(key, low_index): `key` is stochastic_key(seed, index), hoisted by the
+// kernels over a run of indices that share their upper half.
 template <Rounding R>
-inline float round_to_integer(float t, std::uint32_t seed, std::uint64_t index) {
+inline float round_to_integer(float t, std::uint32_t key, std::uint32_t low_index) {
     if constexpr (R == Rounding::NearestEven) {
         return __builtin_rintf(t);  // current mode FE_TONEAREST: ties to even
     } else if constexpr (R == Rounding::NearestAway) {
@@ -44,17 +47,24 @@ inline float round_to_integer(float t, std::uint32_t seed, std::uint64_t index) 
     } else if constexpr (R == Rounding::TowardZero) {
         return __builtin_truncf(t);
     } else {
-        return __builtin_floorf(t + uniform_from_index(seed, index));
+        return round_stochastic(t, stochastic_bits_at(key, low_index));
     }
 }
 
-inline float round_scalar(float t, Rounding rounding, std::uint32_t seed, std::uint64_t index) {
-    return with_rounding(rounding,
-                         [&]<Rounding R>() { return round_to_integer<R>(t, seed, index); });
+inline float round_scalar(float t, Rounding rounding, std::uint64_t seed, std::uint64_t index) {
+    const std::uint32_t key = stochastic_key(seed, index);
+    const auto low = static_cast<std::uint32_t>(index);
+    return with_rounding(rounding, [&]<Rounding R>() { return round_to_integer<R>(t, key, low); });
+}
+
+// Whether the indices [first_index, first_index + n) cross a 2^32 boundary, where the key of
+// stochastic_bits changes: the vector kernels hoist one key, so such a block goes scalar.
+inline bool crosses_key_boundary(std::uint64_t first_index, std::size_t n) {
+    return n > 0 && (first_index >> 32) != ((first_index + n - 1) >> 32);
 }
 
 // t = x / s with the config's dither added (dither.h), before rounding.
-inline float dithered(float t, Dither dither, std::uint32_t seed, std::uint64_t index) {
+inline float dithered(float t, Dither dither, std::uint64_t seed, std::uint64_t index) {
     return dither == Dither::Tpdf ? t + tpdf_dither(seed, index) : t;
 }
 
@@ -74,7 +84,7 @@ struct KernelParams {
     float clip_min;  // where clipping starts (clipping_bounds), not the end levels
     float clip_max;
     Rounding rounding;
-    std::uint32_t seed;
+    std::uint64_t seed;
     // Dithered configs take the scalar path: the fused kernel stays as it is for the rest.
     Dither dither;
 };
@@ -120,7 +130,7 @@ inline KernelParams kernel_params(const GroupParameters& g, const QuantConfig& c
     p.qmin = static_cast<float>(config.format.integer_format().min_code());
     p.qmax = static_cast<float>(config.format.integer_format().max_code());
     p.rounding = config.rounding;
-    p.seed = seed32(config.seed);
+    p.seed = config.seed;
     p.dither = config.dither;
     return with_group(p, g);
 }

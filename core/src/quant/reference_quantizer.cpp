@@ -75,20 +75,16 @@ GroupParameters nvfp4_parameters(double amax, const QuantConfig& config, double 
     return detail::with_scale(scale > 0 ? detail::usable_scale(scale, top) : 0.0, config);
 }
 
-// t rounded to an integer in float, as the integer kernels round x / s. Stochastic rounding
-// rounds down t + u, u uniform in [0, 1) from 24 random bits of (seed, index): up with
-// probability equal to the fraction. The integer kernels fold the 64-bit seed to 32 bits first.
-// TPDF dither (dither.h) is added to t first, under the same folded seed.
+// t rounded to an integer as the integer kernels round x / s, by the plain rule of
+// round_to_integer (rounding.h): stochastic rounding goes up (toward +inf) when the fraction's
+// top 24 bits exceed the top 24 of `stochastic_bits(seed, index)`, with the whole 64-bit seed.
+// TPDF dither (dither.h) is added to t first, in float, under the same seed.
 float round_integer(float t, const QuantConfig& config, std::uint64_t index) {
-    const auto seed = static_cast<std::uint32_t>(config.seed ^ (config.seed >> 32));
     if (config.dither == Dither::Tpdf) {
-        t += tpdf_dither(seed, index);
+        t += tpdf_dither(config.seed, index);
     }
-    if (config.rounding != Rounding::Stochastic) {
-        return static_cast<float>(round_to_integer(t, config.rounding));
-    }
-    const float u = static_cast<float>(stochastic_bits(seed, index) >> 8) * 0x1.0p-24f;
-    return std::floor(t + u);
+    return static_cast<float>(
+        round_to_integer(t, config.rounding, stochastic_bits(config.seed, index)));
 }
 
 }  // namespace
@@ -191,8 +187,13 @@ ReferenceValue reference_value(float x, const ReferenceParameters& group, const 
     // stay exact); a zero scale (an NVFP4 block that underflows E4M3) sends the block to zero.
     const float inv_scale = scale > 0 ? static_cast<float>(1.0 / static_cast<double>(scale)) : 0.0f;
     v.t = x * inv_scale;
+    if (std::isinf(x)) {
+        // Passes through as Q(x), not clipped, with the end code of its sign.
+        v.code = detail::infinite_input_code(x, config);
+        return v;
+    }
     if (is_integer_config(config)) {
-        if (!std::isfinite(x)) {
+        if (std::isnan(x)) {
             return v;
         }
         const IntegerFormat& f = config.format.integer_format();
@@ -215,12 +216,9 @@ ReferenceValue reference_value(float x, const ReferenceParameters& group, const 
         return v;
     }
     v.code = static_cast<std::int32_t>(e.code);
-    if (std::isinf(x)) {
-        return v;
-    }
     v.value = v.rounded * scale;
-    // An x / s beyond the float range (a tiny scale) is not counted as clipped.
-    v.clipped = std::isfinite(v.t) && (v.t < group.clip_limits.lo || v.t > group.clip_limits.hi);
+    // An x / s beyond the float range (a tiny scale) is +-Inf, saturated: clipped too.
+    v.clipped = v.t < group.clip_limits.lo || v.t > group.clip_limits.hi;
     return v;
 }
 

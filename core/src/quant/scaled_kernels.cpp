@@ -66,11 +66,13 @@ ClipLimits clip_limits(const QuantConfig& config) {
     return {static_cast<float>(r.lo), static_cast<float>(r.hi)};
 }
 
-// Finite scaled values beyond the clipping limits.
-std::int64_t count_clipped(const float* t, std::size_t n, const ClipLimits& limits) {
+// Finite values x whose scaled values t lie beyond the clipping limits; a t that overflowed to
+// +-Inf (a tiny scale) saturates, so it counts.
+std::int64_t count_clipped(const float* x, const float* t, std::size_t n,
+                           const ClipLimits& limits) {
     std::int64_t clipped = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const bool finite = is_finite_float(t[i]);
+        const bool finite = is_finite_float(x[i]);
         clipped += (finite && (t[i] < limits.lo || t[i] > limits.hi)) ? 1 : 0;
     }
     return clipped;
@@ -130,7 +132,7 @@ template <bool Fused, Rounding R, KlCounting K>
             }
             lanes.add(j, xi, yi);
             const bool beyond = (ti < clip_lo) | (ti > clip_hi);
-            lanes.add_clipped(j, beyond && is_finite_float(ti));
+            lanes.add_clipped(j, beyond && finite);
         }
     }
     return lanes.fold_into(sums, n);
@@ -160,12 +162,17 @@ bool quantize_window(bool fused, Rounding rounding, const float* x, const float*
         rounding, [&]<Rounding R>() { return run.template operator()<true, kFusedRounding<R>>(); });
 }
 
-// The element codes of rounded element values r[0..n) (0 for NaN and Inf).
-void write_codes(const float* r, std::size_t n, const QuantConfig& config, std::int32_t* codes) {
+// The element codes of x[0..n) rounded to r[0..n): 0 for NaN, infinite_input_code for +-Inf
+// (whatever r: a zero scale makes its t NaN).
+void write_codes(const float* x, const float* r, std::size_t n, const QuantConfig& config,
+                 std::int32_t* codes) {
     const float step = is_mx_int8(config) ? kMxInt8Step : 1.0f;
+    const std::int32_t inf_codes[2] = {infinite_input_code(-1.0f, config),
+                                       infinite_input_code(1.0f, config)};
     for (std::size_t i = 0; i < n; ++i) {
         codes[i] =
-            std::isfinite(r[i])
+            std::isinf(x[i]) ? inf_codes[x[i] > 0 ? 1 : 0]
+            : std::isfinite(r[i])
                 ? static_cast<std::int32_t>(
                       config.format.encode(static_cast<double>(r[i] / step), Rounding::NearestEven)
                           .code)
@@ -239,10 +246,10 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
             }
             if (!finite) {
                 accumulate_error_sums_scalar(x, yb, n, sums);
-                sums.clipped += count_clipped(t, n, limits);
+                sums.clipped += count_clipped(x, t, n, limits);
             } else if (whole < n) {
                 accumulate_error_sums_scalar(x + whole, yb + whole, n - whole, sums);
-                sums.clipped += count_clipped(t + whole, n - whole, limits);
+                sums.clipped += count_clipped(x + whole, t + whole, n - whole, limits);
             }
             count_kl_window(kl, how, slots, whole, x, n,
                             [&](std::size_t i) { return x[i] * block_inv[0] + 0.0f; });
@@ -284,11 +291,11 @@ MetricSums quantize_aligned_blocks(std::span<const float> values, std::size_t be
         if (!finite) {
             // NaN or Inf inside: the sums exactly, skipping them.
             accumulate_error_sums_scalar(x, yb, n, sums);
-            sums.clipped += count_clipped(t, n, limits);
+            sums.clipped += count_clipped(x, t, n, limits);
         }
         count_kl_window(kl, how, slots, n, x, n, [](std::size_t) { return 0.0f; });
         if (codes != nullptr) {
-            write_codes(r, n, config, codes + b);
+            write_codes(x, r, n, config, codes + b);
         }
     }
     return sums;
@@ -349,9 +356,9 @@ MetricSums quantize_range(std::span<const float> values, std::size_t begin, std:
         accumulate_error_sums(x, yb, n, sums);
         count_kl_window(kl, kl_counting(kl, false), nullptr, 0, x, n,
                         [&](std::size_t i) { return t[i]; });
-        sums.clipped += count_clipped(t, n, limits);
+        sums.clipped += count_clipped(x, t, n, limits);
         if (codes != nullptr) {
-            write_codes(r, n, config, codes + b);
+            write_codes(x, r, n, config, codes + b);
         }
     }
     return sums;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "../formats/float_value_rounding.h"
@@ -94,6 +95,17 @@ MetricSums measure_scaled(std::span<const float> values, const GroupParameters& 
         total += s;
     }
     return total;
+}
+
+std::int32_t infinite_input_code(float x, const QuantConfig& config) {
+    if (is_integer_config(config)) {
+        const IntegerFormat& f = config.format.integer_format();
+        return x > 0 ? f.max_code() : f.min_code();
+    }
+    const double end =
+        x > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+    return static_cast<std::int32_t>(
+        config.format.encode(end, Rounding::NearestEven, Saturation::Saturate).code);
 }
 
 float quantize_scaled_value_reference(float x, const GroupParameters& params,

@@ -37,6 +37,12 @@ inline bool is_mx_int8(const QuantConfig& config) {
     return config.block_scaling == BlockScaling::MX && config.format.kind() == FormatKind::Integer;
 }
 
+// The code of a +-Inf input, in every config (docs/design.md "Non-finite inputs"): the end code
+// its sign saturates to, as a finite value far beyond the range takes (the largest code for
+// +Inf, the smallest for -Inf; a float element format's largest finite magnitude with the sign).
+// Its Q(x) stays +-Inf. The integer kernels clamp to the same codes in float.
+std::int32_t infinite_input_code(float x, const QuantConfig& config);
+
 // Fills result.groups, result.dequantized and (when asked) result.codes; returns the sums.
 // `clip_extent` (optional) receives the union of the groups' clipping ranges when the kernel
 // found it on the way (aligned blocks), and is left alone otherwise. `block_lo_hi` (optional)

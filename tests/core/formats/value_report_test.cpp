@@ -86,6 +86,18 @@ TEST(ValueReport, AffineTiesRoundBeforeTheZeroPoint) {
     EXPECT_NEAR(r.value, (255 - 106) * s, 1e-12);
 }
 
+// At a scale from the engine (a float32), the inspector divides as the integer quantizer does,
+// x times 1/s rounded to float32: for s = float(6 / 255) that makes -1 / s exactly -42.5, a tie,
+// as the Steps tab shows, where the quotient in double is -42.4999992.
+TEST(ValueReport, ScaledIntegersDivideAsTheEngineDoes) {
+    const Format uint8 = parse_format("uint8");
+    const auto s = static_cast<double>(static_cast<float>(6.0 / 255));
+    EXPECT_EQ(report_value(uint8, -1.0, Rounding::NearestAway, s, 106).fields.value, 63.0);
+    EXPECT_EQ(report_value(uint8, -1.0, Rounding::NearestEven, s, 106).fields.value, 64.0);
+    EXPECT_EQ(report_value(parse_format("int8"), -1.0, Rounding::NearestAway, s).fields.value,
+              -43.0);
+}
+
 TEST(IntegerEncodings, ThreeWaysToWriteMinusFive) {
     EXPECT_EQ(twos_complement_bits(-5, 8), "11111011");
     EXPECT_EQ(sign_magnitude_bits(-5, 8), "10000101");

@@ -141,28 +141,13 @@ TEST(HostileSpecialFiles, ExternalDataThatIsAFifoOrAFolderNamesTheModelAndTheEnt
               "tensor 'w_ext': external data 'onnx_external.bin': not a regular file: a folder");
 }
 
-// Protobuf, just enough to write ONNX models: varints and length-delimited fields.
-std::string varint(std::uint64_t value) {
-    std::string out;
-    do {
-        const auto low = static_cast<unsigned char>(value & 0x7F);
-        value >>= 7;
-        out += static_cast<char>(value != 0 ? (low | 0x80) : low);
-    } while (value != 0);
-    return out;
-}
-std::string field(std::uint32_t number, std::uint64_t value) {
-    return varint(number << 3) + varint(value);
-}
-std::string field(std::uint32_t number, const std::string& payload) {
-    return varint((number << 3) | 2) + varint(payload.size()) + payload;
-}
+using test::field;
 // An empty float32 TensorProto: dims [0].
 std::string empty_tensor(const std::string& name) {
     return field(1, 0) + field(2, 1) + (name.empty() ? "" : field(8, name));
 }
 std::string model(const std::string& graph) {
-    return field(1, 8) + field(7, graph);
+    return test::onnx_model(graph);
 }
 
 // A file that spends 6 bytes on each of a million empty tensors must not cost hundreds of bytes

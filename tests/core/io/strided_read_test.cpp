@@ -31,49 +31,15 @@ namespace quantscope {
 namespace strided_test {
 
 namespace fs = std::filesystem;
+using test::append;
+using test::append_le;
 using test::fixture;
 using test::kSanitized;
+using test::npy_bytes;
 using test::reset_peak_resident;
 using test::status_kb;
-
-// A folder of its own under the system's temporary folder, removed with everything in it.
-class TempFolder {
-public:
-    TempFolder() {
-        path_ = fs::temp_directory_path() / ("quantscope-strided-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter_++));
-        fs::create_directories(path_);
-    }
-    ~TempFolder() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    static inline int counter_ = 0;
-    fs::path path_;
-};
-
-void write_file(const std::string& path, const std::vector<std::byte>& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-}
-
-void append(std::vector<std::byte>& out, const std::string& text) {
-    for (const char c : text) {
-        out.push_back(static_cast<std::byte>(c));
-    }
-}
-
-template <typename T>
-void append_le(std::vector<std::byte>& out, T value) {
-    for (std::size_t i = 0; i < sizeof(T); ++i) {
-        out.push_back(
-            static_cast<std::byte>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xFF));
-    }
-}
+using test::TempFolder;
+using test::write_file;
 
 std::vector<std::byte> random_bytes(std::size_t count, std::uint32_t seed) {
     std::mt19937 random(seed);
@@ -82,24 +48,6 @@ std::vector<std::byte> random_bytes(std::size_t count, std::uint32_t seed) {
         b = static_cast<std::byte>(random() & 0xFF);
     }
     return bytes;
-}
-
-// A .npy v1 file: header dict `descr`, `fortran`, `shape` (a Python tuple), then `data`.
-std::vector<std::byte> npy_bytes(const std::string& descr, bool fortran, const std::string& shape,
-                                 const std::vector<std::byte>& data) {
-    std::string header = "{'descr': '" + descr +
-                         "', 'fortran_order': " + (fortran ? "True" : "False") +
-                         ", 'shape': " + shape + ", }";
-    while ((10 + header.size() + 1) % 64 != 0) {
-        header += ' ';
-    }
-    header += '\n';
-    std::vector<std::byte> out;
-    append(out, std::string("\x93NUMPY\x01\x00", 8));
-    append_le<std::uint16_t>(out, static_cast<std::uint16_t>(header.size()));
-    append(out, header);
-    out.insert(out.end(), data.begin(), data.end());
-    return out;
 }
 
 // A safetensors file of one tensor.
@@ -114,69 +62,9 @@ std::vector<std::byte> safetensors_bytes(const std::string& dtype, const std::st
     return out;
 }
 
-std::uint32_t crc32_of(const std::vector<std::byte>& bytes) {
-    std::uint32_t crc = 0xFFFFFFFFu;
-    for (const std::byte b : bytes) {
-        crc ^= static_cast<std::uint8_t>(b);
-        for (int bit = 0; bit < 8; ++bit) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
-}
-
-// A zip of one member `name`, deflated as a run of stored deflate blocks (valid deflate that
-// zlib inflates piece by piece like any other).
+// A zip of one member `name`, deflated.
 std::vector<std::byte> deflated_zip(const std::string& name, const std::vector<std::byte>& data) {
-    std::vector<std::byte> deflate;
-    for (std::size_t at = 0; at < data.size() || at == 0; at += 65535) {
-        const std::size_t length = std::min<std::size_t>(65535, data.size() - at);
-        const bool last = at + length >= data.size();
-        deflate.push_back(static_cast<std::byte>(last ? 1 : 0));
-        append_le<std::uint16_t>(deflate, static_cast<std::uint16_t>(length));
-        append_le<std::uint16_t>(deflate, static_cast<std::uint16_t>(~length));
-        deflate.insert(deflate.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
-                       data.begin() + static_cast<std::ptrdiff_t>(at + length));
-        if (last) {
-            break;
-        }
-    }
-    const std::uint32_t crc = crc32_of(data);
-    std::vector<std::byte> out;
-    const auto common = [&](std::vector<std::byte>& to) {
-        append_le<std::uint16_t>(to, 20);  // version needed
-        append_le<std::uint16_t>(to, 0);   // flags
-        append_le<std::uint16_t>(to, 8);   // deflated
-        append_le<std::uint32_t>(to, 0);   // time, date
-        append_le<std::uint32_t>(to, crc);
-        append_le<std::uint32_t>(to, static_cast<std::uint32_t>(deflate.size()));
-        append_le<std::uint32_t>(to, static_cast<std::uint32_t>(data.size()));
-        append_le<std::uint16_t>(to, static_cast<std::uint16_t>(name.size()));
-        append_le<std::uint16_t>(to, 0);  // extra
-    };
-    append_le<std::uint32_t>(out, 0x04034b50);
-    common(out);
-    append(out, name);
-    out.insert(out.end(), deflate.begin(), deflate.end());
-    const auto central_at = static_cast<std::uint32_t>(out.size());
-    append_le<std::uint32_t>(out, 0x02014b50);
-    append_le<std::uint16_t>(out, 20);  // made by
-    common(out);
-    append_le<std::uint16_t>(out, 0);  // comment
-    append_le<std::uint16_t>(out, 0);  // disk
-    append_le<std::uint16_t>(out, 0);  // internal attributes
-    append_le<std::uint32_t>(out, 0);  // external attributes
-    append_le<std::uint32_t>(out, 0);  // local header offset
-    append(out, name);
-    const auto central_size = static_cast<std::uint32_t>(out.size()) - central_at;
-    append_le<std::uint32_t>(out, 0x06054b50);
-    append_le<std::uint32_t>(out, 0);  // disks
-    append_le<std::uint16_t>(out, 1);
-    append_le<std::uint16_t>(out, 1);
-    append_le<std::uint32_t>(out, central_size);
-    append_le<std::uint32_t>(out, central_at);
-    append_le<std::uint16_t>(out, 0);
-    return out;
+    return test::zip_bytes({{name, data}}, true);
 }
 
 std::uint32_t bits_of(float value) {
@@ -430,6 +318,86 @@ TEST(StridedRead, ACorruptOrTruncatedFileFailsTheSampleAsTheWholeRead) {
         external_failures += whole.empty() ? 0 : 1;
     }
     EXPECT_GT(external_failures, 0);
+}
+
+// A stored npz member's sample checks the member's CRC-32 as the member streams past: a corrupt
+// byte fails the sample with the whole read's message, whether the sample holds its element or
+// not.
+TEST(StridedRead, AStoredNpzMembersSampleChecksItsCrc) {
+    constexpr std::size_t kCount = 100'000;
+    std::vector<std::byte> data(kCount * sizeof(float));
+    for (std::size_t i = 0; i < kCount; ++i) {
+        const float value = static_cast<float>(i) * 0.25f;
+        std::memcpy(data.data() + i * sizeof(float), &value, sizeof(float));
+    }
+    const auto npy = npy_bytes("<f4", false, "(" + std::to_string(kCount) + ",)", data);
+    const auto zip = test::zip_bytes({{"x.npy", npy}}, false);
+    const std::size_t first_value = 30 + 5 + (npy.size() - data.size());
+    {
+        TempFolder folder;
+        write_file(folder.file("x.npz"), zip);
+        expect_samples_match(folder.file("x.npz"));
+        expect_samples_match(folder.file("x.npz"), false);
+    }
+    // Element 0 (in every sample) and element 50,001 (in none of stride 2's, 7's or 1000's).
+    for (const std::size_t element : {std::size_t{0}, std::size_t{50'001}}) {
+        auto bytes = zip;
+        bytes[first_value + element * sizeof(float) + 1] ^= std::byte{0x5A};
+        const auto source = open_source_bytes("corrupt.npz", bytes);
+        std::string whole;
+        try {
+            (void)source->read(0);
+        } catch (const LoadError& error) {
+            whole = error.what();
+        }
+        EXPECT_NE(whole.find("fails its CRC-32 check"), std::string::npos) << whole;
+        for (const std::int64_t k : {2, 7, 1000}) {
+            std::string sample;
+            try {
+                (void)source->read(0, ReadOptions{k, {}});
+            } catch (const LoadError& error) {
+                sample = error.what();
+            }
+            EXPECT_EQ(sample, whole) << "element " << element << ", k=" << k;
+        }
+    }
+}
+
+// ONNX typed fields (float_data, ...) are read in order and only the sample kept: a 64 MB
+// tensor's sample holds the sample and a bounded piece, neither the tensor laid out whole nor
+// every mapped page of its field.
+TEST(StridedRead, AnOnnxTypedFieldsSampleHoldsTheSampleNotTheTensor) {
+    TempFolder folder;
+    // Small enough for every stride, large enough for several pieces and release windows.
+    std::vector<float> values(std::size_t{3} << 20);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        values[i] = static_cast<float>(i % 4093) - 2000.5f;
+    }
+    write_file(folder.file("typed.onnx"), test::onnx_float_model({{"w", values}}, true));
+    expect_samples_match(folder.file("typed.onnx"));
+    expect_samples_match(folder.file("typed.onnx"), false);
+
+    values.resize(std::size_t{16} << 20);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        values[i] = static_cast<float>(i);
+    }
+    write_file(folder.file("large.onnx"), test::onnx_float_model({{"w", values}}, true));
+    values = {};
+    if (kSanitized) {
+        GTEST_SKIP() << "sanitizers change what an allocation costs";
+    }
+    const auto source = open_source(folder.file("large.onnx"));
+    ::malloc_trim(0);
+    if (!reset_peak_resident()) {
+        GTEST_SKIP() << "cannot reset VmHWM through /proc/self/clear_refs";
+    }
+    const long before_kb = status_kb("VmRSS");
+    const Tensor sample = source->read(0, ReadOptions{100, {}});
+    const long growth_mb = (status_kb("VmHWM") - before_kb) / 1024;
+    ASSERT_EQ(sample.values.size(), (std::size_t{16} << 20) / 100 + 1);
+    EXPECT_EQ(sample.values[12345], 1234500.0f);
+    std::printf("sampling 64 MB of float_data every 100th value: peak grew by %ld MB\n", growth_mb);
+    EXPECT_LT(growth_mb, 32) << "the sample is 0.7 MB, the tensor 64 MB";
 }
 
 // A 400 MB tensor sampled every 100th value: the resident set grows by the 4 MB sample and a

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "quantscope/common/error.h"
+#include "quantscope/io/gguf_writer.h"
 #include "quantscope/io/source.h"
 #include "quantscope/model/model_overview.h"
 #include "quantscope/quant/config_list.h"
@@ -265,6 +266,73 @@ TEST(ModelOverview, ExportsTheSameRowsAsCsvAndJson) {
     EXPECT_NE(json.find("\"model_sqnr_db\": "), std::string::npos);
     EXPECT_NE(json.find("\"delta_sqnr_db\": "), std::string::npos);
     EXPECT_NE(json.find("\"layer\": null"), std::string::npos);  // lm_head
+}
+
+TEST(ModelOverview, GgmlTypesFallBackAsLlamaCppDoes) {
+    // Rows of 512 hold whole K-quant blocks; rows of 96 only blocks of 32, so llama.cpp quantizes
+    // them in the K-quant's fallback type; rows of 100 hold neither: fp16, and for the 32-value
+    // types llama.cpp has no fallback at all. Every tensor keeps its cells: no row errors.
+    const TempDir dir;
+    std::vector<GgufTensor> tensors;
+    for (const std::int64_t row : {512, 96, 100}) {
+        std::vector<float> values(static_cast<std::size_t>(4 * row));
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            values[i] = std::sin(0.1f * static_cast<float>(i));
+        }
+        tensors.push_back(gguf_f32_tensor("w" + std::to_string(row), {4, row}, values));
+    }
+    write_gguf(dir.file("m.gguf"), tensors);
+    const auto source = open_source(dir.file("m.gguf"));
+    const OverviewResult result = overview_of(*source, "q4_K; q6_K; q4_0");
+    ASSERT_EQ(result.rows.size(), 3u);
+    struct Expected {
+        const char* type;
+        const char* note;
+        std::int64_t bytes;
+    };
+    const Expected expected[3][3] = {
+        // 4 rows of 512: 8 blocks of 256 (144 and 210 bytes) or 64 of 32 (18 bytes).
+        {{"q4_K", "", 8 * 144}, {"q6_K", "", 8 * 210}, {"q4_0", "", 64 * 18}},
+        // 4 rows of 96: 12 blocks of 32, q5_0 22 bytes, q8_0 34.
+        {{"q5_0",
+          "rows of 96 are not whole blocks of 256 for q4_K: q5_0 instead, as llama.cpp "
+          "falls back",
+          12 * 22},
+         {"q8_0",
+          "rows of 96 are not whole blocks of 256 for q6_K: q8_0 instead, as llama.cpp "
+          "falls back",
+          12 * 34},
+         {"q4_0", "", 12 * 18}},
+        // 400 values in fp16: 800 bytes.
+        {{"fp16",
+          "rows of 100 are not whole blocks of 256 for q4_K or q5_0: fp16 instead, as "
+          "llama.cpp falls back",
+          800},
+         {"fp16",
+          "rows of 100 are not whole blocks of 256 for q6_K or q8_0: fp16 instead, as "
+          "llama.cpp falls back",
+          800},
+         {"fp16",
+          "rows of 100 are not whole blocks of 32 for q4_0: llama.cpp cannot store this "
+          "tensor in q4_0; counted as fp16",
+          800}},
+    };
+    for (std::size_t r = 0; r < 3; ++r) {
+        const OverviewRow& row = result.rows[r];
+        EXPECT_EQ(row.error, "") << row.name;
+        ASSERT_EQ(row.cells.size(), 3u) << row.name;
+        for (std::size_t c = 0; c < 3; ++c) {
+            const OverviewCell& cell = row.cells[c];
+            EXPECT_EQ(format_name(cell.config), expected[r][c].type) << row.name << " " << c;
+            EXPECT_EQ(cell.note, expected[r][c].note) << row.name << " " << c;
+            EXPECT_EQ(cell.storage.bytes, expected[r][c].bytes) << row.name << " " << c;
+            EXPECT_GT(cell.metrics.sqnr_db, 10.0) << row.name << " " << c;
+        }
+    }
+    // The totals count every tensor under every config.
+    for (std::size_t c = 0; c < 3; ++c) {
+        EXPECT_EQ(overview_totals(result.rows, c).tensors, 3u);
+    }
 }
 
 }  // namespace

@@ -222,9 +222,15 @@ inline std::uint32_t mix_stochastic_bits(std::uint32_t h) {
     h ^= h >> 16;
     return h;
 }
+// The bits of the element whose index has lower half `low_index`, under the key of its seed and
+// upper half: what bulk loops call once the key is hoisted.
+inline std::uint32_t stochastic_bits_at(std::uint32_t key, std::uint32_t low_index) {
+    return mix_stochastic_bits(low_index * 0x9E3779B1u ^ key);
+}
+// The one map from (seed, index) to random bits: every kernel, the reference quantizer and the
+// bit inspector draw from it, with the whole 64-bit seed.
 inline std::uint32_t stochastic_bits(std::uint64_t seed, std::uint64_t index) {
-    return mix_stochastic_bits(static_cast<std::uint32_t>(index) * 0x9E3779B1u ^
-                               stochastic_key(seed, index));
+    return stochastic_bits_at(stochastic_key(seed, index), static_cast<std::uint32_t>(index));
 }
 
 }  // namespace quantscope

@@ -20,9 +20,11 @@ std::optional<Rounding> parse_rounding(std::string_view name);
 // `fraction` in [0, 1) rounds up under stochastic rounding when its top 24 bits exceed the top
 // 24 of `random_bits`: probability `fraction`, to 2^-24.
 bool stochastic_up(double fraction, std::uint32_t random_bits);
-// A finite value rounded to an integer under `rounding` (the scalar reference for integer
-// codes); `random_bits` drives stochastic rounding, which rounds up with probability equal to
-// the fraction.
+// A value rounded to an integer under `rounding` (the scalar reference for integer codes; a
+// non-finite value comes back as it is); `random_bits` drives stochastic rounding, which rounds
+// up (toward +inf) when the fraction's top 24 bits exceed the top 24 of `random_bits`, as
+// stochastic_up: probability equal to the fraction. The engine, the reference quantizer and the
+// bit inspector take `random_bits` from stochastic_bits(seed, index) (float_format.h).
 double round_to_integer(double value, Rounding rounding, std::uint32_t random_bits = 0);
 
 }  // namespace quantscope

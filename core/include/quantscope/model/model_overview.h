@@ -40,8 +40,10 @@ struct OverviewCell {
     Metrics metrics;
     // quantize()'s storage (storage.h): bytes after, scales included.
     Storage storage;
-    // The config the tensor ran under: the given one, or per tensor when its granularity does
-    // not fit the tensor (per channel on a 1-D bias, granularity_problem()); `note` says so.
+    // The config the tensor ran under: the given one; llama.cpp's fallback type when the
+    // given ggml type's blocks do not divide its rows (ggml_config_for_shape()); or per tensor
+    // when its granularity does not fit the tensor (per channel on a 1-D bias,
+    // granularity_problem()). `note` says which.
     QuantConfig config;
     std::string note;
 };

@@ -21,11 +21,12 @@ enum class Dither { None, Tpdf };
 std::string_view to_string(Dither dither);
 std::optional<Dither> parse_dither(std::string_view name);
 
-// The TPDF dither of element `index` under the 32-bit seed the integer kernels use, in LSB:
-// u1 - u2 from 24 random bits each, exact in float. Its streams (2 index and 2 index + 1 under
-// a salted seed) are not the ones stochastic rounding draws from, so both can be on at once.
-inline float tpdf_dither(std::uint32_t seed, std::uint64_t index) {
-    constexpr std::uint32_t kSalt = 0xD1B54A32u;
+// The TPDF dither of element `index` under `seed` (the whole 64 bits, as stochastic rounding),
+// in LSB: u1 - u2 from 24 random bits each, exact in float. Its streams (2 index and 2 index + 1
+// under a salted seed) are not the ones stochastic rounding draws from, so both can be on at
+// once.
+inline float tpdf_dither(std::uint64_t seed, std::uint64_t index) {
+    constexpr std::uint64_t kSalt = 0xD1B54A32u;
     const float u1 = static_cast<float>(stochastic_bits(seed ^ kSalt, 2 * index) >> 8) * 0x1.0p-24f;
     const float u2 =
         static_cast<float>(stochastic_bits(seed ^ kSalt, 2 * index + 1) >> 8) * 0x1.0p-24f;

@@ -37,4 +37,14 @@ const GgmlConfigType* ggml_config_type(const QuantConfig& config);
 // Their names in ggml's spelling, for menus and help.
 const std::vector<std::string>& ggml_format_names();
 
+// The config a whole-model tool (the overview, and the planner through it) quantizes a tensor of
+// `shape` in under `config`, as llama.cpp's quantize does (llama-quant.cpp, "using fallback
+// quantization"): `config` itself unless it is a ggml type whose blocks do not divide the rows;
+// then the K-quants' fallback type (q2_K, q3_K -> iq4_nl; q4_K -> q5_0; q5_K -> q5_1;
+// q6_K -> q8_0) when its blocks of 32 divide them, else fp16. `note` (optional) says which and
+// why, or is cleared. llama.cpp has no fallback for the 32-value types: it cannot store such a
+// tensor in them, and the note says so.
+QuantConfig ggml_config_for_shape(const QuantConfig& config, std::span<const std::int64_t> shape,
+                                  std::string* note = nullptr);
+
 }  // namespace quantscope
