@@ -1,6 +1,8 @@
 // llama.cpp's block types on 16M Gaussian values ([4096, 4096]), both cores:
 //   BM_GgmlQuantizer/TYPE  ggml's reference quantizer alone (GgmlType::quantize), the blocks
-//                          split across the cores as quantize() splits them
+//                          split across the cores as quantize() splits them; the build's own
+//                          instruction set (x86-64-v2 in the dist build), where quantize() runs
+//                          the copy of the CPU's level
 //   BM_GgmlConfig/TYPE     quantize() with the type as its config: the quantizer, the
 //                          dequantization, every metric, KL included
 // docs/performance.md quotes them with the command.

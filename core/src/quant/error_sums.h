@@ -47,6 +47,14 @@ struct LaneSums {
         bad[j] += is_finite_float(x) ? 0.0f : 1.0f;
     }
     void add_clipped(std::size_t j, bool was_clipped) { clipped[j] += was_clipped ? 1.0f : 0.0f; }
+    // The clipped count alone (fold_into adds it with the rest, unless a pair was bad).
+    std::int64_t clipped_count() const {
+        std::int64_t total = 0;
+        for (std::size_t j = 0; j < kSumLanes; ++j) {
+            total += static_cast<std::int64_t>(clipped[j]);
+        }
+        return total;
+    }
 
     // Adds the lanes, `count` pairs, to `sums` and returns true, unless a pair was bad: then
     // `sums` is left as it was.

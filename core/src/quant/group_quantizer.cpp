@@ -9,6 +9,7 @@
 #include "../common/stream_store.h"
 #include "error_sums.h"
 #include "ggml_quantizer.h"
+#include "ggml_route.h"
 #include "group_calibration.h"
 #include "integer_kernels.h"
 #include "quantscope/common/parallel.h"
@@ -82,7 +83,11 @@ QuantResult quantize_core(std::span<const float> values, std::span<const std::in
         MetricSums sums = quantize_ggml(values, shape, config, options, result, kl);
         make_sums_exact(values, result.dequantized.data(), sums);
         result.metrics = finish_metrics(sums);
-        std::tie(result.clip_min, result.clip_max) = clip_extent(result.groups);
+        if (result.clip_min == 0 || result.clip_max == 0) {
+            // -0 and +0 compare equal, so the one the union keeps depends on its order: the
+            // order of clip_extent, as for every other config.
+            std::tie(result.clip_min, result.clip_max) = clip_extent(result.groups);
+        }
         result.storage = storage_for(static_cast<std::int64_t>(values.size()),
                                      static_cast<std::int64_t>(result.groups.size()), config);
         return result;

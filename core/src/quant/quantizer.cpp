@@ -107,6 +107,20 @@ QuantResult quantize_with_range(std::span<const float> values, std::span<const s
     return result;
 }
 
+// A ggml config's result: its notes ask only whether any value is finite (result_notes), which
+// the metrics' count says, so that no pass over the values finds their range first.
+QuantResult quantize_ggml_config(std::span<const float> values, std::span<const std::int64_t> shape,
+                                 const QuantConfig& config, const QuantizeOptions& options) {
+    check_config(config);
+    if (values.empty()) {
+        return quantize_with_range(values, shape, config, options, ValueRange{});
+    }
+    QuantResult result = quantize_measured(values, shape, config, options, ValueRange{}, {});
+    const ValueRange finite{0, 0, result.metrics.count > 0};
+    result.notes = detail::result_notes(values.size(), finite, config, result);
+    return result;
+}
+
 }  // namespace
 
 namespace per_level {
@@ -123,6 +137,9 @@ QuantResult quantize(std::span<const float> values, std::span<const std::int64_t
     // channels and long groups are calibrated in the pass that finds the finite range.
     // Blocks that tile their rows (integer min-max short blocks, MX): that pass finds each
     // block's min and max too, and the quantize pass their parameters from them.
+    if (config.ggml != nullptr) {
+        return quantize_ggml_config(values, shape, config, options);
+    }
     auto with_block_ranges = [&](const GroupLayout& layout) {
         LargeVector<float> lo_hi;
         const ValueRange range = block_min_max(values, layout, lo_hi);

@@ -3,6 +3,8 @@ target_sources(quantscope_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/dither.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_config.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ggml_quantizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ggml_route.h
+    ${CMAKE_CURRENT_LIST_DIR}/ggml_route.cpp
     ${CMAKE_CURRENT_LIST_DIR}/quantized_file.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_list.cpp
     ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp

@@ -10,10 +10,14 @@ target_sources(quantscope_core PRIVATE
 set(QUANTSCOPE_LEVELED_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/kernel_table.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../formats/float_rounding.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize_iq4_nl.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_quantize_k.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../formats/ggml_unpack.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../ops/integer_gemm.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/error_sums.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../quant/ggml_route.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_calibration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../quant/group_parameters.cpp
