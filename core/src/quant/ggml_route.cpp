@@ -13,6 +13,7 @@
 #include "../common/stream_store.h"
 #include "../formats/ggml_quantize.h"
 #include "../formats/ggml_unpack.h"
+#include "../simd/kernel_table.h"
 #include "error_sums.h"
 #include "ggml_quantizer.h"
 #include "quantscope/common/cancel.h"
@@ -45,9 +46,10 @@ struct WindowOut {
 };
 
 // ggml's quantizer and unpacker of a type, compiled at this instruction-set level: their files
-// are compiled once per level (core/src/simd/sources.cmake), while GgmlType's pointers are the
-// baseline's, SSE only in the x86-64-v2 build. The K-quants' scale searches, a lane per
-// sub-block, are most of these types' time.
+// are compiled once per level (core/src/simd/sources.cmake), and GgmlType's quantizers call the
+// active level's through per_level::ggml_quantizer below (the baseline's copies are SSE only in
+// the x86-64-v2 build). The K-quants' scale searches, a lane per sub-block, are most of these
+// types' time.
 struct LevelCodec {
     std::string_view name;
     GgmlQuantize quantize;
@@ -250,3 +252,20 @@ MetricSums quantize_ggml(std::span<const float> values, std::span<const std::int
 }
 
 }  // namespace quantscope::detail
+
+namespace quantscope::per_level {
+
+GgmlQuantize ggml_quantizer(std::uint32_t id) {
+    const GgmlType* type = find_ggml_type(id);
+    if (type == nullptr) {
+        return nullptr;
+    }
+    for (const auto& c : detail::kLevelCodecs) {
+        if (c.name == type->name) {
+            return c.quantize;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace quantscope::per_level

@@ -228,4 +228,19 @@ void quantize_iq4_nl(const float* in, std::byte* out, std::size_t blocks) {
     simd::active_table().quantize_iq4_nl(in, out, blocks);
 }
 
+template <std::uint32_t Id>
+void quantize_at_active_level(const float* in, std::byte* out, std::size_t blocks) {
+    simd::active_table().ggml_quantizer(Id)(in, out, blocks);
+}
+template void quantize_at_active_level<2>(const float*, std::byte*, std::size_t);   // q4_0
+template void quantize_at_active_level<3>(const float*, std::byte*, std::size_t);   // q4_1
+template void quantize_at_active_level<6>(const float*, std::byte*, std::size_t);   // q5_0
+template void quantize_at_active_level<7>(const float*, std::byte*, std::size_t);   // q5_1
+template void quantize_at_active_level<8>(const float*, std::byte*, std::size_t);   // q8_0
+template void quantize_at_active_level<10>(const float*, std::byte*, std::size_t);  // q2_K
+template void quantize_at_active_level<11>(const float*, std::byte*, std::size_t);  // q3_K
+template void quantize_at_active_level<12>(const float*, std::byte*, std::size_t);  // q4_K
+template void quantize_at_active_level<13>(const float*, std::byte*, std::size_t);  // q5_K
+template void quantize_at_active_level<14>(const float*, std::byte*, std::size_t);  // q6_K
+
 }  // namespace quantscope::ggml

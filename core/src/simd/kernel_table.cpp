@@ -21,4 +21,5 @@ extern "C" const quantscope::simd::KernelTable QUANTSCOPE_KERNEL_TABLE = {
     &quantscope::per_level::int8_gemm,
     &quantscope::per_level::int8_gemm_path,
     &quantscope::per_level::quantize_iq4_nl,
+    &quantscope::per_level::ggml_quantizer,
 };

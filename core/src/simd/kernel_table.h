@@ -14,6 +14,7 @@
 
 #include "quantscope/common/simd.h"
 #include "quantscope/formats/float_format.h"
+#include "quantscope/formats/ggml_types.h"
 #include "quantscope/quant/calibration.h"
 #include "quantscope/quant/histogram.h"
 #include "quantscope/quant/quantizer.h"
@@ -43,6 +44,9 @@ void int8_gemm(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, std:
 const char* int8_gemm_path();
 // ggml's iq4_nl quantizer (core/src/formats/ggml_quantize.h).
 void quantize_iq4_nl(const float* x, std::byte* out, std::size_t blocks);
+// This level's quantizer of the ggml type with that id (q4_0 ... q6_K, iq4_nl), null for
+// another id (core/src/quant/ggml_route.cpp).
+GgmlQuantize ggml_quantizer(std::uint32_t id);
 
 }  // namespace quantscope::per_level
 
@@ -62,6 +66,7 @@ struct KernelTable {
     decltype(&per_level::int8_gemm) int8_gemm;
     decltype(&per_level::int8_gemm_path) int8_gemm_path;
     decltype(&per_level::quantize_iq4_nl) quantize_iq4_nl;
+    decltype(&per_level::ggml_quantizer) ggml_quantizer;
 };
 
 // The table the public entry points call through (selected once, on first use).
