@@ -21,7 +21,7 @@ SourcesModel::SourcesModel(AnalysisSession* session, QObject* parent)
 
 void SourcesModel::reset() {
     beginResetModel();
-    sharedPrefixes_.clear();  // a closed source's address may come back for a new one
+    sharedAffixes_.clear();  // a closed source's address may come back for a new one
     boldSource_ = session_->selectedSource();
     boldTensor_ = session_->selectedTensor();
     endResetModel();
@@ -89,13 +89,7 @@ int SourcesModel::columnCount(const QModelIndex&) const {
 }
 
 QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal) {
-        return {};
-    }
-    if (role == Qt::ToolTipRole && section == Bits) {
-        return tr("Bits per value as stored, scales and mins included (q4_K: 4.5)");
-    }
-    if (role != Qt::DisplayRole) {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
         return {};
     }
     switch (section) {
@@ -103,8 +97,6 @@ QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int 
             return tr("Name");
         case DType:
             return tr("dtype");
-        case Bits:
-            return tr("Bits");
         case Shape:
             return tr("Shape");
         case Size:
@@ -114,31 +106,38 @@ QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int 
     }
 }
 
-QString SourcesModel::sharedPrefix(const Source& source) const {
-    if (const auto found = sharedPrefixes_.constFind(&source); found != sharedPrefixes_.cend()) {
+const SourcesModel::SharedAffixes& SourcesModel::sharedAffixes(const Source& source) const {
+    if (const auto found = sharedAffixes_.constFind(&source); found != sharedAffixes_.cend()) {
         return *found;
     }
     // The longest head ending at a separator that at least three names in four start with:
-    // "model.decoder." even when an "onnx::Reshape" constant stands among the weights.
+    // "model.decoder." even when an "onnx::Reshape" constant stands among the weights; and the
+    // longest tail starting at one that as many end with (".weight").
     const auto& tensors = source.tensors();
-    std::unordered_map<std::string_view, std::size_t> counts;
+    std::unordered_map<std::string_view, std::size_t> heads;
+    std::unordered_map<std::string_view, std::size_t> tails;
     for (const TensorInfo& info : tensors) {
         const std::string_view name = info.name;
         for (std::size_t i = 0; i + 1 < name.size(); ++i) {
             if (name[i] == '.' || name[i] == '/' || name[i] == ':') {
-                ++counts[name.substr(0, i + 1)];
+                ++heads[name.substr(0, i + 1)];
+                if (i > 0) {
+                    ++tails[name.substr(i)];
+                }
             }
         }
     }
-    std::string_view best;
-    for (const auto& [prefix, count] : counts) {
-        if (tensors.size() >= 2 && 4 * count >= 3 * tensors.size() && prefix.size() > best.size()) {
-            best = prefix;
+    auto longest = [&](const std::unordered_map<std::string_view, std::size_t>& counts) {
+        std::string_view best;
+        for (const auto& [part, count] : counts) {
+            if (tensors.size() >= 2 && 4 * count >= 3 * tensors.size() &&
+                part.size() > best.size()) {
+                best = part;
+            }
         }
-    }
-    const QString prefix = QString::fromUtf8(best.data(), static_cast<qsizetype>(best.size()));
-    sharedPrefixes_.insert(&source, prefix);
-    return prefix;
+        return QString::fromUtf8(best.data(), static_cast<qsizetype>(best.size()));
+    };
+    return *sharedAffixes_.insert(&source, {longest(heads), longest(tails)});
 }
 
 QVariant SourcesModel::data(const QModelIndex& index, int role) const {
@@ -176,8 +175,13 @@ QVariant SourcesModel::data(const QModelIndex& index, int role) const {
     const TensorInfo& info = entry.source->tensors()[tensor];
     if (role == kSharedPrefixRole) {
         // Characters, not bytes: the view counts QString characters.
-        const QString prefix = sharedPrefix(*entry.source);
+        const QString& prefix = sharedAffixes(*entry.source).prefix;
         return QString::fromStdString(info.name).startsWith(prefix) ? prefix.size() : 0;
+    }
+    if (role == kSharedSuffixRole) {
+        const QString& suffix = sharedAffixes(*entry.source).suffix;
+        const QString name = QString::fromStdString(info.name);
+        return name.endsWith(suffix) && name.size() > suffix.size() ? suffix.size() : 0;
     }
     switch (role) {
         case Qt::DisplayRole:
@@ -193,13 +197,6 @@ QVariant SourcesModel::data(const QModelIndex& index, int role) const {
                     return QString::fromStdString(info.name);
                 case DType:
                     return QString::fromStdString(info.dtype);
-                case Bits:
-                    if (info.count <= 0) {
-                        return {};
-                    }
-                    return QLocale().toString(
-                        8.0 * static_cast<double>(info.bytes) / static_cast<double>(info.count),
-                        'g', 5);
                 case Shape:
                     return QString::fromStdString(shape_to_string(info.shape));
                 case Size:

@@ -1,7 +1,6 @@
 #pragma once
 // The open sources as a tree for a QTreeView: each source (file or generator) with its tensors
-// underneath, columns name, dtype, bits per stored value (scales included: 4.5 for q4_K),
-// shape and size. Reset whenever the session's sources change;
+// underneath, columns name, dtype, shape and size. Reset whenever the session's sources change;
 // the tensor under study is shown in bold.
 
 #include <QAbstractItemModel>
@@ -19,13 +18,16 @@ class SourcesModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum Column { Name, DType, Bits, Shape, Size, ColumnCount };
+    enum Column { Name, DType, Shape, Size, ColumnCount };
     // Data role holding {source, tensor} indices (tensor -1 for a source row).
     static constexpr int kLocationRole = Qt::UserRole + 1;
     // On a tensor's name: how many leading characters (up to a '.', '/' or ':') it shares with
     // most tensor names of its source. A narrow column drops them first ("model.decoder." of
     // "model.decoder.layers.12.mlp.down_proj.weight"), then elides in the middle.
     static constexpr int kSharedPrefixRole = Qt::UserRole + 2;
+    // On a tensor's name: how many trailing characters (from a separator on: ".weight") it
+    // shares with most tensor names of its source, which a narrow column drops next.
+    static constexpr int kSharedSuffixRole = Qt::UserRole + 3;
 
     explicit SourcesModel(AnalysisSession* session, QObject* parent = nullptr);
 
@@ -42,8 +44,14 @@ public:
     QModelIndex tensorIndex(int source, int tensor) const;
 
 private:
-    QString sharedPrefix(const Source& source) const;
-    mutable QHash<const Source*, QString> sharedPrefixes_;
+    // The head (up to and with a separator) and the tail (from a separator on) that at least
+    // three names in four of the source share, the longest of each.
+    struct SharedAffixes {
+        QString prefix;
+        QString suffix;
+    };
+    const SharedAffixes& sharedAffixes(const Source& source) const;
+    mutable QHash<const Source*, SharedAffixes> sharedAffixes_;
 
     void reset();
     void selectionMoved();

@@ -32,9 +32,17 @@ protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
         QStyledItemDelegate::initStyleOption(option, index);
         const int prefix = index.data(SourcesModel::kSharedPrefixRole).toInt();
+        const int suffix = index.data(SourcesModel::kSharedSuffixRole).toInt();
         const int room = option->rect.width() - 2 * option->fontMetrics.averageCharWidth();
-        if (prefix > 0 && option->fontMetrics.horizontalAdvance(option->text) > room) {
-            option->text = QStringLiteral("…") + option->text.mid(prefix);
+        auto fits = [&] { return option->fontMetrics.horizontalAdvance(option->text) <= room; };
+        const QString name = option->text;
+        if (prefix > 0 && !fits()) {
+            option->text = QStringLiteral("…") + name.mid(prefix);
+        }
+        // Then the shared tail (".weight"): "…0.attn_norm…" reads where "…0.attn….weight" did not.
+        if (suffix > 0 && prefix + suffix < name.size() && !fits()) {
+            option->text = (prefix > 0 ? QStringLiteral("…") : QString()) +
+                           name.mid(prefix, name.size() - prefix - suffix) + QStringLiteral("…");
         }
     }
 };
