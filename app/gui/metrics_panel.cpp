@@ -143,7 +143,7 @@ void MetricsPanel::showOutcome() {
         } else if (key == "scale") {
             text = groups == 1   ? number(result.groups.front().scale, 6)
                    : groups == 0 ? tr("none (no values)")
-                                 : tr("%1 groups: %2\u00a0…\u00a0%3, median %4")
+                                 : tr("%1 groups: %2 … %3, median %4")
                                        .arg(count(summary.groups))
                                        .arg(number(summary.scale.min, 4))
                                        .arg(number(summary.scale.max, 4))
